@@ -1,0 +1,26 @@
+import type { AppConfig } from '../config.js';
+import { ProblemError, badRequest, notFound } from '../problem.js';
+import { StoreError, type Store } from '../store/store.js';
+
+export interface AppDeps {
+  store: Store;
+  config: AppConfig;
+}
+
+/** Store failures a client caused, as problems; anything else is a server fault and rethrown. */
+export function fromStoreError(error: unknown): unknown {
+  if (!(error instanceof StoreError)) return error;
+  switch (error.code) {
+    case 'topic-not-found':
+    case 'reply-not-found':
+      return notFound(error.message);
+    case 'invalid-cursor':
+      return badRequest('cursor is not valid for this topic; start again without a cursor.');
+    case 'invalid-parent':
+      return new ProblemError(422, 'invalid-parent', 'Invalid parent reply', error.message, [
+        { path: 'parentId', message: error.message },
+      ]);
+    case 'topic-locked':
+      return new ProblemError(409, 'topic-locked', 'Topic locked', error.message);
+  }
+}

@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { READER_HEADER } from '@colloquy/widget/api-types.js';
+import { jsonObjectBody } from '../middleware.js';
+import { notFound } from '../problem.js';
+import { reactionToggle, readerHeader, replyIdParam, topicIdParam } from '../schemas.js';
+import type { ReactionTarget } from '../store/store.js';
+import { validate } from '../validate.js';
+import type { AppDeps } from './deps.js';
+
+export function reactionRoutes({ store }: AppDeps) {
+  const toggle = async (target: ReactionTarget, kind: (typeof reactionToggle)['_output']['kind'], reader: string) => {
+    const state = await store.toggleReaction(target, kind, reader);
+    if (!state) throw notFound(`No ${target.type} "${target.id}".`);
+    return state;
+  };
+  return new Hono()
+    .post(
+      '/topics/:id/reactions',
+      validate('param', topicIdParam),
+      validate('header', readerHeader),
+      jsonObjectBody(),
+      validate('json', reactionToggle),
+      async (c) => {
+        const target = { type: 'topic', id: c.req.valid('param').id } as const;
+        return c.json(await toggle(target, c.req.valid('json').kind, c.req.valid('header')[READER_HEADER]));
+      },
+    )
+    .post(
+      '/replies/:id/reactions',
+      validate('param', replyIdParam),
+      validate('header', readerHeader),
+      jsonObjectBody(),
+      validate('json', reactionToggle),
+      async (c) => {
+        const target = { type: 'reply', id: c.req.valid('param').id } as const;
+        return c.json(await toggle(target, c.req.valid('json').kind, c.req.valid('header')[READER_HEADER]));
+      },
+    );
+}

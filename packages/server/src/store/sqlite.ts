@@ -1,0 +1,426 @@
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { REACTION_KINDS } from '@colloquy/widget/api-types.js';
+import type {
+  Doc,
+  ReactionKind,
+  ReactionState,
+  Reactions,
+  Reply,
+  ReplyPage,
+  ReplyStatus,
+  Topic,
+  TopicSummary,
+} from '@colloquy/widget/api-types.js';
+import { encodeCursor } from '../cursor.js';
+import { newReplyId } from '../ids.js';
+import {
+  StoreError,
+  type NewReplyRecord,
+  type PageCursor,
+  type ReactionTarget,
+  type Store,
+  type TopicRecord,
+} from './store.js';
+
+/** One cached counter column per reaction kind, so reads never count reaction rows. */
+const countColumn = (kind: ReactionKind) => `${kind}_count`;
+const countColumns = REACTION_KINDS.map((kind) => `${countColumn(kind)} INTEGER NOT NULL DEFAULT 0`).join(',\n  ');
+
+/**
+ * Ordered, append-only: a released migration is never edited, a change is a new entry.
+ * Counters (reply_count, *_count) and latest_reply_id are kept up to date in the same
+ * transaction as the write that changes them, so no read has to aggregate over replies.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+CREATE TABLE topics (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  url TEXT,
+  category TEXT,
+  label TEXT,
+  summary TEXT,
+  author TEXT,
+  created_at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  text TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  locked INTEGER NOT NULL DEFAULT 0,
+  reply_count INTEGER NOT NULL DEFAULT 0,
+  latest_reply_id TEXT,
+  updated_at TEXT NOT NULL,
+  ${countColumns}
+);
+CREATE TABLE replies (
+  id TEXT PRIMARY KEY,
+  topic_id TEXT NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  parent_id TEXT REFERENCES replies(id),
+  root_id TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  author_name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  edited_at TEXT,
+  body TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'published',
+  ${countColumns}
+);
+-- A page of top-level replies, first or deep, is a range scan on this small partial index.
+CREATE INDEX replies_top_level ON replies (topic_id, created_at, id) WHERE parent_id IS NULL;
+-- A whole thread is one range scan, already in creation order.
+CREATE INDEX replies_thread ON replies (root_id, created_at, id);
+CREATE INDEX replies_parent ON replies (parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE reactions (
+  target_type TEXT NOT NULL CHECK (target_type IN ('topic', 'reply')),
+  target_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reader_hash BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (target_type, target_id, kind, reader_hash)
+) WITHOUT ROWID;
+`,
+];
+
+interface TopicRow {
+  id: string;
+  title: string;
+  url: string | null;
+  category: string | null;
+  label: string | null;
+  summary: string | null;
+  author: string | null;
+  created_at: string;
+  body: string;
+  text: string;
+  sources: string;
+  locked: number;
+  reply_count: number;
+  latest_reply_id: string | null;
+  [count: `${string}_count`]: number;
+}
+
+interface ReplyRow {
+  id: string;
+  topic_id: string;
+  parent_id: string | null;
+  root_id: string;
+  depth: number;
+  author_name: string;
+  created_at: string;
+  edited_at: string | null;
+  body: string;
+  text: string;
+  status: string;
+  [count: `${string}_count`]: number;
+}
+
+const reactionsOf = (row: object): Reactions =>
+  Object.fromEntries(
+    REACTION_KINDS.map((kind) => [kind, Number((row as Record<string, unknown>)[countColumn(kind)] ?? 0)]),
+  ) as Reactions;
+
+const readerHash = (readerKey: string) => createHash('sha256').update(readerKey).digest();
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the database file and brings its schema up to date. */
+  static open(file: string): SqliteStore {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL'); // durable enough with WAL, much faster
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000'); // another process (a second server, a backup) may hold the lock
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db);
+  }
+
+  /** Prepared statements are compiled once per SQL text. */
+  #sql(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async getTopic(id: string): Promise<Topic | null> {
+    const row = this.#sql('SELECT * FROM topics WHERE id = ?').get(id) as TopicRow | undefined;
+    return row ? toTopic(row) : null;
+  }
+
+  async getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]> {
+    const rows = this.#sql(
+      `SELECT t.id, t.title, t.url, t.reply_count, ${REACTION_KINDS.map((k) => `t.${countColumn(k)}`).join(', ')},
+              r.id AS latest_id, r.author_name AS latest_author, r.created_at AS latest_created_at, r.text AS latest_text
+         FROM json_each(?) AS wanted
+         JOIN topics t ON t.id = wanted.value
+         LEFT JOIN replies r ON r.id = t.latest_reply_id
+        ORDER BY wanted.key`,
+    ).all(JSON.stringify(ids)) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      id: row['id'] as string,
+      title: row['title'] as string,
+      url: row['url'] as string | null,
+      replyCount: row['reply_count'] as number,
+      reactions: reactionsOf(row),
+      latestReply: row['latest_id']
+        ? {
+            id: row['latest_id'] as string,
+            author: { name: row['latest_author'] as string },
+            createdAt: row['latest_created_at'] as string,
+            text: row['latest_text'] as string,
+          }
+        : null,
+    }));
+  }
+
+  async upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }> {
+    const write = this.#db.transaction((): boolean => {
+      const now = new Date().toISOString();
+      const existing = this.#sql('SELECT created_at FROM topics WHERE id = ?').get(topic.id) as
+        | { created_at: string }
+        | undefined;
+      const values = {
+        id: topic.id,
+        title: topic.title,
+        url: topic.url,
+        category: topic.category ? JSON.stringify(topic.category) : null,
+        label: topic.label,
+        summary: topic.summary,
+        author: topic.author ? JSON.stringify(topic.author) : null,
+        created_at: topic.createdAt ?? existing?.created_at ?? now,
+        body: JSON.stringify(topic.body),
+        text: topic.text,
+        sources: JSON.stringify(topic.sources),
+        locked: topic.locked ? 1 : 0,
+        updated_at: now,
+      };
+      if (existing) {
+        this.#sql(
+          `UPDATE topics SET title = @title, url = @url, category = @category, label = @label,
+             summary = @summary, author = @author, created_at = @created_at, body = @body,
+             text = @text, sources = @sources, locked = @locked, updated_at = @updated_at
+           WHERE id = @id`,
+        ).run(values);
+      } else {
+        this.#sql(
+          `INSERT INTO topics (id, title, url, category, label, summary, author, created_at, body,
+             text, sources, locked, updated_at)
+           VALUES (@id, @title, @url, @category, @label, @summary, @author, @created_at, @body,
+             @text, @sources, @locked, @updated_at)`,
+        ).run(values);
+      }
+      return !existing;
+    });
+    const created = write.immediate();
+    return { topic: (await this.getTopic(topic.id))!, created };
+  }
+
+  async listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }): Promise<ReplyPage> {
+    const read = this.#db.transaction((): ReplyPage => {
+      const topic = this.#sql('SELECT reply_count FROM topics WHERE id = ?').get(topicId) as
+        | { reply_count: number }
+        | undefined;
+      if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
+      if (page.cursor) {
+        // A cursor must name a top-level reply of this topic: anything else was forged or
+        // belongs to another topic, and silently paging from it would hide replies.
+        const anchor = this.#sql(
+          'SELECT 1 FROM replies WHERE id = ? AND topic_id = ? AND parent_id IS NULL AND created_at = ?',
+        ).get(page.cursor.id, topicId, page.cursor.createdAt);
+        if (!anchor) throw new StoreError('invalid-cursor', 'The cursor does not belong to this topic.');
+      }
+      const after = page.cursor ?? { createdAt: '', id: '' };
+      const roots = this.#sql(
+        `SELECT id, created_at FROM replies
+          WHERE topic_id = ? AND parent_id IS NULL AND (created_at, id) > (?, ?)
+          ORDER BY created_at, id LIMIT ?`,
+      ).all(topicId, after.createdAt, after.id, page.limit + 1) as Array<{ id: string; created_at: string }>;
+      const hasMore = roots.length > page.limit;
+      const pageRoots = roots.slice(0, page.limit);
+      const rows = this.#sql(
+        `SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
+      ).all(JSON.stringify(pageRoots.map((r) => r.id))) as ReplyRow[];
+      const last = pageRoots[pageRoots.length - 1];
+      return {
+        replies: threadOrder(pageRoots.map((r) => r.id), rows).map(toReply),
+        nextCursor: hasMore && last ? encodeCursorOf(last) : null,
+        total: topic.reply_count,
+      };
+    });
+    return read();
+  }
+
+  async getReply(id: string): Promise<Reply | null> {
+    const row = this.#sql('SELECT * FROM replies WHERE id = ?').get(id) as ReplyRow | undefined;
+    return row ? toReply(row) : null;
+  }
+
+  async createReply(reply: NewReplyRecord): Promise<Reply> {
+    const write = this.#db.transaction((): string => {
+      const now = new Date().toISOString();
+      const topic = this.#sql('SELECT locked FROM topics WHERE id = ?').get(reply.topicId) as
+        | { locked: number }
+        | undefined;
+      if (!topic) {
+        if (!reply.createTopic) throw new StoreError('topic-not-found', `No topic "${reply.topicId}".`);
+        this.#sql(
+          `INSERT INTO topics (id, title, url, created_at, body, text, sources, updated_at)
+           VALUES (?, ?, ?, ?, '[]', '', '[]', ?)`,
+        ).run(reply.topicId, reply.createTopic.title, reply.createTopic.url, now, now);
+      } else if (topic.locked) {
+        throw new StoreError('topic-locked', 'This topic is locked: it accepts no new replies.');
+      }
+      let rootId: string | null = null;
+      let depth = 0;
+      if (reply.parentId !== null) {
+        const parent = this.#sql('SELECT topic_id, root_id, depth FROM replies WHERE id = ?').get(reply.parentId) as
+          | { topic_id: string; root_id: string; depth: number }
+          | undefined;
+        if (!parent || parent.topic_id !== reply.topicId) {
+          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" is not a reply of this topic.`);
+        }
+        rootId = parent.root_id;
+        depth = parent.depth + 1;
+      }
+      const id = newReplyId();
+      this.#sql(
+        `INSERT INTO replies (id, topic_id, parent_id, root_id, depth, author_name, created_at, body, text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, reply.topicId, reply.parentId, rootId ?? id, depth, reply.authorName, now, JSON.stringify(reply.body), reply.text);
+      this.#sql('UPDATE topics SET reply_count = reply_count + 1, latest_reply_id = ? WHERE id = ?').run(
+        id,
+        reply.topicId,
+      );
+      return id;
+    });
+    const id = write.immediate();
+    return (await this.getReply(id))!;
+  }
+
+  async toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null> {
+    if (!REACTION_KINDS.includes(kind)) throw new TypeError(`Unknown reaction kind ${kind}`);
+    const table = target.type === 'topic' ? 'topics' : 'replies';
+    const column = countColumn(kind);
+    const toggle = this.#db.transaction((): ReactionState | null => {
+      if (!this.#sql(`SELECT 1 FROM ${table} WHERE id = ?`).get(target.id)) return null;
+      const key = [target.type, target.id, kind, readerHash(readerKey)] as const;
+      const removed = this.#sql(
+        'DELETE FROM reactions WHERE target_type = ? AND target_id = ? AND kind = ? AND reader_hash = ?',
+      ).run(...key).changes;
+      if (!removed) {
+        this.#sql(
+          'INSERT INTO reactions (target_type, target_id, kind, reader_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(...key, new Date().toISOString());
+      }
+      this.#sql(`UPDATE ${table} SET ${column} = ${column} + ? WHERE id = ?`).run(removed ? -1 : 1, target.id);
+      const row = this.#sql(`SELECT * FROM ${table} WHERE id = ?`).get(target.id) as Record<string, unknown>;
+      return { kind, active: !removed, reactions: reactionsOf(row) };
+    });
+    return toggle.immediate();
+  }
+
+  async countTopics(): Promise<number> {
+    return (this.#sql('SELECT count(*) AS n FROM topics').get() as { n: number }).n;
+  }
+
+  async ping(): Promise<void> {
+    this.#sql('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(`The database schema (version ${applied}) is newer than this server knows (${MIGRATIONS.length}).`);
+  }
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version <= applied) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+    }).immediate();
+  });
+}
+
+const encodeCursorOf = (root: { id: string; created_at: string }) =>
+  encodeCursor({ createdAt: root.created_at, id: root.id });
+
+/** Depth-first, oldest first at each level; iterative because threads can be deep. */
+function threadOrder(rootIds: string[], rows: ReplyRow[]): ReplyRow[] {
+  const children = new Map<string | null, ReplyRow[]>();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const row of rows) {
+    if (row.parent_id === null) continue;
+    const siblings = children.get(row.parent_id) ?? [];
+    siblings.push(row); // rows arrive in creation order, so siblings stay oldest first
+    children.set(row.parent_id, siblings);
+  }
+  const ordered: ReplyRow[] = [];
+  const stack = rootIds.map((id) => byId.get(id)).filter((row): row is ReplyRow => !!row).reverse();
+  while (stack.length > 0) {
+    const row = stack.pop()!;
+    ordered.push(row);
+    const kids = children.get(row.id);
+    if (kids) for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
+  }
+  return ordered;
+}
+
+function toTopic(row: TopicRow): Topic {
+  return {
+    id: row.id,
+    title: row.title,
+    url: row.url,
+    category: row.category ? JSON.parse(row.category) : null,
+    label: row.label,
+    summary: row.summary,
+    author: row.author ? JSON.parse(row.author) : null,
+    createdAt: row.created_at,
+    body: JSON.parse(row.body) as Doc,
+    text: row.text,
+    sources: (JSON.parse(row.sources) as Array<{ title: string; url: string }>).map((s, k) => ({
+      n: k + 1,
+      title: s.title,
+      url: s.url,
+    })),
+    reactions: reactionsOf(row),
+    replyCount: row.reply_count,
+    locked: row.locked === 1,
+  };
+}
+
+function toReply(row: ReplyRow): Reply {
+  return {
+    id: row.id,
+    topicId: row.topic_id,
+    parentId: row.parent_id,
+    depth: row.depth,
+    author: { name: row.author_name },
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    body: JSON.parse(row.body) as Doc,
+    text: row.text,
+    reactions: reactionsOf(row),
+    status: row.status as ReplyStatus,
+  };
+}

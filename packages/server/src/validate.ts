@@ -1,0 +1,41 @@
+import { zValidator } from '@hono/zod-validator';
+import type { z } from 'zod';
+import { ProblemError, type FieldError } from './problem.js';
+
+/** Turns zod issues into the `errors` list of a problem, with messages a person can act on. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
+      return { path: keys.join(','), message: `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}, not accepted` };
+    }
+    return { path: path || '(root)', message: issue.message };
+  });
+}
+
+const targetStatus = { json: 422, query: 400, param: 400, header: 400 } as const;
+type Target = keyof typeof targetStatus;
+
+/**
+ * `@hono/zod-validator` with our problem responses. Body errors are 422 (well-formed JSON that
+ * makes no sense); query, path and header errors 400.
+ */
+export function validate<T extends Target, S extends z.ZodType>(target: T, schema: S) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) {
+      const errors = fieldErrors(result.error.issues);
+      const status = targetStatus[target];
+      throw new ProblemError(
+        status,
+        status === 422 ? 'invalid-body' : 'invalid-request',
+        status === 422 ? 'The request body is not valid' : 'The request is not valid',
+        errors
+          .map((e) => (e.path === '(root)' || e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`))
+          .join('; '),
+        errors,
+      );
+    }
+    return undefined;
+  });
+}

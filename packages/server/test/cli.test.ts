@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Reply, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import { loadConfig, UsageError } from '../src/index.js';
+import { tempDir } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts the CLI and resolves once it prints the "Colloquy API on" line. */
+function start(env: Record<string, string>, args: string[] = ['serve']): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Colloquy API on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+/** Runs the CLI to completion and returns its exit code and output. */
+function run(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('colloquy-server serve', () => {
+  it('listens on a free port, seeds, persists across a restart and exits 0 on SIGTERM', async () => {
+    const { dir, cleanup } = await tempDir();
+    const db = join(dir, 'nested', 'colloquy.db');
+    try {
+      const first = await start({ COLLOQUY_DB: db, COLLOQUY_SEED: '1' });
+      assert.match(first.url, /^http:\/\/localhost:\d+$/);
+      assert.notEqual(new URL(first.url).port, '0');
+      assert.ok(existsSync(db), 'the database folder is created');
+      assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
+      const posted = await fetch(`${first.url}/api/v1/topics/rsp-update/replies`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ authorName: 'Persisted', body: 'Still here?' }),
+      });
+      assert.equal(posted.status, 201);
+      const reply = (await posted.json()) as Reply;
+      assert.equal(await stop(first.child), 0);
+
+      const second = await start({ COLLOQUY_DB: db });
+      try {
+        const topic = (await (await fetch(`${second.url}/api/v1/topics/rsp-update`)).json()) as TopicWithReplies;
+        assert.equal(topic.replyCount, 1);
+        assert.deepEqual(topic.replies.map((r) => r.id), [reply.id]);
+        assert.ok(!second.output().includes('Seeded'), 'no seeding without --seed');
+      } finally {
+        assert.equal(await stop(second.child), 0);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('takes flags: --db, --admin-token, --allowed-origins', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const server = await start({}, ['serve', '--db', join(dir, 'flags.db'), '--admin-token', 'secret-token', '--allowed-origins', 'https://site.example', '--port', '0', '--host', '127.0.0.1']);
+      try {
+        assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+        const created = await fetch(`${server.url}/api/v1/topics`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer secret-token' },
+          body: JSON.stringify({ id: 'from-flags', title: 'From flags' }),
+        });
+        assert.equal(created.status, 201);
+        const read = await fetch(`${server.url}/api/v1/topics/from-flags`, { headers: { Origin: 'https://site.example' } });
+        assert.equal(read.headers.get('Access-Control-Allow-Origin'), 'https://site.example');
+      } finally {
+        await stop(server.child);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('exits 2 with the usage on an unknown flag', async () => {
+    const { code, output } = await run({}, ['serve', '--bogus']);
+    assert.equal(code, 2);
+    assert.match(output, /Unknown option "--bogus"/);
+    assert.match(output, /Usage: colloquy-server serve/);
+  });
+
+  it('exits 1 explaining that PostgreSQL is not available when DATABASE_URL is set', async () => {
+    const { code, output } = await run({ DATABASE_URL: 'postgres://localhost/x' }, ['serve']);
+    assert.equal(code, 1);
+    assert.match(output, /PostgreSQL store is not available/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const options = loadConfig({}, ['serve']);
+    assert.equal(options.port, 8787);
+    assert.equal(options.hostname, undefined);
+    assert.equal(options.dbFile, './data/colloquy.db');
+    assert.equal(options.seed, false);
+    assert.deepEqual(options.app.allowedOrigins, ['http://localhost:8080', 'http://127.0.0.1:8080']);
+    assert.equal(options.app.adminToken, null);
+    assert.equal(options.app.maxBodyBytes, 64 * 1024);
+    assert.equal(options.app.pageSize, 20);
+    assert.match(options.app.widgetBundlePath, /colloquy\.js$/);
+  });
+
+  it('reads the environment', () => {
+    const options = loadConfig(
+      {
+        PORT: '9000',
+        HOST: '127.0.0.1',
+        COLLOQUY_DB: '/tmp/x.db',
+        COLLOQUY_ALLOWED_ORIGINS: 'https://a.example, https://b.example/',
+        COLLOQUY_ADMIN_TOKEN: 'tok',
+        COLLOQUY_SEED: '1',
+      },
+      ['serve'],
+    );
+    assert.equal(options.port, 9000);
+    assert.equal(options.hostname, '127.0.0.1');
+    assert.equal(options.dbFile, '/tmp/x.db');
+    assert.deepEqual(options.app.allowedOrigins, ['https://a.example', 'https://b.example']);
+    assert.equal(options.app.adminToken, 'tok');
+    assert.equal(options.seed, true);
+  });
+
+  it('follows DEMO_PORT for the default origins', () => {
+    assert.deepEqual(loadConfig({ DEMO_PORT: '3000' }, []).app.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
+    const options = loadConfig({ PORT: '9000', COLLOQUY_ADMIN_TOKEN: 'env' }, ['serve', '--port=0', '--admin-token', 'flag', '--seed']);
+    assert.equal(options.port, 0);
+    assert.equal(options.app.adminToken, 'flag');
+    assert.equal(options.seed, true);
+  });
+
+  it('refuses unknown flags, missing values, bad ports and bad origins (exit 2)', () => {
+    for (const argv of [['serve', '--nope'], ['serve', '--port'], ['serve', '--port', 'x'], ['serve', '--port', '70000'], ['launch'], ['serve', '--allowed-origins', 'not a url']]) {
+      assert.throws(() => loadConfig({}, argv), (e: unknown) => e instanceof UsageError && e.exitCode === 2, argv.join(' '));
+    }
+  });
+
+  it('refuses DATABASE_URL with exit code 1', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 1 && /PostgreSQL/.test(e.message));
+  });
+});

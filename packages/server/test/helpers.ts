@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Problem } from '@colloquy/widget/api-types.js';
+import { createApp, defaultConfig, SqliteStore, type AppConfig } from '../src/index.js';
+
+/** A fresh temp folder; `cleanup` removes it. */
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'colloquy-test-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export const ORIGIN = 'http://localhost:8080';
+export const ADMIN_TOKEN = 'test-admin-token-123';
+
+/** An app over a real SQLite file in a temp folder. */
+export async function testApp(overrides: Partial<AppConfig> = {}) {
+  const { dir, cleanup } = await tempDir();
+  const store = SqliteStore.open(join(dir, 'colloquy.db'));
+  const config = defaultConfig({
+    allowedOrigins: [ORIGIN],
+    adminToken: ADMIN_TOKEN,
+    widgetBundlePath: join(dir, 'missing-widget.js'),
+    ...overrides,
+  });
+  const app = createApp({ store, config });
+  return {
+    app,
+    store,
+    dir,
+    config,
+    close: async () => {
+      await store.close();
+      await cleanup();
+    },
+  };
+}
+
+export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** Asserts the response is a problem of `status` and returns it. */
+export async function expectProblem(res: Response, status: number): Promise<Problem> {
+  const text = await res.text();
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${text}`);
+  assert.equal(res.headers.get('Content-Type'), 'application/problem+json');
+  const problem = JSON.parse(text) as Problem;
+  assert.equal(problem.status, status);
+  assert.match(problem.type, /^urn:colloquy:problem:[a-z-]+$/);
+  assert.ok(problem.title.length > 0);
+  assert.ok(problem.detail.length > 0);
+  return problem;
+}

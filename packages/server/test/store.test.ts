@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { seedDemo, SqliteStore } from '../src/index.js';
+import { tempDir } from './helpers.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+
+describe('SqliteStore specifics', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const file = () => join(dir, 'store.db');
+
+  before(async () => {
+    ({ dir, cleanup } = await tempDir());
+    const store = SqliteStore.open(file());
+    await seedDemo(store);
+    const r = await store.createReply({ topicId: 'rsp-update', parentId: null, authorName: 'a', body: [], text: '' });
+    await store.toggleReaction({ type: 'reply', id: r.id }, 'like', 'reader-one-aaaaaaaa');
+    await store.close();
+  });
+  after(() => cleanup());
+
+  it('stores a hash of the reader key, never the key itself', async () => {
+    const db = new Database(file(), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT reader_hash FROM reactions').all() as Array<{ reader_hash: Buffer }>;
+      assert.ok(rows.length > 0);
+      for (const row of rows) {
+        assert.equal(row.reader_hash.length, 32);
+        assert.ok(!row.reader_hash.toString('latin1').includes('reader-'));
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('uses the indexes for a page and a thread', async () => {
+    const db = new Database(file(), { readonly: true });
+    try {
+      const plan = (sql: string, ...args: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+      assert.match(
+        plan(
+          'SELECT id, created_at FROM replies WHERE topic_id = ? AND parent_id IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?',
+          'rsp-update', '', '', 21,
+        ),
+        /USING (COVERING )?INDEX replies_top_level/,
+      );
+      assert.match(plan('SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id', '[]'), /INDEX replies_thread/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('records its migrations once and uses WAL', async () => {
+    await SqliteStore.open(file()).close();
+    const db = new Database(file(), { readonly: true });
+    try {
+      const versions = db.prepare('SELECT version FROM schema_migrations').all();
+      assert.deepEqual(versions, [{ version: 1 }]);
+      assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('seedDemo', () => {
+  it('inserts the demo topic into an empty store only', async () => {
+    const { dir, cleanup } = await tempDir();
+    const store = SqliteStore.open(join(dir, 'seed.db'));
+    try {
+      assert.equal(await seedDemo(store), true);
+      assert.equal(await seedDemo(store), false);
+      const t = (await store.getTopic('rsp-update'))!;
+      assert.equal(t.title, 'Updated Responsible Scaling Policy: a step towards safe AI');
+      assert.deepEqual(t.category, { slug: 'anthropic', name: 'Anthropic', path: ['Community', 'Anthropic'] });
+      assert.equal(t.label, 'Background');
+      assert.deepEqual(t.author, { name: 'Natalya Tihonova', avatarUrl: null });
+      assert.equal(t.createdAt, '2026-04-21T16:20:34Z');
+      assert.equal(t.body.length, 6);
+      assert.ok(t.text.startsWith('Anthropic has announced updates to its Responsible Scaling Policy (RSP), aimed at'));
+      assert.ok(t.text.endsWith('challenges facing the industry.'));
+      assert.ok(t.summary!.startsWith('Anthropic has announced updates'));
+      assert.deepEqual(t.sources, [
+        { n: 1, title: 'Anthropic News', url: 'https://www.anthropic.com/news/announcing-our-updated-responsible-scaling-policy' },
+      ]);
+      assert.equal(t.replyCount, 0);
+      assert.deepEqual(t.reactions, { like: 0, insightful: 0, disagree: 0 });
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+});
