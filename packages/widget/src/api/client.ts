@@ -1,0 +1,51 @@
+import type { Problem } from './types.js';
+
+/**
+ * A failed API call. `status` is the HTTP status, or 0 when the server could not be reached;
+ * `detail` is the server's human-readable explanation (RFC 9457 `detail`), meant for the reader.
+ */
+export class ColloquyError extends Error {
+  override name = 'ColloquyError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly detail: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Fetches JSON from the Colloquy API. Problem responses become a {@link ColloquyError};
+ * an aborted request rejects with the `AbortError` unchanged so callers can ignore it.
+ */
+export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new ColloquyError('Network error: the discussion server could not be reached', 0);
+  }
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const problem = data && typeof data === 'object' ? (data as Problem) : null;
+    const detail = typeof problem?.detail === 'string' && problem.detail ? problem.detail : null;
+    throw new ColloquyError(detail ?? problem?.title ?? `HTTP ${response.status}`, response.status, detail);
+  }
+  return data as T;
+}

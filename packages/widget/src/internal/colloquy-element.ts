@@ -1,0 +1,135 @@
+import {
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from 'lit';
+import type { ColloquyError } from '../api/client.js';
+import { REACTION_KINDS, type ReactionKind, type Reactions } from '../api/types.js';
+import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
+import { ColloquyReactionEvent } from '../events/reaction.js';
+import { i18nFor, type I18n } from '../i18n/messages.js';
+import { StoreController } from '../store/context.js';
+import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
+
+const EMOJI: Record<ReactionKind, string> = { like: '👍', insightful: '💡', disagree: '👎' };
+
+/**
+ * What the three Colloquy elements share: the common attributes, the connection to the topic
+ * store, the reader's language, reactions and error reporting.
+ */
+export class ColloquyElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    topic: { type: String },
+    api: { type: String },
+    lang: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    headingLevel: { type: Number, attribute: 'heading-level' },
+  };
+
+  /** The topic id; default: the host page's canonical URL. */
+  declare topic: string | undefined;
+  /** The Colloquy server's origin; default: the origin the widget script was loaded from. */
+  declare api: string | undefined;
+  /** `light`, `dark` or `auto` (default: follows `prefers-color-scheme`). */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
+  /** Level of the element's main heading, 1–6 (default 2). */
+  declare headingLevel: number;
+
+  protected readonly data = new StoreController(this);
+  /** Strings and formats for the reader's language, refreshed before each render. */
+  protected i18n!: I18n;
+  private reportedError: ColloquyError | null = null;
+
+  constructor() {
+    super();
+    this.headingLevel = 2;
+  }
+
+  protected get store(): TopicStore | undefined {
+    return this.data.store;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.i18n = i18nFor(this);
+    const error = this.store?.error ?? null;
+    if (error && error !== this.reportedError) this.report('load', error);
+    this.reportedError = error;
+  }
+
+  /** The reader-facing text of a failure: the server's `detail` when it gave one. */
+  protected errorText(error: unknown): string {
+    const { t } = this.i18n;
+    const { status, detail } = error as Partial<ColloquyError>;
+    return detail || (status === 0 ? t.network : t.failed);
+  }
+
+  /** Fires `colloquy-error` and returns the message for the reader. */
+  protected report(action: ColloquyErrorDetail['action'], error: unknown): string {
+    const message = this.errorText(error);
+    const event = new ColloquyErrorEvent({ action, error: error as ColloquyError, message });
+    this.dispatchEvent(event);
+    return message;
+  }
+
+  protected async toggle(replyId: ReactionTarget, kind: ReactionKind): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    try {
+      const state = await store.react(replyId, kind);
+      await this.updateComplete;
+      const event = new ColloquyReactionEvent({ topicId: store.topicId, replyId, ...state });
+      this.dispatchEvent(event);
+    } catch (error) {
+      this.report('react', error);
+    }
+  }
+
+  /** Loading skeleton or error with Retry for the store's state; `nothing` once there is data. */
+  protected renderState(lines = 3): unknown {
+    const store = this.store;
+    const { t } = this.i18n;
+    if (store?.state === 'error')
+      return html`<div part="error">
+        <p role="alert">${t.loadFailed} ${this.errorText(store.error)}</p>
+        <button type="button" @click=${() => store.load()}>${t.retry}</button>
+      </div>`;
+    if (!store || store.state === 'idle' || store.state === 'loading')
+      return html`<div part="loading" aria-busy="true">
+        <span class="sr">${t.loading}</span>
+        ${Array.from({ length: lines }, () => html`<div class="skeleton"></div>`)}
+      </div>`;
+    return nothing;
+  }
+
+  /** The three reaction buttons of the topic (`replyId` null) or a reply. */
+  protected renderReactions(reactions: Reactions, replyId: ReactionTarget, pending = false): unknown {
+    const { t } = this.i18n;
+    const store = this.store;
+    return html`<div part="reactions" class="reactions" role="group" aria-label=${t.reactions}>
+      ${REACTION_KINDS.map(
+        (kind) =>
+          html`<button part="reaction" type="button" ?disabled=${pending}
+            aria-pressed=${String(!!store?.isActive(replyId, kind))}
+            @click=${() => this.toggle(replyId, kind)}>
+            <span aria-hidden="true">${EMOJI[kind]}</span><span class="sr">${t[kind]}</span>
+            <span part="count">${this.i18n.num(reactions[kind])}</span>
+          </button>`,
+      )}
+    </div>`;
+  }
+}
+
+/**
+ * The element's main heading: an `h2` whose level `aria-level` adjusts, since a Lit template
+ * cannot vary its tag name.
+ */
+export const heading = (level: number, part: string, content: unknown, id?: string) =>
+  html`<h2 part=${part} id=${id ?? nothing} aria-level=${level === 2 ? nothing : level}>
+    ${content}
+  </h2>`;
+
+/** The first letter of a name, for an avatar without an image. */
+export const initial = (name: string): string => ([...name.trim()][0] ?? '?').toUpperCase();

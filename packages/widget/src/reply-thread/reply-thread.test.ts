@@ -1,0 +1,265 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { TopicWithReplies } from '../api/types.js';
+import { createTopic, postReply, testEnv } from '../test-env.js';
+import './reply-thread.define.js';
+import type { ReplyThread } from './reply-thread.js';
+
+const { api } = testEnv();
+const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector)!;
+const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+const text = (el: Element | null) => el?.textContent!.replace(/\s+/g, ' ').trim();
+const ready = (el: ReplyThread) => waitUntil(() => $(el, 'section'), 'thread did not render');
+
+async function thread(topic: string, lang = 'en') {
+  const el = await fixture<ReplyThread>(html`<reply-thread api=${api} topic=${topic} lang=${lang}></reply-thread>`);
+  await ready(el);
+  return el;
+}
+
+const read = async (id: string) =>
+  (await (await fetch(`${api}/api/v1/topics/${encodeURIComponent(id)}`)).json()) as TopicWithReplies;
+
+/** Types into a form field like a reader: value plus an input event. */
+function fill(el: ReplyThread, selector: 'input' | 'textarea', value: string) {
+  const field = $(el, selector) as HTMLInputElement;
+  field.value = value;
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+describe('<reply-thread>', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('renders the seed topic: Replies (0) and the empty state', async () => {
+    const el = await thread('rsp-update');
+    expect(text($(el, 'h2[part=heading]'))).to.equal('Replies (0)');
+    expect(text($(el, '[part=empty]'))).to.equal('No replies in this topic yet.');
+    const labels = $$(el, 'label').map(text);
+    expect(labels).to.deep.equal(['Name', 'Reply']);
+    const name = $(el, 'input') as HTMLInputElement;
+    expect(name.maxLength).to.equal(60);
+    expect(name.required).to.be.true;
+    expect(($(el, 'textarea') as HTMLTextAreaElement).maxLength).to.equal(10000);
+    expect(text($(el, '[part=submit]'))).to.equal('Post reply');
+  });
+
+  it('is accessible', async () => {
+    const el = await thread('rsp-update');
+    await expect(el).to.be.accessible();
+  });
+
+  it('posts a reply through the form: shown at once, there after a fresh read', async () => {
+    const id = await createTopic();
+    const el = await thread(id);
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'A **first** reply.');
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    $(el, '[part=submit]').click();
+    await el.updateComplete;
+    // Optimistic: the reply is there before the server answers, marked as being sent.
+    const pending = $(el, '[part~=pending]');
+    expect(text(pending)).to.contain('Sending…');
+    expect(text(pending)).to.contain('Ada');
+    expect(($(el, '[part=submit]') as HTMLButtonElement).disabled).to.be.true;
+    const { detail: reply } = await posted;
+    expect(reply.author.name).to.equal('Ada');
+    expect($(el, '[part~=pending]')).to.equal(null);
+    expect(text($(el, '[part=reply] [part=body]'))).to.equal('A first reply.');
+    expect($(el, '[part=reply] strong:not([part])')?.textContent).to.equal('first');
+    expect(text($(el, '[part=heading]'))).to.equal('Replies (1)');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('');
+    expect(($(el, 'input') as HTMLInputElement).value).to.equal('Ada');
+    const fresh = await read(id);
+    expect(fresh.replies.map((r) => r.text)).to.deep.equal([reply.text]);
+    expect(fresh.replyCount).to.equal(1);
+  });
+
+  it('rolls back a refused reply and shows the server\'s message', async () => {
+    const id = await createTopic();
+    const el = await thread(id);
+    fill(el, 'input', 'x'.repeat(61)); // set programmatically: maxlength does not stop it
+    fill(el, 'textarea', 'Refused, I hope.');
+    const failed = oneEvent(el, 'colloquy-error');
+    $(el, '[part=submit]').click();
+    await el.updateComplete;
+    expect($$(el, '[part~=reply]').length).to.equal(1);
+    const { detail } = await failed;
+    expect(detail.action).to.equal('post');
+    expect(detail.error.status).to.equal(422);
+    expect(detail.error.detail).to.be.a('string').and.not.empty;
+    await el.updateComplete;
+    expect($$(el, '[part~=reply]').length).to.equal(0);
+    expect(text($(el, '[role=alert]'))).to.equal(detail.error.detail);
+    expect(text($(el, '[part=empty]'))).to.equal('No replies in this topic yet.');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('Refused, I hope.');
+    expect((await read(id)).replies).to.have.length(0);
+  });
+
+  it('validates on the client before sending', async () => {
+    const id = await createTopic();
+    const el = await thread(id);
+    fill(el, 'textarea', '   ');
+    $(el, '[part=submit]').click();
+    await el.updateComplete;
+    expect(text($(el, '#name-error'))).to.equal('Please enter your name.');
+    expect(text($(el, '#text-error'))).to.equal('Please write a reply.');
+    expect($(el, 'input').getAttribute('aria-invalid')).to.equal('true');
+    expect($(el, 'input').getAttribute('aria-describedby')).to.equal('name-error');
+    expect(el.shadowRoot!.activeElement).to.equal($(el, 'input'));
+    expect($$(el, '[part~=reply]').length).to.equal(0);
+  });
+
+  it('answers a reply: "Replying to", cancel, and the answer nests', async () => {
+    const id = await createTopic();
+    await postReply(id, 'The parent.', 'Grace');
+    const el = await thread(id);
+    const replyButton = $(el, '[part=reply-button]');
+    expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Grace');
+    replyButton.click();
+    await el.updateComplete;
+    expect(text($(el, 'form p.muted'))).to.contain('Replying to Grace');
+    expect(el.shadowRoot!.activeElement).to.equal($(el, 'textarea'));
+    $(el, 'form p.muted button').click();
+    await el.updateComplete;
+    expect($(el, 'form p.muted')).to.equal(null);
+    $(el, '[part=reply-button]').click();
+    await el.updateComplete;
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'The child.');
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    $(el, '[part=submit]').click();
+    const { detail } = await posted;
+    expect(detail.depth).to.equal(1);
+    const nested = $(el, '[part=list] > [part=reply] > [part=list] > [part=reply]');
+    expect(text(nested.querySelector('[part=body]'))).to.equal('The child.');
+    expect((await read(id)).replies.map((r) => r.depth)).to.deep.equal([0, 1]);
+  });
+
+  it('shows replies deeper than 3 flat, "in reply to" their parent', async () => {
+    const id = await createTopic();
+    let parent = null as string | null;
+    for (const name of ['A', 'B', 'C', 'D', 'E']) parent = (await postReply(id, `By ${name}`, name, parent)).id;
+    const el = await thread(id);
+    const lists = $$(el, 'ol[part=list]');
+    expect(lists).to.have.length(4); // depths 0, 1, 2 and 3; depth 4 joins depth 3
+    const deepest = [...lists[3]!.children].map((li) => text(li.querySelector('header')));
+    expect(deepest).to.have.length(2);
+    expect(deepest[1]).to.contain('in reply to D');
+  });
+
+  it('loads more replies while there is a next page', async () => {
+    const id = await createTopic();
+    for (let i = 1; i <= 22; i++) await postReply(id, `Reply ${i}`, `R${i}`);
+    const el = await thread(id);
+    expect(text($(el, '[part=heading]'))).to.equal('Replies (22)');
+    const before = $$(el, '[part=reply]').length;
+    expect(before).to.be.lessThan(22);
+    const more = $(el, '[part=load-more]');
+    expect(text(more)).to.equal('Load more');
+    more.click();
+    await waitUntil(() => !$(el, '[part=load-more]'), 'still a next page');
+    const bodies = $$(el, '[part=reply] [part=body]').map(text);
+    expect(bodies).to.have.length(22);
+    expect(bodies[21]).to.equal('Reply 22');
+  });
+
+  it('keeps the draft across a re-creation, per topic', async () => {
+    const id = await createTopic();
+    const el = await thread(id);
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'Half-written thought');
+    el.remove();
+    const again = await thread(id);
+    expect(($(again, 'input') as HTMLInputElement).value).to.equal('Ada');
+    expect(($(again, 'textarea') as HTMLTextAreaElement).value).to.equal('Half-written thought');
+    const other = await thread(await createTopic());
+    expect(($(other, 'input') as HTMLInputElement).value).to.equal('Ada'); // the name is remembered
+    expect(($(other, 'textarea') as HTMLTextAreaElement).value).to.equal('');
+  });
+
+  it('works with the keyboard: Tab to Post reply and press Enter', async () => {
+    const id = await createTopic();
+    const el = await thread(id);
+    fill(el, 'input', 'Keys');
+    fill(el, 'textarea', 'Typed and sent with the keyboard.');
+    (document.activeElement as HTMLElement | null)?.blur();
+    const submit = $(el, '[part=submit]');
+    for (let i = 0; i < 20 && el.shadowRoot!.activeElement !== submit; i++) await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(submit);
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    await sendKeys({ press: 'Enter' });
+    expect((await posted).detail.author.name).to.equal('Keys');
+  });
+
+  it('toggles a reaction on a reply', async () => {
+    const id = await createTopic();
+    const reply = await postReply(id, 'React to me.');
+    const el = await thread(id);
+    const insightful = $$(el, '[part=reaction]')[1]!;
+    setTimeout(() => insightful.click());
+    const { detail } = await oneEvent(el, 'colloquy-reaction');
+    expect(detail).to.include({ replyId: reply.id, kind: 'insightful', active: true });
+    expect(insightful.getAttribute('aria-pressed')).to.equal('true');
+    expect(insightful.querySelector('[part=count]')!.textContent).to.equal('1');
+    expect((await read(id)).replies[0]!.reactions.insightful).to.equal(1);
+  });
+
+  it('renders hostile-looking replies as text', async () => {
+    const id = await createTopic();
+    await postReply(id, '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> [x](javascript:alert(1))', '<b>Mallory</b>');
+    const el = await thread(id);
+    const reply = $(el, '[part=reply]');
+    expect(reply.querySelectorAll('script, img, b').length).to.equal(0);
+    expect(text(reply.querySelector('[part=author]'))).to.equal('<b>Mallory</b>');
+    expect(text(reply.querySelector('[part=body]'))).to.contain('<script>');
+    expect([...reply.querySelectorAll('a')].some((a) => /javascript:/i.test(a.href))).to.be.false;
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('replaces the form by a note on a locked topic', async () => {
+    const id = await createTopic({ locked: true });
+    const el = await thread(id);
+    expect($(el, 'form')).to.equal(null);
+    expect(text($(el, '[part=locked]'))).to.equal('This topic is closed for new replies.');
+  });
+
+  it('shows German strings with lang="de"', async () => {
+    const el = await thread('rsp-update', 'de');
+    expect(text($(el, '[part=heading]'))).to.equal('Antworten (0)');
+    expect(text($(el, '[part=empty]'))).to.equal('Zu diesem Thema gibt es noch keine Antworten.');
+    expect($$(el, 'label').map(text)).to.deep.equal(['Name', 'Antwort']);
+    expect(text($(el, '[part=submit]'))).to.equal('Antwort senden');
+    await expect(el).to.be.accessible();
+  });
+
+  it('switches the custom properties with the theme attribute, and stays accessible', async () => {
+    const el = await thread('rsp-update');
+    el.theme = 'dark';
+    await el.updateComplete;
+    expect(getComputedStyle(el).getPropertyValue('--colloquy-accent').trim()).to.equal('#8ab4f8');
+    await expect(el).to.be.accessible();
+    el.theme = 'light';
+    await el.updateComplete;
+    expect(getComputedStyle(el).getPropertyValue('--colloquy-accent').trim()).to.equal('#0b57d0');
+  });
+
+  it('has no horizontal overflow at 320 px', async () => {
+    const id = await createTopic();
+    let parent = null as string | null;
+    for (let i = 0; i < 6; i++)
+      parent = (await postReply(id, `https://example.org/${'long-'.repeat(30)} ${'w'.repeat(120)}`, 'N'.repeat(60), parent)).id;
+    const box = await fixture(html`<div style="width: 320px"><reply-thread api=${api} topic=${id}></reply-thread></div>`);
+    const el = box.querySelector('reply-thread')!;
+    await ready(el);
+    $$(el, '[part=reply-button]').at(-1)!.click();
+    await el.updateComplete;
+    expect(el.scrollWidth).to.be.at.most(el.clientWidth);
+    expect(box.scrollWidth).to.be.at.most(320);
+  });
+
+  it('shows an error with Retry when loading fails', async () => {
+    const el = await fixture<ReplyThread>(html`<reply-thread api="http://127.0.0.1:9" topic="x"></reply-thread>`);
+    await waitUntil(() => $(el, '[part=error]'));
+    expect(text($(el, '[part=error] button'))).to.equal('Retry');
+  });
+});

@@ -1,0 +1,294 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import type { NewReply, Reply } from '../api/types.js';
+import { renderDoc } from '../doc/render-doc.js';
+import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
+import { ColloquyElement, heading } from '../internal/colloquy-element.js';
+import { readJson, writeJson } from '../store/storage.js';
+import type { TopicStore } from '../store/topic-store.js';
+import { theme } from '../styles/theme.js';
+import { styles } from './reply-thread.styles.js';
+
+/** Deeper replies are shown at this depth, with "in reply to <name>". */
+const MAX_DEPTH = 3;
+const NAME_KEY = 'colloquy:name';
+
+/** A reply and the answers shown nested under it. */
+export interface ThreadNode {
+  reply: Reply;
+  children: ThreadNode[];
+  /** The parent's author, when the reply is shown flatter than it is nested. */
+  inReplyTo?: string;
+}
+
+interface Draft {
+  name: string;
+  text: string;
+}
+
+/** Turns the flat, thread-ordered replies into a tree at most {@link MAX_DEPTH} deep. */
+export function threadTree(replies: Reply[]): ThreadNode[] {
+  const roots: ThreadNode[] = [];
+  const nodes = new Map<string, ThreadNode>();
+  const byId = new Map(replies.map((reply) => [reply.id, reply]));
+  for (const reply of replies) {
+    const node: ThreadNode = { reply, children: [] };
+    const parent = reply.parentId ? byId.get(reply.parentId) : undefined;
+    let host = parent;
+    while (host && host.depth >= MAX_DEPTH) host = host.parentId ? byId.get(host.parentId) : undefined;
+    if (parent && host !== parent) node.inReplyTo = parent.author.name;
+    ((host && nodes.get(host.id)?.children) || roots).push(node);
+    nodes.set(reply.id, node);
+  }
+  return roots;
+}
+
+/**
+ * @tagname reply-thread
+ * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more"
+ * and a form to post a reply. The draft survives a reload; a refused reply is rolled back
+ * with the server's explanation.
+ *
+ * @attr topic - The topic id; default: the page's canonical URL.
+ * @attr api - The Colloquy server's origin; default: where the widget script came from.
+ * @attr lang - Language of the UI (`en`, `de`); default: the page's language.
+ * @attr theme - `light`, `dark` or `auto` (default, follows `prefers-color-scheme`).
+ * @attr heading-level - Level of the "Replies (N)" heading, 1–6 (default 2).
+ *
+ * @fires colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
+ * @fires colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
+ * @fires colloquy-error - Loading, loading more, posting or reacting failed.
+ *
+ * @csspart heading - The "Replies (N)" heading.
+ * @csspart list - A list of replies (nested lists for answers).
+ * @csspart reply - Each reply (`li`); a reply being sent also has the part `pending`.
+ * @csspart author - A reply's author name.
+ * @csspart time - A reply's `<time>`.
+ * @csspart body - A reply's body.
+ * @csspart reactions - A reply's reaction buttons.
+ * @csspart reaction - Each reaction button.
+ * @csspart count - The count inside a reaction button.
+ * @csspart reply-button - The "Reply" button of a reply.
+ * @csspart empty - The "No replies in this topic yet." note.
+ * @csspart load-more - The "Load more" button.
+ * @csspart form - The reply form.
+ * @csspart field - Each labelled field of the form.
+ * @csspart submit - The "Post reply" button.
+ * @csspart alert - The form's error message region (`role="alert"`).
+ * @csspart locked - The note shown instead of the form on a locked topic.
+ * @csspart loading - The loading skeleton.
+ * @csspart error - The load error with its Retry button.
+ *
+ * @cssproperty --colloquy-font - Font family.
+ * @cssproperty --colloquy-font-size - Base font size.
+ * @cssproperty --colloquy-text - Text colour.
+ * @cssproperty --colloquy-muted - Secondary text colour (times, notes).
+ * @cssproperty --colloquy-accent - Links, focus rings, the submit button and pressed reactions.
+ * @cssproperty --colloquy-on-accent - Text on the accent colour.
+ * @cssproperty --colloquy-background - Background colour, also of the fields.
+ * @cssproperty --colloquy-surface - Background of buttons and placeholders.
+ * @cssproperty --colloquy-border - Borders of fields, buttons and nesting lines.
+ * @cssproperty --colloquy-pressed - Background of a pressed reaction.
+ * @cssproperty --colloquy-danger - Error text and invalid field borders.
+ * @cssproperty --colloquy-radius - Corner radius.
+ * @cssproperty --colloquy-gap - Spacing between replies and parts.
+ */
+export class ReplyThread extends ColloquyElement {
+  static override styles = [theme, styles];
+
+  static {
+    // Private reactive state, created here rather than in `static properties` so the
+    // custom elements manifest does not list it as attributes.
+    for (const name of ['replyTo', 'name', 'text', 'posting', 'formError', 'nameError', 'textError'])
+      this.createProperty(name, { state: true });
+  }
+
+  /** The reply being answered, or null for a reply to the topic. */
+  declare private replyTo: Reply | null;
+  declare private name: string;
+  declare private text: string;
+  declare private posting: boolean;
+  declare private formError: string;
+  declare private nameError: string;
+  declare private textError: string;
+  private draftStore: TopicStore | undefined;
+
+  constructor() {
+    super();
+    this.replyTo = null;
+    this.name = this.text = this.formError = this.nameError = this.textError = '';
+    this.posting = false;
+  }
+
+  private get draftKey() {
+    return `colloquy:draft:${this.store?.api} ${this.store?.topicId}`;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (this.store !== this.draftStore) {
+      this.draftStore = this.store;
+      const draft = readJson<Draft>(this.draftKey);
+      this.name = draft?.name || readJson<string>(NAME_KEY) || '';
+      this.text = draft?.text ?? '';
+      this.replyTo = null;
+      this.formError = this.nameError = this.textError = '';
+    }
+  }
+
+  private saveDraft() {
+    writeJson(this.draftKey, this.text || this.name ? { name: this.name, text: this.text } : null);
+    writeJson(NAME_KEY, this.name || null);
+  }
+
+  private onInput(event: InputEvent) {
+    const field = event.target as HTMLInputElement;
+    if (field.name === 'name') this.name = field.value;
+    else this.text = field.value;
+    this.saveDraft();
+  }
+
+  private async answer(reply: Reply | null) {
+    this.replyTo = reply;
+    await this.updateComplete;
+    this.renderRoot.querySelector('textarea')?.focus();
+  }
+
+  /** The validation message of a field, checked like the browser would, plus blank text. */
+  private check(field: HTMLInputElement | HTMLTextAreaElement | null, required: string) {
+    if (!field) return '';
+    if (!field.value.trim()) return required;
+    return field.validity.tooLong ? this.i18n.fill(this.i18n.t.tooLong, field.maxLength) : '';
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    const store = this.store;
+    if (!store || this.posting) return;
+    const { t } = this.i18n;
+    const root = this.renderRoot;
+    const nameField = root.querySelector('input');
+    const textField = root.querySelector('textarea');
+    this.nameError = this.check(nameField, t.nameRequired);
+    this.textError = this.check(textField, t.textRequired);
+    this.formError = '';
+    if (this.nameError || this.textError) {
+      (this.nameError ? nameField : textField)?.focus();
+      return;
+    }
+    const input: NewReply = {
+      body: this.text,
+      authorName: this.name.trim(),
+      parentId: this.replyTo?.id ?? null,
+    };
+    if (store.state === 'missing') input.pageTitle = document.title.slice(0, 300);
+    this.posting = true;
+    try {
+      const reply = await store.postReply(input);
+      this.text = '';
+      this.replyTo = null;
+      this.saveDraft();
+      await this.updateComplete;
+      const posted = new ColloquyReplyPostedEvent(reply);
+      this.dispatchEvent(posted);
+    } catch (error) {
+      this.formError = this.report('post', error);
+    } finally {
+      this.posting = false;
+    }
+  }
+
+  private async more() {
+    try {
+      await this.store?.loadMore();
+    } catch (error) {
+      this.formError = this.report('load-more', error);
+    }
+  }
+
+  private renderNode({ reply, children, inReplyTo }: ThreadNode): unknown {
+    const { t, fill, date } = this.i18n;
+    const { author, createdAt } = reply;
+    const pending = reply.status === 'pending';
+    return html`<li part=${pending ? 'reply pending' : 'reply'} ?data-pending=${pending}>
+      <article aria-label=${author.name}>
+        <header>
+          <strong part="author">${author.name}</strong>
+          <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
+          ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
+          ${pending ? html`<span class="muted">${t.sending}</span>` : nothing}
+        </header>
+        <div part="body">${renderDoc(reply.body)}</div>
+        <div class="actions">
+          ${this.renderReactions(reply.reactions, reply.id, pending)}
+          ${this.store?.topic?.locked
+            ? nothing
+            : html`<button part="reply-button" type="button" ?disabled=${pending}
+                aria-label=${fill(t.replyTo, author.name)} @click=${() => this.answer(reply)}>
+                ${t.reply}
+              </button>`}
+        </div>
+      </article>
+      ${children.length
+        ? html`<ol part="list">${children.map((child) => this.renderNode(child))}</ol>`
+        : nothing}
+    </li>`;
+  }
+
+  private renderForm(): unknown {
+    const { t, fill } = this.i18n;
+    if (this.store?.topic?.locked) return html`<p part="locked" class="muted">${t.locked}</p>`;
+    const { name, text, nameError, textError, replyTo, posting } = this;
+    const describedBy = (id: string, error: string) => (error ? `${id}-error` : nothing);
+    const field = (id: string, label: string, error: string, control: unknown) =>
+      html`<div part="field">
+        <label for=${id}>${label}</label>${control}
+        ${error ? html`<p class="error" id="${id}-error">${error}</p>` : nothing}
+      </div>`;
+    return html`<form part="form" novalidate @submit=${this.submit} @input=${this.onInput}>
+      ${replyTo
+        ? html`<p class="muted">
+            ${fill(t.replyingTo, replyTo.author.name)}
+            <button type="button" @click=${() => this.answer(null)}>${t.cancel}</button>
+          </p>`
+        : nothing}
+      ${field(
+        'name',
+        t.name,
+        nameError,
+        html`<input id="name" name="name" autocomplete="name" maxlength="60" required
+          aria-invalid=${!!nameError} aria-describedby=${describedBy('name', nameError)}
+          .value=${name} />`,
+      )}
+      ${field(
+        'text',
+        t.text,
+        textError,
+        html`<textarea id="text" name="text" rows="4" maxlength="10000" required
+          aria-invalid=${!!textError} aria-describedby=${describedBy('text', textError)}
+          .value=${text}></textarea>`,
+      )}
+      <div part="alert" role="alert">${this.formError}</div>
+      <button part="submit" class="primary" type="submit" ?disabled=${posting}>
+        ${posting ? t.sending : t.post}
+      </button>
+    </form>`;
+  }
+
+  override render(): unknown {
+    const store = this.store;
+    const { t, fill } = this.i18n;
+    const state = this.renderState();
+    if (state !== nothing || !store) return state;
+    return html`<section aria-labelledby="heading">
+      ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
+      ${store.replies.length
+        ? html`<ol part="list">${threadTree(store.replies).map((n) => this.renderNode(n))}</ol>`
+        : html`<p part="empty" class="muted">${t.noReplies}</p>`}
+      ${store.nextCursor
+        ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
+            @click=${this.more}>${t.loadMore}</button>`
+        : nothing}
+      ${this.renderForm()}
+    </section>`;
+  }
+}

@@ -1,0 +1,72 @@
+import { ContextConsumer, createContext } from '@lit/context';
+import type { LitElement, ReactiveController } from 'lit';
+import { topicStore, type TopicStore } from './topic-store.js';
+
+/**
+ * Context of the {@link TopicStore} shared by the elements inside a provider (for example a
+ * `ContextProvider` on a wrapper element). Without a provider, elements use the page-wide store.
+ */
+export const topicStoreContext = createContext<TopicStore>(Symbol('colloquy-topic-store'));
+
+/** The API base when no `api` attribute is given: the origin the widget script came from. */
+export function defaultApi(): string {
+  return new URL(import.meta.url).origin;
+}
+
+/** The topic when no `topic` attribute is given: the host page's canonical URL. */
+export function defaultTopic(): string {
+  const canonical = document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href;
+  return canonical || location.origin + location.pathname;
+}
+
+/** What a host element offers the controller: the `api` and `topic` attributes. */
+export type StoreHost = LitElement & { api?: string | undefined; topic?: string | undefined };
+
+/**
+ * Connects an element to its topic store: the provided one when an ancestor provides the
+ * context, else the page-wide one for the element's `api` and `topic`. Subscribes while
+ * connected and follows changes of `api` and `topic`.
+ */
+export class StoreController implements ReactiveController {
+  /** The store in use while the host is connected. */
+  store: TopicStore | undefined;
+  private provided: TopicStore | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly host: StoreHost) {
+    // Added first, so a provider has answered before this controller's hostConnected runs.
+    new ContextConsumer(host, {
+      context: topicStoreContext,
+      subscribe: true,
+      callback: (store) => {
+        this.provided = store;
+        this.resolve();
+      },
+    });
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.resolve();
+  }
+
+  hostUpdate(): void {
+    this.resolve();
+  }
+
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.store = this.provided = undefined;
+  }
+
+  private resolve() {
+    if (!this.host.isConnected) return;
+    const store =
+      this.provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
+    if (store === this.store) return;
+    this.unsubscribe?.();
+    this.store = store;
+    this.unsubscribe = store.subscribe(() => this.host.requestUpdate());
+    this.host.requestUpdate();
+  }
+}

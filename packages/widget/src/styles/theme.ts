@@ -1,0 +1,70 @@
+import { css } from 'lit';
+
+const dark = css`
+  --colloquy-text: #ececec;
+  --colloquy-muted: #b0b0b0;
+  --colloquy-accent: #8ab4f8;
+  --colloquy-on-accent: #10131a;
+  --colloquy-background: #121212;
+  --colloquy-surface: #1f1f1f;
+  --colloquy-border: #4a4a4a;
+  --colloquy-danger: #f2b8b5;
+  --colloquy-avatar-background: #b9a6ff;
+  --colloquy-avatar-text: #10131a;
+  --colloquy-pressed: #22324d;
+  color-scheme: dark;
+`;
+
+/**
+ * The theming contract shared by all elements: every knob is a `--colloquy-*` custom property
+ * with its light default on `:host`, dark values for `theme="dark"`, and `theme="auto"` (or
+ * none) following `prefers-color-scheme`.
+ */
+export const theme = css`
+  :host {
+    --colloquy-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --colloquy-font-size: 1rem;
+    --colloquy-text: #1a1a1a;
+    --colloquy-muted: #5c5c5c;
+    --colloquy-accent: #0b57d0;
+    --colloquy-on-accent: #fff;
+    --colloquy-background: #fff;
+    --colloquy-surface: #f3f4f6;
+    --colloquy-border: #c9ccd1;
+    --colloquy-danger: #b3261e;
+    --colloquy-avatar-background: #5b3cc4;
+    --colloquy-avatar-text: #fff;
+    --colloquy-pressed: #dbe6fb;
+    --colloquy-radius: 0.5rem;
+    --colloquy-gap: 1rem;
+    color-scheme: light;
+    display: block;
+    box-sizing: border-box;
+    max-width: 100%;
+    color: var(--colloquy-text);
+    background: var(--colloquy-background);
+    font: var(--colloquy-font-size) / 1.5 var(--colloquy-font);
+    overflow-wrap: anywhere;
+  }
+  :host([theme='dark']) { ${dark} }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) { ${dark} }
+  }
+  :host([hidden]) { display: none; }
+  *,*::before,*::after { box-sizing: inherit; }
+  h2,p,ol,ul { margin: 0 0 calc(var(--colloquy-gap) / 2); }
+  a { color: var(--colloquy-accent); }
+  :focus-visible { outline: 2px solid var(--colloquy-accent); outline-offset: 2px; }
+  pre { overflow-x: auto; white-space: pre-wrap; }
+  blockquote { margin: 0 0 calc(var(--colloquy-gap) / 2); padding-left: 0.75em; border-left: 3px solid var(--colloquy-border); }
+  .muted,time { color: var(--colloquy-muted); font-size: 0.875em; }
+  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  button { font: inherit; min-height: 2rem; min-width: 2rem; padding: 0.25rem 0.75rem; color: var(--colloquy-text); background: var(--colloquy-surface); border: 1px solid var(--colloquy-border); border-radius: var(--colloquy-radius); cursor: pointer; }
+  :disabled { opacity: 0.7; }
+  .primary { color: var(--colloquy-on-accent); background: var(--colloquy-accent); border-color: var(--colloquy-accent); }
+  .reactions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+  [aria-pressed='true'] { background: var(--colloquy-pressed); border-color: var(--colloquy-accent); }
+  .avatar { display: inline-grid; place-items: center; flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; object-fit: cover; font-weight: 600; color: var(--colloquy-avatar-text); background: var(--colloquy-avatar-background); }
+  [role='alert'] { color: var(--colloquy-danger); }
+  .skeleton { height: 1em; margin: 0.5em 0; border-radius: var(--colloquy-radius); background: var(--colloquy-surface); }
+`;

@@ -1,0 +1,53 @@
+/** Test-only helpers for the environment web-test-runner gives the test page. */
+import type { Reply, TopicInput } from './api/types.js';
+
+export interface ColloquyTestEnv {
+  /** Origin of the real Colloquy server started for the tests. */
+  api: string;
+  /** Bearer token for admin calls. */
+  adminToken: string;
+}
+
+declare global {
+  interface Window {
+    __colloquyTest?: ColloquyTestEnv;
+  }
+}
+
+export function testEnv(): ColloquyTestEnv {
+  const env = window.__colloquyTest;
+  if (!env) throw new Error('window.__colloquyTest is missing: run the tests with web-test-runner');
+  return env;
+}
+
+let serial = 0;
+
+/** Creates a fresh topic (isolated state for one test) and returns its id. */
+export async function createTopic(input: Partial<TopicInput> = {}): Promise<string> {
+  const { api, adminToken } = testEnv();
+  const id = input.id ?? `t-${Date.now().toString(36)}-${++serial}-${Math.random().toString(36).slice(2, 7)}`;
+  const response = await fetch(`${api}/api/v1/topics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ title: `Test topic ${id}`, body: 'A topic for a test.', ...input, id }),
+  });
+  if (!response.ok) throw new Error(`creating topic ${id}: ${response.status} ${await response.text()}`);
+  return id;
+}
+
+/** Posts a reply directly through the API (setup, not the code under test). */
+export async function postReply(
+  topic: string,
+  body: string,
+  authorName = 'Tester',
+  parentId: string | null = null,
+): Promise<Reply> {
+  const { api } = testEnv();
+  const response = await fetch(`${api}/api/v1/topics/${encodeURIComponent(topic)}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body, authorName, parentId }),
+  });
+  if (!response.ok) throw new Error(`posting reply: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Reply;
+}
