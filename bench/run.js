@@ -1,0 +1,53 @@
+// `npm run bench [-- part…]`: runs the benchmark parts and rewrites bench/RESULTS.md.
+// Each part returns Markdown; parts not run this time keep their previous section.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const PARTS = {
+  size: () => import('./size.js'),
+  'first-render': () => import('./first-render.js'),
+};
+
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in PARTS));
+if (unknown.length) {
+  console.error(`Unknown part: ${unknown.join(', ')}. Parts: ${Object.keys(PARTS).join(', ')}`);
+  process.exit(2);
+}
+const names = requested.length ? requested : Object.keys(PARTS);
+
+function previousSections() {
+  const sections = {};
+  if (!existsSync(RESULTS)) return sections;
+  const text = readFileSync(RESULTS, 'utf8');
+  for (const match of text.matchAll(/<!-- part:(\S+) -->\n([\s\S]*?)<!-- \/part -->/g)) {
+    sections[match[1]] = match[2];
+  }
+  return sections;
+}
+
+const sections = previousSections();
+for (const name of names) {
+  console.log(`bench: ${name}`);
+  const part = await PARTS[name]();
+  sections[name] = (await part.run()).trim() + '\n';
+}
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+  `${Math.round(totalmem() / 2 ** 30)} GiB memory, Node.js ${process.version}, ${process.platform}`;
+const body = [
+  '# Benchmark results',
+  '',
+  `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+  '',
+  'Reproduce with `npm run bench` (all parts) or `npm run bench -- <part>` with a part name',
+  `(${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}). \`npm run build\` first.`,
+  '',
+  ...Object.keys(PARTS)
+    .filter((name) => sections[name])
+    .map((name) => `<!-- part:${name} -->\n${sections[name]}<!-- /part -->\n`),
+].join('\n');
+writeFileSync(RESULTS, body);
+console.log(`bench: wrote ${RESULTS}`);

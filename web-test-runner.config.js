@@ -1,0 +1,67 @@
+// Element tests: the TypeScript sources in real Chromium, against a real Colloquy server with
+// a SQLite database in a temporary folder, seeded with the demo topic.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { createApp, defaultConfig, listen, seedDemo, SqliteStore } from '@colloquy/server';
+import { CHROME_ARGS, findChrome } from './scripts/find-chrome.js';
+import { freePort } from './scripts/free-port.js';
+
+const port = await freePort();
+const adminToken = 'element-tests-admin-token';
+const testEnv = { api: '', adminToken };
+
+/** Starts the API before the first test file and stops it after the last. */
+function colloquyApi() {
+  let dir;
+  let store;
+  let server;
+  return {
+    name: 'colloquy-api',
+    async serverStart() {
+      dir = mkdtempSync(join(tmpdir(), 'colloquy-wtr-'));
+      store = SqliteStore.open(join(dir, 'colloquy.db'));
+      await seedDemo(store);
+      const config = defaultConfig({
+        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+        adminToken,
+      });
+      server = await listen(createApp({ store, config }), { port: 0, hostname: '127.0.0.1' });
+      testEnv.api = server.url;
+    },
+    async serverStop() {
+      await server?.close();
+      await store?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default {
+  files: ['packages/widget/src/**/*.test.ts'],
+  nodeResolve: true,
+  port,
+  hostname: 'localhost',
+  concurrency: 1,
+  // Lit's development build warns once per test file that it is in dev mode; the warning is expected here.
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  testFramework: { config: { timeout: 10000 } },
+  browserStartTimeout: 60000,
+  testsFinishTimeout: 300000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), colloquyApi()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS },
+    }),
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8" /></head>
+  <body>
+    <script>window.__colloquyTest = ${JSON.stringify(testEnv)};</script>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`,
+};
