@@ -84,7 +84,9 @@ export class I18n {
     }
     this.t = catalogs[locale.split('-')[0]!.toLowerCase()] ?? en;
     this.numbers = new Intl.NumberFormat(locale);
-    this.dates = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+    // The numeric date and time with seconds that toLocaleString() gives, e.g. "4/21/2026, 4:20:34 PM".
+    const n = 'numeric';
+    this.dates = new Intl.DateTimeFormat(locale, { year: n, month: n, day: n, hour: n, minute: n, second: n });
     this.plurals = new Intl.PluralRules(locale);
   }
 
