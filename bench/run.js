@@ -42,8 +42,8 @@ const body = [
   '',
   `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
   '',
-  'Reproduce with `npm run bench` (all parts) or `npm run bench -- <part>` with a part name',
-  `(${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}). \`npm run build\` first.`,
+  'Reproduce with `npm run bench` (builds, then runs all parts) or `npm run bench -- <part>`',
+  `with a part name (${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}).`,
   '',
   ...Object.keys(PARTS)
     .filter((name) => sections[name])

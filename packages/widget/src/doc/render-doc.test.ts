@@ -43,7 +43,7 @@ describe('renderDoc', () => {
     const links = [...box.querySelectorAll('a')];
     expect(links.map((a) => a.textContent)).to.deep.equal(['good', 'mail']);
     expect(box.textContent).to.contain('evil');
-    expect(links.every((a) => a.rel === 'nofollow ugc noopener' && a.target === '_blank')).to.be.true;
+    expect(links.every((a) => a.rel === 'nofollow ugc noopener noreferrer' && a.target === '_blank')).to.be.true;
   });
 
   it('keeps markup-looking text as text', async () => {

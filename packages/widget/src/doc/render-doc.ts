@@ -23,7 +23,7 @@ function inline(node: Inline): unknown {
       return html`<a class="cite" href="#${sourceAnchor(node.n)}">[${node.n}]</a>`;
     case 'link':
       return SAFE_HREF.test(node.href)
-        ? html`<a href=${node.href} rel="nofollow ugc noopener" target="_blank"
+        ? html`<a href=${node.href} rel="nofollow ugc noopener noreferrer" target="_blank"
             >${node.c.map(inline)}</a
           >`
         : node.c.map(inline);

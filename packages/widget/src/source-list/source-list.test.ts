@@ -23,7 +23,7 @@ describe('<source-list>', () => {
     const link = item.querySelector('a')!;
     expect(link.textContent).to.equal('Anthropic News');
     expect(link.href).to.match(/^https:\/\/(www\.)?anthropic\.com\//);
-    expect(link.rel).to.equal('nofollow ugc noopener');
+    expect(link.rel).to.equal('nofollow ugc noopener noreferrer');
     expect(link.target).to.equal('_blank');
     expect(item.querySelector('[part=domain]')!.textContent).to.equal('anthropic.com');
   });

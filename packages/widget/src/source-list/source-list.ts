@@ -84,7 +84,7 @@ export class SourceList extends ColloquyElement {
           ({ n, title, url }) =>
             html`<li part="source" id=${sourceAnchor(n)} value=${n}>
               <slot name=${sourceAnchor(n)}></slot>${SAFE_HREF.test(url)
-                ? html`<a href=${url} rel="nofollow ugc noopener" target="_blank">${title}</a>`
+                ? html`<a href=${url} rel="nofollow ugc noopener noreferrer" target="_blank">${title}</a>`
                 : title}<span part="domain" class="muted">${domainOf(url)}</span>
             </li>`,
         )}

@@ -172,7 +172,7 @@ describe('<topic-card>', () => {
     expect(cite.getAttribute('href')).to.equal('#colloquy-source-1');
     expect(cite.textContent).to.equal('[1]');
     const link = $$(el, '[part=body] a').find((a) => a.textContent === 'a link') as HTMLAnchorElement;
-    expect(link.rel).to.equal('nofollow ugc noopener');
+    expect(link.rel).to.equal('nofollow ugc noopener noreferrer');
     expect(link.target).to.equal('_blank');
   });
 
