@@ -7,7 +7,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
+      // Keys are the client's text: cut long ones so a refusal never echoes a whole body back.
+      const keys = issue.keys.map((k) => (k.length > 64 ? `${k.slice(0, 64)}…` : k)).map((k) => (path ? `${path}.${k}` : k));
       return { path: keys.join(','), message: `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}, not accepted` };
     }
     return { path: path || '(root)', message: issue.message };
