@@ -2,13 +2,15 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppConfig } from './config.js';
-import { cors, limitBody, revalidatedReads } from './middleware.js';
+import { abuseChecks, cors, limitBody, revalidatedReads } from './middleware.js';
 import { ProblemError, problemResponse } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
 import type { AppDeps } from './routes/deps.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
+import { createGuards, crossSiteWrites } from './security.js';
 import type { Store } from './store/store.js';
 
 /** Known paths and their methods, so a wrong method is a 405 with `Allow` rather than a 404. */
@@ -18,13 +20,20 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/api\/v1\/topics$/, 'GET, HEAD, POST, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+\/replies$/, 'GET, HEAD, POST, OPTIONS'],
-  [/^\/api\/v1\/replies\/[^/]+$/, 'GET, HEAD, OPTIONS'],
+  [/^\/api\/v1\/replies\/[^/]+$/, 'GET, HEAD, PATCH, DELETE, OPTIONS'],
   [/^\/api\/v1\/(topics|replies)\/[^/]+\/reactions$/, 'POST, OPTIONS'],
+  [/^\/api\/v1\/challenge$/, 'GET, HEAD, OPTIONS'],
+  [/^\/api\/v1\/admin\/pending$/, 'GET, HEAD, OPTIONS'],
+  [/^\/api\/v1\/admin\/replies\/[^/]+\/(approve|hide)$/, 'POST, OPTIONS'],
+  [/^\/api\/v1\/admin\/replies\/[^/]+$/, 'DELETE, OPTIONS'],
+  [/^\/api\/v1\/admin\/bans$/, 'POST, OPTIONS'],
+  [/^\/api\/v1\/admin\/topics\/[^/]+\/lock$/, 'POST, OPTIONS'],
 ];
 
 /** Builds the app; it never listens (see cli.ts and listen()), so tests use `app.request()`. */
 export function createApp({ store, config }: { store: Store; config: AppConfig }) {
-  const deps: AppDeps = { store, config };
+  const guards = createGuards(config);
+  const deps: AppDeps = { store, config, guards };
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -56,7 +65,9 @@ export function createApp({ store, config }: { store: Store; config: AppConfig }
 
   return app
     .use('/api/*', cors(config))
+    .use('/api/*', crossSiteWrites(config, guards))
     .use('/api/*', limitBody(config.maxBodyBytes))
+    .use('/api/*', abuseChecks(config, guards, store))
     .use('/api/*', revalidatedReads())
     .get('/healthz', async (c) => {
       try {
@@ -70,6 +81,7 @@ export function createApp({ store, config }: { store: Store; config: AppConfig }
     .route('/api/v1/topics', topicRoutes(deps))
     .route('/api/v1', replyRoutes(deps))
     .route('/api/v1', reactionRoutes(deps))
+    .route('/api/v1/admin', adminRoutes(deps))
     .route('/', assetRoutes(config));
 }
 

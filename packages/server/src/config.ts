@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { normalizeAddress } from './address.js';
 
 export interface AppConfig {
   /** Host page origins that may call the API from a browser (CORS) and write. */
@@ -11,7 +12,32 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Top-level threads per page of replies, when the client does not ask. */
   pageSize: number;
+  /** HS256 secret for site-signed JWTs of signed-in users; null: signed-in replies refused. */
+  jwtSecret: string | null;
+  /** Signs proof-of-work challenges; null: a random secret made when the app is created. */
+  secret: string | null;
+  /** Socket peers (reverse proxies) whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  /** Replies per minute per client address prefix (/24, /64); 0: no limit. */
+  replyRateLimit: number;
+  /** Replies per minute per topic; 0: no limit. */
+  topicRateLimit: number;
+  /** Writes of any kind (replies, reactions, edits) per minute per address prefix; 0: no limit. */
+  writeRateLimit: number;
+  /** Deepest nesting of a reply (0 is a reply to the topic). */
+  maxReplyDepth: number;
+  /** Most links one reply may carry. */
+  maxLinksPerReply: number;
+  /** Leading zero bits of the proof-of-work a reply needs; 0: no proof asked. */
+  powDifficulty: number;
+  /** Which new replies wait for a moderator. */
+  moderation: ModerationMode;
+  /** How long after posting an author may edit or delete a reply with its edit token, in seconds. */
+  editWindowSeconds: number;
 }
+
+export const MODERATION_MODES = ['off', 'all', 'first', 'links'] as const;
+export type ModerationMode = (typeof MODERATION_MODES)[number];
 
 /** Where npm puts the widget's script-tag bundle; rollup writes it, so it may not exist yet. */
 export function defaultWidgetBundlePath(): string {
@@ -31,6 +57,17 @@ export function defaultConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     widgetBundlePath: overrides.widgetBundlePath ?? defaultWidgetBundlePath(),
     maxBodyBytes: 64 * 1024,
     pageSize: 20,
+    jwtSecret: null,
+    secret: null,
+    trustedProxies: [],
+    replyRateLimit: 10,
+    topicRateLimit: 60,
+    writeRateLimit: 120,
+    maxReplyDepth: 32,
+    maxLinksPerReply: 10,
+    powDifficulty: 0,
+    moderation: 'off',
+    editWindowSeconds: 15 * 60,
     ...overrides,
   };
 }
@@ -67,11 +104,51 @@ Options (each also read from the environment variable in brackets):
   --allowed-origins a,b     host page origins that may embed and write [COLLOQUY_ALLOWED_ORIGINS]
                             (default http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT, DEMO_PORT 8080)
   --admin-token T           bearer token for admin calls [COLLOQUY_ADMIN_TOKEN] (default: admin calls refused)
+  --jwt-secret S            HS256 secret of the host site's JWTs for signed-in users [COLLOQUY_JWT_SECRET]
+                            (default: signed-in replies refused)
+  --secret S                signs proof-of-work challenges; set it when several servers share
+                            a database [COLLOQUY_SECRET] (default: random at start)
+  --trusted-proxies a,b     addresses of reverse proxies whose X-Forwarded-For is believed
+                            [COLLOQUY_TRUSTED_PROXIES] (default: none)
+  --reply-rate-limit N      replies per minute per client address /24 or /64, 0 = no limit
+                            [COLLOQUY_REPLY_RATE_LIMIT] (default 10)
+  --topic-rate-limit N      replies per minute per topic, 0 = no limit [COLLOQUY_TOPIC_RATE_LIMIT] (default 60)
+  --write-rate-limit N      writes of any kind per minute per client address /24 or /64, 0 = no limit
+                            [COLLOQUY_WRITE_RATE_LIMIT] (default 120)
+  --max-reply-depth N       deepest reply nesting [COLLOQUY_MAX_REPLY_DEPTH] (default 32)
+  --max-links N             most links in one reply [COLLOQUY_MAX_LINKS] (default 10)
+  --pow-difficulty N        leading zero bits of the proof-of-work a reply needs, 0 = none
+                            [COLLOQUY_POW_DIFFICULTY] (default 0)
+  --moderation M            off, all, first (an author's first reply) or links (replies with links)
+                            wait for a moderator [COLLOQUY_MODERATION] (default off)
+  --edit-window N           seconds an author may edit or delete a new reply [COLLOQUY_EDIT_WINDOW] (default 900)
   --seed                    insert the demo topic when the database has none [COLLOQUY_SEED=1]
   -h, --help                show this help
 `;
 
-const VALUE_FLAGS = ['--port', '--host', '--db', '--allowed-origins', '--admin-token'] as const;
+/** Whole-number settings: flag, environment variable, config field, largest value accepted. */
+const NUMBER_SETTINGS = [
+  ['--reply-rate-limit', 'COLLOQUY_REPLY_RATE_LIMIT', 'replyRateLimit', 1_000_000_000],
+  ['--topic-rate-limit', 'COLLOQUY_TOPIC_RATE_LIMIT', 'topicRateLimit', 1_000_000_000],
+  ['--write-rate-limit', 'COLLOQUY_WRITE_RATE_LIMIT', 'writeRateLimit', 1_000_000_000],
+  ['--max-reply-depth', 'COLLOQUY_MAX_REPLY_DEPTH', 'maxReplyDepth', 1000],
+  ['--max-links', 'COLLOQUY_MAX_LINKS', 'maxLinksPerReply', 1000],
+  ['--pow-difficulty', 'COLLOQUY_POW_DIFFICULTY', 'powDifficulty', 32],
+  ['--edit-window', 'COLLOQUY_EDIT_WINDOW', 'editWindowSeconds', 365 * 24 * 3600],
+] as const;
+
+const VALUE_FLAGS = [
+  '--port',
+  '--host',
+  '--db',
+  '--allowed-origins',
+  '--admin-token',
+  '--jwt-secret',
+  '--secret',
+  '--trusted-proxies',
+  '--moderation',
+  ...NUMBER_SETTINGS.map(([flag]) => flag),
+] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /**
@@ -119,12 +196,45 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const allowedOrigins = originsText === undefined ? demoOrigins(demoPort) : parseOrigins(originsText);
 
   const adminToken = flags['--admin-token'] ?? env['COLLOQUY_ADMIN_TOKEN'] ?? '';
+  const jwtSecret = flags['--jwt-secret'] ?? env['COLLOQUY_JWT_SECRET'] ?? '';
+  const secret = flags['--secret'] ?? env['COLLOQUY_SECRET'] ?? '';
+  const proxiesText = flags['--trusted-proxies'] ?? env['COLLOQUY_TRUSTED_PROXIES'] ?? '';
+  const trustedProxies = proxiesText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const address = normalizeAddress(s);
+      if (!address) throw new UsageError(`"${s}" in the trusted proxies is not an IP address.`);
+      return address;
+    });
+  const moderation = flags['--moderation'] ?? (env['COLLOQUY_MODERATION'] || 'off');
+  if (!(MODERATION_MODES as readonly string[]).includes(moderation)) {
+    throw new UsageError(`Moderation must be one of ${MODERATION_MODES.join(', ')}, got "${moderation}".`);
+  }
+  const numbers: Partial<AppConfig> = {};
+  for (const [flag, variable, field, max] of NUMBER_SETTINGS) {
+    const text = flags[flag] ?? (env[variable] || undefined);
+    if (text === undefined) continue;
+    if (!/^\d{1,10}$/.test(text) || Number(text) > max) {
+      throw new UsageError(`${flag} (${variable}) must be a whole number from 0 to ${max}, got "${text}".`);
+    }
+    numbers[field] = Number(text);
+  }
   return {
     port,
     hostname: flags['--host'] ?? (env['HOST'] || undefined),
     dbFile: flags['--db'] ?? (env['COLLOQUY_DB'] || './data/colloquy.db'),
     seed,
-    app: defaultConfig({ allowedOrigins, adminToken: adminToken === '' ? null : adminToken }),
+    app: defaultConfig({
+      allowedOrigins,
+      adminToken: adminToken === '' ? null : adminToken,
+      jwtSecret: jwtSecret === '' ? null : jwtSecret,
+      secret: secret === '' ? null : secret,
+      trustedProxies,
+      moderation: moderation as ModerationMode,
+      ...numbers,
+    }),
   };
 }
 

@@ -2,8 +2,10 @@ export { createApp, type AppType } from './app.js';
 export {
   defaultConfig,
   loadConfig,
+  MODERATION_MODES,
   UsageError,
   type AppConfig,
+  type ModerationMode,
   type ServerOptions,
 } from './config.js';
 export { listen, type Listening } from './listen.js';
@@ -12,7 +14,10 @@ export { seedDemo, DEMO_TOPIC_ID } from './seed.js';
 export { SqliteStore } from './store/sqlite.js';
 export {
   StoreError,
+  type Ban,
   type NewReplyRecord,
+  type ReplyCredentials,
+  type Viewer,
   type PageCursor,
   type ReactionTarget,
   type Store,

@@ -1,29 +1,33 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
+import { READER_HEADER } from '@colloquy/widget/api-types.js';
 import type { AppConfig } from './config.js';
 import { ProblemError } from './problem.js';
+import { requireJson, sha256, tooManyRequests, type AdminAuth, type Guards } from './security.js';
+import type { Store } from './store/store.js';
 
-const ALLOW_METHODS = 'GET, POST, OPTIONS';
-const ALLOW_HEADERS = 'Content-Type, Authorization, X-Colloquy-Reader';
-const EXPOSE_HEADERS = 'ETag, Location';
+const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
+const ALLOW_HEADERS = 'Content-Type, Authorization, X-Colloquy-Reader, X-Colloquy-Edit-Token, X-Colloquy-Proof';
+const EXPOSE_HEADERS = 'ETag, Location, Retry-After';
 
 /**
- * CORS for the host pages in `allowedOrigins` only. Writes from any other browser origin are
- * refused outright (a foreign page must not post in a reader's name); requests without an
- * Origin header (curl, admin scripts) are not from a browser page and pass.
+ * CORS for the host pages in `allowedOrigins` only, never with credentials (the API uses no
+ * cookies). A preflight from any other origin is refused; the writes themselves are checked
+ * by crossSiteWrites(). Every answer varies by Origin, so caches keep them apart.
  */
 export function cors(config: AppConfig): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header('Origin');
     const allowed = origin !== undefined && config.allowedOrigins.includes(origin);
-    if (origin !== undefined && !allowed && (c.req.method === 'POST' || c.req.method === 'OPTIONS')) {
+    if (origin !== undefined && !allowed && c.req.method === 'OPTIONS') {
       throw new ProblemError(
         403,
         'origin-not-allowed',
         'Origin not allowed',
         `Requests from ${origin} are not allowed; the server's operator can add it to COLLOQUY_ALLOWED_ORIGINS.`,
+        undefined,
+        { Vary: 'Origin' },
       );
     }
     if (c.req.method === 'OPTIONS') {
@@ -61,23 +65,13 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   });
 }
 
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;
-
 /**
  * Writes take a JSON object. Checked here rather than left to the validator, which treats a
  * missing or foreign Content-Type as an empty object and so would answer with field errors.
  */
 export function jsonObjectBody(): MiddlewareHandler {
   return async (c, next) => {
-    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new ProblemError(
-        415,
-        'unsupported-media-type',
-        'Unsupported media type',
-        `Send the request body as JSON with Content-Type: application/json${mediaType ? ` (got ${mediaType})` : ''}.`,
-      );
-    }
+    requireJson(c);
     let value: unknown;
     try {
       value = await c.req.json(); // cached by Hono, the validator reads the same parse
@@ -91,31 +85,30 @@ export function jsonObjectBody(): MiddlewareHandler {
   };
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/**
+ * For every write but the admin's: banned readers and networks are refused (403), and writes
+ * of any kind are counted per network (429 with Retry-After past the limit).
+ */
+export function abuseChecks(config: AppConfig, guards: Guards, store: Store): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' || guards.admin.isAdmin(c)) {
+      return next();
+    }
+    const prefix = guards.clientPrefix(c);
+    const readerKey = c.req.header(READER_HEADER);
+    if (await store.isBanned({ readerHash: readerKey ? sha256(readerKey) : null, addressPrefix: prefix ?? null })) {
+      throw new ProblemError(403, 'banned', 'Writing not allowed', 'A moderator has blocked writes from this reader or network.');
+    }
+    const retry = guards.writeLimit.hit(prefix ?? 'unknown');
+    if (retry !== null) throw tooManyRequests(retry, `At most ${config.writeRateLimit} writes a minute may come from one network.`);
+    return next();
+  };
+}
 
 /** Admin calls: `Authorization: Bearer <COLLOQUY_ADMIN_TOKEN>`, compared in constant time. */
-export function adminOnly(config: AppConfig): MiddlewareHandler {
+export function adminOnly(admin: AdminAuth): MiddlewareHandler {
   return async (c, next) => {
-    if (config.adminToken === null) {
-      throw new ProblemError(
-        403,
-        'admin-disabled',
-        'Admin calls are disabled',
-        'This server has no admin token; set COLLOQUY_ADMIN_TOKEN (or --admin-token) to enable admin calls.',
-      );
-    }
-    const presented = /^Bearer +(\S+) *$/i.exec(c.req.header('Authorization') ?? '')?.[1];
-    // Hashing first makes both sides the same length, as timingSafeEqual requires.
-    if (presented === undefined || !timingSafeEqual(digest(presented), digest(config.adminToken))) {
-      throw new ProblemError(
-        401,
-        'unauthorized',
-        'Unauthorized',
-        'This call needs the header Authorization: Bearer <admin token>.',
-        undefined,
-        { 'WWW-Authenticate': 'Bearer realm="colloquy"' },
-      );
-    }
+    admin.require(c);
     await next();
   };
 }
@@ -129,6 +122,7 @@ export function revalidatedReads(): MiddlewareHandler {
   return (c, next) =>
     tag(c, async () => {
       await next();
-      if (c.req.method === 'GET' && c.res.ok) c.header('Cache-Control', 'no-cache');
+      // A route that answered something private (a reader's own pending reply) has said so.
+      if (c.req.method === 'GET' && c.res.ok && !c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
     });
 }

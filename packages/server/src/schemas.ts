@@ -1,21 +1,42 @@
 import { z } from 'zod';
-import { REACTION_KINDS, READER_HEADER } from '@colloquy/widget/api-types.js';
+import { EDIT_TOKEN_HEADER, REACTION_KINDS, READER_HEADER } from '@colloquy/widget/api-types.js';
+import { parsePrefix } from './address.js';
 import { isTopicId, REPLY_ID } from './ids.js';
 import { safeHref } from './markdown.js';
 
-/** Trimmed text of 1..max characters; blank is refused. Messages name the field and the rule. */
+/** A UTF-16 surrogate not in a pair: not a character, and invalid once encoded as UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** C0 control characters other than tab and line feed. */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f]/;
+/** Any control character: C0, DEL and C1. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Trimmed text of 1..max characters; blank is refused, and so are lone surrogates and control
+ * characters other than tab and line feed. Messages name the field and the rule.
+ */
 const text = (field: string, max: number) => {
   const rule = `${field} must be 1–${max.toLocaleString('en-US')} characters`;
   return z
     .string({ error: `${field} must be a string` })
     .trim()
     .min(1, rule)
-    .max(max, rule);
+    .max(max, rule)
+    .refine((v) => !LONE_SURROGATE.test(v), `${field} must be valid Unicode text (it has a lone surrogate)`)
+    .refine((v) => !CONTROL_IN_TEXT.test(v), `${field} must not contain control characters other than tab and line feed`);
 };
 
-/** One line of text: names and titles never carry control characters or line breaks. */
+/** Bidirectional embeddings, overrides and isolates: in a name they can make it read as another. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * One line of text: names and titles never carry control characters, line breaks or
+ * bidirectional overrides.
+ */
 const line = (field: string, max: number) =>
-  text(field, max).regex(/^[^\u0000-\u001f\u007f]*$/, `${field} must be a single line without control characters`);
+  text(field, max)
+    .refine((v) => !CONTROL.test(v), `${field} must be a single line without control characters`)
+    .refine((v) => !BIDI_CONTROL.test(v), `${field} must not contain bidirectional override characters`);
 
 const httpUrl = (field: string) =>
   z
@@ -83,9 +104,53 @@ export const topicInput = z.strictObject({
 
 export const newReply = z.strictObject({
   body: text('body', 10_000),
-  authorName: line('authorName', 60),
-  parentId: z.string().regex(REPLY_ID, 'parentId must be a reply id').nullable().optional(),
+  /** Required of anonymous authors; a signed-in user's name comes from their token. */
+  authorName: line('authorName', 60).optional(),
+  parentId: z.string({ error: 'parentId must be a reply id or null' }).regex(REPLY_ID, 'parentId must be a reply id').nullable().optional(),
   pageTitle: line('pageTitle', 300).optional(),
+  website: z.string({ error: 'website must be a string' }).max(2048, 'website must be at most 2048 characters').optional(),
+});
+
+export const replyEdit = z.strictObject({
+  body: text('body', 10_000),
+});
+
+export const banInput = z
+  .strictObject({
+    readerKey: z
+      .string({ error: 'readerKey must be a string' })
+      .regex(/^[A-Za-z0-9_-]{16,128}$/, 'readerKey must be a reader key: 16–128 letters, digits, "_" or "-"')
+      .optional(),
+    addressPrefix: z
+      .string({ error: 'addressPrefix must be a string' })
+      .max(64, 'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64')
+      .transform((v, ctx) => {
+        const prefix = parsePrefix(v);
+        if (prefix === null) {
+          ctx.addIssue({ code: 'custom', message: 'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64' });
+          return z.NEVER;
+        }
+        return prefix;
+      })
+      .optional(),
+  })
+  .refine((v) => v.readerKey !== undefined || v.addressPrefix !== undefined, 'Give readerKey, addressPrefix or both');
+
+export const lockInput = z.strictObject({
+  locked: z.boolean({ error: 'locked must be true or false' }),
+});
+
+export const editTokenHeader = z.object({
+  [EDIT_TOKEN_HEADER]: z
+    .string({ error: `The ${EDIT_TOKEN_HEADER} header is required: the editToken returned when the reply was posted` })
+    .max(256, `The ${EDIT_TOKEN_HEADER} header is too long`),
+});
+
+export const optionalReaderHeader = z.object({
+  [READER_HEADER]: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, `The ${READER_HEADER} header must be 16–128 letters, digits, "_" or "-"`)
+    .optional(),
 });
 
 export const reactionToggle = z.strictObject({

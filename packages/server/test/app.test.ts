@@ -141,7 +141,10 @@ describe('app', () => {
       assert.equal(reply.text, 'First reply [1]');
       assert.equal(res.headers.get('Location'), `/api/v1/replies/${reply.id}`);
       const fetched = await t.app.request(res.headers.get('Location')!);
-      assert.deepEqual(await fetched.json(), reply);
+      const { editToken, editableUntil, ...published } = reply as Reply & { editToken: string; editableUntil: string };
+      assert.match(editToken, /^[A-Za-z0-9_-]{43}$/);
+      assert.ok(Date.parse(editableUntil) > Date.parse(reply.createdAt));
+      assert.deepEqual(await fetched.json(), published);
       const topic = (await (await t.app.request(topicPath('rsp-update'))).json()) as TopicWithReplies;
       assert.equal(topic.replyCount, 1);
       assert.deepEqual(topic.replies.map((r) => r.id), [reply.id]);
@@ -185,8 +188,9 @@ describe('app', () => {
     it('creates a page topic on the first reply from its own allowed origin only', async () => {
       const page = `${ORIGIN}/articles/1`;
       const foreignPage = 'https://elsewhere.example/articles/1';
-      // Same id from no origin, or for another site's URL: no topic springs up.
-      await expectProblem(await postReply(page, { authorName: 'a', body: 'x' }), 404);
+      // Same id from no origin (even with the admin token), or for another site's URL: no topic springs up.
+      const noOrigin = { method: 'POST', headers: { 'Content-Type': 'application/json', ...admin }, body: JSON.stringify({ authorName: 'a', body: 'x' }) };
+      await expectProblem(await t.app.request(`${topicPath(page)}/replies`, noOrigin), 404);
       await expectProblem(await postReply(foreignPage, { authorName: 'a', body: 'x' }, { Origin: ORIGIN }), 404);
       const res = await postReply(page, { authorName: 'a', body: 'x', pageTitle: 'Article one' }, { Origin: ORIGIN });
       assert.equal(res.status, 201);
@@ -266,18 +270,18 @@ describe('app', () => {
   describe('request bodies', () => {
     const path = '/api/v1/topics/rsp-update/replies';
     it('answers 400 to malformed JSON and 422 to JSON that is not an object', async () => {
-      const bad = await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"body":' });
+      const bad = await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: ORIGIN }, body: '{"body":' });
       assert.equal((await expectProblem(bad, 400)).type, 'urn:colloquy:problem:malformed-json');
       for (const body of ['[]', '"text"', 'null', '42']) {
-        await expectProblem(await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }), 422);
+        await expectProblem(await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: ORIGIN }, body }), 422);
       }
     });
 
     it('answers 415 to a write without a JSON Content-Type', async () => {
       const body = JSON.stringify({ authorName: 'a', body: 'b' });
-      await expectProblem(await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body }), 415);
-      await expectProblem(await t.app.request(path, { method: 'POST', body: new Blob([body]) }), 415);
-      const ok = await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body });
+      await expectProblem(await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: ORIGIN }, body }), 415);
+      await expectProblem(await t.app.request(path, { method: 'POST', headers: { Origin: ORIGIN }, body: new Blob([body]) }), 415);
+      const ok = await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8', Origin: ORIGIN }, body });
       assert.equal(ok.status, 201);
     });
 
@@ -285,7 +289,7 @@ describe('app', () => {
       const big = JSON.stringify({ authorName: 'a', body: 'x'.repeat(t.config.maxBodyBytes) });
       const declared = await t.app.request(path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(big)) },
+        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'Content-Length': String(Buffer.byteLength(big)) },
         body: big,
       });
       await expectProblem(declared, 413);
@@ -297,7 +301,7 @@ describe('app', () => {
       });
       const streamed = await t.app.request(path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
         body: stream,
         duplex: 'half',
       } as RequestInit);
@@ -338,8 +342,12 @@ describe('app', () => {
       });
       assert.equal(res.status, 204);
       assert.equal(res.headers.get('Access-Control-Allow-Origin'), ORIGIN);
-      assert.equal(res.headers.get('Access-Control-Allow-Methods'), 'GET, POST, OPTIONS');
-      assert.equal(res.headers.get('Access-Control-Allow-Headers'), 'Content-Type, Authorization, X-Colloquy-Reader');
+      assert.equal(res.headers.get('Access-Control-Allow-Methods'), 'GET, POST, PATCH, DELETE, OPTIONS');
+      assert.equal(
+        res.headers.get('Access-Control-Allow-Headers'),
+        'Content-Type, Authorization, X-Colloquy-Reader, X-Colloquy-Edit-Token, X-Colloquy-Proof',
+      );
+      assert.equal(res.headers.get('Access-Control-Allow-Credentials'), null);
       assert.match(res.headers.get('Vary')!, /Origin/);
       const foreign = await t.app.request('/api/v1/topics/rsp-update/replies', {
         method: 'OPTIONS',
@@ -377,7 +385,7 @@ describe('app', () => {
     it('answers 404 problem for an unknown path and 405 with Allow for a wrong method', async () => {
       await expectProblem(await t.app.request('/nope'), 404);
       await expectProblem(await t.app.request('/api/v2/topics/x'), 404);
-      const res = await t.app.request(topicPath('rsp-update'), { method: 'DELETE' });
+      const res = await t.app.request(topicPath('rsp-update'), { method: 'DELETE', headers: { Origin: ORIGIN } });
       await expectProblem(res, 405);
       assert.equal(res.headers.get('Allow'), 'GET, HEAD, OPTIONS');
       const put = await t.app.request('/api/v1/topics', json({}, admin));

@@ -66,7 +66,7 @@ describe('colloquy-server serve', () => {
       assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
       const posted = await fetch(`${first.url}/api/v1/topics/rsp-update/replies`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:8080' },
         body: JSON.stringify({ authorName: 'Persisted', body: 'Still here?' }),
       });
       assert.equal(posted.status, 201);

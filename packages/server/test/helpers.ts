@@ -14,7 +14,10 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 export const ORIGIN = 'http://localhost:8080';
 export const ADMIN_TOKEN = 'test-admin-token-123';
 
-/** An app over a real SQLite file in a temp folder. */
+/**
+ * An app over a real SQLite file in a temp folder. Rate limits are off (0) unless a test sets
+ * them: in-process requests have no socket, so they would all share one client address.
+ */
 export async function testApp(overrides: Partial<AppConfig> = {}) {
   const { dir, cleanup } = await tempDir();
   const store = SqliteStore.open(join(dir, 'colloquy.db'));
@@ -22,6 +25,9 @@ export async function testApp(overrides: Partial<AppConfig> = {}) {
     allowedOrigins: [ORIGIN],
     adminToken: ADMIN_TOKEN,
     widgetBundlePath: join(dir, 'missing-widget.js'),
+    replyRateLimit: 0,
+    topicRateLimit: 0,
+    writeRateLimit: 0,
     ...overrides,
   });
   const app = createApp({ store, config });
@@ -37,9 +43,13 @@ export async function testApp(overrides: Partial<AppConfig> = {}) {
   };
 }
 
-export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+/** A JSON POST as the widget sends it: from the allowed host page ORIGIN unless `headers` say otherwise. */
+export function json(body: unknown, headers: Record<string, string> = {}, method = 'POST'): RequestInit {
+  return { method, headers: { 'Content-Type': 'application/json', Origin: ORIGIN, ...headers }, body: JSON.stringify(body) };
 }
+
+/** A request `env` as @hono/node-server passes it, so the app sees `address` as the socket peer. */
+export const fromAddress = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
 
 /** Asserts the response is a problem of `status` and returns it. */
 export async function expectProblem(res: Response, status: number): Promise<Problem> {

@@ -186,4 +186,58 @@ describe('safeHref', () => {
     assert.equal(safeHref('https://'), null);
     assert.equal(safeHref('ftp://x.org'), null);
   });
+
+  it('decides on the scheme only after decoding references, percent-encoding, whitespace and controls', () => {
+    const hostile = [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      ' javascript:alert(1)',
+      'java\nscript:alert(1)',
+      'java\tscript:alert(1)',
+      'java\u0000script:alert(1)',
+      '\u0001javascript:alert(1)',
+      'java\u200bscript:alert(1)',
+      '&#106;avascript:alert(1)',
+      '&#106avascript:alert(1)',
+      '&#x6A;avascript:alert(1)',
+      '&#X6a;avascript:alert(1)',
+      '&#0000106;avascript:alert(1)',
+      'javascript&colon;alert(1)',
+      'javascript&#58;alert(1)',
+      'javascript&#x3a;alert(1)',
+      'jav&#x09;ascript:alert(1)',
+      'jav&Tab;ascript:alert(1)',
+      '&amp;#106;avascript:alert(1)',
+      '%6Aavascript:alert(1)',
+      'javascript%3Aalert(1)',
+      '%256Aavascript:alert(1)',
+      'https%3A//evil.example/',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      '//evil.example/',
+      '/relative/path',
+      '#fragment',
+      'mailto:',
+      'mailto:nobody',
+      '',
+    ];
+    for (const target of hostile) assert.equal(safeHref(target), null, JSON.stringify(target));
+  });
+
+  it('keeps http, https and mailto whatever their spelling, decoded', () => {
+    assert.equal(safeHref('HtTpS://example.org/a?b=1&amp;c=2'), 'https://example.org/a?b=1&c=2');
+    assert.equal(safeHref('https&#58;//example.org/'), 'https://example.org/');
+    assert.equal(safeHref('&#104;ttps://example.org/'), 'https://example.org/');
+    assert.equal(safeHref('https://example.org/%20space'), 'https://example.org/%20space');
+    assert.equal(safeHref('MAILTO:someone@example.org'), 'mailto:someone@example.org');
+  });
+
+  it('leaves hostile link targets as text in rendered bodies', () => {
+    for (const target of ['&#106;avascript:alert(1)', 'javascript&colon;alert(1)', '%6Aavascript:alert(1)', 'java&#x0A;script:alert(1)']) {
+      const doc = md(`[click](${target})`);
+      assert.ok(!JSON.stringify(doc).includes('"t":"link"'), target);
+      assert.deepEqual(doc, [{ t: 'p', c: [{ t: 'text', v: 'click' }] }]);
+    }
+  });
 });

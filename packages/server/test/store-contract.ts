@@ -162,6 +162,89 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       assert.deepEqual(page.replies.map((r) => r.text), ['A', 'A1', 'A1a', 'A2', 'B', 'C', 'C1']);
     });
 
+    it('keeps a pending reply out of counts and lists, except for its author', async () => {
+      await store.upsertTopic(topic('moderated'));
+      const author = Buffer.alloc(32, 1);
+      const other = Buffer.alloc(32, 2);
+      const pending = await store.createReply({ ...reply('moderated', null, 'wait'), status: 'pending', readerHash: author });
+      assert.equal(pending.status, 'pending');
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 0);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null })).replies, []);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: other })).replies, []);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: author })).replies.map((r) => r.id), [pending.id]);
+      assert.equal(await store.getReply(pending.id), null);
+      assert.equal((await store.getReply(pending.id, { readerHash: author }))!.id, pending.id);
+      assert.deepEqual((await store.listPending(10)).map((r) => r.id), [pending.id]);
+      assert.equal(await store.hasPublishedReply({ readerHash: author }), false);
+
+      const approved = (await store.setReplyStatus(pending.id, 'published'))!;
+      assert.equal(approved.status, 'published');
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 1);
+      assert.equal((await store.getTopicSummaries(['moderated']))[0]!.latestReply!.id, pending.id);
+      assert.equal(await store.hasPublishedReply({ readerHash: author }), true);
+      assert.deepEqual(await store.listPending(10), []);
+
+      const hidden = (await store.setReplyStatus(pending.id, 'hidden'))!;
+      assert.equal(hidden.text, 'wait', 'moderators see hidden text');
+      const publicView = (await store.getReply(pending.id))!;
+      assert.deepEqual([publicView.status, publicView.text, publicView.author.name], ['hidden', '', '']);
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 0);
+      assert.equal((await store.getTopicSummaries(['moderated']))[0]!.latestReply, null);
+      assert.equal(await store.setReplyStatus('missing', 'hidden'), null);
+    });
+
+    it('deletes in place, blanking the author and the text for good', async () => {
+      await store.upsertTopic(topic('deletes'));
+      const parent = await store.createReply({ ...reply('deletes', null, 'secret text'), editTokenHash: Buffer.alloc(32, 3) });
+      const child = await store.createReply(reply('deletes', parent.id, 'child'));
+      const deleted = (await store.setReplyStatus(parent.id, 'deleted'))!;
+      assert.deepEqual([deleted.status, deleted.text, deleted.body, deleted.author.name], ['deleted', '', [], '']);
+      assert.equal((await store.getReplyCredentials(parent.id))!.editTokenHash, null);
+      const page = await store.listReplies('deletes', { limit: 10, cursor: null });
+      assert.deepEqual(page.replies.map((r) => r.id), [parent.id, child.id]);
+      assert.equal(page.total, 1);
+      await assert.rejects(store.createReply(reply('deletes', parent.id)), (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent');
+    });
+
+    it('edits a reply, setting editedAt', async () => {
+      await store.upsertTopic(topic('edits'));
+      const original = await store.createReply(reply('edits', null, 'before'));
+      const edited = (await store.editReply(original.id, renderMarkdown('after')))!;
+      assert.equal(edited.text, 'after');
+      assert.ok(edited.editedAt);
+      assert.equal(await store.editReply('missing', renderMarkdown('x')), null);
+    });
+
+    it('reserves a verified name and caps the depth', async () => {
+      await store.upsertTopic(topic('names'));
+      const verified = await store.createReply({ ...reply('names', null), authorName: 'Gil', verifiedSub: 'sub-1', nameKey: 'gil' });
+      assert.deepEqual(verified.author, { name: 'Gil', verified: true });
+      await assert.rejects(
+        store.createReply({ ...reply('names', null), authorName: 'GIL', nameKey: 'gil' }),
+        (e: unknown) => e instanceof StoreError && e.code === 'name-reserved',
+      );
+      assert.deepEqual((await store.createReply({ ...reply('names', null), nameKey: 'ann' })).author, { name: 'Ann' });
+      const root = await store.createReply({ ...reply('names', null), maxDepth: 1 });
+      const one = await store.createReply({ ...reply('names', root.id), maxDepth: 1 });
+      await assert.rejects(store.createReply({ ...reply('names', one.id), maxDepth: 1 }), (e: unknown) => e instanceof StoreError && e.code === 'too-deep');
+    });
+
+    it('bans readers and address prefixes, and locks topics', async () => {
+      const reader = Buffer.alloc(32, 9);
+      assert.equal(await store.isBanned({ readerHash: reader, addressPrefix: '192.0.2.0/24' }), false);
+      await store.addBan({ readerHash: reader });
+      await store.addBan({ addressPrefix: '192.0.2.0/24' });
+      await store.addBan({ addressPrefix: '192.0.2.0/24' }); // twice is fine
+      assert.equal(await store.isBanned({ readerHash: reader }), true);
+      assert.equal(await store.isBanned({ addressPrefix: '192.0.2.0/24' }), true);
+      assert.equal(await store.isBanned({ readerHash: Buffer.alloc(32, 8), addressPrefix: '198.51.100.0/24' }), false);
+      await store.upsertTopic(topic('lockable'));
+      assert.equal((await store.setTopicLocked('lockable', true))!.locked, true);
+      await assert.rejects(store.createReply(reply('lockable', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-locked');
+      assert.equal((await store.setTopicLocked('lockable', false))!.locked, false);
+      assert.equal(await store.setTopicLocked('missing', true), null);
+    });
+
     it('fails ping once closed', async () => {
       const { dir: other, cleanup: done } = await tempDir();
       const s = await open(other);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../src/index.js';
+import { MIGRATIONS } from '../src/store/sqlite.js';
 import { tempDir } from './helpers.js';
 import { storeContract } from './store-contract.js';
 
@@ -60,10 +61,53 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('schema upgrade', () => {
+  it('brings a version 1 database with replies and reactions up to date', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'v1.db');
+    try {
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      db.exec(MIGRATIONS[0]!);
+      db.prepare(`INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z')`).run();
+      db.prepare(
+        `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at, reply_count, latest_reply_id)
+         VALUES ('old', 'Old', '2026-01-01T00:00:00.000Z', '[]', '', '[]', '2026-01-01T00:00:00.000Z', 1, 'R1')`,
+      ).run();
+      db.prepare(
+        `INSERT INTO replies (id, topic_id, parent_id, root_id, depth, author_name, created_at, body, text)
+         VALUES ('R1', 'old', NULL, 'R1', 0, 'Old timer', '2026-01-01T00:00:01.000Z', '[]', 'kept')`,
+      ).run();
+      db.close();
+
+      const store = SqliteStore.open(file);
+      try {
+        const page = await store.listReplies('old', { limit: 10, cursor: null });
+        assert.deepEqual(page.replies.map((r) => [r.id, r.status, r.author]), [['R1', 'published', { name: 'Old timer' }]]);
+        assert.equal(page.total, 1);
+        // An old reply has no edit token: nobody can edit it.
+        assert.equal((await store.getReplyCredentials('R1'))!.editTokenHash, null);
+        const reply = await store.createReply({ topicId: 'old', parentId: 'R1', authorName: 'New', body: [], text: 'new' });
+        assert.equal(reply.depth, 1);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }]);
+      } finally {
+        check.close();
+      }
+    } finally {
+      await cleanup();
     }
   });
 });

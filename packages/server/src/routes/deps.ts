@@ -1,10 +1,12 @@
 import type { AppConfig } from '../config.js';
+import type { Guards } from '../security.js';
 import { ProblemError, badRequest, notFound } from '../problem.js';
 import { StoreError, type Store } from '../store/store.js';
 
 export interface AppDeps {
   store: Store;
   config: AppConfig;
+  guards: Guards;
 }
 
 /** Store failures a client caused, as problems; anything else is a server fault and rethrown. */
@@ -22,5 +24,9 @@ export function fromStoreError(error: unknown): unknown {
       ]);
     case 'topic-locked':
       return new ProblemError(409, 'topic-locked', 'Topic locked', error.message);
+    case 'name-reserved':
+      return new ProblemError(409, 'name-reserved', 'Name reserved', error.message, [{ path: 'authorName', message: error.message }]);
+    case 'too-deep':
+      return new ProblemError(422, 'too-deep', 'Reply nested too deeply', error.message, [{ path: 'parentId', message: error.message }]);
   }
 }

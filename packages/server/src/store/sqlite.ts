@@ -16,7 +16,10 @@ import { encodeCursor } from '../cursor.js';
 import { newReplyId } from '../ids.js';
 import {
   StoreError,
+  type Ban,
   type NewReplyRecord,
+  type ReplyCredentials,
+  type Viewer,
   type PageCursor,
   type ReactionTarget,
   type Store,
@@ -32,7 +35,7 @@ const countColumns = REACTION_KINDS.map((kind) => `${countColumn(kind)} INTEGER 
  * Counters (reply_count, *_count) and latest_reply_id are kept up to date in the same
  * transaction as the write that changes them, so no read has to aggregate over replies.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
 CREATE TABLE topics (
   id TEXT PRIMARY KEY,
@@ -80,6 +83,29 @@ CREATE TABLE reactions (
   PRIMARY KEY (target_type, target_id, kind, reader_hash)
 ) WITHOUT ROWID;
 `,
+  // 2: identity (edit tokens, reader keys, signed-in authors), moderation and bans.
+  `
+ALTER TABLE replies ADD COLUMN edit_token_hash BLOB;
+ALTER TABLE replies ADD COLUMN reader_hash BLOB;
+ALTER TABLE replies ADD COLUMN author_sub TEXT;
+CREATE INDEX replies_pending ON replies (created_at, id) WHERE status = 'pending';
+CREATE INDEX replies_reader ON replies (reader_hash) WHERE reader_hash IS NOT NULL;
+CREATE INDEX replies_author_sub ON replies (author_sub) WHERE author_sub IS NOT NULL;
+-- latest_reply_id is recomputed from this when a reply leaves or joins the published ones.
+CREATE INDEX replies_published ON replies (topic_id, created_at, id) WHERE status = 'published';
+-- Names signed-in users have posted under, so no anonymous reply can pose as them.
+CREATE TABLE verified_names (
+  name_key TEXT PRIMARY KEY,
+  sub TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE bans (
+  kind TEXT NOT NULL CHECK (kind IN ('reader', 'address')),
+  value TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+`,
 ];
 
 interface TopicRow {
@@ -112,6 +138,9 @@ interface ReplyRow {
   body: string;
   text: string;
   status: string;
+  edit_token_hash: Buffer | null;
+  reader_hash: Buffer | null;
+  author_sub: string | null;
   [count: `${string}_count`]: number;
 }
 
@@ -229,7 +258,12 @@ export class SqliteStore implements Store {
     return { topic: (await this.getTopic(topic.id))!, created };
   }
 
-  async listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }): Promise<ReplyPage> {
+  async listReplies(
+    topicId: string,
+    page: { limit: number; cursor: PageCursor | null },
+    viewer: Viewer = {},
+  ): Promise<ReplyPage> {
+    const reader = viewer.readerHash ?? null;
     const read = this.#db.transaction((): ReplyPage => {
       const topic = this.#sql('SELECT reply_count FROM topics WHERE id = ?').get(topicId) as
         | { reply_count: number }
@@ -247,16 +281,19 @@ export class SqliteStore implements Store {
       const roots = this.#sql(
         `SELECT id, created_at FROM replies
           WHERE topic_id = ? AND parent_id IS NULL AND (created_at, id) > (?, ?)
+            AND (status <> 'pending' OR reader_hash = ?)
           ORDER BY created_at, id LIMIT ?`,
-      ).all(topicId, after.createdAt, after.id, page.limit + 1) as Array<{ id: string; created_at: string }>;
+      ).all(topicId, after.createdAt, after.id, reader, page.limit + 1) as Array<{ id: string; created_at: string }>;
       const hasMore = roots.length > page.limit;
       const pageRoots = roots.slice(0, page.limit);
       const rows = this.#sql(
-        `SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
-      ).all(JSON.stringify(pageRoots.map((r) => r.id))) as ReplyRow[];
+        `SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?))
+            AND (status <> 'pending' OR reader_hash = ?)
+          ORDER BY created_at, id`,
+      ).all(JSON.stringify(pageRoots.map((r) => r.id)), reader) as ReplyRow[];
       const last = pageRoots[pageRoots.length - 1];
       return {
-        replies: threadOrder(pageRoots.map((r) => r.id), rows).map(toReply),
+        replies: threadOrder(pageRoots.map((r) => r.id), rows).map((row) => toReply(row, viewer)),
         nextCursor: hasMore && last ? encodeCursorOf(last) : null,
         total: topic.reply_count,
       };
@@ -264,9 +301,11 @@ export class SqliteStore implements Store {
     return read();
   }
 
-  async getReply(id: string): Promise<Reply | null> {
+  async getReply(id: string, viewer: Viewer = {}): Promise<Reply | null> {
     const row = this.#sql('SELECT * FROM replies WHERE id = ?').get(id) as ReplyRow | undefined;
-    return row ? toReply(row) : null;
+    if (!row) return null;
+    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash)) return null;
+    return toReply(row, viewer);
   }
 
   async createReply(reply: NewReplyRecord): Promise<Reply> {
@@ -287,28 +326,159 @@ export class SqliteStore implements Store {
       let rootId: string | null = null;
       let depth = 0;
       if (reply.parentId !== null) {
-        const parent = this.#sql('SELECT topic_id, root_id, depth FROM replies WHERE id = ?').get(reply.parentId) as
-          | { topic_id: string; root_id: string; depth: number }
+        const parent = this.#sql('SELECT topic_id, root_id, depth, status FROM replies WHERE id = ?').get(reply.parentId) as
+          | { topic_id: string; root_id: string; depth: number; status: string }
           | undefined;
         if (!parent || parent.topic_id !== reply.topicId) {
           throw new StoreError('invalid-parent', `parentId "${reply.parentId}" is not a reply of this topic.`);
         }
+        if (parent.status !== 'published') {
+          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" was ${parent.status === 'pending' ? 'not published yet' : 'removed'}; it takes no replies.`);
+        }
         rootId = parent.root_id;
         depth = parent.depth + 1;
       }
+      if (reply.maxDepth !== undefined && depth > reply.maxDepth) {
+        throw new StoreError('too-deep', `Replies nest at most ${reply.maxDepth} levels deep; reply to an earlier reply of this thread instead.`);
+      }
+      const sub = reply.verifiedSub ?? null;
+      if (reply.nameKey !== undefined) {
+        if (sub === null) {
+          if (this.#sql('SELECT 1 FROM verified_names WHERE name_key = ?').get(reply.nameKey)) {
+            throw new StoreError('name-reserved', `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`);
+          }
+        } else {
+          this.#sql('INSERT OR IGNORE INTO verified_names (name_key, sub, created_at) VALUES (?, ?, ?)').run(reply.nameKey, sub, now);
+        }
+      }
+      const status = reply.status ?? 'published';
       const id = newReplyId();
       this.#sql(
-        `INSERT INTO replies (id, topic_id, parent_id, root_id, depth, author_name, created_at, body, text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(id, reply.topicId, reply.parentId, rootId ?? id, depth, reply.authorName, now, JSON.stringify(reply.body), reply.text);
-      this.#sql('UPDATE topics SET reply_count = reply_count + 1, latest_reply_id = ? WHERE id = ?').run(
+        `INSERT INTO replies (id, topic_id, parent_id, root_id, depth, author_name, created_at, body, text,
+           status, edit_token_hash, reader_hash, author_sub)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
         id,
         reply.topicId,
+        reply.parentId,
+        rootId ?? id,
+        depth,
+        reply.authorName,
+        now,
+        JSON.stringify(reply.body),
+        reply.text,
+        status,
+        reply.editTokenHash ?? null,
+        reply.readerHash ?? null,
+        sub,
       );
+      if (status === 'published') {
+        this.#sql('UPDATE topics SET reply_count = reply_count + 1, latest_reply_id = ? WHERE id = ?').run(id, reply.topicId);
+      }
       return id;
     });
     const id = write.immediate();
-    return (await this.getReply(id))!;
+    return (await this.getReply(id, { admin: true }))!;
+  }
+
+  async getReplyCredentials(id: string): Promise<ReplyCredentials | null> {
+    const row = this.#sql('SELECT topic_id, created_at, status, edit_token_hash FROM replies WHERE id = ?').get(id) as
+      | { topic_id: string; created_at: string; status: ReplyStatus; edit_token_hash: Buffer | null }
+      | undefined;
+    return row ? { topicId: row.topic_id, createdAt: row.created_at, status: row.status, editTokenHash: row.edit_token_hash } : null;
+  }
+
+  async editReply(id: string, edit: { body: Doc; text: string; status?: 'published' | 'pending' }): Promise<Reply | null> {
+    const write = this.#db.transaction((): boolean => {
+      const row = this.#sql('SELECT topic_id, status FROM replies WHERE id = ?').get(id) as
+        | { topic_id: string; status: ReplyStatus }
+        | undefined;
+      if (!row) return false;
+      this.#sql('UPDATE replies SET body = ?, text = ?, edited_at = ? WHERE id = ?').run(
+        JSON.stringify(edit.body),
+        edit.text,
+        new Date().toISOString(),
+        id,
+      );
+      if (edit.status && edit.status !== row.status) this.#moveStatus(id, row.topic_id, row.status, edit.status);
+      return true;
+    });
+    return write.immediate() ? this.getReply(id, { admin: true }) : null;
+  }
+
+  async setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null> {
+    const write = this.#db.transaction((): boolean => {
+      const row = this.#sql('SELECT topic_id, status FROM replies WHERE id = ?').get(id) as
+        | { topic_id: string; status: ReplyStatus }
+        | undefined;
+      if (!row) return false;
+      if (status === 'deleted') {
+        // Gone for good: nothing of the author or the text stays, only the reply's place.
+        this.#sql(
+          `UPDATE replies SET body = '[]', text = '', author_name = '', author_sub = NULL,
+             edit_token_hash = NULL, reader_hash = NULL WHERE id = ?`,
+        ).run(id);
+      }
+      if (row.status !== status) this.#moveStatus(id, row.topic_id, row.status, status);
+      return true;
+    });
+    return write.immediate() ? this.getReply(id, { admin: true }) : null;
+  }
+
+  /** Changes a reply's status and keeps the topic's count and latest reply in step. */
+  #moveStatus(id: string, topicId: string, from: ReplyStatus, to: ReplyStatus): void {
+    this.#sql('UPDATE replies SET status = ? WHERE id = ?').run(to, id);
+    const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
+    if (delta === 0) return;
+    const latest = this.#sql(
+      `SELECT id FROM replies WHERE topic_id = ? AND status = 'published' ORDER BY created_at DESC, id DESC LIMIT 1`,
+    ).get(topicId) as { id: string } | undefined;
+    this.#sql('UPDATE topics SET reply_count = reply_count + ?, latest_reply_id = ? WHERE id = ?').run(
+      delta,
+      latest?.id ?? null,
+      topicId,
+    );
+  }
+
+  async listPending(limit: number): Promise<Reply[]> {
+    const rows = this.#sql(`SELECT * FROM replies WHERE status = 'pending' ORDER BY created_at, id LIMIT ?`).all(limit) as ReplyRow[];
+    return rows.map((row) => toReply(row, { admin: true }));
+  }
+
+  async hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean> {
+    if (author.sub && this.#sql(`SELECT 1 FROM replies WHERE author_sub = ? AND status = 'published' LIMIT 1`).get(author.sub)) {
+      return true;
+    }
+    return (
+      !!author.readerHash &&
+      !!this.#sql(`SELECT 1 FROM replies WHERE reader_hash = ? AND status = 'published' LIMIT 1`).get(author.readerHash)
+    );
+  }
+
+  async addBan(ban: Ban): Promise<void> {
+    const now = new Date().toISOString();
+    const add = this.#sql('INSERT OR IGNORE INTO bans (kind, value, created_at) VALUES (?, ?, ?)');
+    this.#db.transaction(() => {
+      if (ban.readerHash) add.run('reader', ban.readerHash.toString('hex'), now);
+      if (ban.addressPrefix) add.run('address', ban.addressPrefix, now);
+    }).immediate();
+  }
+
+  async isBanned(ban: Ban): Promise<boolean> {
+    const found = this.#sql('SELECT 1 FROM bans WHERE kind = ? AND value = ?');
+    return (
+      (!!ban.readerHash && !!found.get('reader', ban.readerHash.toString('hex'))) ||
+      (!!ban.addressPrefix && !!found.get('address', ban.addressPrefix))
+    );
+  }
+
+  async setTopicLocked(id: string, locked: boolean): Promise<Topic | null> {
+    const changed = this.#sql('UPDATE topics SET locked = ?, updated_at = ? WHERE id = ?').run(
+      locked ? 1 : 0,
+      new Date().toISOString(),
+      id,
+    ).changes;
+    return changed ? this.getTopic(id) : null;
   }
 
   async toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null> {
@@ -316,7 +486,9 @@ export class SqliteStore implements Store {
     const table = target.type === 'topic' ? 'topics' : 'replies';
     const column = countColumn(kind);
     const toggle = this.#db.transaction((): ReactionState | null => {
-      if (!this.#sql(`SELECT 1 FROM ${table} WHERE id = ?`).get(target.id)) return null;
+      // Only published replies take reactions: a pending, hidden or deleted one is not there for others.
+      const exists = this.#sql(`SELECT 1 FROM ${table} WHERE id = ?${table === 'replies' ? ` AND status = 'published'` : ''}`);
+      if (!exists.get(target.id)) return null;
       const key = [target.type, target.id, kind, readerHash(readerKey)] as const;
       const removed = this.#sql(
         'DELETE FROM reactions WHERE target_type = ? AND target_id = ? AND kind = ? AND reader_hash = ?',
@@ -409,17 +581,24 @@ function toTopic(row: TopicRow): Topic {
   };
 }
 
-function toReply(row: ReplyRow): Reply {
+const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b && a.equals(b);
+
+/**
+ * The wire form. Never includes the reader hash, edit token hash or `sub`. A hidden reply is
+ * blanked for everyone but moderators, so it keeps its place in the thread without its text.
+ */
+function toReply(row: ReplyRow, viewer: Viewer = {}): Reply {
+  const blank = row.status === 'hidden' && !viewer.admin;
   return {
     id: row.id,
     topicId: row.topic_id,
     parentId: row.parent_id,
     depth: row.depth,
-    author: { name: row.author_name },
+    author: blank ? { name: '' } : row.author_sub !== null ? { name: row.author_name, verified: true } : { name: row.author_name },
     createdAt: row.created_at,
     editedAt: row.edited_at,
-    body: JSON.parse(row.body) as Doc,
-    text: row.text,
+    body: blank ? [] : (JSON.parse(row.body) as Doc),
+    text: blank ? '' : row.text,
     reactions: reactionsOf(row),
     status: row.status as ReplyStatus,
   };

@@ -5,6 +5,7 @@ import type {
   ReactionState,
   Reply,
   ReplyPage,
+  ReplyStatus,
   Topic,
   TopicSummary,
 } from '@colloquy/widget/api-types.js';
@@ -32,6 +33,21 @@ export interface NewReplyRecord {
   authorName: string;
   body: Doc;
   text: string;
+  /** Omitted: published. A pending reply is not counted and is listed only to its author. */
+  status?: 'published' | 'pending';
+  /** SHA-256 of the edit token handed to the author; the token itself is never stored. */
+  editTokenHash?: Buffer;
+  /** SHA-256 of the author's reader key, when the request carried one. */
+  readerHash?: Buffer | null;
+  /** The signed-in user's `sub` for a verified reply; null or omitted for an anonymous one. */
+  verifiedSub?: string | null;
+  /**
+   * The name's comparison key (see nameKey()). An anonymous reply whose key a verified user
+   * has used is refused with `name-reserved`; a verified reply claims its key.
+   */
+  nameKey?: string;
+  /** Deepest depth allowed; a deeper reply is refused with `too-deep`. */
+  maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
   createTopic?: { title: string; url: string };
 }
@@ -42,12 +58,40 @@ export interface PageCursor {
   id: string;
 }
 
+/** Who is reading: their own pending replies are included for them. */
+export interface Viewer {
+  readerHash?: Buffer | null;
+  /** Moderators see hidden and pending replies in full. */
+  admin?: boolean;
+}
+
+/** What the edit and delete routes check before acting on a reply. */
+export interface ReplyCredentials {
+  topicId: string;
+  createdAt: string;
+  status: ReplyStatus;
+  editTokenHash: Buffer | null;
+}
+
+export interface Ban {
+  readerHash?: Buffer | null;
+  /** An address prefix as addressPrefix() writes it. */
+  addressPrefix?: string | null;
+}
+
 export type ReactionTarget = { type: 'topic' | 'reply'; id: string };
 
 /** Failures a client can cause; routes turn them into problem responses. */
 export class StoreError extends Error {
   constructor(
-    readonly code: 'topic-not-found' | 'reply-not-found' | 'invalid-parent' | 'topic-locked' | 'invalid-cursor',
+    readonly code:
+      | 'topic-not-found'
+      | 'reply-not-found'
+      | 'invalid-parent'
+      | 'topic-locked'
+      | 'invalid-cursor'
+      | 'name-reserved'
+      | 'too-deep',
     message: string,
   ) {
     super(message);
@@ -64,11 +108,31 @@ export interface Store {
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
   upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }>;
-  /** Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic. */
-  listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }): Promise<ReplyPage>;
-  getReply(id: string): Promise<Reply | null>;
-  /** Throws `topic-not-found`, `topic-locked` or `invalid-parent`. */
+  /**
+   * Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic.
+   * Pending replies are included only for their author (`viewer.readerHash`).
+   */
+  listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }, viewer?: Viewer): Promise<ReplyPage>;
+  /** Null when missing, or pending and not the viewer's own. Hidden replies are blanked for non-admins. */
+  getReply(id: string, viewer?: Viewer): Promise<Reply | null>;
+  /** Throws `topic-not-found`, `topic-locked`, `invalid-parent`, `too-deep` or `name-reserved`. */
   createReply(reply: NewReplyRecord): Promise<Reply>;
+  getReplyCredentials(id: string): Promise<ReplyCredentials | null>;
+  /** New body (re-rendered); `status` may move a published reply back to pending. Null when missing. */
+  editReply(id: string, edit: { body: Doc; text: string; status?: 'published' | 'pending' }): Promise<Reply | null>;
+  /**
+   * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
+   * reply's place so its children stay attached; counts follow. Null when missing.
+   */
+  setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null>;
+  /** Replies awaiting review, oldest first, in full. */
+  listPending(limit: number): Promise<Reply[]>;
+  /** Whether this reader or signed-in user has a published reply anywhere. */
+  hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean>;
+  addBan(ban: Ban): Promise<void>;
+  isBanned(ban: Ban): Promise<boolean>;
+  /** Null when the topic does not exist. */
+  setTopicLocked(id: string, locked: boolean): Promise<Topic | null>;
   /** Null when the target does not exist. */
   toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null>;
   countTopics(): Promise<number>;

@@ -60,7 +60,12 @@ export interface Reply {
   parentId: string | null;
   /** Nesting depth: 0 for a reply to the topic. */
   depth: number;
-  author: { name: string };
+  /**
+   * `name` is empty for a deleted or hidden reply. `verified` is true only when the reply was
+   * posted by a signed-in user of the host site (a site-signed token); it is never set on an
+   * anonymous reply.
+   */
+  author: { name: string; verified?: boolean };
   /** ISO 8601 instant. */
   createdAt: string;
   editedAt: string | null;
@@ -125,11 +130,48 @@ export interface TopicSummaries {
 export interface NewReply {
   /** Markdown, 1–10,000 characters. */
   body: string;
-  /** 1–60 characters. */
-  authorName: string;
+  /**
+   * 1–60 characters. Required, except with a signed-in user's token (`Authorization: Bearer`),
+   * whose name is used instead.
+   */
+  authorName?: string;
   parentId?: string | null;
   /** For a page topic created by its first reply: the page's title (≤ 300 characters). */
   pageTitle?: string;
+  /**
+   * Honeypot: a form field people never see nor fill. Leave it out or empty; a non-empty value
+   * is refused (422).
+   */
+  website?: string;
+}
+
+/**
+ * `POST /api/v1/topics/:id/replies` response (201): the reply plus, for its author only, the
+ * token that allows editing or deleting it until `editableUntil`. No other response carries it.
+ */
+export interface CreatedReply extends Reply {
+  editToken: string;
+  /** ISO 8601 instant after which the edit token no longer works. */
+  editableUntil: string;
+}
+
+/** `PATCH /api/v1/replies/:id` request body (with the {@link EDIT_TOKEN_HEADER} header). */
+export interface ReplyEdit {
+  /** Markdown, 1–10,000 characters. */
+  body: string;
+}
+
+/** `GET /api/v1/challenge`: a proof-of-work challenge for {@link PROOF_HEADER}. */
+export interface Challenge {
+  /** Opaque, single use. */
+  challenge: string;
+  /**
+   * Leading zero bits required of SHA-256(`${challenge}:${nonce}`); 0 means the server does
+   * not require a proof.
+   */
+  difficulty: number;
+  /** ISO 8601 instant after which the challenge is refused. */
+  expiresAt: string;
 }
 
 /** `POST …/reactions` request body; the reader is named by the `X-Colloquy-Reader` header. */
@@ -172,3 +214,27 @@ export interface Problem {
 
 /** The request header that carries a reader's random key, for per-reader reaction toggles. */
 export const READER_HEADER = 'X-Colloquy-Reader';
+
+/** The request header that carries a reply's edit token, for PATCH and DELETE of that reply. */
+export const EDIT_TOKEN_HEADER = 'X-Colloquy-Edit-Token';
+
+/** The request header that carries a solved proof-of-work: `<challenge>:<nonce>`. */
+export const PROOF_HEADER = 'X-Colloquy-Proof';
+
+/** `POST /api/v1/admin/bans` request body: at least one of the two. */
+export interface BanInput {
+  /** A reader key as sent in {@link READER_HEADER}. */
+  readerKey?: string;
+  /** An IP address or prefix; it is widened to its /24 (IPv4) or /64 (IPv6). */
+  addressPrefix?: string;
+}
+
+/** `POST /api/v1/admin/topics/:id/lock` request body. */
+export interface LockInput {
+  locked: boolean;
+}
+
+/** `GET /api/v1/admin/pending` response: replies awaiting review, oldest first. */
+export interface PendingReplies {
+  replies: Reply[];
+}

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { PendingReplies } from '@colloquy/widget/api-types.js';
+import { adminOnly, jsonObjectBody } from '../middleware.js';
+import { notFound } from '../problem.js';
+import { banInput, lockInput, replyIdParam, topicIdParam } from '../schemas.js';
+import { sha256 } from '../security.js';
+import { validate } from '../validate.js';
+import type { AppDeps } from './deps.js';
+
+/** Moderation, all behind the admin bearer token. */
+export function adminRoutes({ store, guards }: AppDeps) {
+  const setStatus = (status: 'published' | 'hidden' | 'deleted') => async (id: string) => {
+    const reply = await store.setReplyStatus(id, status);
+    if (!reply) throw notFound(`No reply "${id}".`);
+    return reply;
+  };
+  const approve = setStatus('published');
+  const hide = setStatus('hidden');
+  const remove = setStatus('deleted');
+  return new Hono()
+    .use('*', adminOnly(guards.admin))
+    .get('/pending', async (c) => {
+      c.header('Cache-Control', 'private, no-store');
+      const result: PendingReplies = { replies: await store.listPending(100) };
+      return c.json(result);
+    })
+    .post('/replies/:id/approve', validate('param', replyIdParam), async (c) => c.json(await approve(c.req.valid('param').id)))
+    .post('/replies/:id/hide', validate('param', replyIdParam), async (c) => c.json(await hide(c.req.valid('param').id)))
+    .delete('/replies/:id', validate('param', replyIdParam), async (c) => c.json(await remove(c.req.valid('param').id)))
+    .post('/bans', jsonObjectBody(), validate('json', banInput), async (c) => {
+      const { readerKey, addressPrefix } = c.req.valid('json');
+      await store.addBan({ readerHash: readerKey ? sha256(readerKey) : null, addressPrefix: addressPrefix ?? null });
+      // The reader key is not echoed back: the API never returns reader keys.
+      return c.json({ banned: { readerKey: readerKey !== undefined, addressPrefix: addressPrefix ?? null } }, 201);
+    })
+    .post('/topics/:id/lock', validate('param', topicIdParam), jsonObjectBody(), validate('json', lockInput), async (c) => {
+      const { id } = c.req.valid('param');
+      const topic = await store.setTopicLocked(id, c.req.valid('json').locked);
+      if (!topic) throw notFound(`No topic "${id}".`);
+      return c.json(topic);
+    });
+}
