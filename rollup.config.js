@@ -8,7 +8,9 @@ export default {
   output: {
     file: 'packages/widget/dist/colloquy.js',
     format: 'es',
-    sourcemap: true,
+    // The map is written beside the bundle but not announced in it: the comment would cost every
+    // reader bytes; attach the map in the browser's developer tools when debugging.
+    sourcemap: 'hidden',
   },
   plugins: [
     nodeResolve({ exportConditions: ['production'] }),

@@ -1,5 +1,5 @@
 // Element tests: the TypeScript sources in real Chromium, against a real Colloquy server with
-// a SQLite database in a temporary folder, seeded with the demo topic.
+// SQLite databases in a temporary folder, seeded with the demo topic.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,35 +11,46 @@ import { freePort } from './scripts/free-port.js';
 
 const port = await freePort();
 const adminToken = 'element-tests-admin-token';
-const testEnv = { api: '', adminToken };
+const jwtSecret = 'element-tests-site-secret';
+const testEnv = { api: '', strictApi: '', adminToken, jwtSecret };
 
-/** Starts the API before the first test file and stops it after the last. */
-function colloquyApi() {
-  let dir;
-  let store;
-  let server;
+/**
+ * Starts two APIs before the first test file and stops them after the last: a default one
+ * seeded with the demo topic, and a strict one that holds every reply for review, asks for
+ * proof of work and accepts the host site's signed-in users.
+ */
+function colloquyApis() {
+  const dir = mkdtempSync(join(tmpdir(), 'colloquy-wtr-'));
+  const running = [];
+  async function start(name, settings) {
+    const store = SqliteStore.open(join(dir, `${name}.db`));
+    await seedDemo(store);
+    const config = defaultConfig({
+      allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+      adminToken,
+      // The tests post many replies from one address within a minute; the limits have tests
+      // of their own on the server.
+      replyRateLimit: 0,
+      topicRateLimit: 0,
+      writeRateLimit: 0,
+      ...settings,
+    });
+    const server = await listen(createApp({ store, config }), { port: 0, hostname: '127.0.0.1' });
+    running.push({ store, server });
+    return server.url;
+  }
   return {
     name: 'colloquy-api',
     async serverStart() {
-      dir = mkdtempSync(join(tmpdir(), 'colloquy-wtr-'));
-      store = SqliteStore.open(join(dir, 'colloquy.db'));
-      await seedDemo(store);
-      const config = defaultConfig({
-        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
-        adminToken,
-        // The tests post many replies from one address within a minute; the limits have tests
-        // of their own on the server.
-        replyRateLimit: 0,
-        topicRateLimit: 0,
-        writeRateLimit: 0,
-      });
-      server = await listen(createApp({ store, config }), { port: 0, hostname: '127.0.0.1' });
-      testEnv.api = server.url;
+      testEnv.api = await start('default', {});
+      testEnv.strictApi = await start('strict', { moderation: 'all', powDifficulty: 10, jwtSecret });
     },
     async serverStop() {
-      await server?.close();
-      await store?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      for (const { store, server } of running) {
+        await server.close();
+        await store.close();
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -55,7 +66,7 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   browserStartTimeout: 60000,
   testsFinishTimeout: 300000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), colloquyApi()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), colloquyApis()],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS },

@@ -6,6 +6,7 @@ import { abuseChecks, cors, limitBody, revalidatedReads } from './middleware.js'
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
+import { messageRoutes } from './routes/messages.js';
 import type { AppDeps } from './routes/deps.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
@@ -20,6 +21,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/api\/v1\/topics$/, 'GET, HEAD, POST, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+\/replies$/, 'GET, HEAD, POST, OPTIONS'],
+  [/^\/api\/v1\/messages\/[^/]+$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/replies\/[^/]+$/, 'GET, HEAD, PATCH, DELETE, OPTIONS'],
   [/^\/api\/v1\/(topics|replies)\/[^/]+\/reactions$/, 'POST, OPTIONS'],
   [/^\/api\/v1\/challenge$/, 'GET, HEAD, OPTIONS'],
@@ -82,6 +84,7 @@ export function createApp({ store, config }: { store: Store; config: AppConfig }
     .route('/api/v1', replyRoutes(deps))
     .route('/api/v1', reactionRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))
+    .route('/api/v1', messageRoutes())
     .route('/', assetRoutes(config));
 }
 

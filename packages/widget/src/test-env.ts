@@ -4,8 +4,12 @@ import type { Reply, TopicInput } from './api/types.js';
 export interface ColloquyTestEnv {
   /** Origin of the real Colloquy server started for the tests. */
   api: string;
-  /** Bearer token for admin calls. */
+  /** A second server that holds every reply for review, asks for proof of work and accepts tokens. */
+  strictApi: string;
+  /** Bearer token for admin calls, on both servers. */
   adminToken: string;
+  /** The strict server's secret for the host site's HS256 tokens. */
+  jwtSecret: string;
 }
 
 declare global {
@@ -23,8 +27,8 @@ export function testEnv(): ColloquyTestEnv {
 let serial = 0;
 
 /** Creates a fresh topic (isolated state for one test) and returns its id. */
-export async function createTopic(input: Partial<TopicInput> = {}): Promise<string> {
-  const { api, adminToken } = testEnv();
+export async function createTopic(input: Partial<TopicInput> = {}, api = testEnv().api): Promise<string> {
+  const { adminToken } = testEnv();
   const id = input.id ?? `t-${Date.now().toString(36)}-${++serial}-${Math.random().toString(36).slice(2, 7)}`;
   const response = await fetch(`${api}/api/v1/topics`, {
     method: 'POST',
@@ -50,4 +54,25 @@ export async function postReply(
   });
   if (!response.ok) throw new Error(`posting reply: ${response.status} ${await response.text()}`);
   return (await response.json()) as Reply;
+}
+
+const base64url = (bytes: Uint8Array | string) =>
+  btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+
+/** A token as a host site signs it for its signed-in reader: HS256 with the strict server's secret. */
+export async function signToken(claims: { sub: string; name: string; exp?: number }): Promise<string> {
+  const payload = { exp: Math.floor(Date.now() / 1000) + 600, ...claims };
+  const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}`;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(testEnv().jwtSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(unsigned));
+  return `${unsigned}.${base64url(new Uint8Array(signature))}`;
 }

@@ -10,13 +10,15 @@ export class ColloquyError extends Error {
     message: string,
     readonly status: number,
     readonly detail: string | null = null,
+    /** The problem's `type`, e.g. `urn:colloquy:problem:invalid-proof`. */
+    readonly type?: string,
   ) {
     super(message);
   }
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -27,7 +29,7 @@ export interface RequestOptions {
  * an aborted request rejects with the `AbortError` unchanged so callers can ignore it.
  */
 export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -39,13 +41,13 @@ export async function request<T>(url: string, options: RequestOptions = {}): Pro
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new ColloquyError('Network error: the discussion server could not be reached', 0);
+    throw new ColloquyError('Network error', 0);
   }
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = data && typeof data === 'object' ? (data as Problem) : null;
-    const detail = typeof problem?.detail === 'string' && problem.detail ? problem.detail : null;
-    throw new ColloquyError(detail ?? problem?.title ?? `HTTP ${response.status}`, response.status, detail);
+    const problem = data as Partial<Problem> | null;
+    const detail = problem?.detail || null;
+    throw new ColloquyError(detail ?? `HTTP ${response.status}`, response.status, detail, problem?.type);
   }
   return data as T;
 }

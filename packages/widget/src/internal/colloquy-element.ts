@@ -10,7 +10,7 @@ import { REACTION_KINDS, type ReactionKind, type Reactions } from '../api/types.
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
 import { ColloquyReactionEvent } from '../events/reaction.js';
 import { i18nFor, type I18n } from '../i18n/messages.js';
-import { StoreController } from '../store/context.js';
+import { defaultApi, StoreController } from '../store/context.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
 
 const EMOJI: Record<ReactionKind, string> = { like: '👍', insightful: '💡', disagree: '👎' };
@@ -40,7 +40,7 @@ export class ColloquyElement extends LitElement {
   protected readonly data = new StoreController(this);
   /** Strings and formats for the reader's language, refreshed before each render. */
   protected i18n!: I18n;
-  private reportedError: ColloquyError | null = null;
+  #reportedError: ColloquyError | null = null;
 
   constructor() {
     super();
@@ -53,10 +53,10 @@ export class ColloquyElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.i18n = i18nFor(this);
+    this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
     const error = this.store?.error ?? null;
-    if (error && error !== this.reportedError) this.report('load', error);
-    this.reportedError = error;
+    if (error && error !== this.#reportedError) this.report('load', error);
+    this.#reportedError = error;
   }
 
   /** The reader-facing text of a failure: the server's `detail` when it gave one. */
@@ -88,7 +88,7 @@ export class ColloquyElement extends LitElement {
   }
 
   /** Loading skeleton or error with Retry for the store's state; `nothing` once there is data. */
-  protected renderState(lines = 3): unknown {
+  protected renderState(): unknown {
     const store = this.store;
     const { t } = this.i18n;
     if (store?.state === 'error')
@@ -99,7 +99,7 @@ export class ColloquyElement extends LitElement {
     if (!store || store.state === 'idle' || store.state === 'loading')
       return html`<div part="loading" aria-busy="true">
         <span class="sr">${t.loading}</span>
-        ${Array.from({ length: lines }, () => html`<div class="skeleton"></div>`)}
+        <div class="skeleton"></div>
       </div>`;
     return nothing;
   }

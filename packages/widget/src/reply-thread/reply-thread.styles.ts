@@ -17,4 +17,5 @@ export const styles = css`
   .error,[role='alert']:empty { margin: 0.25em 0 0; }
   .error { color: var(--colloquy-danger); font-size: 0.875em; }
   [part='submit'] { justify-self: start; }
+  [part='verified'] { color: var(--colloquy-accent); }
 `;

@@ -1,10 +1,10 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { NewReply, Reply } from '../api/types.js';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
 import { readJson, writeJson } from '../store/storage.js';
-import type { TopicStore } from '../store/topic-store.js';
+import { isSending, type TopicStore } from '../store/topic-store.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
@@ -53,6 +53,8 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @attr lang - Language of the UI (`en`, `de`); default: the page's language.
  * @attr theme - `light`, `dark` or `auto` (default, follows `prefers-color-scheme`).
  * @attr heading-level - Level of the "Replies (N)" heading, 1–6 (default 2).
+ * @attr token - A token the host site signed for its signed-in reader (HS256 JWT with `sub`,
+ * `name` and `exp`): replies are posted under that name, marked as from a signed-in user.
  *
  * @fires colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
  * @fires colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
@@ -61,6 +63,9 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).
  * @csspart reply - Each reply (`li`); a reply being sent also has the part `pending`.
+ * @csspart status - A reply's "Awaiting review" or "Sending…" note.
+ * @csspart verified - The mark beside the name of a signed-in author.
+ * @csspart own-actions - The Edit and Delete buttons of the reader's own recent reply.
  * @csspart author - A reply's author name.
  * @csspart time - A reply's `<time>`.
  * @csspart body - A reply's body.
@@ -95,12 +100,20 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
 export class ReplyThread extends ColloquyElement {
   static override styles = [theme, styles];
 
+  static override properties: PropertyDeclarations = { token: { type: String } };
+
   static {
     // Private reactive state, created here rather than in `static properties` so the
     // custom elements manifest does not list it as attributes.
     for (const name of ['replyTo', 'name', 'text', 'posting', 'formError', 'nameError', 'textError'])
       this.createProperty(name, { state: true });
   }
+
+  /**
+   * The host site's token for its signed-in reader, if any: replies are then posted under the
+   * name in the token and marked as from a signed-in user, and the form asks for no name.
+   */
+  declare token: string | undefined;
 
   /** The reply being answered, or null for a reply to the topic. */
   declare private replyTo: Reply | null;
@@ -110,7 +123,9 @@ export class ReplyThread extends ColloquyElement {
   declare private formError: string;
   declare private nameError: string;
   declare private textError: string;
-  private draftStore: TopicStore | undefined;
+  #draftStore: TopicStore | undefined;
+  /** The honeypot field's value: people never see the field, bots fill it in. */
+  #website = '';
 
   constructor() {
     super();
@@ -119,15 +134,15 @@ export class ReplyThread extends ColloquyElement {
     this.posting = false;
   }
 
-  private get draftKey() {
+  get #draftKey() {
     return `colloquy:draft:${this.store?.api} ${this.store?.topicId}`;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    if (this.store !== this.draftStore) {
-      this.draftStore = this.store;
-      const draft = readJson<Draft>(this.draftKey);
+    if (this.store !== this.#draftStore) {
+      this.#draftStore = this.store;
+      const draft = readJson<Draft>(this.#draftKey);
       this.name = draft?.name || readJson<string>(NAME_KEY) || '';
       this.text = draft?.text ?? '';
       this.replyTo = null;
@@ -135,58 +150,71 @@ export class ReplyThread extends ColloquyElement {
     }
   }
 
-  private saveDraft() {
-    writeJson(this.draftKey, this.text || this.name ? { name: this.name, text: this.text } : null);
+  #saveDraft() {
+    writeJson(this.#draftKey, this.text || this.name ? { name: this.name, text: this.text } : null);
     writeJson(NAME_KEY, this.name || null);
   }
 
-  private onInput(event: InputEvent) {
-    const field = event.target as HTMLInputElement;
-    if (field.name === 'name') this.name = field.value;
-    else this.text = field.value;
-    this.saveDraft();
+  #onInput(event: InputEvent) {
+    const { name, value } = event.target as HTMLInputElement;
+    if (name === 'website') this.#website = value;
+    else if (name === 'name') this.name = value;
+    else this.text = value;
+    this.#saveDraft();
+    void this.store?.prepare();
   }
 
-  private async answer(reply: Reply | null) {
+  /** Opens the form for a reply to `reply` (null: to the topic). */
+  async #answer(reply: Reply | null) {
     this.replyTo = reply;
     await this.updateComplete;
     this.renderRoot.querySelector('textarea')?.focus();
   }
 
-  /** The validation message of a field, checked like the browser would, plus blank text. */
-  private check(field: HTMLInputElement | HTMLTextAreaElement | null, required: string) {
-    if (!field) return '';
-    if (!field.value.trim()) return required;
-    return field.validity.tooLong ? this.i18n.fill(this.i18n.t.tooLong, field.maxLength) : '';
+  async #discard(reply: Reply) {
+    if (!confirm(this.i18n.t.confirmDelete)) return;
+    try {
+      await this.store?.remove(reply.id);
+    } catch (error) {
+      this.formError = this.report('post', error);
+    }
   }
 
-  private async submit(event: SubmitEvent) {
+  /**
+   * The browser's own validation message for a field (in the reader's browser language), with
+   * blank text counted as empty.
+   */
+  #check(field: HTMLInputElement | HTMLTextAreaElement | null) {
+    if (!field) return '';
+    if (!field.value.trim()) field.value = '';
+    return field.validationMessage;
+  }
+
+  async #submit(event: SubmitEvent) {
     event.preventDefault();
     const store = this.store;
     if (!store || this.posting) return;
-    const { t } = this.i18n;
     const root = this.renderRoot;
     const nameField = root.querySelector('input');
     const textField = root.querySelector('textarea');
-    this.nameError = this.check(nameField, t.nameRequired);
-    this.textError = this.check(textField, t.textRequired);
+    this.nameError = this.token ? '' : this.#check(nameField);
+    this.textError = this.#check(textField);
     this.formError = '';
     if (this.nameError || this.textError) {
       (this.nameError ? nameField : textField)?.focus();
       return;
     }
-    const input: NewReply = {
-      body: this.text,
-      authorName: this.name.trim(),
-      parentId: this.replyTo?.id ?? null,
-    };
+    const input: NewReply = { body: this.text, parentId: this.replyTo?.id ?? null };
+    // With the host site's token the server takes the name from it.
+    if (!this.token) input.authorName = this.name.trim();
     if (store.state === 'missing') input.pageTitle = document.title.slice(0, 300);
+    if (this.#website) input.website = this.#website;
     this.posting = true;
     try {
-      const reply = await store.postReply(input);
+      const reply = await store.postReply(input, this.token);
       this.text = '';
       this.replyTo = null;
-      this.saveDraft();
+      this.#saveDraft();
       await this.updateComplete;
       const posted = new ColloquyReplyPostedEvent(reply);
       this.dispatchEvent(posted);
@@ -197,7 +225,7 @@ export class ReplyThread extends ColloquyElement {
     }
   }
 
-  private async more() {
+  async #more() {
     try {
       await this.store?.loadMore();
     } catch (error) {
@@ -205,36 +233,49 @@ export class ReplyThread extends ColloquyElement {
     }
   }
 
-  private renderNode({ reply, children, inReplyTo }: ThreadNode): unknown {
+  #renderNode({ reply, children, inReplyTo }: ThreadNode): unknown {
     const { t, fill, date } = this.i18n;
-    const { author, createdAt } = reply;
-    const pending = reply.status === 'pending';
-    return html`<li part=${pending ? 'reply pending' : 'reply'} ?data-pending=${pending}>
-      <article aria-label=${author.name}>
+    const { author, createdAt, status } = reply;
+    const sending = isSending(reply);
+    const gone = status === 'deleted' || status === 'hidden';
+    const own = this.store?.own(reply.id);
+    const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
+    return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
+      <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>
+          ${author.verified
+            ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
+            : nothing}
           <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
-          ${pending ? html`<span class="muted">${t.sending}</span>` : nothing}
+          ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
-        <div part="body">${renderDoc(reply.body)}</div>
-        <div class="actions">
-          ${this.renderReactions(reply.reactions, reply.id, pending)}
-          ${this.store?.topic?.locked
-            ? nothing
-            : html`<button part="reply-button" type="button" ?disabled=${pending}
-                aria-label=${fill(t.replyTo, author.name)} @click=${() => this.answer(reply)}>
-                ${t.reply}
-              </button>`}
-        </div>
+        <div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
+        ${gone
+          ? nothing
+          : html`<div class="actions">
+              ${this.renderReactions(reply.reactions, reply.id, sending)}
+              ${this.store?.topic?.locked
+                ? nothing
+                : html`<button part="reply-button" type="button" ?disabled=${sending}
+                    aria-label=${fill(t.replyTo, author.name)} @click=${() => this.#answer(reply)}>
+                    ${t.reply}
+                  </button>`}
+              ${own
+                ? html`<span part="own-actions" class="actions">
+                    <button type="button" @click=${() => this.#discard(reply)}>${t.delete}</button>
+                  </span>`
+                : nothing}
+            </div>`}
       </article>
       ${children.length
-        ? html`<ol part="list">${children.map((child) => this.renderNode(child))}</ol>`
+        ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
         : nothing}
     </li>`;
   }
 
-  private renderForm(): unknown {
+  #renderForm(): unknown {
     const { t, fill } = this.i18n;
     if (this.store?.topic?.locked) return html`<p part="locked" class="muted">${t.locked}</p>`;
     const { name, text, nameError, textError, replyTo, posting } = this;
@@ -244,21 +285,26 @@ export class ReplyThread extends ColloquyElement {
         <label for=${id}>${label}</label>${control}
         ${error ? html`<p class="error" id="${id}-error">${error}</p>` : nothing}
       </div>`;
-    return html`<form part="form" novalidate @submit=${this.submit} @input=${this.onInput}>
+    return html`<form part="form" novalidate @submit=${this.#submit} @input=${this.#onInput}>
       ${replyTo
         ? html`<p class="muted">
             ${fill(t.replyingTo, replyTo.author.name)}
-            <button type="button" @click=${() => this.answer(null)}>${t.cancel}</button>
+            <button type="button" @click=${() => this.#answer(null)}>${t.cancel}</button>
           </p>`
         : nothing}
-      ${field(
-        'name',
-        t.name,
-        nameError,
-        html`<input id="name" name="name" autocomplete="name" maxlength="60" required
-          aria-invalid=${!!nameError} aria-describedby=${describedBy('name', nameError)}
-          .value=${name} />`,
-      )}
+      ${this.token
+        ? nothing
+        : field(
+            'name',
+            t.name,
+            nameError,
+            html`<input id="name" name="name" autocomplete="name" maxlength="60" required
+              aria-invalid=${!!nameError} aria-describedby=${describedBy('name', nameError)}
+              .value=${name} />`,
+          )}
+      <div class="sr" aria-hidden="true">
+        <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
+      </div>
       ${field(
         'text',
         t.text,
@@ -282,13 +328,13 @@ export class ReplyThread extends ColloquyElement {
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${store.replies.length
-        ? html`<ol part="list">${threadTree(store.replies).map((n) => this.renderNode(n))}</ol>`
+        ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
         : html`<p part="empty" class="muted">${t.noReplies}</p>`}
       ${store.nextCursor
         ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
-            @click=${this.more}>${t.loadMore}</button>`
+            @click=${this.#more}>${t.loadMore}</button>`
         : nothing}
-      ${this.renderForm()}
+      ${this.#renderForm()}
     </section>`;
   }
 }

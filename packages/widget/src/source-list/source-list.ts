@@ -50,12 +50,7 @@ export class SourceList extends ColloquyElement {
   static override styles = [theme, styles];
 
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    for (const anchor of this.anchors()) anchor.remove();
-  }
-
-  private anchors() {
+  #anchors() {
     return this.querySelectorAll(':scope > [data-colloquy-anchor]');
   }
 
@@ -63,7 +58,7 @@ export class SourceList extends ColloquyElement {
     // Keep one light-DOM anchor per source, so `#colloquy-source-N` is found in the page.
     const sources = this.store?.topic?.sources ?? [];
     const wanted = new Set(sources.map((source) => sourceAnchor(source.n)));
-    for (const anchor of this.anchors()) if (!wanted.delete(anchor.id)) anchor.remove();
+    for (const anchor of this.#anchors()) if (!wanted.delete(anchor.id)) anchor.remove();
     for (const id of wanted) {
       const anchor = document.createElement('span');
       anchor.id = anchor.slot = id;
@@ -75,7 +70,7 @@ export class SourceList extends ColloquyElement {
   override render(): unknown {
     const store = this.store;
     const sources = store?.topic?.sources;
-    if (!store || store.state === 'loading' || store.state === 'idle') return this.renderState(2);
+    if (!store || store.state === 'loading' || store.state === 'idle') return this.renderState();
     if (!sources?.length) return nothing;
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', this.i18n.t.sources, 'heading')}

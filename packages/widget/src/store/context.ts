@@ -1,4 +1,4 @@
-import { ContextConsumer, createContext } from '@lit/context';
+import { ContextEvent, createContext } from '@lit/context';
 import type { LitElement, ReactiveController } from 'lit';
 import { topicStore, type TopicStore } from './topic-store.js';
 
@@ -30,43 +30,50 @@ export type StoreHost = LitElement & { api?: string | undefined; topic?: string 
 export class StoreController implements ReactiveController {
   /** The store in use while the host is connected. */
   store: TopicStore | undefined;
-  private provided: TopicStore | undefined;
-  private unsubscribe: (() => void) | undefined;
+  #provided: TopicStore | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #leaveProvider: (() => void) | undefined;
 
   constructor(private readonly host: StoreHost) {
-    // Added first, so a provider has answered before this controller's hostConnected runs.
-    new ContextConsumer(host, {
-      context: topicStoreContext,
-      subscribe: true,
-      callback: (store) => {
-        this.provided = store;
-        this.resolve();
-      },
-    });
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.resolve();
+    // The context protocol: a provider above answers at once, and again when its store changes.
+    // (ContextConsumer does the same with more machinery than one subscription needs.)
+    this.host.dispatchEvent(
+      new ContextEvent(
+        topicStoreContext,
+        this.host,
+        (store, unsubscribe) => {
+          this.#leaveProvider = unsubscribe;
+          this.#provided = store;
+          this.#resolve();
+        },
+        true,
+      ),
+    );
+    this.#resolve();
   }
 
   hostUpdate(): void {
-    this.resolve();
+    this.#resolve();
   }
 
   hostDisconnected(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = this.store = this.provided = undefined;
+    this.#leaveProvider?.();
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.#leaveProvider = this.store = this.#provided = undefined;
   }
 
-  private resolve() {
+  #resolve() {
     if (!this.host.isConnected) return;
     const store =
-      this.provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
+      this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
     if (store === this.store) return;
-    this.unsubscribe?.();
+    this.#unsubscribe?.();
     this.store = store;
-    this.unsubscribe = store.subscribe(() => this.host.requestUpdate());
+    this.#unsubscribe = store.subscribe(() => this.host.requestUpdate());
     this.host.requestUpdate();
   }
 }

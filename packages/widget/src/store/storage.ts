@@ -20,15 +20,16 @@ export function writeJson(key: string, value: unknown): void {
 
 let memoryReader: string | undefined;
 
-/** This reader's random key (22 base64url characters, 132 bits), created once per browser. */
+/**
+ * This reader's random key (128 random bits, as four numbers joined by "-"), created once per
+ * browser.
+ * getRandomValues works on plain-HTTP pages too, where randomUUID() does not exist.
+ */
 export function readerKey(): string {
   const stored = readJson<string>('colloquy:reader');
-  if (stored && /^[\w-]{22,}$/.test(stored)) return stored;
+  if (stored && /^[\w-]{16,128}$/.test(stored)) return stored;
   if (!memoryReader) {
-    const bytes = crypto.getRandomValues(new Uint8Array(18));
-    memoryReader = btoa(String.fromCharCode(...bytes))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_');
+    memoryReader = crypto.getRandomValues(new Uint32Array(4)).join('-');
     writeJson('colloquy:reader', memoryReader);
   }
   return memoryReader;

@@ -1,6 +1,10 @@
 import { ColloquyError, request } from '../api/client.js';
 import {
+  EDIT_TOKEN_HEADER,
+  PROOF_HEADER,
   READER_HEADER,
+  type Challenge,
+  type CreatedReply,
   type NewReply,
   type ReactionKind,
   type ReactionState,
@@ -23,6 +27,39 @@ export type ReactionTarget = string | null;
 
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
+/** A reply this reader posted: what lets them delete it, and see it while held for review. */
+export interface OwnReply {
+  /** The edit token the server returned to the author alone. */
+  token: string;
+  /** ISO instant after which the token no longer works. */
+  until: string;
+  reply: Reply;
+}
+
+/** A reply shown before the server has it has an id of this form; see {@link isSending}. */
+const LOCAL = 'local-';
+export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
+
+/** Held replies stay visible to their author for a week while they wait for a moderator. */
+const HELD_FOR = 7 * 864e5;
+
+/**
+ * Solves a proof-of-work challenge: a nonce such that SHA-256(`challenge:nonce`) starts with
+ * `difficulty` zero bits. Each digest is awaited, so the page stays responsive while it works.
+ */
+async function solve({ challenge, difficulty }: Challenge): Promise<string> {
+  const encoder = new TextEncoder();
+  for (let nonce = 0; ; nonce++) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${nonce}`)));
+    let bits = 0;
+    for (const byte of digest) {
+      bits += byte ? Math.clz32(byte) - 24 : 8;
+      if (byte) break;
+    }
+    if (bits >= difficulty) return `${challenge}:${nonce}`;
+  }
+}
+
 /**
  * The state of one topic on the page, shared by every element showing it: one read for all,
  * optimistic replies and reactions, subscribers notified on every change.
@@ -40,33 +77,67 @@ export class TopicStore {
   /** Whether a `loadMore()` is in flight. */
   loadingMore = false;
 
-  private readonly listeners = new Set<() => void>();
-  private readonly active: Set<string>;
-  private readonly activeKey: string;
-  private loadAbort: AbortController | null = null;
-  private pendingId = 0;
+  readonly #listeners = new Set<() => void>();
+  readonly #active: Set<string>;
+  readonly #activeKey: string;
+  readonly #mineKey: string;
+  /** This reader's own replies, by id, kept in localStorage. */
+  readonly #mine: Record<string, OwnReply>;
+  #loadAbort: AbortController | null = null;
+  #localId = 0;
+  /** The proof of work for the next reply, solved in the background; '' when none is needed. */
+  #proof: Promise<string> | undefined;
 
   constructor(
     readonly api: string,
     readonly topicId: string,
   ) {
-    this.activeKey = `colloquy:reactions:${api} ${topicId}`;
-    this.active = new Set(readJson<string[]>(this.activeKey) ?? []);
+    const key = `${api} ${topicId}`;
+    this.#activeKey = `colloquy:reactions:${key}`;
+    this.#active = new Set(readJson<string[]>(this.#activeKey) ?? []);
+    this.#mineKey = `colloquy:mine:${key}`;
+    this.#mine = readJson<Record<string, OwnReply>>(this.#mineKey) ?? {};
+    const now = Date.now();
+    for (const [id, own] of Object.entries(this.#mine)) {
+      const held = own.reply.status === 'pending' && Date.parse(own.reply.createdAt) + HELD_FOR > now;
+      if (!held && Date.parse(own.until) <= now) delete this.#mine[id];
+    }
+    this.#saveMine();
   }
 
-  private url(path = '') {
+  #saveMine() {
+    writeJson(this.#mineKey, Object.keys(this.#mine).length ? this.#mine : null);
+  }
+
+  /** Puts `reply` in thread order: after its parent's last descendant, or at the end. */
+  #insert(reply: Reply) {
+    const parent = this.replies.find((r) => r.id === reply.parentId);
+    let at = this.replies.length;
+    if (parent) {
+      at = this.replies.indexOf(parent) + 1;
+      while (at < this.replies.length && this.replies[at]!.depth > parent.depth) at++;
+    }
+    this.replies = [...this.replies.slice(0, at), reply, ...this.replies.slice(at)];
+  }
+
+  /** Replaces the reply with id `id` by `reply`, or removes it. */
+  #replace(id: string, reply?: Reply) {
+    this.replies = this.replies.flatMap((r) => (r.id === id ? (reply ? [reply] : []) : [r]));
+  }
+
+  #url(path = '') {
     return `${this.api}/api/v1/topics/${encodeURIComponent(this.topicId)}${path}`;
   }
 
-  private notify() {
-    for (const listener of this.listeners) listener();
+  #notify() {
+    for (const listener of this.#listeners) listener();
   }
 
   /** Calls `listener` after every change; the first subscriber starts the load. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
+    this.#listeners.add(listener);
     if (this.state === 'idle') void this.load();
-    return () => this.listeners.delete(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -74,18 +145,21 @@ export class TopicStore {
    * Never rejects: a failure sets `state` to `error` and `error`.
    */
   async load(): Promise<void> {
-    this.loadAbort?.abort();
-    const abort = (this.loadAbort = new AbortController());
+    this.#loadAbort?.abort();
+    const abort = (this.#loadAbort = new AbortController());
     this.state = 'loading';
     this.error = null;
     this.loadingMore = false;
-    this.notify();
+    this.#notify();
     try {
-      const { replies, nextCursor, ...topic } = await request<TopicWithReplies>(this.url(), {
+      const { replies, nextCursor, ...topic } = await request<TopicWithReplies>(this.#url(), {
         signal: abort.signal,
       });
       this.topic = topic;
       this.replies = replies;
+      // This reader's replies held for review are not in what everyone reads; show them here.
+      for (const { reply } of Object.values(this.#mine))
+        if (reply.status === 'pending' && !replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
       this.total = topic.replyCount;
       this.state = 'ready';
@@ -102,19 +176,19 @@ export class TopicStore {
         this.state = 'error';
       }
     }
-    this.notify();
+    this.#notify();
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
   async loadMore(): Promise<void> {
     const cursor = this.nextCursor;
     if (!cursor || this.loadingMore) return;
-    const signal = this.loadAbort?.signal;
+    const signal = this.#loadAbort?.signal;
     this.loadingMore = true;
-    this.notify();
+    this.#notify();
     try {
       const page = await request<ReplyPage>(
-        this.url(`/replies?cursor=${encodeURIComponent(cursor)}`),
+        this.#url(`/replies?cursor=${encodeURIComponent(cursor)}`),
         signal ? { signal } : {},
       );
       if (signal?.aborted) return;
@@ -126,70 +200,120 @@ export class TopicStore {
       if (!isAbort(error)) throw error;
     } finally {
       this.loadingMore = false;
-      this.notify();
+      this.#notify();
     }
   }
 
   /**
-   * Posts a reply. It appears at once with status `pending`, is replaced by the server's reply
-   * on success, and is removed on refusal, which rejects with the server's {@link ColloquyError}.
+   * Starts solving the proof of work the server may ask for, in the background, so that it is
+   * ready by the time the reader posts. Called when the reader starts writing.
    */
-  async postReply(input: NewReply): Promise<Reply> {
-    const parent = input.parentId ? this.replies.find((r) => r.id === input.parentId) : undefined;
-    const pending: Reply = {
-      id: `pending-${++this.pendingId}`,
+  prepare(): Promise<string> {
+    // Without a proof (the challenge could not be read, or the page is not a secure context
+    // and has no crypto.subtle) the server's refusal explains what is missing.
+    return (this.#proof ??= request<Challenge>(`${this.api}/api/v1/challenge`)
+      .then((challenge) => (challenge.difficulty ? solve(challenge) : ''))
+      .catch(() => {
+        this.#proof = undefined;
+        return '';
+      }));
+  }
+
+  /**
+   * Posts a reply. It appears at once (see {@link isSending}), is replaced by the server's reply
+   * on success, and is removed on refusal, which rejects with the server's {@link ColloquyError}.
+   * `token` is the host site's signed-in user token, if any.
+   */
+  async postReply(input: NewReply, token?: string): Promise<Reply> {
+    const parent = this.replies.find((r) => r.id === input.parentId);
+    const local: Reply = {
+      id: LOCAL + ++this.#localId,
       topicId: this.topicId,
       parentId: parent?.id ?? null,
       depth: parent ? parent.depth + 1 : 0,
-      author: { name: input.authorName },
+      author: { name: input.authorName ?? '' },
       createdAt: new Date().toISOString(),
       editedAt: null,
-      body: input.body
-        .trim()
-        .split(/\n\s*\n/)
-        .map((paragraph) => ({ t: 'p' as const, c: [{ t: 'text' as const, v: paragraph }] })),
+      body: [{ t: 'p', c: [{ t: 'text', v: input.body }] }],
       text: input.body,
       reactions: { like: 0, insightful: 0, disagree: 0 },
-      status: 'pending',
+      status: 'published',
     };
-    let at = this.replies.length;
-    if (parent) {
-      at = this.replies.indexOf(parent) + 1;
-      while (at < this.replies.length && this.replies[at]!.depth > parent.depth) at++;
-    }
-    this.replies = [...this.replies.slice(0, at), pending, ...this.replies.slice(at)];
-    this.notify();
-    const swap = (reply?: Reply) => {
-      this.replies = this.replies.flatMap((r) => (r === pending ? (reply ? [reply] : []) : [r]));
+    this.#insert(local);
+    this.#notify();
+    const send = async (retry: boolean): Promise<CreatedReply> => {
+      const proof = await this.prepare();
+      if (proof) this.#proof = undefined; // a challenge is good for one reply
+      const headers: Record<string, string> = { [READER_HEADER]: readerKey() };
+      if (proof) headers[PROOF_HEADER] = proof;
+      if (token) headers['authorization'] = `Bearer ${token}`;
+      try {
+        return await request<CreatedReply>(this.#url('/replies'), { method: 'POST', body: input, headers });
+      } catch (error) {
+        // The server started asking for a proof, or the challenge expired or was spent: solve a
+        // fresh one, once.
+        const { status, type } = error as ColloquyError;
+        if (!retry || !(status === 428 || type?.endsWith(':invalid-proof'))) throw error;
+        this.#proof = undefined;
+        return send(false);
+      }
     };
     try {
-      const reply = await request<Reply>(this.url('/replies'), { method: 'POST', body: input });
-      swap(reply);
-      this.total++;
-      if (this.topic) this.topic = { ...this.topic, replyCount: this.topic.replyCount + 1 };
-      this.notify();
+      const { editToken, editableUntil, ...reply } = await send(true);
+      this.#replace(local.id, reply);
+      this.#mine[reply.id] = { token: editToken, until: editableUntil, reply };
+      this.#saveMine();
+      if (reply.status === 'published') {
+        this.total++;
+        if (this.topic) this.topic = { ...this.topic, replyCount: this.topic.replyCount + 1 };
+      }
+      this.#notify();
       // A page topic is created by its first reply: read it back to show it whole.
       if (this.state === 'missing') void this.load();
       return reply;
     } catch (error) {
-      swap();
-      this.notify();
+      this.#replace(local.id);
+      this.#notify();
       throw error;
     }
   }
 
+  /** This reader's own reply `id` while it may still be edited or deleted. */
+  own(id: string): OwnReply | undefined {
+    const own = this.#mine[id];
+    return own && Date.parse(own.until) > Date.now() ? own : undefined;
+  }
+
+  /** Deletes this reader's own reply `id`; it stays in the thread as a tombstone. */
+  async remove(id: string): Promise<Reply> {
+    const own = this.#mine[id]!;
+    const reply = await request<Reply>(`${this.api}/api/v1/replies/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      headers: { [EDIT_TOKEN_HEADER]: own.token },
+    });
+    if (own.reply.status === 'published' && reply.status !== 'published') {
+      this.total--;
+      if (this.topic) this.topic = { ...this.topic, replyCount: this.topic.replyCount - 1 };
+    }
+    this.#replace(id, reply);
+    delete this.#mine[id];
+    this.#saveMine();
+    this.#notify();
+    return reply;
+  }
+
   /** Whether this reader's reaction of `kind` on `target` is on (remembered in localStorage). */
   isActive(target: ReactionTarget, kind: ReactionKind): boolean {
-    return this.active.has(`${target ?? ''}:${kind}`);
+    return this.#active.has(`${target ?? ''}:${kind}`);
   }
 
   /** Toggles this reader's reaction optimistically, then settles on the server's state. */
   async react(target: ReactionTarget, kind: ReactionKind): Promise<ReactionState> {
     const key = `${target ?? ''}:${kind}`;
     const apply = (on: boolean, reactions?: Reactions) => {
-      const was = this.active.has(key);
-      if (on) this.active.add(key);
-      else this.active.delete(key);
+      const was = this.#active.has(key);
+      if (on) this.#active.add(key);
+      else this.#active.delete(key);
       const counts = (old: Reactions) =>
         reactions ?? { ...old, [kind]: Math.max(0, old[kind] + (on === was ? 0 : on ? 1 : -1)) };
       if (target === null) {
@@ -199,15 +323,15 @@ export class TopicStore {
           r.id === target ? { ...r, reactions: counts(r.reactions) } : r,
         );
       }
-      writeJson(this.activeKey, [...this.active]);
-      this.notify();
+      writeJson(this.#activeKey, [...this.#active]);
+      this.#notify();
     };
-    const on = !this.active.has(key);
+    const on = !this.#active.has(key);
     apply(on);
     try {
       const state = await request<ReactionState>(
         target === null
-          ? this.url('/reactions')
+          ? this.#url('/reactions')
           : `${this.api}/api/v1/replies/${encodeURIComponent(target)}/reactions`,
         { method: 'POST', body: { kind }, headers: { [READER_HEADER]: readerKey() } },
       );

@@ -51,7 +51,7 @@ export const theme = css`
     :host(:not([theme='light'])) { ${dark} }
   }
   :host([hidden]) { display: none; }
-  *,*::before,*::after { box-sizing: inherit; }
+  * { box-sizing: inherit; }
   h2,p,ol,ul { margin: 0 0 calc(var(--colloquy-gap) / 2); }
   a { color: var(--colloquy-accent); }
   :focus-visible { outline: 2px solid var(--colloquy-accent); outline-offset: 2px; }
@@ -66,5 +66,5 @@ export const theme = css`
   [aria-pressed='true'] { background: var(--colloquy-pressed); border-color: var(--colloquy-accent); }
   .avatar { display: inline-grid; place-items: center; flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; object-fit: cover; font-weight: 600; color: var(--colloquy-avatar-text); background: var(--colloquy-avatar-background); }
   [role='alert'] { color: var(--colloquy-danger); }
-  .skeleton { height: 1em; margin: 0.5em 0; border-radius: var(--colloquy-radius); background: var(--colloquy-surface); }
+  .skeleton { height: 4em; border-radius: var(--colloquy-radius); background: var(--colloquy-surface); }
 `;

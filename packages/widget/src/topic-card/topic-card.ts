@@ -69,7 +69,7 @@ export class TopicCard extends ColloquyElement {
   override render(): unknown {
     const store = this.store;
     const topic = store?.topic;
-    if (!store || !topic) return this.renderState(4);
+    if (!store || !topic) return this.renderState();
     const { t, fill, date } = this.i18n;
     const replies = fill(t.replies, store.total);
     if (this.variant === 'compact')
@@ -82,7 +82,7 @@ export class TopicCard extends ColloquyElement {
             : topic.title,
         )}
         ${this.renderReactions(topic.reactions, null)}
-        <p part="replies" class="muted">${fill(t.replyCount, store.total)}</p>
+        <p part="replies" class="muted">${replies}</p>
       </article>`;
     const { author, category } = topic;
     return html`<article part="card">
