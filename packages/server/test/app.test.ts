@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -428,6 +429,29 @@ describe('GET /widget.js', () => {
     assert.equal(notModified.headers.get('ETag'), etag);
     const weak = await t.app.request('/widget.js', { headers: { 'If-None-Match': `"other", W/${etag}` } });
     assert.equal(weak.status, 304);
+  });
+
+  it('sends it brotli- or gzip-compressed as the client accepts, each coding with its own ETag', async () => {
+    const source = `export const words = ${JSON.stringify('colloquy '.repeat(500))};\n`;
+    await writeFile(bundle, source);
+    const plain = await t.app.request('/widget.js', { headers: { 'Accept-Encoding': 'identity' } });
+    assert.equal(plain.headers.get('Content-Encoding'), null);
+    assert.equal(plain.headers.get('Vary'), 'Accept-Encoding');
+    const br = await t.app.request('/widget.js', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers.get('Content-Encoding'), 'br');
+    const brBytes = Buffer.from(await br.arrayBuffer());
+    assert.equal(brotliDecompressSync(brBytes).toString(), source);
+    assert.ok(brBytes.length < source.length / 10, `brotli sent ${brBytes.length} of ${source.length} bytes`);
+    const gz = await t.app.request('/widget.js', { headers: { 'Accept-Encoding': 'gzip;q=1, br;q=0' } });
+    assert.equal(gz.headers.get('Content-Encoding'), 'gzip');
+    assert.equal(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString(), source);
+    const etags = new Set([plain, br, gz].map((r) => r.headers.get('ETag')));
+    assert.equal(etags.size, 3, 'a strong ETag names one representation');
+    const notModified = await t.app.request('/widget.js', {
+      headers: { 'Accept-Encoding': 'br', 'If-None-Match': br.headers.get('ETag')! },
+    });
+    assert.equal(notModified.status, 304);
+    assert.equal(notModified.headers.get('Content-Encoding'), 'br');
   });
 
   it('changes the ETag when the file changes', async () => {
