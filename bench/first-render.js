@@ -22,26 +22,31 @@ export async function run() {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
-    const requests = [];
-    page.on('requestfinished', (req) => requests.push(req));
+    // Bytes on the wire per request (headers and compressed body), as DevTools counts them.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.enable');
+    const seen = new Map();
+    cdp.on('Network.requestWillBeSent', ({ requestId, request }) =>
+      seen.set(requestId, { method: request.method, url: request.url, status: 0, bytes: 0 }),
+    );
+    cdp.on('Network.responseReceived', ({ requestId, response }) => {
+      const entry = seen.get(requestId);
+      if (entry) entry.status = response.status;
+    });
+    cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+      const entry = seen.get(requestId);
+      if (entry) entry.bytes = encodedDataLength;
+    });
     await page.goto(site.url, { waitUntil: 'load' });
     await page.waitForFunction(
       () => document.querySelector('reply-thread')?.shadowRoot?.textContent?.includes('Replies ('),
       { timeout: 15000 },
     );
     await page.waitForNetworkIdle({ idleTime: 500 });
-    const rows = [];
-    for (const req of requests) {
-      const res = req.response();
-      const body = res && req.method() !== 'OPTIONS' ? await res.buffer().catch(() => null) : null;
-      const url = new URL(req.url());
-      rows.push({
-        origin: url.origin === api.url ? 'API' : 'host page',
-        what: `${req.method()} ${url.pathname}`,
-        status: res?.status() ?? 0,
-        transfer: Number(res?.headers()['content-length'] ?? body?.length ?? 0),
-      });
-    }
+    const rows = [...seen.values()].map(({ method, url, status, bytes }) => {
+      const { origin, pathname } = new URL(url);
+      return { origin: origin === api.url ? 'API' : 'host page', what: `${method} ${pathname}`, status, bytes };
+    });
     const widgetRows = rows.filter((r) => r.origin === 'API');
     const reads = widgetRows.filter((r) => r.what.startsWith('GET /api/'));
     return [
@@ -50,12 +55,14 @@ export async function run() {
       'The demo article page (`examples/script-tag/`) in headless Chromium, from navigation until',
       '`<reply-thread>` shows its heading and the network is idle.',
       '',
-      '| origin | request | status |',
-      '| --- | --- | ---: |',
-      ...rows.map((r) => `| ${r.origin} | \`${r.what}\` | ${r.status} |`),
+      '| origin | request | status | bytes on the wire |',
+      '| --- | --- | ---: | ---: |',
+      ...rows.map((r) => `| ${r.origin} | \`${r.what}\` | ${r.status} | ${r.bytes} |`),
       '',
-      `The widget adds ${widgetRows.length} requests to the page: the script and ` +
-        `${reads.length} JSON read${reads.length === 1 ? '' : 's'} shared by the three elements.`,
+      `The widget adds ${widgetRows.length} requests and ` +
+        `${widgetRows.reduce((sum, r) => sum + r.bytes, 0)} bytes to the page: the script ` +
+        `(served brotli-compressed) and ${reads.length} JSON read${reads.length === 1 ? '' : 's'} ` +
+        'shared by the three elements.',
     ].join('\n');
   } finally {
     await browser.close();
