@@ -1,13 +1,16 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Bus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory-bus.js';
 import type { AppConfig } from './config.js';
 import { abuseChecks, cors, limitBody, revalidatedReads } from './middleware.js';
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
 import { messageRoutes } from './routes/messages.js';
-import type { AppDeps } from './routes/deps.js';
+import { announcer, type AppDeps } from './routes/deps.js';
+import { eventRoutes } from './routes/events.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
@@ -21,6 +24,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/api\/v1\/topics$/, 'GET, HEAD, POST, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/topics\/[^/]+\/replies$/, 'GET, HEAD, POST, OPTIONS'],
+  [/^\/api\/v1\/topics\/[^/]+\/events$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/messages\/[^/]+$/, 'GET, HEAD, OPTIONS'],
   [/^\/api\/v1\/replies\/[^/]+$/, 'GET, HEAD, PATCH, DELETE, OPTIONS'],
   [/^\/api\/v1\/(topics|replies)\/[^/]+\/reactions$/, 'POST, OPTIONS'],
@@ -32,10 +36,15 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/api\/v1\/admin\/topics\/[^/]+\/lock$/, 'POST, OPTIONS'],
 ];
 
-/** Builds the app; it never listens (see cli.ts and listen()), so tests use `app.request()`. */
-export function createApp({ store, config }: { store: Store; config: AppConfig }) {
+/**
+ * Builds the app; it never listens (see cli.ts and listen()), so tests use `app.request()`.
+ * `bus` tells event streams about writes; without one, a MemoryBus serves this process only
+ * (enough for one server; several servers on one database need a shared bus). The caller
+ * closes the bus it passed in.
+ */
+export function createApp({ store, config, bus = new MemoryBus() }: { store: Store; config: AppConfig; bus?: Bus }) {
   const guards = createGuards(config);
-  const deps: AppDeps = { store, config, guards };
+  const deps: AppDeps = { store, config, guards, bus, announce: announcer(store, bus) };
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -81,6 +90,7 @@ export function createApp({ store, config }: { store: Store; config: AppConfig }
       return c.json({ status: 'ok' as const });
     })
     .route('/api/v1/topics', topicRoutes(deps))
+    .route('/api/v1/topics', eventRoutes(deps))
     .route('/api/v1', replyRoutes(deps))
     .route('/api/v1', reactionRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))

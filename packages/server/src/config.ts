@@ -34,6 +34,8 @@ export interface AppConfig {
   moderation: ModerationMode;
   /** How long after posting an author may edit or delete a reply with its edit token, in seconds. */
   editWindowSeconds: number;
+  /** Seconds between comment lines on an idle event stream, so proxies keep it open; 0: none. */
+  heartbeatSeconds: number;
 }
 
 export const MODERATION_MODES = ['off', 'all', 'first', 'links'] as const;
@@ -68,6 +70,7 @@ export function defaultConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     powDifficulty: 0,
     moderation: 'off',
     editWindowSeconds: 15 * 60,
+    heartbeatSeconds: 15,
     ...overrides,
   };
 }
@@ -80,6 +83,10 @@ export interface ServerOptions {
   /** Undefined: Node's default, all interfaces. */
   hostname: string | undefined;
   dbFile: string;
+  /** `postgres://…`: use PostgreSQL (PostgresStore and PostgresBus) instead of the SQLite file. */
+  databaseUrl: string | null;
+  /** PostgreSQL schema for the tables (created when missing); null: the connection's default. */
+  dbSchema: string | null;
   seed: boolean;
   app: AppConfig;
 }
@@ -101,6 +108,11 @@ Options (each also read from the environment variable in brackets):
   --port N                  port to listen on, 0 for any free port [PORT] (default 8787)
   --host H                  interface to listen on [HOST] (default: all)
   --db FILE                 SQLite database file [COLLOQUY_DB] (default ./data/colloquy.db)
+  --database-url URL        postgres://… : use PostgreSQL instead of SQLite, and LISTEN/NOTIFY so
+                            several servers on one database share live updates [DATABASE_URL]
+                            (default: unset, SQLite)
+  --db-schema NAME          PostgreSQL schema for the tables, created when missing
+                            [COLLOQUY_DB_SCHEMA] (default: the connection's search_path, usually public)
   --allowed-origins a,b     host page origins that may embed and write [COLLOQUY_ALLOWED_ORIGINS]
                             (default http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT, DEMO_PORT 8080)
   --admin-token T           bearer token for admin calls [COLLOQUY_ADMIN_TOKEN] (default: admin calls refused)
@@ -122,6 +134,8 @@ Options (each also read from the environment variable in brackets):
   --moderation M            off, all, first (an author's first reply) or links (replies with links)
                             wait for a moderator [COLLOQUY_MODERATION] (default off)
   --edit-window N           seconds an author may edit or delete a new reply [COLLOQUY_EDIT_WINDOW] (default 900)
+  --heartbeat N             seconds between keep-alive comments on idle event streams, 0 = none
+                            [COLLOQUY_HEARTBEAT] (default 15)
   --seed                    insert the demo topic when the database has none [COLLOQUY_SEED=1]
   -h, --help                show this help
 `;
@@ -135,12 +149,15 @@ const NUMBER_SETTINGS = [
   ['--max-links', 'COLLOQUY_MAX_LINKS', 'maxLinksPerReply', 1000],
   ['--pow-difficulty', 'COLLOQUY_POW_DIFFICULTY', 'powDifficulty', 32],
   ['--edit-window', 'COLLOQUY_EDIT_WINDOW', 'editWindowSeconds', 365 * 24 * 3600],
+  ['--heartbeat', 'COLLOQUY_HEARTBEAT', 'heartbeatSeconds', 3600],
 ] as const;
 
 const VALUE_FLAGS = [
   '--port',
   '--host',
   '--db',
+  '--database-url',
+  '--db-schema',
   '--allowed-origins',
   '--admin-token',
   '--jwt-secret',
@@ -156,13 +173,6 @@ type ValueFlag = (typeof VALUE_FLAGS)[number];
  * program name, starting with the command (`serve`, which may be omitted).
  */
 export function loadConfig(env: Record<string, string | undefined>, argv: readonly string[]): ServerOptions {
-  if (env['DATABASE_URL']) {
-    throw new UsageError(
-      'DATABASE_URL is set, but the PostgreSQL store is not available in this version of colloquy-server. ' +
-        'Unset DATABASE_URL to use SQLite (COLLOQUY_DB).',
-      1,
-    );
-  }
   const args = [...argv];
   if (args[0] === 'serve') args.shift();
   else if (args[0] !== undefined && !args[0].startsWith('-')) throw new UsageError(`Unknown command "${args[0]}".`);
@@ -212,6 +222,14 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   if (!(MODERATION_MODES as readonly string[]).includes(moderation)) {
     throw new UsageError(`Moderation must be one of ${MODERATION_MODES.join(', ')}, got "${moderation}".`);
   }
+  const databaseUrl = flags['--database-url'] ?? (env['DATABASE_URL'] || null);
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError('DATABASE_URL (--database-url) must be a postgres:// or postgresql:// URL.');
+  }
+  const dbSchema = flags['--db-schema'] ?? (env['COLLOQUY_DB_SCHEMA'] || null);
+  if (dbSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbSchema)) {
+    throw new UsageError(`The database schema (COLLOQUY_DB_SCHEMA) must be lowercase letters, digits and underscores, got "${dbSchema}".`);
+  }
   const numbers: Partial<AppConfig> = {};
   for (const [flag, variable, field, max] of NUMBER_SETTINGS) {
     const text = flags[flag] ?? (env[variable] || undefined);
@@ -225,6 +243,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     port,
     hostname: flags['--host'] ?? (env['HOST'] || undefined),
     dbFile: flags['--db'] ?? (env['COLLOQUY_DB'] || './data/colloquy.db'),
+    databaseUrl,
+    dbSchema,
     seed,
     app: defaultConfig({
       allowedOrigins,

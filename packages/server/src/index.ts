@@ -12,6 +12,10 @@ export { listen, type Listening } from './listen.js';
 export { renderMarkdown, safeHref, type Rendered } from './markdown.js';
 export { seedDemo, DEMO_TOPIC_ID } from './seed.js';
 export { SqliteStore } from './store/sqlite.js';
+export { type Bus } from './bus/bus.js';
+export { MemoryBus } from './bus/memory-bus.js';
+export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
+export { PostgresBus, RESYNC, type PostgresBusOptions } from './bus/postgres-bus.js';
 export {
   StoreError,
   type Ban,
@@ -21,5 +25,6 @@ export {
   type PageCursor,
   type ReactionTarget,
   type Store,
+  type TopicEvent,
   type TopicRecord,
 } from './store/store.js';

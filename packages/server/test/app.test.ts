@@ -346,7 +346,7 @@ describe('app', () => {
       assert.equal(res.headers.get('Access-Control-Allow-Methods'), 'GET, POST, PATCH, DELETE, OPTIONS');
       assert.equal(
         res.headers.get('Access-Control-Allow-Headers'),
-        'Content-Type, Authorization, X-Colloquy-Reader, X-Colloquy-Edit-Token, X-Colloquy-Proof',
+        'Content-Type, Authorization, X-Colloquy-Reader, X-Colloquy-Edit-Token, X-Colloquy-Proof, Last-Event-ID',
       );
       assert.equal(res.headers.get('Access-Control-Allow-Credentials'), null);
       assert.match(res.headers.get('Vary')!, /Origin/);
@@ -360,10 +360,10 @@ describe('app', () => {
   });
 
   describe('caching of API reads', () => {
-    it('sends an ETag and no-cache, answers 304 while unchanged and 200 after a change', async () => {
+    it('sends an ETag and a short public lifetime, answers 304 while unchanged and 200 after a change', async () => {
       const first = await t.app.request(topicPath('rsp-update'), { headers: { Origin: ORIGIN } });
       assert.equal(first.status, 200);
-      assert.equal(first.headers.get('Cache-Control'), 'no-cache');
+      assert.equal(first.headers.get('Cache-Control'), 'public, max-age=5, stale-while-revalidate=60');
       const tag = first.headers.get('ETag')!;
       assert.match(tag, /^"[^"]+"$/);
       const same = await t.app.request(topicPath('rsp-update'), { headers: { Origin: ORIGIN, 'If-None-Match': tag } });

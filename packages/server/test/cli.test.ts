@@ -116,10 +116,12 @@ describe('colloquy-server serve', () => {
     assert.match(output, /Usage: colloquy-server serve/);
   });
 
-  it('exits 1 explaining that PostgreSQL is not available when DATABASE_URL is set', async () => {
-    const { code, output } = await run({ DATABASE_URL: 'postgres://localhost/x' }, ['serve']);
+  it('exits 1 when DATABASE_URL names a PostgreSQL server it cannot reach', async () => {
+    // Port 1: nothing listens there. (Serving from PostgreSQL is tested in postgres.test.ts.)
+    const { code, output } = await run({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' }, ['serve']);
     assert.equal(code, 1);
-    assert.match(output, /PostgreSQL store is not available/);
+    assert.match(output, /^colloquy-server: /m);
+    assert.ok(!output.includes('Colloquy API on'));
   });
 });
 
@@ -174,7 +176,17 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses DATABASE_URL with exit code 1', () => {
-    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 1 && /PostgreSQL/.test(e.message));
+  it('reads DATABASE_URL and COLLOQUY_DB_SCHEMA, flags winning; SQLite when unset or empty', () => {
+    assert.deepEqual([loadConfig({}, ['serve']).databaseUrl, loadConfig({ DATABASE_URL: '' }, []).databaseUrl], [null, null]);
+    const fromEnv = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy', COLLOQUY_DB_SCHEMA: 'site_a' }, ['serve']);
+    assert.deepEqual([fromEnv.databaseUrl, fromEnv.dbSchema], ['postgres://u@db/colloquy', 'site_a']);
+    const fromFlags = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy' }, ['serve', '--database-url', 'postgresql://v@other/x', '--db-schema=site_b']);
+    assert.deepEqual([fromFlags.databaseUrl, fromFlags.dbSchema], ['postgresql://v@other/x', 'site_b']);
+  });
+
+  it('refuses a DATABASE_URL that is not postgres:// and a schema that is not a plain name (exit 2)', () => {
+    for (const env of [{ DATABASE_URL: 'mysql://x' }, { DATABASE_URL: 'postgres://x', COLLOQUY_DB_SCHEMA: 'a; drop' }]) {
+      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
+    }
   });
 });

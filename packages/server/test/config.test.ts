@@ -102,6 +102,8 @@ describe('hardening settings', () => {
       'COLLOQUY_POW_DIFFICULTY',
       'COLLOQUY_MODERATION',
       'COLLOQUY_EDIT_WINDOW',
+      'DATABASE_URL',
+      'COLLOQUY_DB_SCHEMA',
     ]) {
       assert.ok(USAGE.includes(`[${name}]`), name);
     }

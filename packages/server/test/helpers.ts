@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Problem } from '@colloquy/widget/api-types.js';
-import { createApp, defaultConfig, SqliteStore, type AppConfig } from '../src/index.js';
+import { createApp, defaultConfig, MemoryBus, SqliteStore, type AppConfig } from '../src/index.js';
 
 /** A fresh temp folder; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -30,10 +30,12 @@ export async function testApp(overrides: Partial<AppConfig> = {}) {
     writeRateLimit: 0,
     ...overrides,
   });
-  const app = createApp({ store, config });
+  const bus = new MemoryBus();
+  const app = createApp({ store, config, bus });
   return {
     app,
     store,
+    bus,
     dir,
     config,
     close: async () => {

@@ -53,7 +53,7 @@ describe('moderation', () => {
 
       for (const reader of [OTHER, undefined]) {
         const res = await t.get('/api/v1/topics/topic', reader);
-        assert.equal(res.headers.get('Cache-Control'), 'no-cache');
+        assert.equal(res.headers.get('Cache-Control'), 'public, max-age=5, stale-while-revalidate=60');
         assert.deepEqual(((await res.json()) as TopicWithReplies).replies, []);
         assert.deepEqual(((await (await t.get('/api/v1/topics/topic/replies', reader)).json()) as ReplyPage).replies, []);
         await expectProblem(await t.get(`/api/v1/replies/${reply.id}`, reader), 404);

@@ -255,3 +255,177 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
     });
   });
 }
+
+/**
+ * Live updates and HTTP caching: the events and the version counter every Store keeps (see
+ * Store.topicVersion and Store.listEvents). `open(dir)` as for storeContract().
+ */
+export function eventContract(name: string, open: (dir: string) => Promise<Store>): void {
+  describe(`Store events and versions: ${name}`, () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let store: Store;
+
+    before(async () => {
+      ({ dir, cleanup } = await tempDir());
+      store = await open(dir);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    /** The version after `write`, checked to have moved (or not) from before it. */
+    async function versionAcross(id: string, write: () => Promise<unknown>, moves = true): Promise<number> {
+      const before = (await store.topicVersion(id))!;
+      await write();
+      const after = (await store.topicVersion(id))!;
+      if (moves) assert.ok(after > before, `version ${after} should be above ${before}`);
+      else assert.equal(after, before, 'version unchanged');
+      return after;
+    }
+    const eventsOf = async (id: string, after = '0') => store.listEvents(id, after, 1000);
+    const brief = (events: Array<{ type: string; data: unknown }>) => events.map((e) => [e.type, e.data]);
+
+    it('has no version for a missing topic and no events for a new one', async () => {
+      assert.equal(await store.topicVersion('missing'), null);
+      await store.upsertTopic(topic('ev-new'));
+      assert.equal(typeof (await store.topicVersion('ev-new')), 'number');
+      assert.equal(await store.lastEventId('ev-new'), '0');
+      assert.equal(await store.lastEventId('missing'), '0');
+      assert.deepEqual(await eventsOf('ev-new'), []);
+    });
+
+    it('bumps the version without events when the topic itself changes', async () => {
+      await store.upsertTopic(topic('ev-topic'));
+      await versionAcross('ev-topic', () => store.upsertTopic(topic('ev-topic', { title: 'Renamed' })));
+      await versionAcross('ev-topic', () => store.setTopicLocked('ev-topic', true));
+      await versionAcross('ev-topic', () => store.setTopicLocked('ev-topic', false));
+      assert.deepEqual(await eventsOf('ev-topic'), []);
+    });
+
+    it('records a published reply as reply-created and counts, with increasing decimal ids', async () => {
+      await store.upsertTopic(topic('ev-reply'));
+      let first!: Awaited<ReturnType<Store['createReply']>>;
+      await versionAcross('ev-reply', async () => (first = await store.createReply(reply('ev-reply', null, 'one'))));
+      const second = await store.createReply(reply('ev-reply', first.id, 'two'));
+      const events = await eventsOf('ev-reply');
+      assert.deepEqual(brief(events), [
+        ['reply-created', await store.getReply(first.id)],
+        ['counts', { replyCount: 1 }],
+        ['reply-created', await store.getReply(second.id)],
+        ['counts', { replyCount: 2 }],
+      ]);
+      for (const event of events) {
+        assert.match(event.id, /^[1-9]\d*$/);
+        assert.equal(event.topicId, 'ev-reply');
+      }
+      const ids = events.map((e) => BigInt(e.id));
+      assert.ok(ids.every((id, k) => k === 0 || id > ids[k - 1]!), 'ids increase');
+      assert.equal(await store.lastEventId('ev-reply'), events.at(-1)!.id);
+    });
+
+    it('pages events after an id, oldest first, and keeps topics apart', async () => {
+      await store.upsertTopic(topic('ev-page'));
+      await store.upsertTopic(topic('ev-other'));
+      for (let k = 0; k < 3; k++) {
+        await store.createReply(reply('ev-page', null, `p${k}`));
+        await store.createReply(reply('ev-other', null, `o${k}`));
+      }
+      const all = await eventsOf('ev-page');
+      assert.equal(all.length, 6);
+      assert.ok(all.every((e) => e.topicId === 'ev-page'));
+      const page = await store.listEvents('ev-page', all[1]!.id, 2);
+      assert.deepEqual(page.map((e) => e.id), [all[2]!.id, all[3]!.id]);
+      assert.deepEqual(await store.listEvents('ev-page', all[5]!.id, 10), []);
+      // Ids increase across the whole database: the other topic's are interleaved.
+      const other = await eventsOf('ev-other');
+      assert.ok(BigInt(other[0]!.id) > BigInt(all[1]!.id) && BigInt(other[0]!.id) < BigInt(all[2]!.id));
+    });
+
+    it('records nothing for a pending reply until it is approved', async () => {
+      await store.upsertTopic(topic('ev-pending'));
+      let pending!: Awaited<ReturnType<Store['createReply']>>;
+      await versionAcross(
+        'ev-pending',
+        async () => (pending = await store.createReply({ ...reply('ev-pending', null, 'wait'), status: 'pending', readerHash: Buffer.alloc(32, 5) })),
+        false,
+      );
+      assert.deepEqual(await eventsOf('ev-pending'), []);
+      assert.equal(await store.lastEventId('ev-pending'), '0');
+      await versionAcross('ev-pending', () => store.setReplyStatus(pending.id, 'published'));
+      const approved = (await store.getReply(pending.id))!;
+      assert.equal(approved.status, 'published');
+      assert.deepEqual(brief(await eventsOf('ev-pending')), [
+        ['reply-created', approved],
+        ['counts', { replyCount: 1 }],
+      ]);
+    });
+
+    it('records edits, hiding and deletion as reply-changed as everyone reads it, with counts', async () => {
+      await store.upsertTopic(topic('ev-change'));
+      const a = await store.createReply(reply('ev-change', null, 'a'));
+      const b = await store.createReply(reply('ev-change', null, 'b'));
+      const start = await store.lastEventId('ev-change');
+
+      await versionAcross('ev-change', () => store.editReply(a.id, renderMarkdown('a, edited')));
+      const [edited, ...none] = await eventsOf('ev-change', start);
+      assert.deepEqual(none, []);
+      assert.equal(edited!.type, 'reply-changed');
+      assert.deepEqual(edited!.data, await store.getReply(a.id));
+      assert.equal((edited!.data as { text: string }).text, 'a, edited');
+
+      const beforeHide = await store.lastEventId('ev-change');
+      await versionAcross('ev-change', () => store.setReplyStatus(a.id, 'hidden'));
+      const hidden = await eventsOf('ev-change', beforeHide);
+      assert.deepEqual(brief(hidden), [
+        ['reply-changed', await store.getReply(a.id)],
+        ['counts', { replyCount: 1 }],
+      ]);
+      const blanked = hidden[0]!.data as { status: string; text: string; body: unknown[]; author: { name: string } };
+      assert.deepEqual([blanked.status, blanked.text, blanked.body, blanked.author.name], ['hidden', '', [], ''], 'no hidden text in an event');
+
+      const beforeDelete = await store.lastEventId('ev-change');
+      await versionAcross('ev-change', () => store.setReplyStatus(b.id, 'deleted'));
+      const deleted = await eventsOf('ev-change', beforeDelete);
+      assert.deepEqual(brief(deleted), [
+        ['reply-changed', await store.getReply(b.id)],
+        ['counts', { replyCount: 0 }],
+      ]);
+      assert.deepEqual((deleted[0]!.data as { status: string; text: string }).text, '');
+    });
+
+    it('records reaction counts of the topic and of a reply', async () => {
+      await store.upsertTopic(topic('ev-react'));
+      const r = await store.createReply(reply('ev-react', null));
+      const start = await store.lastEventId('ev-react');
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa'));
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
+      assert.deepEqual(brief(await eventsOf('ev-react', start)), [
+        ['reactions', { replyId: null, reactions: { like: 1, insightful: 0, disagree: 0 } }],
+        ['reactions', { replyId: r.id, reactions: { like: 0, insightful: 1, disagree: 0 } }],
+        ['reactions', { replyId: null, reactions: { like: 0, insightful: 0, disagree: 0 } }],
+      ]);
+    });
+
+    it('leaves no event and no version change behind a refused write', async () => {
+      await store.upsertTopic(topic('ev-locked', { locked: true }));
+      await versionAcross('ev-locked', () => store.createReply(reply('ev-locked', null)).catch(() => undefined), false);
+      assert.deepEqual(await eventsOf('ev-locked'), []);
+    });
+
+    it('keeps events and versions across close and reopen', async () => {
+      const version = await store.topicVersion('ev-reply');
+      const events = await eventsOf('ev-reply');
+      await store.close();
+      store = await open(dir);
+      assert.equal(await store.topicVersion('ev-reply'), version);
+      assert.deepEqual(await eventsOf('ev-reply'), events);
+      const next = await store.createReply(reply('ev-reply', null, 'after reopen'));
+      const [created] = await eventsOf('ev-reply', events.at(-1)!.id);
+      assert.ok(BigInt(created!.id) > BigInt(events.at(-1)!.id), 'ids keep increasing after a reopen');
+      assert.equal((created!.data as { id: string }).id, next.id);
+    });
+  });
+}

@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../src/index.js';
 import { MIGRATIONS } from '../src/store/sqlite.js';
 import { tempDir } from './helpers.js';
-import { storeContract } from './store-contract.js';
+import { eventContract, storeContract } from './store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 
 describe('SqliteStore specifics', () => {
   let dir: string;
@@ -61,7 +62,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
@@ -102,7 +103,7 @@ describe('schema upgrade', () => {
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }]);
+        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         check.close();
       }
@@ -136,6 +137,65 @@ describe('seedDemo', () => {
       assert.deepEqual(t.reactions, { like: 0, insightful: 0, disagree: 0 });
     } finally {
       await store.close();
+      await cleanup();
+    }
+  });
+});
+
+describe('SqliteStore events', () => {
+  it('prunes old events but keeps each topic\'s newest, so lastEventId never goes back', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'events.db');
+    const store = SqliteStore.open(file);
+    try {
+      await seedDemo(store);
+      for (const text of ['a', 'b']) {
+        await store.createReply({ topicId: 'rsp-update', parentId: null, authorName: 'A', body: [], text });
+      }
+      const last = await store.lastEventId('rsp-update');
+      assert.equal((await store.listEvents('rsp-update', '0', 100)).length, 4);
+      assert.equal(store.pruneEvents(new Date('2000-01-01T00:00:00Z')), 0, 'nothing is that old');
+      assert.equal(store.pruneEvents(new Date(Date.now() + 60_000)), 3);
+      const kept = await store.listEvents('rsp-update', '0', 100);
+      assert.deepEqual(kept.map((e) => e.id), [last]);
+      assert.equal(await store.lastEventId('rsp-update'), last);
+      // Ids are never reused, even once the newest rows are gone.
+      const db = new Database(file);
+      db.prepare('DELETE FROM events').run();
+      db.close();
+      await store.createReply({ topicId: 'rsp-update', parentId: null, authorName: 'A', body: [], text: 'c' });
+      assert.ok(BigInt(await store.lastEventId('rsp-update')) > BigInt(last));
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
+  it('gives the topics of a version 2 database version 1 and no events', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'v2.db');
+    try {
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      db.exec(MIGRATIONS[0]!);
+      db.exec(MIGRATIONS[1]!);
+      db.prepare(`INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z')`).run();
+      db.prepare(
+        `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at)
+         VALUES ('old', 'Old', '2026-01-01T00:00:00.000Z', '[]', '', '[]', '2026-01-01T00:00:00.000Z')`,
+      ).run();
+      db.close();
+      const store = SqliteStore.open(file);
+      try {
+        assert.equal(await store.topicVersion('old'), 1);
+        assert.equal(await store.lastEventId('old'), '0');
+        await store.toggleReaction({ type: 'topic', id: 'old' }, 'like', 'reader-one-aaaaaaaa');
+        assert.equal(await store.topicVersion('old'), 2);
+        assert.equal((await store.listEvents('old', '0', 10)).length, 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
       await cleanup();
     }
   });

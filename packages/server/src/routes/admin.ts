@@ -8,10 +8,11 @@ import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
 
 /** Moderation, all behind the admin bearer token. */
-export function adminRoutes({ store, guards }: AppDeps) {
+export function adminRoutes({ store, guards, announce }: AppDeps) {
   const setStatus = (status: 'published' | 'hidden' | 'deleted') => async (id: string) => {
     const reply = await store.setReplyStatus(id, status);
     if (!reply) throw notFound(`No reply "${id}".`);
+    await announce(reply.topicId);
     return reply;
   };
   const approve = setStatus('published');

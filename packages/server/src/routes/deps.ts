@@ -1,3 +1,4 @@
+import type { Bus } from '../bus/bus.js';
 import type { AppConfig } from '../config.js';
 import type { Guards } from '../security.js';
 import { ProblemError, badRequest, notFound } from '../problem.js';
@@ -7,6 +8,25 @@ export interface AppDeps {
   store: Store;
   config: AppConfig;
   guards: Guards;
+  bus: Bus;
+  /**
+   * After a write committed: tells live readers of the topic (on this server and, through the
+   * bus, on the others) that it has new events. Never throws: the write stands either way.
+   */
+  announce(topicId: string): Promise<void>;
+}
+
+/** The `announce` of AppDeps: publishes the topic's newest event id, when it has one. */
+export function announcer(store: Store, bus: Bus): (topicId: string) => Promise<void> {
+  return async (topicId) => {
+    try {
+      const eventId = await store.lastEventId(topicId);
+      if (eventId !== '0') await bus.publish(topicId, eventId);
+    } catch (error) {
+      // Live readers catch up on their next notification or reconnection; the write stands.
+      console.error(error);
+    }
+  };
 }
 
 /** Store failures a client caused, as problems; anything else is a server fault and rethrown. */

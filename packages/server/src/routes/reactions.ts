@@ -7,10 +7,12 @@ import type { ReactionTarget } from '../store/store.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
 
-export function reactionRoutes({ store }: AppDeps) {
+export function reactionRoutes({ store, announce }: AppDeps) {
   const toggle = async (target: ReactionTarget, kind: (typeof reactionToggle)['_output']['kind'], reader: string) => {
     const state = await store.toggleReaction(target, kind, reader);
     if (!state) throw notFound(`No ${target.type} "${target.id}".`);
+    const topicId = target.type === 'topic' ? target.id : (await store.getReplyCredentials(target.id))?.topicId;
+    if (topicId !== undefined) await announce(topicId);
     return state;
   };
   return new Hono()

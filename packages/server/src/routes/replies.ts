@@ -9,6 +9,7 @@ import {
   type Inline,
   type Reply,
 } from '@colloquy/widget/api-types.js';
+import { isFresh, notModified, PUBLIC_READ, validatingItself, VARY_READER, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { pageTopicUrl } from '../ids.js';
 import { renderMarkdown } from '../markdown.js';
@@ -37,11 +38,13 @@ export const readerHashOf = (c: Context): Buffer | null => {
  * Responses that include the reader's own pending replies are for that reader only: no shared
  * cache may keep them, and the browser need not either.
  */
-export function markPrivateIfPending(c: Context, replies: readonly Reply[]): void {
-  if (replies.some((r) => r.status === 'pending')) c.header('Cache-Control', 'private, no-store');
+export function markPrivateIfPending(c: Context, replies: readonly Reply[]): boolean {
+  const own = replies.some((r) => r.status === 'pending');
+  if (own) c.header('Cache-Control', 'private, no-store');
+  return own;
 }
 
-export function replyRoutes({ store, config, guards }: AppDeps) {
+export function replyRoutes({ store, config, guards, announce }: AppDeps) {
   const storeError = (e: unknown) => {
     throw fromStoreError(e);
   };
@@ -140,11 +143,26 @@ export function replyRoutes({ store, config, guards }: AppDeps) {
       validate('header', optionalReaderHeader),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { limit, cursor } = c.req.valid('query');
-        const page = await store
-          .listReplies(id, { limit: limit ?? config.pageSize, cursor: cursorParam(cursor) }, { readerHash: readerHashOf(c) })
-          .catch(storeError);
-        markPrivateIfPending(c, page.replies);
+        const query = c.req.valid('query');
+        const limit = query.limit ?? config.pageSize;
+        const cursor = cursorParam(query.cursor);
+        const readerHash = readerHashOf(c);
+        c.header('Vary', VARY_READER);
+        validatingItself(c);
+
+        const version = await store.topicVersion(id);
+        if (version === null) throw notFound(`No topic "${id}".`);
+        const etag = versionTag('r', [version], [limit, query.cursor ?? '']);
+        // A reader's own pending replies do not move the version (see the topic read).
+        if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+
+        const page = await store.listReplies(id, { limit, cursor }, { readerHash }).catch(storeError);
+        if (markPrivateIfPending(c, page.replies)) return c.json(page);
+        if ((await store.topicVersion(id)) === version) {
+          if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+          c.header('ETag', etag);
+        }
+        c.header('Cache-Control', PUBLIC_READ);
         return c.json(page);
       },
     )
@@ -200,6 +218,7 @@ export function replyRoutes({ store, config, guards }: AppDeps) {
             ...pageTopic(id, c.req.header('Origin'), input.pageTitle),
           })
           .catch(storeError);
+        if (reply.status !== 'pending') await announce(reply.topicId);
         const created: CreatedReply = {
           ...reply,
           editToken,
@@ -233,6 +252,7 @@ export function replyRoutes({ store, config, guards }: AppDeps) {
         const status = held && !guards.admin.isAdmin(c) ? 'pending' : undefined;
         const reply = await store.editReply(id, { body, text, ...(status ? { status } : {}) });
         if (!reply) throw notFound(`No reply "${id}".`);
+        await announce(reply.topicId);
         markPrivateIfPending(c, [reply]);
         return c.json(reply);
       },
@@ -242,6 +262,7 @@ export function replyRoutes({ store, config, guards }: AppDeps) {
       await authorize(id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
       const reply = await store.setReplyStatus(id, 'deleted');
       if (!reply) throw notFound(`No reply "${id}".`);
+      await announce(reply.topicId);
       return c.json(reply);
     });
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { TopicWithReplies } from '@colloquy/widget/api-types.js';
+import { isFresh, notModified, PUBLIC_READ, validatingItself, VARY_READER, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly, jsonObjectBody } from '../middleware.js';
@@ -13,7 +14,17 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
   return new Hono()
     .get('/', validate('query', summariesQuery), async (c) => {
       const ids = [...new Set(c.req.valid('query').ids)];
-      return c.json({ topics: await store.getTopicSummaries(ids) });
+      validatingItself(c);
+      // One cheap lookup per topic decides a revalidation; summaries change only with versions.
+      const versions = await Promise.all(ids.map((id) => store.topicVersion(id)));
+      const etag = versionTag('s', versions, ids);
+      if (isFresh(c, etag)) return notModified(c, etag);
+      const topics = await store.getTopicSummaries(ids);
+      const settled = await Promise.all(ids.map((id) => store.topicVersion(id)));
+      // A write between the two lookups: the body may be newer than the tag, so send none.
+      if (settled.every((v, k) => v === versions[k])) c.header('ETag', etag);
+      c.header('Cache-Control', PUBLIC_READ);
+      return c.json({ topics });
     })
     .post('/', adminOnly(guards.admin), jsonObjectBody(), validate('json', topicInput), async (c) => {
       const input = c.req.valid('json');
@@ -36,16 +47,35 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
     })
     .get('/:id', validate('param', topicIdParam), validate('query', pageQuery), validate('header', optionalReaderHeader), async (c) => {
       const { id } = c.req.valid('param');
-      const { limit, cursor } = c.req.valid('query');
+      const query = c.req.valid('query');
+      const limit = query.limit ?? config.pageSize;
+      const cursor = cursorParam(query.cursor);
+      const readerHash = readerHashOf(c);
+      c.header('Vary', VARY_READER);
+      validatingItself(c);
+
+      const version = await store.topicVersion(id);
+      if (version === null) throw notFound(`No topic "${id}".`);
+      const etag = versionTag('t', [version], [limit, query.cursor ?? '']);
+      // A reader's own pending replies do not move the version, so only a request without a
+      // reader key may be answered from the version alone.
+      if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+
+      // Read before the topic, so that subscribing from it can repeat an event but never miss one.
+      const lastEventId = await store.lastEventId(id);
       const topic = await store.getTopic(id);
       if (!topic) throw notFound(`No topic "${id}".`);
-      const page = await store
-        .listReplies(id, { limit: limit ?? config.pageSize, cursor: cursorParam(cursor) }, { readerHash: readerHashOf(c) })
-        .catch((e: unknown) => {
-          throw fromStoreError(e);
-        });
-      markPrivateIfPending(c, page.replies);
-      const result: TopicWithReplies = { ...topic, replies: page.replies, nextCursor: page.nextCursor };
+      const page = await store.listReplies(id, { limit, cursor }, { readerHash }).catch((e: unknown) => {
+        throw fromStoreError(e);
+      });
+      const result: TopicWithReplies = { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
+      if (markPrivateIfPending(c, page.replies)) return c.json(result);
+      // A write during the read: the body may be newer than the tag, so send none.
+      if ((await store.topicVersion(id)) === version) {
+        if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+        c.header('ETag', etag);
+      }
+      c.header('Cache-Control', PUBLIC_READ);
       return c.json(result);
     });
 }

@@ -23,8 +23,14 @@ import {
   type PageCursor,
   type ReactionTarget,
   type Store,
+  type TopicEvent,
   type TopicRecord,
 } from './store.js';
+
+/** Events older than this are pruned, except each topic's newest (see Store.listEvents). */
+export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Pruning runs from a write at most this often per store. */
+const PRUNE_EVERY_MS = 3600 * 1000;
 
 /** One cached counter column per reaction kind, so reads never count reaction rows. */
 const countColumn = (kind: ReactionKind) => `${kind}_count`;
@@ -106,7 +112,25 @@ CREATE TABLE bans (
   PRIMARY KEY (kind, value)
 ) WITHOUT ROWID;
 `,
+  // 3: live updates and HTTP caching. AUTOINCREMENT so an id is never reused, even after the
+  // newest events are pruned; writes are serialized, so ids increase in commit order.
+  `
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX events_topic ON events (topic_id, id);
+CREATE INDEX events_created ON events (created_at);
+ALTER TABLE topics ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+`,
 ];
+
+/** A reply's status as readers other than its author see it: pending ones are not there. */
+type Visibility = 'none' | 'listed';
+const visibility = (status: ReplyStatus): Visibility => (status === 'pending' ? 'none' : 'listed');
 
 interface TopicRow {
   id: string;
@@ -154,6 +178,7 @@ const readerHash = (readerKey: string) => createHash('sha256').update(readerKey)
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  #prunedAt = 0;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -241,7 +266,8 @@ export class SqliteStore implements Store {
         this.#sql(
           `UPDATE topics SET title = @title, url = @url, category = @category, label = @label,
              summary = @summary, author = @author, created_at = @created_at, body = @body,
-             text = @text, sources = @sources, locked = @locked, updated_at = @updated_at
+             text = @text, sources = @sources, locked = @locked, updated_at = @updated_at,
+             version = version + 1
            WHERE id = @id`,
         ).run(values);
       } else {
@@ -374,6 +400,9 @@ export class SqliteStore implements Store {
       );
       if (status === 'published') {
         this.#sql('UPDATE topics SET reply_count = reply_count + 1, latest_reply_id = ? WHERE id = ?').run(id, reply.topicId);
+        this.#bumpVersion(reply.topicId);
+        this.#appendEvent(reply.topicId, 'reply-created', publicReply(this.#replyRow(id)));
+        this.#appendCounts(reply.topicId);
       }
       return id;
     });
@@ -400,7 +429,8 @@ export class SqliteStore implements Store {
         new Date().toISOString(),
         id,
       );
-      if (edit.status && edit.status !== row.status) this.#moveStatus(id, row.topic_id, row.status, edit.status);
+      const countChanged = edit.status && edit.status !== row.status ? this.#moveStatus(id, row.topic_id, row.status, edit.status) : false;
+      this.#recordChange(id, row.topic_id, row.status, countChanged);
       return true;
     });
     return write.immediate() ? this.getReply(id, { admin: true }) : null;
@@ -412,6 +442,7 @@ export class SqliteStore implements Store {
         | { topic_id: string; status: ReplyStatus }
         | undefined;
       if (!row) return false;
+      if (row.status === status) return true; // nothing readers see changes
       if (status === 'deleted') {
         // Gone for good: nothing of the author or the text stays, only the reply's place.
         this.#sql(
@@ -419,17 +450,21 @@ export class SqliteStore implements Store {
              edit_token_hash = NULL, reader_hash = NULL WHERE id = ?`,
         ).run(id);
       }
-      if (row.status !== status) this.#moveStatus(id, row.topic_id, row.status, status);
+      const countChanged = this.#moveStatus(id, row.topic_id, row.status, status);
+      this.#recordChange(id, row.topic_id, row.status, countChanged);
       return true;
     });
     return write.immediate() ? this.getReply(id, { admin: true }) : null;
   }
 
-  /** Changes a reply's status and keeps the topic's count and latest reply in step. */
-  #moveStatus(id: string, topicId: string, from: ReplyStatus, to: ReplyStatus): void {
+  /**
+   * Changes a reply's status and keeps the topic's count and latest reply in step; true when
+   * the count changed.
+   */
+  #moveStatus(id: string, topicId: string, from: ReplyStatus, to: ReplyStatus): boolean {
     this.#sql('UPDATE replies SET status = ? WHERE id = ?').run(to, id);
     const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
-    if (delta === 0) return;
+    if (delta === 0) return false;
     const latest = this.#sql(
       `SELECT id FROM replies WHERE topic_id = ? AND status = 'published' ORDER BY created_at DESC, id DESC LIMIT 1`,
     ).get(topicId) as { id: string } | undefined;
@@ -438,6 +473,83 @@ export class SqliteStore implements Store {
       latest?.id ?? null,
       topicId,
     );
+    return true;
+  }
+
+  /**
+   * After a reply changed (inside the write's transaction): the events and version bump that
+   * Store.listEvents documents, from the status it had before to the one it has now.
+   */
+  #recordChange(id: string, topicId: string, before: ReplyStatus, countChanged: boolean): void {
+    const row = this.#replyRow(id);
+    const was = visibility(before);
+    const is = visibility(row.status as ReplyStatus);
+    if (was === 'none' && is === 'none') return;
+    this.#bumpVersion(topicId);
+    if (was === 'listed') this.#appendEvent(topicId, 'reply-changed', publicReply(row));
+    else if (row.status === 'published') this.#appendEvent(topicId, 'reply-created', publicReply(row));
+    if (countChanged) this.#appendCounts(topicId);
+  }
+
+  #replyRow(id: string): ReplyRow {
+    return this.#sql('SELECT * FROM replies WHERE id = ?').get(id) as ReplyRow;
+  }
+
+  #bumpVersion(topicId: string): void {
+    this.#sql('UPDATE topics SET version = version + 1 WHERE id = ?').run(topicId);
+  }
+
+  #appendCounts(topicId: string): void {
+    const { reply_count } = this.#sql('SELECT reply_count FROM topics WHERE id = ?').get(topicId) as { reply_count: number };
+    this.#appendEvent(topicId, 'counts', { replyCount: reply_count });
+  }
+
+  /** Call inside a write transaction, so the event commits (or not) with the write. */
+  #appendEvent(topicId: string, type: TopicEvent['type'], data: unknown): void {
+    const now = Date.now();
+    this.#sql('INSERT INTO events (topic_id, type, data, created_at) VALUES (?, ?, ?, ?)').run(
+      topicId,
+      type,
+      JSON.stringify(data),
+      new Date(now).toISOString(),
+    );
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      this.#prune(new Date(now - EVENT_RETENTION_MS));
+    }
+  }
+
+  #prune(before: Date): number {
+    // Each topic keeps its newest event, so lastEventId() (and with it the topic read that
+    // carries it, under an unchanged ETag) never changes by pruning.
+    return this.#sql(
+      `DELETE FROM events WHERE created_at < ?
+          AND id NOT IN (SELECT max(id) FROM events GROUP BY topic_id)`,
+    ).run(before.toISOString()).changes;
+  }
+
+  /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
+  pruneEvents(before: Date): number {
+    return this.#db.transaction(() => this.#prune(before)).immediate();
+  }
+
+  async topicVersion(id: string): Promise<number | null> {
+    const row = this.#sql('SELECT version FROM topics WHERE id = ?').get(id) as { version: number } | undefined;
+    return row ? row.version : null;
+  }
+
+  async listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]> {
+    const rows = this.#sql(
+      // The text id is aliased apart, so that ORDER BY sorts by the integer.
+      `SELECT CAST(e.id AS TEXT) AS event_id, e.topic_id, e.type, e.data FROM events e
+        WHERE e.topic_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`,
+    ).all(topicId, eventIdParam(afterId), limit) as Array<{ event_id: string; topic_id: string; type: TopicEvent['type']; data: string }>;
+    return rows.map((row) => ({ id: row.event_id, topicId: row.topic_id, type: row.type, data: JSON.parse(row.data) as unknown }));
+  }
+
+  async lastEventId(topicId: string): Promise<string> {
+    const row = this.#sql('SELECT CAST(max(id) AS TEXT) AS id FROM events WHERE topic_id = ?').get(topicId) as { id: string | null };
+    return row.id ?? '0';
   }
 
   async listPending(limit: number): Promise<Reply[]> {
@@ -473,7 +585,7 @@ export class SqliteStore implements Store {
   }
 
   async setTopicLocked(id: string, locked: boolean): Promise<Topic | null> {
-    const changed = this.#sql('UPDATE topics SET locked = ?, updated_at = ? WHERE id = ?').run(
+    const changed = this.#sql('UPDATE topics SET locked = ?, updated_at = ?, version = version + 1 WHERE id = ?').run(
       locked ? 1 : 0,
       new Date().toISOString(),
       id,
@@ -500,7 +612,11 @@ export class SqliteStore implements Store {
       }
       this.#sql(`UPDATE ${table} SET ${column} = ${column} + ? WHERE id = ?`).run(removed ? -1 : 1, target.id);
       const row = this.#sql(`SELECT * FROM ${table} WHERE id = ?`).get(target.id) as Record<string, unknown>;
-      return { kind, active: !removed, reactions: reactionsOf(row) };
+      const reactions = reactionsOf(row);
+      const topicId = target.type === 'topic' ? target.id : (row['topic_id'] as string);
+      this.#bumpVersion(topicId);
+      this.#appendEvent(topicId, 'reactions', { replyId: target.type === 'reply' ? target.id : null, reactions });
+      return { kind, active: !removed, reactions };
     });
     return toggle.immediate();
   }
@@ -582,6 +698,18 @@ function toTopic(row: TopicRow): Topic {
 }
 
 const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b && a.equals(b);
+
+/** An event id as SQLite compares it: an integer, exact beyond 2^53. */
+function eventIdParam(id: string): bigint {
+  if (!/^\d{1,19}$/.test(id)) throw new TypeError(`Not an event id: "${id}"`);
+  return BigInt(id);
+}
+
+/** The reply as every reader but its author and moderators sees it; a pending one is blanked. */
+function publicReply(row: ReplyRow): Reply {
+  const reply = toReply(row);
+  return row.status === 'pending' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply;
+}
 
 /**
  * The wire form. Never includes the reader hash, edit token hash or `sub`. A hidden reply is

@@ -81,6 +81,22 @@ export interface Ban {
 
 export type ReactionTarget = { type: 'topic' | 'reply'; id: string };
 
+/** A change that live readers of a topic are told about. Ids increase across the whole database. */
+export interface TopicEvent {
+  /** Decimal string of a positive integer, increasing in commit order per database. */
+  id: string;
+  topicId: string;
+  type: 'reply-created' | 'reply-changed' | 'reactions' | 'counts';
+  /**
+   * reply-created: the Reply as everyone reads it (published replies only; a pending reply
+   *   becomes reply-created when approved);
+   * reply-changed: the Reply as everyone now reads it (edited, hidden → blanked, deleted → blanked);
+   * reactions: { replyId: string | null, reactions: Reactions } (null = the topic itself);
+   * counts: { replyCount: number } (after any change of the topic's visible reply count).
+   */
+  data: unknown;
+}
+
 /** Failures a client can cause; routes turn them into problem responses. */
 export class StoreError extends Error {
   constructor(
@@ -136,6 +152,31 @@ export interface Store {
   /** Null when the target does not exist. */
   toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null>;
   countTopics(): Promise<number>;
+  /**
+   * The topic's version, bumped in the same transaction by every write that changes any read of
+   * the topic (its fields, replies, counts, reactions); null when the topic does not exist.
+   */
+  topicVersion(id: string): Promise<number | null>;
+  /**
+   * Events of the topic with id > afterId, oldest first, at most `limit`.
+   *
+   * Which writes append which events (in the write's own transaction, which also bumps the
+   * version), by a reply's status before → after:
+   * - createReply: published → `reply-created` + `counts`; pending → nothing, no version bump.
+   * - editReply / setReplyStatus: pending → published: `reply-created` (+ `counts`);
+   *   pending → pending: nothing, no bump; pending → hidden/deleted: no event, version bump (a
+   *   blank placeholder becomes readable); any other change of a reply that readers could see:
+   *   `reply-changed` with the public view (hidden, deleted and pending are blanked: empty
+   *   author name, body and text), plus `counts` when the visible reply count changed.
+   *   Setting the status a reply already has changes nothing: no event, no bump.
+   * - toggleReaction: `reactions`.
+   * - upsertTopic (update) and setTopicLocked: version bump only.
+   * The SQLite store prunes events older than 7 days, always keeping each topic's newest one,
+   * so lastEventId() never goes back.
+   */
+  listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
+  /** The newest event id of the topic, or '0' when it has none. */
+  lastEventId(topicId: string): Promise<string>;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;

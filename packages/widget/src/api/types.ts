@@ -110,7 +110,29 @@ export interface Topic {
 export interface TopicWithReplies extends Topic {
   replies: Reply[];
   nextCursor: string | null;
+  /**
+   * The topic's newest event id when it was read (`"0"`: none yet). Subscribing with
+   * `GET /api/v1/topics/:id/events?after=<lastEventId>` delivers every change since this read
+   * (possibly one already included in it, never one missed).
+   */
+  lastEventId: string;
 }
+
+/**
+ * The events of `GET /api/v1/topics/:id/events` (Server-Sent Events): the SSE `event` field
+ * names the type, `data` is the JSON payload, `id` an increasing decimal event id.
+ */
+export interface TopicEventData {
+  /** A reply published (new, or approved after review), as everyone reads it. */
+  'reply-created': Reply;
+  /** A reply edited, hidden, deleted or held again, as everyone now reads it (blanked when not shown). */
+  'reply-changed': Reply;
+  /** New reaction counts of a reply, or of the topic itself (`replyId` null). */
+  reactions: { replyId: string | null; reactions: Reactions };
+  /** The topic's visible reply count changed. */
+  counts: { replyCount: number };
+}
+export type TopicEventType = keyof TopicEventData;
 
 /** One entry of `GET /api/v1/topics?ids=`. */
 export interface TopicSummary {

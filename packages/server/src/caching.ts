@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { READER_HEADER } from '@colloquy/widget/api-types.js';
+
+/**
+ * Public reads may be reused for a few seconds and served stale while a cache revalidates, so
+ * a CDN absorbs the reads of a busy topic; live readers get changes over the event stream
+ * anyway, which replays everything after the lastEventId a (possibly stale) read carries. The
+ * elements themselves ask with `cache: 'no-cache'`, so a reader who posts and reloads is never
+ * shown their own browser's older copy. A revalidation costs the server one indexed lookup
+ * (the topic's version), not a read of its replies.
+ */
+export const PUBLIC_READ = 'public, max-age=5, stale-while-revalidate=60';
+
+/**
+ * Changes whenever the JSON shape of the tagged reads changes (a release that adds a field),
+ * so a cache never pairs a new server's tag with an old server's body.
+ */
+const REPRESENTATION = '2';
+
+/**
+ * A strong ETag from the store's version counters and the query, never from the body: every
+ * server on the same database computes the same tag without reading the replies.
+ * `kind` keeps the tags of different routes apart.
+ */
+export function versionTag(kind: 't' | 'r' | 's', versions: ReadonlyArray<number | null>, query: ReadonlyArray<string | number>): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([REPRESENTATION, kind, versions, query]))
+    .digest('base64url')
+    .slice(0, 16);
+  return versions.length === 1 ? `"${kind}${versions[0]}-${hash}"` : `"${kind}-${hash}"`;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110, 13.1.2): `W/` is ignored, `*` matches any. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return (header.match(/(W\/)?"[^"]*"/g) ?? []).some((tag) => tag.replace(/^W\//, '') === etag);
+}
+
+/** Requests whose route tags its answer by version (or chose to send no tag at all). */
+const selfValidated = new WeakSet<Request>();
+
+/**
+ * Called by a route that handles validation itself, so that the body-hashing fallback
+ * (revalidatedReads) leaves its answer alone, with or without an ETag.
+ */
+export const validatingItself = (c: Context) => void selfValidated.add(c.req.raw);
+export const validatesItself = (c: Context) => selfValidated.has(c.req.raw);
+
+/** True when the request's If-None-Match names `etag`: the caller answers 304. */
+export const isFresh = (c: Context, etag: string) => etagMatches(c.req.header('If-None-Match'), etag);
+
+/**
+ * 304 for a version-tagged read, with the headers its 200 would have had (RFC 9110, 15.4.5);
+ * the CORS middleware adds its own on the way out.
+ */
+export function notModified(c: Context, etag: string, vary?: string): Response {
+  return c.body(null, 304, { ETag: etag, 'Cache-Control': PUBLIC_READ, ...(vary ? { Vary: vary } : {}) });
+}
+
+/**
+ * A read whose body depends on the reader header (their own pending replies) must not be
+ * served by a shared cache to a request without it, nor the other way round.
+ */
+export const VARY_READER = READER_HEADER;
