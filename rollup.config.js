@@ -2,6 +2,7 @@
 // define entry. TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minifyTemplates } from './scripts/minify-templates.js';
 
 export default {
   input: 'packages/widget/dist/define.js',
@@ -13,6 +14,7 @@ export default {
     sourcemap: 'hidden',
   },
   plugins: [
+    minifyTemplates(),
     nodeResolve({ exportConditions: ['production'] }),
     terser({
       ecma: 2022,

@@ -18,8 +18,10 @@ async function readReplies() {
 test('the seed topic renders on a host page of another origin, with one JSON read', async () => {
   const page = await stack.browser.newPage();
   const jsonReads = [];
+  const streams = [];
   page.on('request', (req) => {
-    if (req.url().includes('/api/v1/')) jsonReads.push(`${req.method()} ${req.url()}`);
+    if (!req.url().includes('/api/v1/')) return;
+    (req.url().includes('/events') ? streams : jsonReads).push(`${req.method()} ${req.url()}`);
   });
   await page.goto(stack.site.url);
   const card = await shadowTextContaining(page, 'topic-card', 'Natalya Tihonova');
@@ -32,6 +34,10 @@ test('the seed topic renders on a host page of another origin, with one JSON rea
   const thread = await shadowTextContaining(page, 'reply-thread', 'No replies in this topic yet.');
   assert.match(thread, /Replies \(0\)/);
   assert.deepEqual(jsonReads, [`GET ${stack.api.url}/api/v1/topics/rsp-update`]);
+  // And one live event stream, from the event the read ended at, for all three elements.
+  for (let i = 0; i < 100 && streams.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(streams.length, 1);
+  assert.match(streams[0], /\/api\/v1\/topics\/rsp-update\/events\?after=\d+$/);
   await page.close();
 });
 

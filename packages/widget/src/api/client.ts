@@ -34,6 +34,9 @@ export async function request<T>(url: string, options: RequestOptions = {}): Pro
   let response: Response;
   try {
     response = await fetch(url, {
+      // Reads are public and cacheable for a few seconds (for CDNs); the elements revalidate
+      // (a 304 when nothing changed) so a reader never sees an older copy than their last write.
+      cache: 'no-cache',
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? null : JSON.stringify(options.body),

@@ -19,6 +19,7 @@ export const de: Messages = {
   network: 'Der Diskussionsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung.',
   failed: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
   retry: 'Erneut versuchen',
+  newReplies: 'Neue Antworten (#)',
   loadMore: 'Mehr laden',
   reply: 'Antworten',
   replyTo: 'Antwort an #',
@@ -30,9 +31,7 @@ export const de: Messages = {
   post: 'Antwort senden',
   sending: 'Wird gesendet…',
   locked: 'Dieses Thema ist geschlossen.',
-  awaitingReview: 'Wartet auf Prüfung, nur für Sie sichtbar',
+  awaitingReview: 'Wartet auf Prüfung',
   deleted: 'Entfernt.',
   signedIn: 'Angemeldet',
-  delete: 'Löschen',
-  confirmDelete: 'Ihre Antwort löschen?',
 };

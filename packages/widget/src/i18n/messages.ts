@@ -12,6 +12,7 @@ const en = {
   network: 'The server is unreachable. Check your connection.',
   failed: 'Something went wrong. Try again.',
   retry: 'Retry',
+  newReplies: 'New replies (#)',
   loadMore: 'Load more',
   reply: 'Reply',
   replyTo: 'Reply to #',
@@ -23,11 +24,9 @@ const en = {
   post: 'Post reply',
   sending: 'Sending…',
   locked: 'This topic is closed.',
-  awaitingReview: 'Awaiting review, visible only to you',
+  awaitingReview: 'Awaiting review',
   deleted: 'Removed.',
   signedIn: 'Signed in',
-  delete: 'Delete',
-  confirmDelete: 'Delete your reply?',
 };
 
 /** The UI strings of one language. */

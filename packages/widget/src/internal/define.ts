@@ -6,5 +6,5 @@ export function defineElement(tag: string, element: CustomElementConstructor): v
   const existing = customElements.get(tag);
   if (!existing) customElements.define(tag, element);
   else if (existing !== element)
-    console.warn(`Colloquy: <${tag}> is already defined by another element; not redefining it.`);
+    console.warn(`Colloquy: <${tag}> is taken by another element`);
 }

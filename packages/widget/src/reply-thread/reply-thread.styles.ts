@@ -13,9 +13,7 @@ export const styles = css`
   label { display: block; font-weight: 600; }
   input,textarea { display: block; width: 100%; min-height: 2.25rem; padding: 0.4rem 0.5rem; font: inherit; color: var(--colloquy-text); background: var(--colloquy-background); border: 1px solid var(--colloquy-border); border-radius: var(--colloquy-radius); }
   textarea { resize: vertical; }
-  [aria-invalid='true'] { border-color: var(--colloquy-danger); }
-  .error,[role='alert']:empty { margin: 0.25em 0 0; }
-  .error { color: var(--colloquy-danger); font-size: 0.875em; }
+  :user-invalid { border-color: var(--colloquy-danger); }
   [part='submit'] { justify-self: start; }
   [part='verified'] { color: var(--colloquy-accent); }
 `;

@@ -65,7 +65,6 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart reply - Each reply (`li`); a reply being sent also has the part `pending`.
  * @csspart status - A reply's "Awaiting review" or "Sending…" note.
  * @csspart verified - The mark beside the name of a signed-in author.
- * @csspart own-actions - The Edit and Delete buttons of the reader's own recent reply.
  * @csspart author - A reply's author name.
  * @csspart time - A reply's `<time>`.
  * @csspart body - A reply's body.
@@ -74,6 +73,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart count - The count inside a reaction button.
  * @csspart reply-button - The "Reply" button of a reply.
  * @csspart empty - The "No replies in this topic yet." note.
+ * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
  * @csspart form - The reply form.
  * @csspart field - Each labelled field of the form.
@@ -105,7 +105,7 @@ export class ReplyThread extends ColloquyElement {
   static {
     // Private reactive state, created here rather than in `static properties` so the
     // custom elements manifest does not list it as attributes.
-    for (const name of ['replyTo', 'name', 'text', 'posting', 'formError', 'nameError', 'textError'])
+    for (const name of ['replyTo', 'name', 'text', 'posting', 'formError'])
       this.createProperty(name, { state: true });
   }
 
@@ -121,8 +121,6 @@ export class ReplyThread extends ColloquyElement {
   declare private text: string;
   declare private posting: boolean;
   declare private formError: string;
-  declare private nameError: string;
-  declare private textError: string;
   #draftStore: TopicStore | undefined;
   /** The honeypot field's value: people never see the field, bots fill it in. */
   #website = '';
@@ -130,7 +128,7 @@ export class ReplyThread extends ColloquyElement {
   constructor() {
     super();
     this.replyTo = null;
-    this.name = this.text = this.formError = this.nameError = this.textError = '';
+    this.name = this.text = this.formError = '';
     this.posting = false;
   }
 
@@ -146,7 +144,7 @@ export class ReplyThread extends ColloquyElement {
       this.name = draft?.name || readJson<string>(NAME_KEY) || '';
       this.text = draft?.text ?? '';
       this.replyTo = null;
-      this.formError = this.nameError = this.textError = '';
+      this.formError = '';
     }
   }
 
@@ -171,39 +169,11 @@ export class ReplyThread extends ColloquyElement {
     this.renderRoot.querySelector('textarea')?.focus();
   }
 
-  async #discard(reply: Reply) {
-    if (!confirm(this.i18n.t.confirmDelete)) return;
-    try {
-      await this.store?.remove(reply.id);
-    } catch (error) {
-      this.formError = this.report('post', error);
-    }
-  }
-
-  /**
-   * The browser's own validation message for a field (in the reader's browser language), with
-   * blank text counted as empty.
-   */
-  #check(field: HTMLInputElement | HTMLTextAreaElement | null) {
-    if (!field) return '';
-    if (!field.value.trim()) field.value = '';
-    return field.validationMessage;
-  }
-
   async #submit(event: SubmitEvent) {
     event.preventDefault();
     const store = this.store;
     if (!store || this.posting) return;
-    const root = this.renderRoot;
-    const nameField = root.querySelector('input');
-    const textField = root.querySelector('textarea');
-    this.nameError = this.token ? '' : this.#check(nameField);
-    this.textError = this.#check(textField);
     this.formError = '';
-    if (this.nameError || this.textError) {
-      (this.nameError ? nameField : textField)?.focus();
-      return;
-    }
     const input: NewReply = { body: this.text, parentId: this.replyTo?.id ?? null };
     // With the host site's token the server takes the name from it.
     if (!this.token) input.authorName = this.name.trim();
@@ -238,7 +208,6 @@ export class ReplyThread extends ColloquyElement {
     const { author, createdAt, status } = reply;
     const sending = isSending(reply);
     const gone = status === 'deleted' || status === 'hidden';
-    const own = this.store?.own(reply.id);
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
     return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
@@ -262,11 +231,6 @@ export class ReplyThread extends ColloquyElement {
                     aria-label=${fill(t.replyTo, author.name)} @click=${() => this.#answer(reply)}>
                     ${t.reply}
                   </button>`}
-              ${own
-                ? html`<span part="own-actions" class="actions">
-                    <button type="button" @click=${() => this.#discard(reply)}>${t.delete}</button>
-                  </span>`
-                : nothing}
             </div>`}
       </article>
       ${children.length
@@ -278,14 +242,12 @@ export class ReplyThread extends ColloquyElement {
   #renderForm(): unknown {
     const { t, fill } = this.i18n;
     if (this.store?.topic?.locked) return html`<p part="locked" class="muted">${t.locked}</p>`;
-    const { name, text, nameError, textError, replyTo, posting } = this;
-    const describedBy = (id: string, error: string) => (error ? `${id}-error` : nothing);
-    const field = (id: string, label: string, error: string, control: unknown) =>
-      html`<div part="field">
-        <label for=${id}>${label}</label>${control}
-        ${error ? html`<p class="error" id="${id}-error">${error}</p>` : nothing}
-      </div>`;
-    return html`<form part="form" novalidate @submit=${this.#submit} @input=${this.#onInput}>
+    const { name, text, replyTo, posting } = this;
+    // The browser checks the fields (required, lengths, a name not only spaces) before the
+    // form submits, with its own accessible messages; the server explains anything else.
+    const field = (id: string, label: string, control: unknown) =>
+      html`<div part="field"><label for=${id}>${label}</label>${control}</div>`;
+    return html`<form part="form" @submit=${this.#submit} @input=${this.#onInput}>
       ${replyTo
         ? html`<p class="muted">
             ${fill(t.replyingTo, replyTo.author.name)}
@@ -297,10 +259,8 @@ export class ReplyThread extends ColloquyElement {
         : field(
             'name',
             t.name,
-            nameError,
             html`<input id="name" name="name" autocomplete="name" maxlength="60" required
-              aria-invalid=${!!nameError} aria-describedby=${describedBy('name', nameError)}
-              .value=${name} />`,
+              pattern=".*\\S.*" .value=${name} />`,
           )}
       <div class="sr" aria-hidden="true">
         <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
@@ -308,9 +268,7 @@ export class ReplyThread extends ColloquyElement {
       ${field(
         'text',
         t.text,
-        textError,
         html`<textarea id="text" name="text" rows="4" maxlength="10000" required
-          aria-invalid=${!!textError} aria-describedby=${describedBy('text', textError)}
           .value=${text}></textarea>`,
       )}
       <div part="alert" role="alert">${this.formError}</div>
@@ -330,6 +288,11 @@ export class ReplyThread extends ColloquyElement {
       ${store.replies.length
         ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
         : html`<p part="empty" class="muted">${t.noReplies}</p>`}
+      ${store.unseen.length
+        ? html`<button part="new-replies" type="button" @click=${() => store.reveal()}>
+            ${fill(t.newReplies, store.unseen.length)}
+          </button>`
+        : nothing}
       ${store.nextCursor
         ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
             @click=${this.#more}>${t.loadMore}</button>`

@@ -20,7 +20,12 @@ export function defaultTopic(): string {
 }
 
 /** What a host element offers the controller: the `api` and `topic` attributes. */
-export type StoreHost = LitElement & { api?: string | undefined; topic?: string | undefined };
+export type StoreHost = LitElement & {
+  api?: string | undefined;
+  topic?: string | undefined;
+  /** `compact` needs only the topic's summary. */
+  variant?: string;
+};
 
 /**
  * Connects an element to its topic store: the provided one when an ancestor provides the
@@ -73,7 +78,7 @@ export class StoreController implements ReactiveController {
     if (store === this.store) return;
     this.#unsubscribe?.();
     this.store = store;
-    this.#unsubscribe = store.subscribe(() => this.host.requestUpdate());
+    this.#unsubscribe = store.subscribe(() => this.host.requestUpdate(), this.host.variant !== 'compact');
     this.host.requestUpdate();
   }
 }

@@ -1,6 +1,5 @@
 import { ColloquyError, request } from '../api/client.js';
 import {
-  EDIT_TOKEN_HEADER,
   PROOF_HEADER,
   READER_HEADER,
   type Challenge,
@@ -12,6 +11,8 @@ import {
   type Reply,
   type ReplyPage,
   type Topic,
+  type TopicSummaries,
+  type TopicSummary,
   type TopicWithReplies,
 } from '../api/types.js';
 import { readJson, readerKey, writeJson } from './storage.js';
@@ -26,15 +27,6 @@ export type TopicStoreState = 'idle' | 'loading' | 'ready' | 'missing' | 'error'
 export type ReactionTarget = string | null;
 
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
-
-/** A reply this reader posted: what lets them delete it, and see it while held for review. */
-export interface OwnReply {
-  /** The edit token the server returned to the author alone. */
-  token: string;
-  /** ISO instant after which the token no longer works. */
-  until: string;
-  reply: Reply;
-}
 
 /** A reply shown before the server has it has an id of this form; see {@link isSending}. */
 const LOCAL = 'local-';
@@ -76,17 +68,33 @@ export class TopicStore {
   error: ColloquyError | null = null;
   /** Whether a `loadMore()` is in flight. */
   loadingMore = false;
+  /** Replies that arrived live and wait for the reader to {@link reveal} them. */
+  unseen: Reply[] = [];
 
   readonly #listeners = new Set<() => void>();
   readonly #active: Set<string>;
   readonly #activeKey: string;
-  readonly #mineKey: string;
-  /** This reader's own replies, by id, kept in localStorage. */
-  readonly #mine: Record<string, OwnReply>;
+  readonly #heldKey: string;
+  /**
+   * This reader's replies held for review, kept in localStorage: nobody else's read has them,
+   * so this is how their author still sees them after a reload.
+   */
+  #held: Reply[];
   #loadAbort: AbortController | null = null;
   #localId = 0;
   /** The proof of work for the next reply, solved in the background; '' when none is needed. */
   #proof: Promise<string> | undefined;
+  /** The live stream of the topic's events, while someone shows the topic in a visible tab. */
+  #events: EventSource | undefined;
+  /** The last event this store has applied; the stream resumes after it. */
+  #eventId = '0';
+  /** Milliseconds to wait before reconnecting a stream the server closed; doubles each time. */
+  #retry = 1e3;
+  /**
+   * Whether the whole topic is needed: false while only compact cards show it, which need
+   * just its summary.
+   */
+  #full = true;
 
   constructor(
     readonly api: string,
@@ -95,18 +103,58 @@ export class TopicStore {
     const key = `${api} ${topicId}`;
     this.#activeKey = `colloquy:reactions:${key}`;
     this.#active = new Set(readJson<string[]>(this.#activeKey) ?? []);
-    this.#mineKey = `colloquy:mine:${key}`;
-    this.#mine = readJson<Record<string, OwnReply>>(this.#mineKey) ?? {};
-    const now = Date.now();
-    for (const [id, own] of Object.entries(this.#mine)) {
-      const held = own.reply.status === 'pending' && Date.parse(own.reply.createdAt) + HELD_FOR > now;
-      if (!held && Date.parse(own.until) <= now) delete this.#mine[id];
-    }
-    this.#saveMine();
+    this.#heldKey = `colloquy:held:${key}`;
+    this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
+      (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
+    );
+    document.addEventListener('visibilitychange', this.#live);
   }
 
-  #saveMine() {
-    writeJson(this.#mineKey, Object.keys(this.#mine).length ? this.#mine : null);
+  /**
+   * Opens the topic's event stream while the topic is shown in a visible tab, closes it
+   * otherwise. EventSource reconnects by itself after a dropped connection, sending the last
+   * event id; when the server closes the stream for good (an error status) it is reopened
+   * later, after a wait that doubles each time.
+   */
+  #live = () => {
+    if (!this.#listeners.size || document.hidden || this.state !== 'ready' || !this.#full) {
+      this.#events?.close();
+      this.#events = undefined;
+      return;
+    }
+    if (this.#events) return;
+    const events = (this.#events = new EventSource(this.#url(`/events?after=${this.#eventId}`)));
+    const on = <T>(type: string, apply: (data: T) => void) =>
+      events.addEventListener(type, (event) => {
+        this.#eventId = event.lastEventId;
+        apply(JSON.parse(event.data) as T);
+        this.#notify();
+      });
+    on<Reply>('reply-created', (reply) => {
+      // One already shown (the reader's own, or one approved after being held) is updated.
+      if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
+      else this.unseen = [...this.unseen, reply];
+    });
+    on<Reply>('reply-changed', (reply) => this.#replace(reply.id, reply));
+    on<{ replyId: string | null; reactions: Reactions }>('reactions', ({ replyId, reactions }) => {
+      if (!replyId) this.topic &&= { ...this.topic, reactions };
+      else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
+    });
+    on<{ replyCount: number }>('counts', ({ replyCount }) => (this.total = replyCount));
+    events.onopen = () => (this.#retry = 1e3);
+    events.onerror = () => {
+      if (events.readyState === EventSource.CLOSED && this.#events === events) {
+        this.#events = undefined;
+        setTimeout(this.#live, (this.#retry = Math.min(this.#retry * 2, 6e4)));
+      }
+    };
+  };
+
+  /** Shows the replies that arrived live, each in its place in the thread. */
+  reveal(): void {
+    for (const reply of this.unseen) if (!this.replies.some((r) => r.id === reply.id)) this.#insert(reply);
+    this.unseen = [];
+    this.#notify();
   }
 
   /** Puts `reply` in thread order: after its parent's last descendant, or at the end. */
@@ -133,11 +181,55 @@ export class TopicStore {
     for (const listener of this.#listeners) listener();
   }
 
-  /** Calls `listener` after every change; the first subscriber starts the load. */
-  subscribe(listener: () => void): () => void {
+  /**
+   * Calls `listener` after every change; the first subscriber starts the load. `full`: the
+   * subscriber shows the whole topic; when none does (compact cards), only a summary is read,
+   * batched with the other topics' summaries of the page.
+   */
+  subscribe(listener: () => void, full = true): () => void {
+    if (!full && this.state === 'idle') this.#full = false;
     this.#listeners.add(listener);
-    if (this.state === 'idle') void this.load();
-    return () => this.#listeners.delete(listener);
+    if (full && !this.#full) {
+      this.#full = true;
+      void this.load();
+    } else if (this.state === 'idle') void this.load();
+    this.#live();
+    return () => {
+      this.#listeners.delete(listener);
+      this.#live();
+    };
+  }
+
+  /** Joins the page's next summaries read for this store's API. */
+  #summarize() {
+    this.state = 'loading';
+    let batch = batches.get(this.api);
+    if (!batch) {
+      batches.set(this.api, (batch = []));
+      // A task later, so every card the parser has connected by then joins the same read.
+      setTimeout(() => {
+        batches.delete(this.api);
+        for (let i = 0; i < batch!.length; i += 100) {
+          const part = batch!.slice(i, i + 100);
+          request<TopicSummaries>(`${this.api}/api/v1/topics?ids=${part.map((s) => encodeURIComponent(s.topicId))}`).then(
+            ({ topics }) => part.map((store) => store.#settle(topics.find((t) => t.id === store.topicId))),
+            (error: ColloquyError) => part.map((store) => store.#settle(undefined, error)),
+          );
+        }
+      });
+    }
+    batch.push(this);
+  }
+
+  /** Shows what a summaries read brought, unless a full read has taken over meanwhile. */
+  #settle(summary?: TopicSummary, error: ColloquyError | null = null) {
+    if (this.#full) return;
+    // A summary has what a compact card shows of a topic: title, url, reactions, counts.
+    this.topic = (summary as unknown as Topic) ?? null;
+    this.total = summary?.replyCount ?? 0;
+    this.error = error;
+    this.state = error ? 'error' : summary ? 'ready' : 'missing';
+    this.#notify();
   }
 
   /**
@@ -145,6 +237,7 @@ export class TopicStore {
    * Never rejects: a failure sets `state` to `error` and `error`.
    */
   async load(): Promise<void> {
+    if (!this.#full) return this.#summarize();
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
     this.state = 'loading';
@@ -152,16 +245,17 @@ export class TopicStore {
     this.loadingMore = false;
     this.#notify();
     try {
-      const { replies, nextCursor, ...topic } = await request<TopicWithReplies>(this.#url(), {
+      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(this.#url(), {
         signal: abort.signal,
       });
       this.topic = topic;
       this.replies = replies;
       // This reader's replies held for review are not in what everyone reads; show them here.
-      for (const { reply } of Object.values(this.#mine))
-        if (reply.status === 'pending' && !replies.some((r) => r.id === reply.id)) this.#insert(reply);
+      for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
       this.total = topic.replyCount;
+      this.#eventId = lastEventId;
+      this.unseen = [];
       this.state = 'ready';
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;
@@ -177,6 +271,7 @@ export class TopicStore {
       }
     }
     this.#notify();
+    this.#live();
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
@@ -226,19 +321,16 @@ export class TopicStore {
    */
   async postReply(input: NewReply, token?: string): Promise<Reply> {
     const parent = this.replies.find((r) => r.id === input.parentId);
-    const local: Reply = {
+    // Only what the thread renders; the server's reply replaces it.
+    const local = {
       id: LOCAL + ++this.#localId,
-      topicId: this.topicId,
       parentId: parent?.id ?? null,
       depth: parent ? parent.depth + 1 : 0,
       author: { name: input.authorName ?? '' },
       createdAt: new Date().toISOString(),
-      editedAt: null,
       body: [{ t: 'p', c: [{ t: 'text', v: input.body }] }],
-      text: input.body,
       reactions: { like: 0, insightful: 0, disagree: 0 },
-      status: 'published',
-    };
+    } as Reply;
     this.#insert(local);
     this.#notify();
     const send = async (retry: boolean): Promise<CreatedReply> => {
@@ -259,14 +351,13 @@ export class TopicStore {
       }
     };
     try {
+      // The edit token stays out: this element offers no editing (the API does).
       const { editToken, editableUntil, ...reply } = await send(true);
       this.#replace(local.id, reply);
-      this.#mine[reply.id] = { token: editToken, until: editableUntil, reply };
-      this.#saveMine();
-      if (reply.status === 'published') {
-        this.total++;
-        if (this.topic) this.topic = { ...this.topic, replyCount: this.topic.replyCount + 1 };
-      }
+      this.unseen = this.unseen.filter((r) => r.id !== reply.id); // its event may have come first
+      if (reply.status === 'pending') writeJson(this.#heldKey, (this.#held = [...this.#held, reply]));
+      // With the stream open, its counts event brings the new total (perhaps already has).
+      if (reply.status === 'published' && !this.#events) this.total++;
       this.#notify();
       // A page topic is created by its first reply: read it back to show it whole.
       if (this.state === 'missing') void this.load();
@@ -276,30 +367,6 @@ export class TopicStore {
       this.#notify();
       throw error;
     }
-  }
-
-  /** This reader's own reply `id` while it may still be edited or deleted. */
-  own(id: string): OwnReply | undefined {
-    const own = this.#mine[id];
-    return own && Date.parse(own.until) > Date.now() ? own : undefined;
-  }
-
-  /** Deletes this reader's own reply `id`; it stays in the thread as a tombstone. */
-  async remove(id: string): Promise<Reply> {
-    const own = this.#mine[id]!;
-    const reply = await request<Reply>(`${this.api}/api/v1/replies/${encodeURIComponent(id)}`, {
-      method: 'DELETE',
-      headers: { [EDIT_TOKEN_HEADER]: own.token },
-    });
-    if (own.reply.status === 'published' && reply.status !== 'published') {
-      this.total--;
-      if (this.topic) this.topic = { ...this.topic, replyCount: this.topic.replyCount - 1 };
-    }
-    this.#replace(id, reply);
-    delete this.#mine[id];
-    this.#saveMine();
-    this.#notify();
-    return reply;
   }
 
   /** Whether this reader's reaction of `kind` on `target` is on (remembered in localStorage). */
@@ -345,6 +412,8 @@ export class TopicStore {
 }
 
 const registry = new Map<string, TopicStore>();
+/** Compact cards waiting for their summaries, by API base. */
+const batches = new Map<string, TopicStore[]>();
 
 /** The page-wide store of `topic` on the server at `api`: the same instance for every caller. */
 export function topicStore(api: string, topic: string): TopicStore {

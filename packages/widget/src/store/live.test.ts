@@ -1,0 +1,99 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../define.js';
+import { createTopic, postReply, testEnv } from '../test-env.js';
+
+const { api } = testEnv();
+const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
+const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim();
+const bodies = (el: Element) => $$(el, '[part~=reply] [part=body]').map(text);
+
+/** A reaction from another reader, straight through the API. */
+async function reactAsSomeoneElse(path: string, kind: string) {
+  const res = await fetch(`${api}/api/v1/${path}/reactions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-colloquy-reader': `someone-else-${Math.random().toString(36).slice(2)}` },
+    body: JSON.stringify({ kind }),
+  });
+  expect(res.status).to.equal(200);
+}
+
+describe('live updates', () => {
+  it('offers replies from other readers as "New replies (N)" and reveals them in place', async () => {
+    const id = await createTopic();
+    const first = await postReply(id, 'Already here.', 'Ada');
+    const box = await fixture(html`<div>
+      <topic-card api=${api} topic=${id}></topic-card>
+      <reply-thread api=${api} topic=${id}></reply-thread>
+    </div>`);
+    const thread = box.querySelector('reply-thread')!;
+    const card = box.querySelector('topic-card')!;
+    await waitUntil(() => bodies(thread).length === 1, 'the thread did not render');
+
+    // Another reader answers Ada, and another starts a new thread.
+    await postReply(id, 'An answer to Ada.', 'Grace', first.id);
+    await postReply(id, 'A new thread.', 'Linus');
+    await waitUntil(() => text($(thread, '[part=new-replies]')) === 'New replies (2)', 'no live replies offered');
+    // Nothing moved: the new replies wait behind the button; the counts follow at once.
+    expect(bodies(thread)).to.deep.equal(['Already here.']);
+    expect(text($(thread, '[part=heading]'))).to.equal('Replies (3)');
+    expect(text($(card, '[part=replies]'))).to.equal('Replies (3)');
+
+    $(thread, '[part=new-replies]')!.click();
+    await waitUntil(() => bodies(thread).length === 3, 'the new replies were not revealed');
+    expect(bodies(thread)).to.deep.equal(['Already here.', 'An answer to Ada.', 'A new thread.']);
+    expect($(thread, '[part=new-replies]')).to.equal(null);
+    // The answer is nested under Ada's reply, the new thread at the top level.
+    const items = $$(thread, '[part~=reply]');
+    expect(items[0]!.contains(items[1]!)).to.be.true;
+    expect(items[0]!.contains(items[2]!)).to.be.false;
+  });
+
+  it('updates reaction counters in place', async () => {
+    const id = await createTopic();
+    const reply = await postReply(id, 'React to me.', 'Ada');
+    const box = await fixture(html`<div>
+      <topic-card api=${api} topic=${id}></topic-card>
+      <reply-thread api=${api} topic=${id}></reply-thread>
+    </div>`);
+    const card = box.querySelector('topic-card')!;
+    const thread = box.querySelector('reply-thread')!;
+    await waitUntil(() => bodies(thread).length === 1, 'the thread did not render');
+    const counts = (el: Element) => $$(el, '[part=count]').slice(0, 3).map(text);
+    expect(counts(card)).to.deep.equal(['0', '0', '0']);
+
+    await reactAsSomeoneElse(`topics/${encodeURIComponent(id)}`, 'insightful');
+    await reactAsSomeoneElse(`replies/${encodeURIComponent(reply.id)}`, 'like');
+    await waitUntil(() => counts(card).join() === '0,1,0', 'the topic counter did not change');
+    await waitUntil(() => counts(thread).join() === '1,0,0', 'the reply counter did not change');
+  });
+});
+
+describe('listing pages', () => {
+  it('batches compact cards into one summaries read', async () => {
+    const ids = await Promise.all([1, 2, 3].map((n) => createTopic({ title: `Listing ${n}` })));
+    await postReply(ids[1]!, 'One reply.', 'Ada');
+    const requests: string[] = [];
+    const original = window.fetch;
+    window.fetch = (input, init) => {
+      requests.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return original(input, init);
+    };
+    let box: HTMLElement;
+    try {
+      box = await fixture(html`<div>
+        ${[...ids, 'no-such-topic'].map((id) => html`<topic-card variant="compact" api=${api} topic=${id}></topic-card>`)}
+      </div>`);
+      const cards = [...box.querySelectorAll('topic-card')];
+      await waitUntil(() => cards.slice(0, 3).every((card) => $(card, '[part=title]')), 'the cards did not render');
+    } finally {
+      window.fetch = original;
+    }
+    expect(requests).to.deep.equal(['/api/v1/topics']);
+    const cards = [...box.querySelectorAll('topic-card')];
+    expect(cards.slice(0, 3).map((card) => text($(card, '[part=title]')))).to.deep.equal(['Listing 1', 'Listing 2', 'Listing 3']);
+    expect(text($(cards[1]!, '[part=replies]'))).to.equal('Replies (1)');
+    expect($(cards[3]!, '[part=title]')).to.equal(null);
+    await expect(cards[0]).to.be.accessible();
+  });
+});
