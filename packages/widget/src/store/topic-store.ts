@@ -321,6 +321,7 @@ export class TopicStore {
    */
   async postReply(input: NewReply, token?: string): Promise<Reply> {
     const parent = this.replies.find((r) => r.id === input.parentId);
+    const total = this.total;
     // Only what the thread renders; the server's reply replaces it.
     const local = {
       id: LOCAL + ++this.#localId,
@@ -356,8 +357,8 @@ export class TopicStore {
       this.#replace(local.id, reply);
       this.unseen = this.unseen.filter((r) => r.id !== reply.id); // its event may have come first
       if (reply.status === 'pending') writeJson(this.#heldKey, (this.#held = [...this.#held, reply]));
-      // With the stream open, its counts event brings the new total (perhaps already has).
-      if (reply.status === 'published' && !this.#events) this.total++;
+      // The stream's counts event may have brought the new total already; never count it twice.
+      if (reply.status === 'published') this.total = Math.max(this.total, total + 1);
       this.#notify();
       // A page topic is created by its first reply: read it back to show it whole.
       if (this.state === 'missing') void this.load();
