@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { REACTION_KINDS } from '@colloquy/widget/api-types.js';
 import type {
   Doc,
   ReactionKind,
   ReactionState,
-  Reactions,
   Reply,
   ReplyPage,
   ReplyStatus,
@@ -26,10 +24,18 @@ import {
   type TopicEvent,
   type TopicRecord,
 } from './store.js';
+import {
+  countColumn,
+  countColumns,
+  EVENT_RETENTION_MS,
+  PRUNE_EVERY_MS,
+  reactionsOf,
+  readerHash,
+  sameHash,
+  threadOrder,
+} from './shared.js';
 
-/** One cached counter column per reaction kind, so reads never count reaction rows. */
-const countColumn = (kind: ReactionKind) => `${kind}_count`;
-const countColumns = REACTION_KINDS.map((kind) => `${countColumn(kind)} INTEGER NOT NULL DEFAULT 0`).join(',\n  ');
+export { EVENT_RETENTION_MS };
 
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
@@ -133,11 +139,6 @@ const MIGRATION_LOCK = 'colloquy:migrations';
 const EVENT_LOCK = 'colloquy:events';
 const NAME_LOCK = 'colloquy:name:';
 
-/** Events older than this are pruned, except each topic's newest (as the SQLite store does). */
-export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** Pruning runs after a write at most this often per store. */
-const PRUNE_EVERY_MS = 3600 * 1000;
-
 /**
  * Lowercase only: search_path folds an unquoted name to lowercase, so "Site" would be created
  * as one schema and searched as another. Plain names also need no quoting in the startup options.
@@ -185,13 +186,6 @@ type NewEvent = Omit<TopicEvent, 'id'>;
 
 /** What a client (pool or transaction client) can run. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
-
-const reactionsOf = (row: object): Reactions =>
-  Object.fromEntries(
-    REACTION_KINDS.map((kind) => [kind, Number((row as Record<string, unknown>)[countColumn(kind)] ?? 0)]),
-  ) as Reactions;
-
-const readerHash = (readerKey: string) => createHash('sha256').update(readerKey).digest();
 
 export interface PostgresStoreOptions {
   /**
@@ -815,27 +809,6 @@ function publicReply(row: ReplyRow): Reply {
   return row.status === 'pending' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply;
 }
 
-/** Depth-first, oldest first at each level; iterative because threads can be deep. */
-function threadOrder(rootIds: string[], rows: ReplyRow[]): ReplyRow[] {
-  const children = new Map<string | null, ReplyRow[]>();
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  for (const row of rows) {
-    if (row.parent_id === null) continue;
-    const siblings = children.get(row.parent_id) ?? [];
-    siblings.push(row); // rows arrive in creation order, so siblings stay oldest first
-    children.set(row.parent_id, siblings);
-  }
-  const ordered: ReplyRow[] = [];
-  const stack = rootIds.map((id) => byId.get(id)).filter((row): row is ReplyRow => !!row).reverse();
-  while (stack.length > 0) {
-    const row = stack.pop()!;
-    ordered.push(row);
-    const kids = children.get(row.id);
-    if (kids) for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
-  }
-  return ordered;
-}
-
 function toTopic(row: TopicRow): Topic {
   return {
     id: row.id,
@@ -854,8 +827,6 @@ function toTopic(row: TopicRow): Topic {
     locked: row.locked,
   };
 }
-
-const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b && a.equals(b);
 
 /**
  * The wire form. Never includes the reader hash, edit token hash or `sub`. A hidden reply is

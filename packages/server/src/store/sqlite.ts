@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { REACTION_KINDS } from '@colloquy/widget/api-types.js';
 import type {
   Doc,
   ReactionKind,
   ReactionState,
-  Reactions,
   Reply,
   ReplyPage,
   ReplyStatus,
@@ -26,15 +24,18 @@ import {
   type TopicEvent,
   type TopicRecord,
 } from './store.js';
+import {
+  countColumn,
+  countColumns,
+  EVENT_RETENTION_MS,
+  PRUNE_EVERY_MS,
+  reactionsOf,
+  readerHash,
+  sameHash,
+  threadOrder,
+} from './shared.js';
 
-/** Events older than this are pruned, except each topic's newest (see Store.listEvents). */
-export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** Pruning runs from a write at most this often per store. */
-const PRUNE_EVERY_MS = 3600 * 1000;
-
-/** One cached counter column per reaction kind, so reads never count reaction rows. */
-const countColumn = (kind: ReactionKind) => `${kind}_count`;
-const countColumns = REACTION_KINDS.map((kind) => `${countColumn(kind)} INTEGER NOT NULL DEFAULT 0`).join(',\n  ');
+export { EVENT_RETENTION_MS };
 
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
@@ -167,13 +168,6 @@ interface ReplyRow {
   author_sub: string | null;
   [count: `${string}_count`]: number;
 }
-
-const reactionsOf = (row: object): Reactions =>
-  Object.fromEntries(
-    REACTION_KINDS.map((kind) => [kind, Number((row as Record<string, unknown>)[countColumn(kind)] ?? 0)]),
-  ) as Reactions;
-
-const readerHash = (readerKey: string) => createHash('sha256').update(readerKey).digest();
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -653,27 +647,6 @@ function migrate(db: Database.Database): void {
 const encodeCursorOf = (root: { id: string; created_at: string }) =>
   encodeCursor({ createdAt: root.created_at, id: root.id });
 
-/** Depth-first, oldest first at each level; iterative because threads can be deep. */
-function threadOrder(rootIds: string[], rows: ReplyRow[]): ReplyRow[] {
-  const children = new Map<string | null, ReplyRow[]>();
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  for (const row of rows) {
-    if (row.parent_id === null) continue;
-    const siblings = children.get(row.parent_id) ?? [];
-    siblings.push(row); // rows arrive in creation order, so siblings stay oldest first
-    children.set(row.parent_id, siblings);
-  }
-  const ordered: ReplyRow[] = [];
-  const stack = rootIds.map((id) => byId.get(id)).filter((row): row is ReplyRow => !!row).reverse();
-  while (stack.length > 0) {
-    const row = stack.pop()!;
-    ordered.push(row);
-    const kids = children.get(row.id);
-    if (kids) for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
-  }
-  return ordered;
-}
-
 function toTopic(row: TopicRow): Topic {
   return {
     id: row.id,
@@ -696,8 +669,6 @@ function toTopic(row: TopicRow): Topic {
     locked: row.locked === 1,
   };
 }
-
-const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b && a.equals(b);
 
 /** An event id as SQLite compares it: an integer, exact beyond 2^53. */
 function eventIdParam(id: string): bigint {
