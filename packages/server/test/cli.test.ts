@@ -3,37 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Reply, TopicWithReplies } from '@colloquy/widget/api-types.js';
 import { loadConfig, UsageError } from '../src/index.js';
 import { tempDir } from './helpers.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts the CLI and resolves once it prints the "Colloquy API on" line. */
-function start(env: Record<string, string>, args: string[] = ['serve']): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Colloquy API on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-  });
-}
+import { CLI, startServer as start } from './processes.js';
 
 /** Runs the CLI to completion and returns its exit code and output. */
 function run(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {

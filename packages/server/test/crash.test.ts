@@ -1,46 +1,26 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { CreatedReply, ReplyPage } from '@colloquy/widget/api-types.js';
 import { tempDir } from './helpers.js';
+import { startServer } from './processes.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const ORIGIN = 'http://localhost:8080';
 const ADMIN = 'crash-admin-token';
 
-/** Starts the real CLI and resolves with its URL once it listens. */
-function start(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      COLLOQUY_DB: db,
-      COLLOQUY_ADMIN_TOKEN: ADMIN,
-      COLLOQUY_ALLOWED_ORIGINS: ORIGIN,
-      // The burst comes from one address; 0 turns the limits off.
-      COLLOQUY_REPLY_RATE_LIMIT: '0',
-      COLLOQUY_TOPIC_RATE_LIMIT: '0',
-      COLLOQUY_WRITE_RATE_LIMIT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Starts the real CLI on `db`, with the limits off: the burst comes from one address. */
+const start = (db: string) =>
+  startServer({
+    HOST: '127.0.0.1',
+    COLLOQUY_DB: db,
+    COLLOQUY_ADMIN_TOKEN: ADMIN,
+    COLLOQUY_ALLOWED_ORIGINS: ORIGIN,
+    COLLOQUY_REPLY_RATE_LIMIT: '0',
+    COLLOQUY_TOPIC_RATE_LIMIT: '0',
+    COLLOQUY_WRITE_RATE_LIMIT: '0',
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Colloquy API on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`exited (${code ?? signal}) before listening:\n${output}`)));
-  });
-}
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));

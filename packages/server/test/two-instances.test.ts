@@ -43,6 +43,7 @@ describe('two server processes on one PostgreSQL database', { skip: DATABASE_URL
   const running: ServerProcess[] = [];
   const env = (port: number) => ({
     PORT: String(port),
+    HOST: '127.0.0.1',
     DATABASE_URL: DATABASE_URL!,
     COLLOQUY_DB_SCHEMA: schema,
     COLLOQUY_ADMIN_TOKEN: ADMIN_TOKEN,
