@@ -28,22 +28,19 @@ export interface RequestOptions {
  * Fetches JSON from the Colloquy API. Problem responses become a {@link ColloquyError};
  * an aborted request rejects with the `AbortError` unchanged so callers can ignore it.
  */
-export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+export async function request<T>(url: string, { body, ...init }: RequestOptions = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {
       // Reads are public and cacheable for a few seconds (for CDNs); the elements revalidate
       // (a 304 when nothing changed) so a reader never sees an older copy than their last write.
       cache: 'no-cache',
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: options.signal ?? null,
+      ...init,
+      headers: body ? { ...init.headers, 'content-type': 'application/json' } : init.headers,
+      body: body ? JSON.stringify(body) : null,
     });
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (init.signal?.aborted) throw error;
     throw new ColloquyError('Network error', 0);
   }
   const data: unknown = await response.json().catch(() => null);

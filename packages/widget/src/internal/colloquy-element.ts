@@ -87,7 +87,7 @@ export class ColloquyElement extends LitElement {
     }
   }
 
-  /** Loading skeleton or error with Retry for the store's state; `nothing` once there is data. */
+  /** The loading note or the error with Retry for the store's state; `nothing` once there is data. */
   protected renderState(): unknown {
     const store = this.store;
     const { t } = this.i18n;
@@ -97,10 +97,7 @@ export class ColloquyElement extends LitElement {
         <button type="button" @click=${() => store.load()}>${t.retry}</button>
       </div>`;
     if (!store || store.state === 'idle' || store.state === 'loading')
-      return html`<div part="loading" aria-busy="true">
-        <span class="sr">${t.loading}</span>
-        <div class="skeleton"></div>
-      </div>`;
+      return html`<p part="loading" class="muted" aria-busy="true">${t.loading}</p>`;
     return nothing;
   }
 
@@ -123,11 +120,11 @@ export class ColloquyElement extends LitElement {
 }
 
 /**
- * The element's main heading: an `h2` whose level `aria-level` adjusts, since a Lit template
+ * The element's main heading: an `h2` whose `aria-level` gives its level, since a Lit template
  * cannot vary its tag name.
  */
 export const heading = (level: number, part: string, content: unknown, id?: string) =>
-  html`<h2 part=${part} id=${id ?? nothing} aria-level=${level === 2 ? nothing : level}>
+  html`<h2 part=${part} id=${id ?? nothing} aria-level=${level}>
     ${content}
   </h2>`;
 

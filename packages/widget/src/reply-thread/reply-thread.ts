@@ -80,7 +80,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart submit - The "Post reply" button.
  * @csspart alert - The form's error message region (`role="alert"`).
  * @csspart locked - The note shown instead of the form on a locked topic.
- * @csspart loading - The loading skeleton.
+ * @csspart loading - The "Loading…" note shown until the topic has been read.
  * @csspart error - The load error with its Retry button.
  *
  * @cssproperty --colloquy-font - Font family.

@@ -38,6 +38,8 @@ export class StoreController implements ReactiveController {
   #provided: TopicStore | undefined;
   #unsubscribe: (() => void) | undefined;
   #leaveProvider: (() => void) | undefined;
+  /** Whether the host has come within a screen of the viewport; nothing is read before. */
+  #near = false;
 
   constructor(private readonly host: StoreHost) {
     host.addController(this);
@@ -58,6 +60,19 @@ export class StoreController implements ReactiveController {
         true,
       ),
     );
+    if (!this.#near) {
+      // A widget further down the page than a screen costs the reader nothing until then.
+      const watch = new IntersectionObserver(
+        ([entry]) => {
+          if (!entry!.isIntersecting) return;
+          watch.disconnect();
+          this.#near = true;
+          this.#resolve();
+        },
+        { rootMargin: '100%' },
+      );
+      watch.observe(this.host);
+    }
     this.#resolve();
   }
 
@@ -72,7 +87,7 @@ export class StoreController implements ReactiveController {
   }
 
   #resolve() {
-    if (!this.host.isConnected) return;
+    if (!this.host.isConnected || !this.#near) return;
     const store =
       this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
     if (store === this.store) return;

@@ -97,3 +97,36 @@ describe('listing pages', () => {
     await expect(cards[0]).to.be.accessible();
   });
 });
+
+describe('lazy loading', () => {
+  it('reads nothing while the elements are more than a screen below the viewport', async () => {
+    const id = await createTopic({ title: 'Far below' });
+    const reads: string[] = [];
+    const original = window.fetch;
+    window.fetch = (input, init) => {
+      reads.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return original(input, init);
+    };
+    try {
+      const box = await fixture(html`<div>
+        <div style="height: ${window.innerHeight * 3}px"></div>
+        <topic-card api=${api} topic=${id}></topic-card>
+        <reply-thread api=${api} topic=${id}></reply-thread>
+      </div>`);
+      const card = box.querySelector('topic-card')!;
+      // Give an eager element every chance to read: a few frames and a task.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reads.filter((path) => path.includes(id))).to.deep.equal([]);
+      expect(text($(card, '[part=loading]'))).to.equal('Loading…');
+
+      card.scrollIntoView();
+      await waitUntil(() => $(card, '[part=title]'), 'the card did not load once in view');
+      expect(text($(card, '[part=title]'))).to.equal('Far below');
+      expect(reads.filter((path) => path === `/api/v1/topics/${id}`)).to.have.length(1);
+    } finally {
+      window.fetch = original;
+      window.scrollTo(0, 0);
+    }
+  });
+});

@@ -143,7 +143,7 @@ export class TopicStore {
     on<{ replyCount: number }>('counts', ({ replyCount }) => (this.total = replyCount));
     events.onopen = () => (this.#retry = 1e3);
     events.onerror = () => {
-      if (events.readyState === EventSource.CLOSED && this.#events === events) {
+      if (events.readyState === 2 /* CLOSED */ && this.#events === events) {
         this.#events = undefined;
         setTimeout(this.#live, (this.#retry = Math.min(this.#retry * 2, 6e4)));
       }

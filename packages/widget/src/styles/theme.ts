@@ -66,5 +66,4 @@ export const theme = css`
   [aria-pressed='true'] { background: var(--colloquy-pressed); border-color: var(--colloquy-accent); }
   .avatar { display: inline-grid; place-items: center; flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; object-fit: cover; font-weight: 600; color: var(--colloquy-avatar-text); background: var(--colloquy-avatar-background); }
   [role='alert'] { color: var(--colloquy-danger); }
-  .skeleton { height: 4em; border-radius: var(--colloquy-radius); background: var(--colloquy-surface); }
 `;

@@ -74,7 +74,7 @@ describe('<topic-card>', () => {
 
   it('sets the title\'s level with heading-level', async () => {
     const el = await card('rsp-update');
-    expect($(el, '[part=title]').hasAttribute('aria-level')).to.be.false;
+    expect($(el, '[part=title]').getAttribute('aria-level')).to.equal('2');
     el.setAttribute('heading-level', '3');
     await el.updateComplete;
     expect($(el, '[part=title]').getAttribute('aria-level')).to.equal('3');

@@ -32,7 +32,7 @@ import { styles } from './topic-card.styles.js';
  * @csspart reaction - Each reaction button.
  * @csspart count - The count inside a reaction button.
  * @csspart replies - The reply count.
- * @csspart loading - The loading skeleton.
+ * @csspart loading - The "Loading…" note shown until the topic has been read.
  * @csspart error - The load error with its Retry button.
  *
  * @cssproperty --colloquy-font - Font family.
