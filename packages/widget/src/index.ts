@@ -12,6 +12,7 @@ export { ColloquyReplyPostedEvent } from './events/reply-posted.js';
 export { ColloquyReactionEvent, type ColloquyReactionDetail } from './events/reaction.js';
 export { ColloquyErrorEvent, type ColloquyErrorDetail } from './events/error.js';
 export {
+  isSending,
   TopicStore,
   topicStore,
   type ReactionTarget,
@@ -29,24 +30,34 @@ export { renderDoc, sourceAnchor } from './doc/render-doc.js';
 export { I18n, i18nFor, type Messages } from './i18n/messages.js';
 export { theme } from './styles/theme.js';
 export {
+  EDIT_TOKEN_HEADER,
+  PROOF_HEADER,
   READER_HEADER,
   REACTION_KINDS,
+  type BanInput,
   type Block,
   type Category,
+  type Challenge,
+  type CreatedReply,
   type Doc,
   type Inline,
+  type LockInput,
   type NewReply,
+  type PendingReplies,
   type Problem,
   type ReactionKind,
   type ReactionState,
   type ReactionToggle,
   type Reactions,
   type Reply,
+  type ReplyEdit,
   type ReplyPage,
   type ReplyStatus,
   type Source,
   type Topic,
   type TopicAuthor,
+  type TopicEventData,
+  type TopicEventType,
   type TopicInput,
   type TopicSummaries,
   type TopicSummary,
