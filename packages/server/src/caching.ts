@@ -64,3 +64,55 @@ export function notModified(c: Context, etag: string, vary?: string): Response {
  * served by a shared cache to a request without it, nor the other way round.
  */
 export const VARY_READER = READER_HEADER;
+
+/**
+ * The serialized bodies of version-tagged reads, kept per query (topic, limit, cursor) with
+ * the topic version they were read at. The strong ETag already promises that one version and
+ * query always give the same bytes, so a read whose version is unchanged is answered from here
+ * after the one indexed lookup of the version, without reading or serializing the replies.
+ * Only bodies read while the version held still, and only for requests without a reader key
+ * (whose own pending replies could be in the body), are kept. Least recently used entries go
+ * first once `maxBytes` is reached; a body larger than a tenth of it is never kept.
+ */
+export class VersionedBodies {
+  readonly #entries = new Map<string, { version: number; etag: string; body: Uint8Array }>();
+  #bytes = 0;
+
+  constructor(readonly maxBytes = 16 * 1024 * 1024) {}
+
+  /** The body and tag stored for `key` at `version`, or undefined. */
+  get(key: string, version: number): { etag: string; body: Uint8Array } | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (entry.version !== version) {
+      this.#bytes -= entry.body.byteLength;
+      return undefined;
+    }
+    this.#entries.set(key, entry); // most recently used last
+    return entry;
+  }
+
+  /** Serializes `value` once, keeps it for `key` at `version`, and returns the bytes to send. */
+  set(key: string, version: number, etag: string, value: unknown): Uint8Array {
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    if (body.byteLength > this.maxBytes / 10) return body;
+    const old = this.#entries.get(key);
+    if (old) {
+      this.#entries.delete(key);
+      this.#bytes -= old.body.byteLength;
+    }
+    this.#entries.set(key, { version, etag, body });
+    this.#bytes += body.byteLength;
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= entry.body.byteLength;
+    }
+    return body;
+  }
+}
+
+/** A JSON body already serialized (see VersionedBodies), sent as c.json() would send it. */
+export const jsonBytes = (c: Context, body: Uint8Array): Response =>
+  c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });

@@ -43,18 +43,26 @@ export function cors(config: AppConfig): MiddlewareHandler {
       });
     }
     await next();
-    c.header('Vary', 'Origin', { append: true });
+    // On the finished response's own headers: c.header() after the handler has answered would
+    // copy the whole response into a new one (and @hono/node-server would then stream its body
+    // back out chunk by chunk instead of writing the bytes it was given).
+    const headers = c.res.headers;
+    headers.append('Vary', 'Origin');
     if (allowed) {
-      c.header('Access-Control-Allow-Origin', origin);
-      c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+      headers.set('Access-Control-Allow-Origin', origin);
+      headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
     }
     return undefined;
   };
 }
 
-/** 413 before any parsing: Content-Length when given, else counted while streaming. */
+/**
+ * 413 before any parsing: Content-Length when given, else counted while streaming. Reads are
+ * let through untouched: they have no body, and merely asking @hono/node-server for one makes it
+ * build a full `Request` (headers, abort signal, body stream) that reads never need otherwise.
+ */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
       throw new ProblemError(
@@ -65,6 +73,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
       );
     },
   });
+  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));
 }
 
 /**

@@ -167,6 +167,31 @@ describe('HTTP caching of topic reads', () => {
     }
   });
 
+  it('never serves a kept body older than the database, whichever instance wrote', async () => {
+    const read = async (app: typeof t.a, path: string) => {
+      const res = await get(app, path);
+      assert.equal(res.status, 200);
+      return (await res.json()) as TopicWithReplies & ReplyPage;
+    };
+    const created = await t.a.request('/api/v1/topics', json({ id: 'kept', title: 'Kept' }, admin));
+    assert.equal(created.status, 201);
+    await created.arrayBuffer();
+    await read(t.a, '/api/v1/topics/kept'); // kept by A for this version
+    await read(t.a, '/api/v1/topics/kept/replies');
+    const posted = await t.b.request('/api/v1/topics/kept/replies', json({ authorName: 'Bo', body: 'Through B.' }));
+    assert.equal(posted.status, 201);
+    await posted.arrayBuffer();
+    const topic = await read(t.a, '/api/v1/topics/kept');
+    assert.deepEqual(topic.replies.map((r) => r.text), ['Through B.']);
+    assert.equal(topic.replyCount, 1);
+    const page = await read(t.a, '/api/v1/topics/kept/replies');
+    assert.deepEqual(page.replies.map((r) => r.text), ['Through B.']);
+    const renamed = await t.b.request('/api/v1/topics', json({ id: 'kept', title: 'Kept, renamed' }, admin));
+    assert.equal(renamed.status, 200);
+    await renamed.arrayBuffer();
+    assert.equal((await read(t.a, '/api/v1/topics/kept')).title, 'Kept, renamed');
+  });
+
   it('carries lastEventId in the topic read, as the store has it', async () => {
     const topic = (await (await get(t.a, '/api/v1/topics/cached')).json()) as TopicWithReplies;
     assert.match(topic.lastEventId, /^[1-9]\d*$/);

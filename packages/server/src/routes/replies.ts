@@ -9,7 +9,7 @@ import {
   type Inline,
   type Reply,
 } from '@colloquy/widget/api-types.js';
-import { isFresh, notModified, PUBLIC_READ, validatingItself, VARY_READER, versionTag } from '../caching.js';
+import { isFresh, jsonBytes, notModified, PUBLIC_READ, validatingItself, VARY_READER, VersionedBodies, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { pageTopicUrl } from '../ids.js';
 import { renderMarkdown } from '../markdown.js';
@@ -131,6 +131,9 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     return credentials;
   }
 
+  // Reply pages serialized once per version and query (see VersionedBodies).
+  const bodies = new VersionedBodies();
+
   return new Hono()
     .get('/challenge', (c) => {
       c.header('Cache-Control', 'no-store');
@@ -152,15 +155,24 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
 
         const version = await store.topicVersion(id);
         if (version === null) throw notFound(`No topic "${id}".`);
-        const etag = versionTag('r', [version], [limit, query.cursor ?? '']);
+        const key = `${limit}\n${query.cursor ?? ''}\n${id}`;
         // A reader's own pending replies do not move the version (see the topic read).
+        const kept = readerHash ? undefined : bodies.get(key, version);
+        const etag = kept?.etag ?? versionTag('r', [version], [limit, query.cursor ?? '']);
         if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+        if (kept) {
+          c.header('ETag', etag);
+          c.header('Cache-Control', PUBLIC_READ);
+          return jsonBytes(c, kept.body);
+        }
 
         const page = await store.listReplies(id, { limit, cursor }, { readerHash }).catch(storeError);
         if (markPrivateIfPending(c, page.replies)) return c.json(page);
         if ((await store.topicVersion(id)) === version) {
           if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
           c.header('ETag', etag);
+          c.header('Cache-Control', PUBLIC_READ);
+          return readerHash ? c.json(page) : jsonBytes(c, bodies.set(key, version, etag, page));
         }
         c.header('Cache-Control', PUBLIC_READ);
         return c.json(page);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { TopicWithReplies } from '@colloquy/widget/api-types.js';
-import { isFresh, notModified, PUBLIC_READ, validatingItself, VARY_READER, versionTag } from '../caching.js';
+import { isFresh, jsonBytes, notModified, PUBLIC_READ, validatingItself, VARY_READER, VersionedBodies, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly, jsonObjectBody } from '../middleware.js';
@@ -11,6 +11,8 @@ import { fromStoreError, type AppDeps } from './deps.js';
 import { markPrivateIfPending, readerHashOf } from './replies.js';
 
 export function topicRoutes({ store, config, guards }: AppDeps) {
+  // Topic reads serialized once per version and query (see VersionedBodies).
+  const bodies = new VersionedBodies();
   return new Hono()
     .get('/', validate('query', summariesQuery), async (c) => {
       const ids = [...new Set(c.req.valid('query').ids)];
@@ -56,10 +58,17 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
 
       const version = await store.topicVersion(id);
       if (version === null) throw notFound(`No topic "${id}".`);
-      const etag = versionTag('t', [version], [limit, query.cursor ?? '']);
+      const key = `${limit}\n${query.cursor ?? ''}\n${id}`;
       // A reader's own pending replies do not move the version, so only a request without a
-      // reader key may be answered from the version alone.
+      // reader key may be answered from the version alone: a 304, or the body kept for it.
+      const kept = readerHash ? undefined : bodies.get(key, version);
+      const etag = kept?.etag ?? versionTag('t', [version], [limit, query.cursor ?? '']);
       if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+      if (kept) {
+        c.header('ETag', etag);
+        c.header('Cache-Control', PUBLIC_READ);
+        return jsonBytes(c, kept.body);
+      }
 
       // Read before the topic, so that subscribing from it can repeat an event but never miss one.
       const lastEventId = await store.lastEventId(id);
@@ -74,6 +83,8 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
       if ((await store.topicVersion(id)) === version) {
         if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
         c.header('ETag', etag);
+        c.header('Cache-Control', PUBLIC_READ);
+        return readerHash ? c.json(result) : jsonBytes(c, bodies.set(key, version, etag, result));
       }
       c.header('Cache-Control', PUBLIC_READ);
       return c.json(result);
