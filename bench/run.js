@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
 const PARTS = {
   size: () => import('./size.js'),
   'first-render': () => import('./first-render.js'),
+  'host-page': () => import('./host-page.js'),
+  throughput: () => import('./throughput.js'),
+  'data-scale': () => import('./data-scale.js'),
+  live: () => import('./live.js'),
+  'scale-out': () => import('./scale-out.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
