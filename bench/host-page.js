@@ -530,21 +530,21 @@ function report(variants, results, throttledResults, lazy, sketch) {
       ...sourceRows.map((r) => `  ${r}`),
       '',
       '  The elements\' heights (ResizeObserver from `DOMContentLoaded`, when the module script has already' +
-        ' defined them, medians): the loading skeleton (`.skeleton`, 4em), then the content once the read' +
+        ' defined them, medians): the "Loading…" note, then the content once the read' +
         ' has arrived:',
       '',
-      '  | variant | element | loading skeleton | with the data | changed at |',
+      '  | variant | element | loading note | with the data | changed at |',
       '  | --- | --- | ---: | ---: | ---: |',
       ...growthRows.map((r) => `  ${r}`),
       '',
-      `  Each element shows a ${b.growth[0].first} px loading skeleton until the one read arrives, then its content:` +
+      `  Each element shows a ${b.growth[0].first} px loading note until the one read arrives, then its content:` +
         ` \`<topic-card>\` grows to ${b.growth[0].final} px (title, author, body, reactions), \`<reply-thread>\` to` +
         ` ${b.growth[2].final} px in (b) and ${c.growth[2].final} px in (c). The topic card is near the top of the` +
         ' viewport, so its growth moves the source list, the discussion section and the footer down by most of a' +
         ' screen: that one shift is nearly all of the CLS, which is why (b) and (c) score alike.' +
         ' What it would take: the host page reserving the space (`min-height` on the elements or their containers,' +
-        ' which the site owner knows roughly), or skeletons sized like the content — e.g. the store remembering the' +
-        ' last heights per topic in `localStorage` and the skeleton using them on the next visit (a few dozen' +
+        ' which the site owner knows roughly), or loading placeholders sized like the content — e.g. the store remembering the' +
+        ' last heights per topic in `localStorage` and the placeholder using them on the next visit (a few dozen' +
         ' bytes of code), which helps returning readers only. A reply section below the fold shifts nothing the' +
         ' reader sees (layout shifts count only inside the viewport), so pages that place the widget under the' +
         ' article are less affected than this demo, where the topic card is the article.',
@@ -559,7 +559,7 @@ function report(variants, results, throttledResults, lazy, sketch) {
         ? ''
         : ` Split at the JSON read's response (${THROTTLE}× CPU, medians): ${ms(mt.b.tbtBeforeData)} before and` +
           ` ${ms(mt.b.tbtAfterData)} after it for (b), ${ms(mt.c.tbtBeforeData)} and ${ms(mt.c.tbtAfterData)} for (c):` +
-          ' before it, evaluating the bundle (Lit and three elements) and rendering the skeletons; after it, the' +
+          ' before it, evaluating the bundle (Lit and three elements) and rendering the loading notes; after it, the' +
           ' first render of the data (the topic body, and for (c) the first page of 20 threads with their' +
           ' answers) in one task. What it would take: splitting that first render into several tasks (e.g. the' +
           ' reply list rendered in slices of a few threads, yielding to the browser between them, or the reply' +

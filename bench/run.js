@@ -48,7 +48,9 @@ const body = [
   `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
   '',
   'Reproduce with `npm run bench` (builds, then runs all parts) or `npm run bench -- <part>`',
-  `with a part name (${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}).`,
+  `with a part name (${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}). The PostgreSQL`,
+  'figures need `COLLOQUY_BENCH_DATABASE_URL` (or `COLLOQUY_TEST_DATABASE_URL`) set to a server',
+  '(here `postgres://root@127.0.0.1:5432/test`); without it those parts say they were skipped.',
   '',
   ...Object.keys(PARTS)
     .filter((name) => sections[name])
