@@ -7,9 +7,8 @@ import {
   type CreatedReply,
   type Doc,
   type Inline,
-  type Reply,
 } from '@colloquy/widget/api-types.js';
-import { isFresh, jsonBytes, notModified, PUBLIC_READ, validatingItself, VARY_READER, VersionedBodies, versionTag } from '../caching.js';
+import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { pageTopicUrl } from '../ids.js';
 import { renderMarkdown } from '../markdown.js';
@@ -27,22 +26,13 @@ import {
 import { bearerToken, nameKey, sha256, tooManyRequests, verifyJwt, type SignedInUser } from '../security.js';
 import { validate } from '../validate.js';
 import { fromStoreError, type AppDeps } from './deps.js';
+import { markPrivateIfPending, versionedRead } from './versioned-read.js';
 
 /** The reader key's hash, when the request names a reader (the header is validated first). */
 export const readerHashOf = (c: Context): Buffer | null => {
   const key = c.req.header(READER_HEADER);
   return key && /^[A-Za-z0-9_-]{16,128}$/.test(key) ? sha256(key) : null;
 };
-
-/**
- * Responses that include the reader's own pending replies are for that reader only: no shared
- * cache may keep them, and the browser need not either.
- */
-export function markPrivateIfPending(c: Context, replies: readonly Reply[]): boolean {
-  const own = replies.some((r) => r.status === 'pending');
-  if (own) c.header('Cache-Control', 'private, no-store');
-  return own;
-}
 
 export function replyRoutes({ store, config, guards, announce }: AppDeps) {
   const storeError = (e: unknown) => {
@@ -146,36 +136,18 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
       validate('header', optionalReaderHeader),
       async (c) => {
         const { id } = c.req.valid('param');
-        const query = c.req.valid('query');
-        const limit = query.limit ?? config.pageSize;
-        const cursor = cursorParam(query.cursor);
+        const { limit = config.pageSize, cursor } = c.req.valid('query');
         const readerHash = readerHashOf(c);
-        c.header('Vary', VARY_READER);
-        validatingItself(c);
-
-        const version = await store.topicVersion(id);
-        if (version === null) throw notFound(`No topic "${id}".`);
-        const key = `${limit}\n${query.cursor ?? ''}\n${id}`;
-        // A reader's own pending replies do not move the version (see the topic read).
-        const kept = readerHash ? undefined : bodies.get(key, version);
-        const etag = kept?.etag ?? versionTag('r', [version], [limit, query.cursor ?? '']);
-        if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
-        if (kept) {
-          c.header('ETag', etag);
-          c.header('Cache-Control', PUBLIC_READ);
-          return jsonBytes(c, kept.body);
-        }
-
-        const page = await store.listReplies(id, { limit, cursor }, { readerHash }).catch(storeError);
-        if (markPrivateIfPending(c, page.replies)) return c.json(page);
-        if ((await store.topicVersion(id)) === version) {
-          if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
-          c.header('ETag', etag);
-          c.header('Cache-Control', PUBLIC_READ);
-          return readerHash ? c.json(page) : jsonBytes(c, bodies.set(key, version, etag, page));
-        }
-        c.header('Cache-Control', PUBLIC_READ);
-        return c.json(page);
+        return versionedRead(c, {
+          store,
+          bodies,
+          topicId: id,
+          kind: 'r',
+          limit,
+          cursor,
+          readerHash,
+          read: () => store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(storeError),
+        });
       },
     )
     .post(
