@@ -1,25 +1,9 @@
 // What the demo host page fetches from the time it loads until the widget has rendered.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serveExample } from '../examples/script-tag/serve.js';
-import { freePort } from '../scripts/free-port.js';
-import { startServerProcess } from '../scripts/server-process.js';
-import { launchBrowser } from '../test/e2e/browser.js';
+import { startStack } from '../test/e2e/stack.js';
 
 export async function run() {
-  const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-'));
-  const sitePort = await freePort();
-  const api = await startServerProcess({
-    env: {
-      PORT: '0',
-      COLLOQUY_DB: join(dir, 'colloquy.db'),
-      COLLOQUY_ALLOWED_ORIGINS: `http://localhost:${sitePort}`,
-    },
-    args: ['--seed'],
-  });
-  const site = await serveExample({ port: sitePort, apiOrigin: api.url });
-  const browser = await launchBrowser();
+  const stack = await startStack();
+  const { api, site, browser } = stack;
   try {
     const page = await browser.newPage();
     // Bytes on the wire per request (headers and compressed body), as DevTools counts them.
@@ -48,7 +32,8 @@ export async function run() {
       return { origin: origin === api.url ? 'API' : 'host page', what: `${method} ${pathname}`, status, bytes };
     });
     const widgetRows = rows.filter((r) => r.origin === 'API');
-    const reads = widgetRows.filter((r) => r.what.startsWith('GET /api/'));
+    const reads = widgetRows.filter((r) => r.what.startsWith('GET /api/') && !r.what.endsWith('/events'));
+    const streams = widgetRows.filter((r) => r.what.endsWith('/events'));
     return [
       '## Requests at first render',
       '',
@@ -61,13 +46,11 @@ export async function run() {
       '',
       `The widget adds ${widgetRows.length} requests and ` +
         `${widgetRows.reduce((sum, r) => sum + r.bytes, 0)} bytes to the page: the script ` +
-        `(served brotli-compressed) and ${reads.length} JSON read${reads.length === 1 ? '' : 's'} ` +
-        'shared by the three elements.',
+        `(served brotli-compressed), ${reads.length} JSON read${reads.length === 1 ? '' : 's'} ` +
+        `shared by the three elements, and ${streams.length} live event stream` +
+        `${streams.length === 1 ? '' : 's'} (its bytes are those received by the end of the run).`,
     ].join('\n');
   } finally {
-    await browser.close();
-    await site.close();
-    await api.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
