@@ -130,3 +130,44 @@ describe('lazy loading', () => {
     }
   });
 });
+
+describe('the live stream', () => {
+  it('is open only while the topic is shown in a visible tab, and resumes where it left off', async () => {
+    const id = await createTopic();
+    const opened: EventSource[] = [];
+    const Original = window.EventSource;
+    window.EventSource = class extends Original {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        opened.push(this);
+      }
+    };
+    let hidden = false;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    const setHidden = (value: boolean) => {
+      hidden = value;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    try {
+      const el = await fixture(html`<reply-thread api=${api} topic=${id}></reply-thread>`);
+      await waitUntil(() => opened.length === 1 && opened[0]!.readyState === EventSource.OPEN, 'no stream opened');
+      expect(new URL(opened[0]!.url).pathname).to.equal(`/api/v1/topics/${id}/events`);
+
+      setHidden(true);
+      expect(opened[0]!.readyState).to.equal(EventSource.CLOSED);
+      // Something happens while the tab is hidden...
+      await postReply(id, 'Posted while you were away.', 'Ada');
+      setHidden(false);
+      // ...and the new stream starts after the last event seen, so the server replays it.
+      expect(opened).to.have.length(2);
+      expect(new URL(opened[1]!.url).searchParams.get('after')).to.match(/^\d+$/);
+      await waitUntil(() => text($(el, '[part=new-replies]')) === 'New replies (1)', 'the missed reply was not replayed');
+
+      el.remove();
+      expect(opened[1]!.readyState).to.equal(EventSource.CLOSED);
+    } finally {
+      window.EventSource = Original;
+      delete (document as { hidden?: boolean }).hidden;
+    }
+  });
+});
