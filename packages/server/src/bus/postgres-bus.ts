@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Bus } from './bus.js';
+import { Subscribers, type Bus } from './bus.js';
 
 export interface PostgresBusOptions {
   /** NOTIFY/LISTEN channel; servers that share a database and a channel hear each other. */
@@ -41,7 +41,7 @@ export class PostgresBus implements Bus {
   readonly #minBackoffMs: number;
   readonly #maxBackoffMs: number;
   readonly #pool: pg.Pool;
-  readonly #listeners = new Map<string, Set<(eventId: string) => void>>();
+  readonly #subscribers = new Subscribers();
   #listener: pg.Client | null = null;
   #closed = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
@@ -80,22 +80,14 @@ export class PostgresBus implements Bus {
   }
 
   subscribe(topicId: string, onEvent: (eventId: string) => void): () => void {
-    let listeners = this.#listeners.get(topicId);
-    if (!listeners) this.#listeners.set(topicId, (listeners = new Set()));
-    // Wrapped, so subscribing the same function twice gives two independent subscriptions.
-    const listener = (eventId: string) => onEvent(eventId);
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && this.#listeners.get(topicId) === listeners) this.#listeners.delete(topicId);
-    };
+    return this.#subscribers.add(topicId, onEvent);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    this.#listeners.clear();
+    this.#subscribers.clear();
     const listener = this.#listener;
     this.#listener = null;
     await Promise.all([listener?.end().catch(() => {}), this.#pool.end().catch(() => {})]);
@@ -127,7 +119,7 @@ export class PostgresBus implements Bus {
       } catch {
         return; // not one of ours
       }
-      if (typeof payload.t === 'string' && typeof payload.e === 'string') this.#deliver(payload.t, payload.e);
+      if (typeof payload.t === 'string' && typeof payload.e === 'string') this.#subscribers.deliver(payload.t, payload.e);
     });
     try {
       await client.connect();
@@ -157,7 +149,7 @@ export class PostgresBus implements Bus {
           if (this.#closed) return;
           this.#reconnects++;
           // Whatever was notified while we were away is lost: every subscriber re-reads.
-          for (const topicId of [...this.#listeners.keys()]) this.#deliver(topicId, RESYNC);
+          for (const topicId of this.#subscribers.topics()) this.#subscribers.deliver(topicId, RESYNC);
         },
         (error: unknown) => {
           if (this.#closed) return;
@@ -167,16 +159,5 @@ export class PostgresBus implements Bus {
       );
     }, delay);
     this.#reconnectTimer.unref();
-  }
-
-  #deliver(topicId: string, eventId: string): void {
-    // A copy: a listener may unsubscribe (its client went away) while we call the others.
-    for (const listener of [...(this.#listeners.get(topicId) ?? [])]) {
-      try {
-        listener(eventId);
-      } catch (error) {
-        console.error(error); // one broken stream must not keep the news from the others
-      }
-    }
   }
 }

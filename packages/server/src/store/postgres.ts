@@ -29,6 +29,7 @@ import {
   countColumns,
   EVENT_RETENTION_MS,
   PRUNE_EVERY_MS,
+  publicView,
   reactionsOf,
   readerHash,
   sameHash,
@@ -805,8 +806,7 @@ async function recordChange(client: Queryable, row: ReplyRow, before: ReplyStatu
 
 /** The reply as every reader but its author and moderators sees it; a pending one is blanked. */
 function publicReply(row: ReplyRow): Reply {
-  const reply = toReply(row);
-  return row.status === 'pending' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply;
+  return publicView(toReply(row));
 }
 
 function toTopic(row: TopicRow): Topic {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REACTION_KINDS, type ReactionKind, type Reactions } from '@colloquy/widget/api-types.js';
+import { REACTION_KINDS, type ReactionKind, type Reactions, type Reply } from '@colloquy/widget/api-types.js';
 
 /** What SqliteStore and PostgresStore share: the same rules, written once. */
 
@@ -48,3 +48,7 @@ export function threadOrder<Row extends { id: string; parent_id: string | null }
   }
   return ordered;
 }
+
+/** A reply as every reader but its author and moderators sees it: a pending one is blanked. */
+export const publicView = (reply: Reply): Reply =>
+  reply.status === 'pending' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply;
