@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
-import { READER_HEADER } from '@colloquy/widget/api-types.js';
+import { READER_HEADER } from '@colloquy/api';
 
 /**
  * Public reads may be reused for a few seconds and served stale while a cache revalidates, so

@@ -1,4 +1,4 @@
-import type { Block, Doc, Inline } from '@colloquy/widget/api-types.js';
+import type { Block, Doc, Inline } from '@colloquy/api';
 
 /**
  * A deliberately small Markdown subset, parsed into the wire `Doc` tree. HTML is never

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { READER_HEADER } from '@colloquy/widget/api-types.js';
+import { READER_HEADER } from '@colloquy/api';
 import { etagMatches, validatesItself } from './caching.js';
 import type { AppConfig } from './config.js';
 import { ProblemError } from './problem.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Problem } from '@colloquy/widget/api-types.js';
+import type { Problem } from '@colloquy/api';
 
 export type FieldError = { path: string; message: string };
 

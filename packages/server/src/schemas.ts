@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EDIT_TOKEN_HEADER, REACTION_KINDS, READER_HEADER } from '@colloquy/widget/api-types.js';
+import { EDIT_TOKEN_HEADER, REACTION_KINDS, READER_HEADER } from '@colloquy/api';
 import { parsePrefix } from './address.js';
 import { isTopicId, REPLY_ID } from './ids.js';
 import { safeHref } from './markdown.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { PROOF_HEADER, type Challenge } from '@colloquy/widget/api-types.js';
+import { PROOF_HEADER, type Challenge } from '@colloquy/api';
 import { addressPrefix, clientAddress } from './address.js';
 import type { AppConfig } from './config.js';
 import { ProblemError } from './problem.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Reply, ReplyPage, Topic, TopicSummaries, TopicWithReplies, ReactionState } from '@colloquy/widget/api-types.js';
+import type { Reply, ReplyPage, Topic, TopicSummaries, TopicWithReplies, ReactionState } from '@colloquy/api';
 import { seedDemo } from '../src/index.js';
 import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from './helpers.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CreatedReply } from '@colloquy/widget/api-types.js';
+import type { CreatedReply } from '@colloquy/api';
 import { encodeCursor } from '../src/cursor.js';
 import { ADMIN_TOKEN, json, ORIGIN, testApp } from './helpers.js';
 

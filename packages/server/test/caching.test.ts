@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CreatedReply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { CreatedReply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, SqliteStore, type Store } from '../src/index.js';
 import { ADMIN_TOKEN, json, ORIGIN, tempDir } from './helpers.js';
 

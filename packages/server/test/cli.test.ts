@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Reply, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { Reply, TopicWithReplies } from '@colloquy/api';
 import { loadConfig, UsageError } from '../src/index.js';
 import { tempDir } from './helpers.js';
 import { CLI, startServer as start } from './processes.js';

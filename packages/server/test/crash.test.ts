@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CreatedReply, ReplyPage } from '@colloquy/widget/api-types.js';
+import type { CreatedReply, ReplyPage } from '@colloquy/api';
 import { tempDir } from './helpers.js';
 import { startServer } from './processes.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CreatedReply, Reply, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { CreatedReply, Reply, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, listen, loadConfig, renderMarkdown, SqliteStore, UsageError } from '../src/index.js';
 import { ADMIN_TOKEN, expectProblem, json, ORIGIN, tempDir, testApp } from './helpers.js';
 import { bounded, eventually, SseReader } from './sse.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Problem } from '@colloquy/widget/api-types.js';
+import type { Problem } from '@colloquy/api';
 import { createApp, defaultConfig, MemoryBus, SqliteStore, type AppConfig } from '../src/index.js';
 
 /** A fresh temp folder; `cleanup` removes it. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { CreatedReply, Reply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { CreatedReply, Reply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
 import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from './helpers.js';
 
 type TestApp = Awaited<ReturnType<typeof testApp>>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreatedReply, PendingReplies, Reply, ReplyPage, Topic, TopicSummaries, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { CreatedReply, PendingReplies, Reply, ReplyPage, Topic, TopicSummaries, TopicWithReplies } from '@colloquy/api';
 import type { AppConfig } from '../src/index.js';
 import { ADMIN_TOKEN, expectProblem, fromAddress, json, ORIGIN, testApp } from './helpers.js';
 

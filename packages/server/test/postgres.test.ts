@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import type { Reply, TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { Reply, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../src/index.js';
 import { MIGRATIONS } from '../src/store/postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from './helpers.js';

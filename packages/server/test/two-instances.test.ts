@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import type { Reply } from '@colloquy/widget/api-types.js';
+import type { Reply } from '@colloquy/api';
 import { ADMIN_TOKEN, ORIGIN } from './helpers.js';
 import { startServer, type ServerProcess } from './processes.js';
 import { SseReader } from './sse.js';

@@ -62,4 +62,4 @@ export {
   type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
-} from './api/types.js';
+} from '@colloquy/api';

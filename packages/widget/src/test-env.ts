@@ -1,5 +1,5 @@
 /** Test-only helpers for the environment web-test-runner gives the test page. */
-import type { Reply, TopicInput } from './api/types.js';
+import type { Reply, TopicInput } from '@colloquy/api';
 
 export interface ColloquyTestEnv {
   /** Origin of the real Colloquy server started for the tests. */

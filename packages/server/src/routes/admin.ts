@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { PendingReplies } from '@colloquy/widget/api-types.js';
+import type { PendingReplies } from '@colloquy/api';
 import { adminOnly, jsonObjectBody } from '../middleware.js';
 import { notFound } from '../problem.js';
 import { banInput, lockInput, replyIdParam, topicIdParam } from '../schemas.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { READER_HEADER } from '@colloquy/widget/api-types.js';
+import { READER_HEADER } from '@colloquy/api';
 import { jsonObjectBody } from '../middleware.js';
 import { notFound } from '../problem.js';
 import { reactionToggle, readerHeader, replyIdParam, topicIdParam } from '../schemas.js';

@@ -7,7 +7,7 @@ import {
   type CreatedReply,
   type Doc,
   type Inline,
-} from '@colloquy/widget/api-types.js';
+} from '@colloquy/api';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { pageTopicUrl } from '../ids.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { TopicWithReplies } from '@colloquy/widget/api-types.js';
+import type { TopicWithReplies } from '@colloquy/api';
 import { isFresh, notModified, PUBLIC_READ, validatingItself, VersionedBodies, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Reply } from '@colloquy/widget/api-types.js';
+import type { Reply } from '@colloquy/api';
 import {
   isFresh,
   jsonBytes,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { REACTION_KINDS } from '@colloquy/widget/api-types.js';
+import { REACTION_KINDS } from '@colloquy/api';
 import type {
   Doc,
   ReactionKind,
@@ -9,7 +9,7 @@ import type {
   ReplyStatus,
   Topic,
   TopicSummary,
-} from '@colloquy/widget/api-types.js';
+} from '@colloquy/api';
 import { encodeCursor } from '../cursor.js';
 import { newReplyId } from '../ids.js';
 import {

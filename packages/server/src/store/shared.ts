@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REACTION_KINDS, type ReactionKind, type Reactions, type Reply } from '@colloquy/widget/api-types.js';
+import { REACTION_KINDS, type ReactionKind, type Reactions, type Reply } from '@colloquy/api';
 
 /** What SqliteStore and PostgresStore share: the same rules, written once. */
 

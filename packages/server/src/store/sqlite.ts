@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { REACTION_KINDS } from '@colloquy/widget/api-types.js';
+import { REACTION_KINDS } from '@colloquy/api';
 import type {
   Doc,
   ReactionKind,
@@ -9,7 +9,7 @@ import type {
   ReplyStatus,
   Topic,
   TopicSummary,
-} from '@colloquy/widget/api-types.js';
+} from '@colloquy/api';
 import { encodeCursor } from '../cursor.js';
 import { newReplyId } from '../ids.js';
 import {

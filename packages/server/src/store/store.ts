@@ -8,7 +8,7 @@ import type {
   ReplyStatus,
   Topic,
   TopicSummary,
-} from '@colloquy/widget/api-types.js';
+} from '@colloquy/api';
 
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
 export interface TopicRecord {

@@ -1,4 +1,4 @@
-import type { Problem } from './types.js';
+import type { Problem } from '@colloquy/api';
 
 /**
  * A failed API call. `status` is the HTTP status, or 0 when the server could not be reached;

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { render } from 'lit';
-import type { Doc } from '../api/types.js';
+import type { Doc } from '@colloquy/api';
 import { renderDoc } from './render-doc.js';
 
 async function rendered(doc: Doc) {

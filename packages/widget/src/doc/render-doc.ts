@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Block, Doc, Inline } from '../api/types.js';
+import type { Block, Doc, Inline } from '@colloquy/api';
 
 /** Schemes a link may use; checked again here although the server already drops others. */
 export const SAFE_HREF = /^(https?:|mailto:)/i;

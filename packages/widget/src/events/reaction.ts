@@ -1,4 +1,4 @@
-import type { ReactionKind, Reactions } from '../api/types.js';
+import type { ReactionKind, Reactions } from '@colloquy/api';
 
 export interface ColloquyReactionDetail {
   topicId: string;

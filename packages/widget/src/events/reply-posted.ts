@@ -1,4 +1,4 @@
-import type { Reply } from '../api/types.js';
+import type { Reply } from '@colloquy/api';
 
 /** The reader's reply was accepted by the server; `detail` is the stored reply. */
 export class ColloquyReplyPostedEvent extends CustomEvent<Reply> {

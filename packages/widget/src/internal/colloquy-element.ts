@@ -6,7 +6,7 @@ import {
   type PropertyValues,
 } from 'lit';
 import type { ColloquyError } from '../api/client.js';
-import { REACTION_KINDS, type ReactionKind, type Reactions } from '../api/types.js';
+import { REACTION_KINDS, type ReactionKind, type Reactions } from '@colloquy/api';
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
 import { ColloquyReactionEvent } from '../events/reaction.js';
 import { i18nFor, type I18n } from '../i18n/messages.js';

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { PROOF_HEADER, type Reply, type TopicWithReplies } from '../api/types.js';
+import { PROOF_HEADER, type Reply, type TopicWithReplies } from '@colloquy/api';
 import { TopicStore } from '../store/topic-store.js';
 import { createTopic, signToken, testEnv } from '../test-env.js';
 import './reply-thread.define.js';

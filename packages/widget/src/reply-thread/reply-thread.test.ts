@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { TopicWithReplies } from '../api/types.js';
+import type { TopicWithReplies } from '@colloquy/api';
 import { createTopic, postReply, testEnv } from '../test-env.js';
 import './reply-thread.define.js';
 import type { ReplyThread } from './reply-thread.js';

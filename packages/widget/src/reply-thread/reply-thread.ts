@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import type { NewReply, Reply } from '../api/types.js';
+import type { NewReply, Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';

@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import type { Reply } from '../api/types.js';
+import type { Reply } from '@colloquy/api';
 import { createTopic, testEnv } from '../test-env.js';
 import '../define.js';
 import { HOSTILE_NAMES, HOSTILE_PAYLOADS } from './hostile-payloads.fixtures.js';

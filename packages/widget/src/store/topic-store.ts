@@ -14,7 +14,7 @@ import {
   type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
-} from '../api/types.js';
+} from '@colloquy/api';
 import { readJson, readerKey, writeJson } from './storage.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { TopicWithReplies } from '../api/types.js';
+import type { TopicWithReplies } from '@colloquy/api';
 import { createTopic, testEnv } from '../test-env.js';
 import './topic-card.define.js';
 import type { TopicCard } from './topic-card.js';

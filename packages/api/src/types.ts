@@ -1,0 +1,262 @@
+/**
+ * The wire format of Colloquy's HTTP API (version 1), shared by the elements and the server.
+ * Bodies are Markdown on the way in and a small document tree on the way out, so nothing the
+ * server returns ever needs to be parsed or inserted as HTML in the browser.
+ */
+
+/** Inline nodes of a document tree. */
+export type Inline =
+  | { t: 'text'; v: string }
+  | { t: 'em'; c: Inline[] }
+  | { t: 'strong'; c: Inline[] }
+  | { t: 'code'; v: string }
+  /** `href` is always http(s) or mailto; the server drops any other scheme. */
+  | { t: 'link'; href: string; c: Inline[] }
+  | { t: 'br' }
+  /** A citation `[n]` of the topic's source number `n`. */
+  | { t: 'cite'; n: number };
+
+/** Block nodes of a document tree. */
+export type Block =
+  | { t: 'p'; c: Inline[] }
+  | { t: 'pre'; v: string }
+  | { t: 'ul'; items: Block[][] }
+  | { t: 'ol'; start: number; items: Block[][] }
+  | { t: 'quote'; c: Block[] };
+
+/** A rendered body: a list of blocks. */
+export type Doc = Block[];
+
+/** The reaction kinds every topic and reply counts, in display order. */
+export const REACTION_KINDS = ['like', 'insightful', 'disagree'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+/** Count per reaction kind; every kind of {@link REACTION_KINDS} is present. */
+export type Reactions = Record<ReactionKind, number>;
+
+export interface Category {
+  slug: string;
+  name: string;
+  /** Breadcrumb, outermost first, e.g. `["Community", "Anthropic"]`. */
+  path: string[];
+}
+
+export interface TopicAuthor {
+  name: string;
+  avatarUrl: string | null;
+}
+
+export interface Source {
+  /** 1-based number, as cited by `[n]` in bodies. */
+  n: number;
+  title: string;
+  url: string;
+}
+
+export type ReplyStatus = 'published' | 'pending' | 'hidden' | 'deleted';
+
+export interface Reply {
+  id: string;
+  topicId: string;
+  parentId: string | null;
+  /** Nesting depth: 0 for a reply to the topic. */
+  depth: number;
+  /**
+   * `name` is empty for a deleted or hidden reply. `verified` is true only when the reply was
+   * posted by a signed-in user of the host site (a site-signed token); it is never set on an
+   * anonymous reply.
+   */
+  author: { name: string; verified?: boolean };
+  /** ISO 8601 instant. */
+  createdAt: string;
+  editedAt: string | null;
+  body: Doc;
+  /** Plain-text rendering of `body`. */
+  text: string;
+  reactions: Reactions;
+  status: ReplyStatus;
+}
+
+/** A page of replies. Pages hold whole threads: a reply to the topic with all its descendants. */
+export interface ReplyPage {
+  /** Thread order: each top-level reply followed by its descendants, oldest first. */
+  replies: Reply[];
+  /** Opaque cursor of the next page, or null on the last page. */
+  nextCursor: string | null;
+  /** All visible replies of the topic. */
+  total: number;
+}
+
+export interface Topic {
+  /** A slug such as `rsp-update`, or the canonical http(s) URL of a page topic. */
+  id: string;
+  title: string;
+  url: string | null;
+  category: Category | null;
+  /** A short label shown above the summary, e.g. "Background". */
+  label: string | null;
+  /** A plain-text lead paragraph. */
+  summary: string | null;
+  author: TopicAuthor | null;
+  createdAt: string;
+  body: Doc;
+  text: string;
+  sources: Source[];
+  reactions: Reactions;
+  replyCount: number;
+  locked: boolean;
+}
+
+/** `GET /api/v1/topics/:id`: the topic and the first page of its replies in one read. */
+export interface TopicWithReplies extends Topic {
+  replies: Reply[];
+  nextCursor: string | null;
+  /**
+   * The topic's newest event id when it was read (`"0"`: none yet). Subscribing with
+   * `GET /api/v1/topics/:id/events?after=<lastEventId>` delivers every change since this read
+   * (possibly one already included in it, never one missed).
+   */
+  lastEventId: string;
+}
+
+/**
+ * The events of `GET /api/v1/topics/:id/events` (Server-Sent Events): the SSE `event` field
+ * names the type, `data` is the JSON payload, `id` an increasing decimal event id.
+ */
+export interface TopicEventData {
+  /** A reply published (new, or approved after review), as everyone reads it. */
+  'reply-created': Reply;
+  /** A reply edited, hidden, deleted or held again, as everyone now reads it (blanked when not shown). */
+  'reply-changed': Reply;
+  /** New reaction counts of a reply, or of the topic itself (`replyId` null). */
+  reactions: { replyId: string | null; reactions: Reactions };
+  /** The topic's visible reply count changed. */
+  counts: { replyCount: number };
+}
+export type TopicEventType = keyof TopicEventData;
+
+/** One entry of `GET /api/v1/topics?ids=`. */
+export interface TopicSummary {
+  id: string;
+  title: string;
+  url: string | null;
+  replyCount: number;
+  reactions: Reactions;
+  latestReply: { id: string; author: { name: string }; createdAt: string; text: string } | null;
+}
+
+export interface TopicSummaries {
+  topics: TopicSummary[];
+}
+
+/** `POST /api/v1/topics/:id/replies` request body. */
+export interface NewReply {
+  /** Markdown, 1–10,000 characters. */
+  body: string;
+  /**
+   * 1–60 characters. Required, except with a signed-in user's token (`Authorization: Bearer`),
+   * whose name is used instead.
+   */
+  authorName?: string;
+  parentId?: string | null;
+  /** For a page topic created by its first reply: the page's title (≤ 300 characters). */
+  pageTitle?: string;
+  /**
+   * Honeypot: a form field people never see nor fill. Leave it out or empty; a non-empty value
+   * is refused (422).
+   */
+  website?: string;
+}
+
+/**
+ * `POST /api/v1/topics/:id/replies` response (201): the reply plus, for its author only, the
+ * token that allows editing or deleting it until `editableUntil`. No other response carries it.
+ */
+export interface CreatedReply extends Reply {
+  editToken: string;
+  /** ISO 8601 instant after which the edit token no longer works. */
+  editableUntil: string;
+}
+
+/** `PATCH /api/v1/replies/:id` request body (with the {@link EDIT_TOKEN_HEADER} header). */
+export interface ReplyEdit {
+  /** Markdown, 1–10,000 characters. */
+  body: string;
+}
+
+/** `GET /api/v1/challenge`: a proof-of-work challenge for {@link PROOF_HEADER}. */
+export interface Challenge {
+  /** Opaque, single use. */
+  challenge: string;
+  /**
+   * Leading zero bits required of SHA-256(`${challenge}:${nonce}`); 0 means the server does
+   * not require a proof.
+   */
+  difficulty: number;
+  /** ISO 8601 instant after which the challenge is refused. */
+  expiresAt: string;
+}
+
+/** `POST …/reactions` request body; the reader is named by the `X-Colloquy-Reader` header. */
+export interface ReactionToggle {
+  kind: ReactionKind;
+}
+
+/** `POST …/reactions` response. */
+export interface ReactionState {
+  kind: ReactionKind;
+  /** Whether this reader's reaction of `kind` is now on. */
+  active: boolean;
+  reactions: Reactions;
+}
+
+/** `POST /api/v1/topics` (admin) request body: creates or replaces a topic. */
+export interface TopicInput {
+  id: string;
+  title: string;
+  url?: string | null;
+  category?: Category | null;
+  label?: string | null;
+  summary?: string | null;
+  author?: { name: string; avatarUrl?: string | null } | null;
+  createdAt?: string;
+  /** Markdown. */
+  body?: string;
+  sources?: Array<{ title: string; url: string }>;
+  locked?: boolean;
+}
+
+/** RFC 9457 problem details, as every error response carries. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+/** The request header that carries a reader's random key, for per-reader reaction toggles. */
+export const READER_HEADER = 'X-Colloquy-Reader';
+
+/** The request header that carries a reply's edit token, for PATCH and DELETE of that reply. */
+export const EDIT_TOKEN_HEADER = 'X-Colloquy-Edit-Token';
+
+/** The request header that carries a solved proof-of-work: `<challenge>:<nonce>`. */
+export const PROOF_HEADER = 'X-Colloquy-Proof';
+
+/** `POST /api/v1/admin/bans` request body: at least one of the two. */
+export interface BanInput {
+  /** A reader key as sent in {@link READER_HEADER}. */
+  readerKey?: string;
+  /** An IP address or prefix; it is widened to its /24 (IPv4) or /64 (IPv6). */
+  addressPrefix?: string;
+}
+
+/** `POST /api/v1/admin/topics/:id/lock` request body. */
+export interface LockInput {
+  locked: boolean;
+}
+
+/** `GET /api/v1/admin/pending` response: replies awaiting review, oldest first. */
+export interface PendingReplies {
+  replies: Reply[];
+}
