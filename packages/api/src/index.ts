@@ -3,3 +3,4 @@
  * the elements and the tests alike, so neither side learns its API from the other.
  */
 export * from './types.js';
+export { safeHref } from './url-policy.js';

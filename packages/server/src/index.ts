@@ -9,7 +9,8 @@ export {
   type ServerOptions,
 } from './config.js';
 export { listen, type Listening } from './listen.js';
-export { renderMarkdown, safeHref, type Rendered } from './markdown.js';
+export { renderMarkdown, type Rendered } from './markdown.js';
+export { safeHref } from '@colloquy/api';
 export { seedDemo, DEMO_TOPIC_ID } from './seed.js';
 export { SqliteStore } from './store/sqlite.js';
 export { type Bus } from './bus/bus.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderMarkdown, safeHref } from '../src/markdown.js';
+import { safeHref } from '@colloquy/api';
+import { renderMarkdown } from '../src/markdown.js';
 
 const md = (s: string) => renderMarkdown(s).body;
 
