@@ -10,7 +10,7 @@ import type {
   Topic,
   TopicSummary,
 } from '@colloquy/api';
-import { encodeCursor } from '../cursor.js';
+import { encodeCursor } from './cursor.js';
 import { newReplyId } from '../ids.js';
 import {
   StoreError,
