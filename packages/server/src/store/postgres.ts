@@ -2,7 +2,7 @@ import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type SqlBool } from 'kysely';
 import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS_TABLE } from './migrations.js';
 import type { Schema } from './schema.js';
-import { SqlStore, type SqlDialect } from './sql-store.js';
+import { SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
 
 export { POSTGRES_MIGRATIONS as MIGRATIONS } from './migrations.js';
 export { EVENT_RETENTION_MS } from './sql-store.js';
@@ -50,6 +50,26 @@ function storeTypes(): pg.CustomTypesConfig {
   return types;
 }
 
+/**
+ * The pool through Kysely's PostgreSQL driver: a statement on any pooled connection, a
+ * transaction on one of its own. A read-only transaction is REPEATABLE READ, one snapshot for
+ * all its statements, as SQLite's read transaction gives.
+ */
+function pooled(db: Kysely<Schema>): SqlConnection {
+  const on = (client: Kysely<Schema>): Executor => ({
+    executeQuery: (query) => client.executeQuery(query),
+    takeFirst: async (query) => (await client.executeQuery(query)).rows[0],
+  });
+  return {
+    ...on(db),
+    transaction: (access, work) => {
+      const transaction = access === 'read only' ? db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only') : db.transaction();
+      return transaction.execute((trx) => work(on(trx)));
+    },
+    close: () => db.destroy(),
+  };
+}
+
 export interface PostgresStoreOptions {
   /**
    * Schema to keep the tables in: created when missing and put first on every pooled
@@ -64,7 +84,8 @@ export class PostgresStore extends SqlStore {
   readonly #pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
-    super(new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    super(db, pooled(db), POSTGRES);
     this.#pool = pool;
   }
 

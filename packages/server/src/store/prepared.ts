@@ -50,8 +50,12 @@ function bindable<Args extends unknown[], Row>(
       throw new TypeError(`Argument ${slot.key} of a prepared query is not one of its parameters: ${compiled.sql}`);
     }
   }
-  return (...args) => ({
-    ...compiled,
-    parameters: sources.map((key, k) => (key === null ? compiled.parameters[k] : take(args, key))),
-  });
+  const { sql, query: node, queryId, parameters: fixed } = compiled;
+  return (...args) => {
+    const parameters = fixed.slice();
+    sources.forEach((key, k) => {
+      if (key !== null) parameters[k] = take(args, key);
+    });
+    return { sql, query: node, queryId, parameters };
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import { REACTION_KINDS } from '@colloquy/api';
 import type { Doc, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
@@ -15,6 +15,24 @@ export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** Pruning runs after a write at most this often per store. */
 const PRUNE_EVERY_MS = 3600 * 1000;
 
+/** Runs compiled statements: the connection, or a transaction of it. */
+export interface Executor {
+  executeQuery<Row>(query: CompiledQuery<Row>): Promise<QueryResult<Row>>;
+  /** The first row only: SQLite then stops after it (most of the store's reads are of one row). */
+  takeFirst<Row>(query: CompiledQuery<Row>): Promise<Row | undefined>;
+}
+
+/** A dialect's connection (pool or single connection), as the store uses it. */
+export interface SqlConnection extends Executor {
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * A read-only one sees one snapshot of the database; writes are serialized (by row locks in
+   * PostgreSQL, by the database's write lock in SQLite).
+   */
+  transaction<T>(access: 'read only' | 'read write', work: (trx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 /** What a dialect adds to the store's statements (see SqliteStore and PostgresStore). */
 export interface SqlDialect extends QueryDialect {
   /**
@@ -22,19 +40,18 @@ export interface SqlDialect extends QueryDialect {
    * this point one at a time. Taken for a name key before the name is checked or claimed, and
    * for 'events' just before a write inserts its events, so that event ids follow commit order.
    */
-  lock(trx: Transaction<Schema>, key: string): Promise<void>;
+  lock(trx: Executor, key: string): Promise<void>;
 }
 
-type Db = Kysely<Schema>;
-const rowsOf = async <Row>(db: Db, query: CompiledQuery<Row>): Promise<Row[]> => (await db.executeQuery(query)).rows;
-const firstOf = async <Row>(db: Db, query: CompiledQuery<Row>): Promise<Row | undefined> => (await db.executeQuery(query)).rows[0];
+const rowsOf = async <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row[]> => (await db.executeQuery(query)).rows;
+const firstOf = <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row | undefined> => db.takeFirst(query);
 /** The one row a statement must return (an insert's, or an update's of a row the transaction holds). */
-async function oneOf<Row>(db: Db, query: CompiledQuery<Row>): Promise<Row> {
-  const row = (await db.executeQuery(query)).rows[0];
+async function oneOf<Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row> {
+  const row = await db.takeFirst(query);
   if (row === undefined) throw new Error(`No row from ${query.sql}`);
   return row;
 }
-const changesOf = async (db: Db, query: CompiledQuery<unknown>): Promise<number> =>
+const changesOf = async (db: Executor, query: CompiledQuery<unknown>): Promise<number> =>
   Number((await db.executeQuery(query)).numAffectedRows ?? 0);
 
 /** Reader keys are stored only as this digest. */
@@ -54,24 +71,25 @@ function isReplyTime(text: string): boolean {
 /**
  * The store, once for both dialects: its rules (replies, moderation, reactions, names, bans),
  * the events and version bumps of every write, row mapping and error messages. A dialect
- * subclass brings the connection, its migrations, its locks and its type conversion.
+ * subclass brings the connection, its migrations, its locks and its type conversion; its
+ * `compiler` is a Kysely instance of its dialect, which compiles the store's statements.
  */
 export abstract class SqlStore implements Store {
-  readonly #db: Db;
+  readonly #db: SqlConnection;
   readonly #dialect: SqlDialect;
   readonly #q: Queries;
   #prunedAt = 0;
   #closed = false;
 
-  protected constructor(db: Db, dialect: SqlDialect) {
-    this.#db = db;
+  protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
+    this.#db = connection;
     this.#dialect = dialect;
-    this.#q = compileQueries(db, dialect);
+    this.#q = compileQueries(compiler, dialect);
   }
 
   /** A write transaction; now and then, events past their retention go after it. */
-  async #write<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
-    const result = await this.#db.transaction().execute(work);
+  async #write<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
+    const result = await this.#db.transaction('read write', work);
     this.#maybePrune();
     return result;
   }
@@ -147,8 +165,7 @@ export abstract class SqlStore implements Store {
     const { cursor, limit } = page;
     const q = this.#q;
     // One snapshot for the count, the page and its threads.
-    const read = this.#db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only');
-    return read.execute(async (trx): Promise<ReplyPage> => {
+    return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
       const topic = await firstOf(trx, q.replyCount(topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
       // A cursor must name a top-level reply of this topic: anything else was forged or
@@ -270,7 +287,7 @@ export abstract class SqlStore implements Store {
   }
 
   /** Locks a reply's topic, then the reply (the order every writer follows). Null when missing. */
-  async #lockReply(trx: Transaction<Schema>, id: string): Promise<{ topic_id: string; status: ReplyStatus } | null> {
+  async #lockReply(trx: Executor, id: string): Promise<{ topic_id: string; status: ReplyStatus } | null> {
     const seen = await firstOf(trx, this.#q.replyTopic(id));
     if (!seen) return null;
     await trx.executeQuery(this.#q.lockTopic(seen.topic_id));
@@ -282,7 +299,7 @@ export abstract class SqlStore implements Store {
    * the status, the topic's count and latest reply, then the version bump and events that
    * Store.listEvents documents, from the status the reply had before to the one it has now.
    */
-  async #changeStatus(trx: Transaction<Schema>, id: string, before: { topic_id: string; status: ReplyStatus }, status: ReplyStatus): Promise<Reply> {
+  async #changeStatus(trx: Executor, id: string, before: { topic_id: string; status: ReplyStatus }, status: ReplyStatus): Promise<Reply> {
     const q = this.#q;
     const topicId = before.topic_id;
     let replyCount: number | null = null;
@@ -304,7 +321,7 @@ export abstract class SqlStore implements Store {
   }
 
   /** Inside the write's transaction, so that the events commit (or not) with the write. */
-  async #appendEvents(trx: Transaction<Schema>, topicId: string, ...events: Array<[EventType, unknown]>): Promise<void> {
+  async #appendEvents(trx: Executor, topicId: string, ...events: Array<[EventType, unknown]>): Promise<void> {
     const [event, next] = events;
     if (!event) return;
     await this.#dialect.lock(trx, 'events');
@@ -328,7 +345,7 @@ export abstract class SqlStore implements Store {
 
   async addBan(ban: Ban): Promise<void> {
     const now = new Date().toISOString();
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#db.transaction('read write', async (trx) => {
       if (ban.readerHash) await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
       if (ban.addressPrefix) await trx.executeQuery(this.#q.addBan('address', ban.addressPrefix, now));
     });
@@ -377,7 +394,7 @@ export abstract class SqlStore implements Store {
   }
 
   async topicVersion(id: string): Promise<number | null> {
-    const row = await firstOf(this.#db, this.#q.topicVersion(id));
+    const row = await this.#db.takeFirst(this.#q.topicVersion(id));
     return row ? Number(row.version) : null;
   }
 
@@ -393,12 +410,12 @@ export abstract class SqlStore implements Store {
 
   async ping(): Promise<void> {
     if (this.#closed) throw new Error('The store is closed.');
-    await sql`select 1`.execute(this.#db);
+    await this.#db.executeQuery(CompiledQuery.raw('select 1'));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#db.destroy();
+    await this.#db.close();
   }
 }
