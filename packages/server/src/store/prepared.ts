@@ -44,18 +44,17 @@ function bindable<Args extends unknown[], Row>(
   take: (args: Args, key: number | string) => unknown,
 ): (...args: Args) => CompiledQuery<Row> {
   const compiled = query.compile();
-  const sources = compiled.parameters.map((value) => (value instanceof Slot ? value.key : null));
+  const { sql, query: node, queryId, parameters: fixed } = compiled;
+  /** Where each argument goes: positions in the parameters, and the argument's key. */
+  const places = fixed.flatMap((value, position) => (value instanceof Slot ? [{ position, key: value.key }] : []));
   for (const slot of slots) {
-    if (!sources.includes(slot.key)) {
-      throw new TypeError(`Argument ${slot.key} of a prepared query is not one of its parameters: ${compiled.sql}`);
+    if (!places.some((place) => place.key === slot.key)) {
+      throw new TypeError(`Argument ${slot.key} of a prepared query is not one of its parameters: ${sql}`);
     }
   }
-  const { sql, query: node, queryId, parameters: fixed } = compiled;
   return (...args) => {
     const parameters = fixed.slice();
-    sources.forEach((key, k) => {
-      if (key !== null) parameters[k] = take(args, key);
-    });
+    for (const { position, key } of places) parameters[position] = take(args, key);
     return { sql, query: node, queryId, parameters };
   };
 }

@@ -106,8 +106,8 @@ class SqliteConnection implements SqlConnection {
   #open: Promise<void> | null = null;
   /** The open transaction's own executor, which does not wait for it. */
   readonly #inside: Executor = {
-    executeQuery: (query) => this.#settle(() => this.#run(query)),
-    takeFirst: (query) => this.#settle(() => this.#first(query)),
+    executeQuery: (query) => this.#runNow(query),
+    takeFirst: (query) => this.#firstNow(query),
   };
 
   constructor(db: Database.Database) {
@@ -115,11 +115,11 @@ class SqliteConnection implements SqlConnection {
   }
 
   executeQuery<Row>(query: CompiledQuery<Row>): Promise<QueryResult<Row>> {
-    return this.#open ? this.#open.then(() => this.executeQuery(query)) : this.#settle(() => this.#run(query));
+    return this.#open ? this.#open.then(() => this.executeQuery(query)) : this.#runNow(query);
   }
 
   takeFirst<Row>(query: CompiledQuery<Row>): Promise<Row | undefined> {
-    return this.#open ? this.#open.then(() => this.takeFirst(query)) : this.#settle(() => this.#first(query));
+    return this.#open ? this.#open.then(() => this.takeFirst(query)) : this.#firstNow(query);
   }
 
   /** Runs a statement now, outside any transaction; throws while one is open. */
@@ -155,9 +155,17 @@ class SqliteConnection implements SqlConnection {
     if (this.#db.open) this.#db.close();
   }
 
-  #settle<T>(run: () => T): Promise<T> {
+  #runNow<Row>(query: CompiledQuery<Row>): Promise<QueryResult<Row>> {
     try {
-      return Promise.resolve(run());
+      return Promise.resolve(this.#run(query));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #firstNow<Row>(query: CompiledQuery<Row>): Promise<Row | undefined> {
+    try {
+      return Promise.resolve(this.#first(query));
     } catch (error) {
       return Promise.reject(error);
     }
