@@ -24,10 +24,15 @@ export function serverBuild(root, module = 'index.js') {
   return import(pathToFileURL(join(root ?? THIS_CHECKOUT, 'packages/server/dist', module)).href);
 }
 
-/** A checkout as the results name it: its commit, marked when it has uncommitted changes. */
+/**
+ * A checkout as the results name it: its commit, marked when its code has uncommitted changes
+ * (bench/RESULTS.md, which a run rewrites, does not count).
+ */
 export function checkoutName(root = THIS_CHECKOUT) {
+  const git = (...args) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
   try {
-    return execFileSync('git', ['-C', root, 'describe', '--always', '--dirty=+changes'], { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', '.', ':!bench/RESULTS.md') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
   } catch {
     return root;
   }

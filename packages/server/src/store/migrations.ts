@@ -6,6 +6,11 @@
  *
  * Counters (reply_count, *_count) and latest_reply_id are kept up to date in the same
  * transaction as the write that changes them, so no read has to aggregate over replies.
+ *
+ * A table both dialects gain later (an outbox, say) need not be written twice: Kysely's schema
+ * builder compiles one description to each dialect's DDL (`db.schema.createTable(…).compile()`
+ * on each store's compiler), given the dialect's names for the types that differ (JSON, instants,
+ * booleans, blobs); its SQL is then appended to both lists.
  */
 
 /**
