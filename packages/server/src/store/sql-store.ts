@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, DummyDriver, Kysely, type Dialect, type KyselyPlugin, type QueryResult } from 'kysely';
 import { REACTION_KINDS } from '@colloquy/api';
 import type { Doc, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
@@ -31,6 +31,14 @@ export interface SqlConnection extends Executor {
    */
   transaction<T>(access: 'read only' | 'read write', work: (trx: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * Kysely for a dialect, only to compile the store's statements (no driver): the dialect's
+ * SqlConnection runs them.
+ */
+export function compilerFor(dialect: Omit<Dialect, 'createDriver'>, plugins: KyselyPlugin[] = []): Kysely<Schema> {
+  return new Kysely<Schema>({ dialect: { ...dialect, createDriver: () => new DummyDriver() }, plugins });
 }
 
 /** What a dialect adds to the store's statements (see SqliteStore and PostgresStore). */
@@ -72,7 +80,7 @@ function isReplyTime(text: string): boolean {
  * The store, once for both dialects: its rules (replies, moderation, reactions, names, bans),
  * the events and version bumps of every write, row mapping and error messages. A dialect
  * subclass brings the connection, its migrations, its locks and its type conversion; its
- * `compiler` is a Kysely instance of its dialect, which compiles the store's statements.
+ * `compiler` (see compilerFor) compiles the store's statements for its SQL.
  */
 export abstract class SqlStore implements Store {
   readonly #db: SqlConnection;

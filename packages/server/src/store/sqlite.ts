@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
 import {
-  DummyDriver,
-  Kysely,
   SelectQueryNode,
   sql,
   SqliteAdapter,
@@ -17,8 +15,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { pendingMigrations, SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
-import type { Schema } from './schema.js';
-import { SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
+import { compilerFor, SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
 
 export { SQLITE_MIGRATIONS as MIGRATIONS } from './migrations.js';
 export { EVENT_RETENTION_MS } from './sql-store.js';
@@ -31,23 +28,19 @@ const SQLITE: SqlDialect = {
   lock: async () => {},
 };
 
-/** Kysely for SQLite, to compile the store's statements; SqliteConnection runs them. */
-const compiler = () =>
-  new Kysely<Schema>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-    plugins: [new WithoutRowLocks()],
-  });
-
 export class SqliteStore extends SqlStore {
   readonly #connection: SqliteConnection;
 
   private constructor(connection: SqliteConnection) {
-    super(compiler(), connection, SQLITE);
+    const compiler = compilerFor(
+      {
+        createAdapter: () => new SqliteAdapter(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
+      [new WithoutRowLocks()],
+    );
+    super(compiler, connection, SQLITE);
     this.#connection = connection;
   }
 
