@@ -6,23 +6,50 @@
 
 /** Inline nodes of a document tree. */
 export type Inline =
+  /** Text; a newline in it is a soft line break, which readers see as a space (CommonMark). */
   | { t: 'text'; v: string }
   | { t: 'em'; c: Inline[] }
   | { t: 'strong'; c: Inline[] }
+  /** Strikethrough (GFM `~~x~~`). */
+  | { t: 'del'; c: Inline[] }
   | { t: 'code'; v: string }
   /** `href` is always http(s) or mailto; the server drops any other scheme. */
   | { t: 'link'; href: string; c: Inline[] }
+  /** A hard line break. */
   | { t: 'br' }
   /** A citation `[n]` of the topic's source number `n`. */
-  | { t: 'cite'; n: number };
+  | { t: 'cite'; n: number }
+  /** The checkbox of a task list item (GFM `- [x] done`), first in its item's first paragraph. */
+  | { t: 'task'; checked: boolean };
+
+/** Horizontal alignment of a table column; null when the delimiter row sets none. */
+export type ColumnAlign = 'left' | 'center' | 'right' | null;
 
 /** Block nodes of a document tree. */
 export type Block =
   | { t: 'p'; c: Inline[] }
-  | { t: 'pre'; v: string }
-  | { t: 'ul'; items: Block[][] }
-  | { t: 'ol'; start: number; items: Block[][] }
-  | { t: 'quote'; c: Block[] };
+  /**
+   * A heading written in a body. A body is not a section of the page, so the elements show it
+   * as a bold paragraph rather than a heading of the page's outline; `level` is as written.
+   */
+  | { t: 'h'; level: 1 | 2 | 3 | 4 | 5 | 6; c: Inline[] }
+  /** A code block; `lang` is the first word of a fence's info string, when there is one. */
+  | { t: 'pre'; v: string; lang?: string }
+  /**
+   * A list. In a tight list (no blank line between its items) the paragraphs of the items are
+   * shown without paragraph spacing, as CommonMark distinguishes them. Trees stored before
+   * `tight` existed lack it, and show as loose lists.
+   */
+  | { t: 'ul'; items: Block[][]; tight?: boolean }
+  | { t: 'ol'; start: number; items: Block[][]; tight?: boolean }
+  | { t: 'quote'; c: Block[] }
+  /** A thematic break (`***`, `---`). */
+  | { t: 'hr' }
+  /**
+   * A table (GFM): one header row, then the body rows, each a list of cells; every row has as
+   * many cells as `align` has columns.
+   */
+  | { t: 'table'; align: ColumnAlign[]; head: Inline[][]; rows: Inline[][][] };
 
 /** A rendered body: a list of blocks. */
 export type Doc = Block[];

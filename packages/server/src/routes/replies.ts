@@ -5,13 +5,11 @@ import {
   PROOF_HEADER,
   READER_HEADER,
   type CreatedReply,
-  type Doc,
-  type Inline,
 } from '@colloquy/api';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { pageTopicUrl } from '../ids.js';
-import { renderMarkdown } from '../markdown.js';
+import { countLinks, renderMarkdown } from '../markdown.js';
 import { jsonObjectBody } from '../middleware.js';
 import { notFound, ProblemError } from '../problem.js';
 import {
@@ -260,22 +258,4 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     if (!url || origin === undefined || !config.allowedOrigins.includes(origin) || url.origin !== origin) return {};
     return { createTopic: { title: pageTitle ?? id, url: id } };
   }
-}
-
-function countLinks(doc: Doc): number {
-  let links = 0;
-  const inline = (nodes: Inline[]): void => {
-    for (const node of nodes) {
-      if (node.t === 'link') links++;
-      if ('c' in node) inline(node.c);
-    }
-  };
-  const stack = [...doc];
-  while (stack.length > 0) {
-    const block = stack.pop()!;
-    if (block.t === 'p') inline(block.c);
-    else if (block.t === 'quote') stack.push(...block.c);
-    else if (block.t === 'ul' || block.t === 'ol') for (const item of block.items) stack.push(...item);
-  }
-  return links;
 }
