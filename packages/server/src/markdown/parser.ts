@@ -42,6 +42,10 @@ const md = new MarkdownIt('default', {
 // take bare domains (`example.com`), which GFM leaves as text, and cost a scan of every text.
 md.linkify.add('www.', {
   validate(text, pos, self) {
+    // GFM: at the start, after white space, or after `*`, `_`, `~` or `(` only. This also
+    // keeps `www.www.www.…` from being tried at every `www.`.
+    const before = pos > 4 ? text[pos - 5]! : '';
+    if (before && !/[\s*_~(]/.test(before)) return 0;
     const re = (wwwTail ??= new RegExp(self.re.get_url_host_port().source + self.re.get_path().source, 'iy'));
     re.lastIndex = pos;
     return re.exec(text)?.[0].length ?? 0;
