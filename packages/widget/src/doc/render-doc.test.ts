@@ -53,6 +53,15 @@ describe('renderDoc', () => {
     expect(box.querySelector('hr')).to.exist;
   });
 
+  it('keeps a soft line break as a newline, which a host may show with white-space: pre-line', async () => {
+    const box = await rendered([p('one\ntwo'), p('one two')]);
+    const [soft, space] = [...box.querySelectorAll('p')];
+    expect(soft!.textContent).to.equal('one\ntwo');
+    expect(soft!.getBoundingClientRect().height).to.equal(space!.getBoundingClientRect().height);
+    box.style.whiteSpace = 'pre-line';
+    expect(soft!.getBoundingClientRect().height).to.be.above(space!.getBoundingClientRect().height);
+  });
+
   it('gives a code block its language as a class the host can style', async () => {
     const box = await rendered([{ t: 'pre', v: 'print(1)\n', lang: 'python' }, { t: 'pre', v: 'x', lang: '"><img src=x>' }]);
     const [python, hostile] = [...box.querySelectorAll('pre code')];
