@@ -39,9 +39,11 @@ export function toDoc(tokens: Token[]): Doc {
   const stack: BlockFrame[] = [{ kind: 'root', blocks: root }];
   let table: TableFrame | null = null;
   let cell: Inline[] | null = null;
-  /** The inline content of the paragraph or heading being read, and how it is wrapped. */
+  /** The paragraph (level 0) or heading open, and whether markdown-it hides it (a tight list's). */
   let pending: { level: 0 | 1 | 2 | 3 | 4 | 5 | 6; hidden: boolean } | null = null;
   const top = () => stack[stack.length - 1]!;
+  // The stream is balanced; the root stays whatever a token says.
+  const pop = () => (stack.length > 1 ? stack.pop() : undefined);
   const depth = () => stack.filter((f) => f.kind === 'quote' || f.kind === 'list').length;
 
   for (const token of tokens) {
@@ -112,13 +114,13 @@ export function toDoc(tokens: Token[]): Doc {
       }
       case 'bullet_list_close':
       case 'ordered_list_close': {
-        const frame = stack.pop();
+        const frame = pop();
         if (frame?.kind === 'list') frame.node.tight = !frame.sawLoose;
         break;
       }
       case 'blockquote_close':
       case 'list_item_close':
-        stack.pop();
+        pop();
         break;
       case 'fence': {
         const lang = unescapeAll(token.info).trim().split(/\s+/)[0];
@@ -176,7 +178,7 @@ export function toDoc(tokens: Token[]): Doc {
         // Not allowed: an opening token's children go where it stands; a leaf keeps its source
         // text (a thematic break its `***`), so nothing the writer typed disappears.
         if (token.nesting === 1) stack.push({ kind: 'flat', blocks: top().blocks });
-        else if (token.nesting === -1) stack.pop();
+        else if (token.nesting === -1) pop();
         else {
           const text = token.content || token.markup;
           if (text) top().blocks.push({ t: 'p', c: [{ t: 'text', v: text }] });
