@@ -3,29 +3,7 @@
  * Bodies are Markdown on the way in and a small document tree on the way out, so nothing the
  * server returns ever needs to be parsed or inserted as HTML in the browser.
  */
-
-/** Inline nodes of a document tree. */
-export type Inline =
-  | { t: 'text'; v: string }
-  | { t: 'em'; c: Inline[] }
-  | { t: 'strong'; c: Inline[] }
-  | { t: 'code'; v: string }
-  /** `href` is always http(s) or mailto; the server drops any other scheme. */
-  | { t: 'link'; href: string; c: Inline[] }
-  | { t: 'br' }
-  /** A citation `[n]` of the topic's source number `n`. */
-  | { t: 'cite'; n: number };
-
-/** Block nodes of a document tree. */
-export type Block =
-  | { t: 'p'; c: Inline[] }
-  | { t: 'pre'; v: string }
-  | { t: 'ul'; items: Block[][] }
-  | { t: 'ol'; start: number; items: Block[][] }
-  | { t: 'quote'; c: Block[] };
-
-/** A rendered body: a list of blocks. */
-export type Doc = Block[];
+import type { Doc } from './doc.js';
 
 /** The reaction kinds every topic and reply counts, in display order. */
 export const REACTION_KINDS = ['like', 'insightful', 'disagree'] as const;
@@ -177,13 +155,13 @@ export interface CreatedReply extends Reply {
   editableUntil: string;
 }
 
-/** `PATCH /api/v1/replies/:id` request body (with the {@link EDIT_TOKEN_HEADER} header). */
+/** `PATCH /api/v1/replies/:id` request body (with the `X-Colloquy-Edit-Token` header). */
 export interface ReplyEdit {
   /** Markdown, 1–10,000 characters. */
   body: string;
 }
 
-/** `GET /api/v1/challenge`: a proof-of-work challenge for {@link PROOF_HEADER}. */
+/** `GET /api/v1/challenge`: a proof-of-work challenge for the `X-Colloquy-Proof` header. */
 export interface Challenge {
   /** Opaque, single use. */
   challenge: string;
@@ -234,18 +212,9 @@ export interface Problem {
   errors?: Array<{ path: string; message: string }>;
 }
 
-/** The request header that carries a reader's random key, for per-reader reaction toggles. */
-export const READER_HEADER = 'X-Colloquy-Reader';
-
-/** The request header that carries a reply's edit token, for PATCH and DELETE of that reply. */
-export const EDIT_TOKEN_HEADER = 'X-Colloquy-Edit-Token';
-
-/** The request header that carries a solved proof-of-work: `<challenge>:<nonce>`. */
-export const PROOF_HEADER = 'X-Colloquy-Proof';
-
 /** `POST /api/v1/admin/bans` request body: at least one of the two. */
 export interface BanInput {
-  /** A reader key as sent in {@link READER_HEADER}. */
+  /** A reader key as sent in the `X-Colloquy-Reader` header. */
   readerKey?: string;
   /** An IP address or prefix; it is widened to its /24 (IPv4) or /64 (IPv6). */
   addressPrefix?: string;

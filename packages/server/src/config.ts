@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { DEFAULT_PAGE_SIZE, MAX_REQUEST_BODY_BYTES } from '@colloquy/api';
 import { normalizeAddress } from './address.js';
 
 export interface AppConfig {
@@ -57,8 +58,8 @@ export function defaultConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     allowedOrigins: demoOrigins(8080),
     adminToken: null,
     widgetBundlePath: overrides.widgetBundlePath ?? defaultWidgetBundlePath(),
-    maxBodyBytes: 64 * 1024,
-    pageSize: 20,
+    maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+    pageSize: DEFAULT_PAGE_SIZE,
     jwtSecret: null,
     secret: null,
     trustedProxies: [],

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { EDIT_TOKEN_HEADER, REACTION_KINDS, READER_HEADER } from '@colloquy/api';
+import { EDIT_TOKEN_HEADER, isTopicId, REACTION_KINDS, READER_HEADER, REPLY_ID, safeHref } from '@colloquy/api';
 import { parsePrefix } from './address.js';
-import { isTopicId, REPLY_ID } from './ids.js';
-import { safeHref } from '@colloquy/api';
 
 /** A UTF-16 surrogate not in a pair: not a character, and invalid once encoded as UTF-8. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { PendingReplies } from '@colloquy/api';
+import { MAX_PENDING_REPLIES, type PendingReplies } from '@colloquy/api';
 import { adminOnly, jsonObjectBody } from '../middleware.js';
 import { notFound } from '../problem.js';
 import { banInput, lockInput, replyIdParam, topicIdParam } from '../schemas.js';
@@ -22,7 +22,7 @@ export function adminRoutes({ store, guards, announce }: AppDeps) {
     .use('*', adminOnly(guards.admin))
     .get('/pending', async (c) => {
       c.header('Cache-Control', 'private, no-store');
-      const result: PendingReplies = { replies: await store.listPending(100) };
+      const result: PendingReplies = { replies: await store.listPending(MAX_PENDING_REPLIES) };
       return c.json(result);
     })
     .post('/replies/:id/approve', validate('param', replyIdParam), async (c) => c.json(await approve(c.req.valid('param').id)))

@@ -1,16 +1,17 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import {
+  docLinks,
   EDIT_TOKEN_HEADER,
+  MAX_NAME_LENGTH,
+  pageTopicUrl,
   PROOF_HEADER,
   READER_HEADER,
+  READER_KEY,
   type CreatedReply,
-  type Doc,
-  type Inline,
 } from '@colloquy/api';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
-import { pageTopicUrl } from '../ids.js';
 import { renderMarkdown } from '../markdown.js';
 import { jsonObjectBody } from '../middleware.js';
 import { notFound, ProblemError } from '../problem.js';
@@ -31,7 +32,7 @@ import { markPrivateIfPending, versionedRead } from './versioned-read.js';
 /** The reader key's hash, when the request names a reader (the header is validated first). */
 export const readerHashOf = (c: Context): Buffer | null => {
   const key = c.req.header(READER_HEADER);
-  return key && /^[A-Za-z0-9_-]{16,128}$/.test(key) ? sha256(key) : null;
+  return key && READER_KEY.test(key) ? sha256(key) : null;
 };
 
 export function replyRoutes({ store, config, guards, announce }: AppDeps) {
@@ -42,7 +43,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
   /** Renders a body and applies the content rules every writer obeys, the admin included. */
   function renderReplyBody(markdown: string) {
     const rendered = renderMarkdown(markdown);
-    const links = countLinks(rendered.body);
+    const links = docLinks(rendered.body).length;
     if (links > config.maxLinksPerReply) {
       const message = `A reply may carry at most ${config.maxLinksPerReply} links; this one has ${links}.`;
       throw new ProblemError(422, 'too-many-links', 'Too many links', message, [{ path: 'body', message }]);
@@ -85,12 +86,12 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     }
     const user = verifyJwt(token, config.jwtSecret);
     const name = user.name.normalize('NFKC').trim();
-    if (name.length === 0 || name.length > 60 || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name)) {
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name)) {
       throw new ProblemError(
         401,
         'invalid-token',
         'Invalid sign-in token',
-        "The sign-in token's name claim must be 1–60 characters without control or bidirectional override characters.",
+        `The sign-in token's name claim must be 1–${MAX_NAME_LENGTH} characters without control or bidirectional override characters.`,
         undefined,
         { 'WWW-Authenticate': 'Bearer realm="colloquy", error="invalid_token"' },
       );
@@ -260,22 +261,4 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     if (!url || origin === undefined || !config.allowedOrigins.includes(origin) || url.origin !== origin) return {};
     return { createTopic: { title: pageTitle ?? id, url: id } };
   }
-}
-
-function countLinks(doc: Doc): number {
-  let links = 0;
-  const inline = (nodes: Inline[]): void => {
-    for (const node of nodes) {
-      if (node.t === 'link') links++;
-      if ('c' in node) inline(node.c);
-    }
-  };
-  const stack = [...doc];
-  while (stack.length > 0) {
-    const block = stack.pop()!;
-    if (block.t === 'p') inline(block.c);
-    else if (block.t === 'quote') stack.push(...block.c);
-    else if (block.t === 'ul' || block.t === 'ol') for (const item of block.items) stack.push(...item);
-  }
-  return links;
 }
