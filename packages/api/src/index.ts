@@ -1,23 +1,19 @@
 /**
  * @colloquy/api: the wire contract of Colloquy's HTTP API (version 1), imported by the server,
- * the elements and the tests alike, so neither side learns its API from the other.
+ * the elements and the tests alike, so neither side learns its API from the other. This entry
+ * has no dependencies; the request schemas, which need zod, are `@colloquy/api/schemas`.
  */
 export {
   REACTION_KINDS,
-  type BanInput,
   type Category,
   type Challenge,
   type CreatedReply,
-  type LockInput,
-  type NewReply,
   type PendingReplies,
   type Problem,
   type ReactionKind,
   type ReactionState,
-  type ReactionToggle,
   type Reactions,
   type Reply,
-  type ReplyEdit,
   type ReplyPage,
   type ReplyStatus,
   type Source,
@@ -25,7 +21,6 @@ export {
   type TopicAuthor,
   type TopicEventData,
   type TopicEventType,
-  type TopicInput,
   type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
@@ -70,4 +65,6 @@ export {
   MIN_PAGE_SIZE,
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
+// Types only: inferred from the schemas, they cost a browser bundle nothing.
+export type { BanInput, LockInput, NewReply, PageQuery, ReactionToggle, ReplyEdit, TopicInput } from './schemas.js';
 export { safeHref } from './url-policy.js';

@@ -206,6 +206,23 @@ describe('admin API', () => {
     }
   });
 
+  it('refuses a ban that is not an address or reader key, naming every wrong field', async () => {
+    const t = await setup({});
+    try {
+      const rule = 'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64';
+      const address = await expectProblem(await t.adminCall('POST', '/api/v1/admin/bans', { addressPrefix: '999.1.1.1' }), 422);
+      assert.deepEqual(address.errors, [{ path: 'addressPrefix', message: rule }]);
+      const both = await expectProblem(await t.adminCall('POST', '/api/v1/admin/bans', { readerKey: 'short', addressPrefix: 'nowhere' }), 422);
+      assert.deepEqual(both.errors?.map((e) => e.path), ['readerKey', 'addressPrefix']);
+      const long = await expectProblem(await t.adminCall('POST', '/api/v1/admin/bans', { addressPrefix: '1'.repeat(65) }), 422);
+      assert.deepEqual(long.errors, [{ path: 'addressPrefix', message: rule }], 'one refusal of a long address, not two');
+      const none = await expectProblem(await t.adminCall('POST', '/api/v1/admin/bans', {}), 422);
+      assert.equal(none.detail, 'Give readerKey, addressPrefix or both');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('locks and unlocks a topic', async () => {
     const t = await setup({});
     try {

@@ -23,7 +23,7 @@ import {
   replyEdit,
   replyIdParam,
   topicIdParam,
-} from '../schemas.js';
+} from '@colloquy/api/schemas';
 import { bearerToken, nameKey, sha256, tooManyRequests, verifyJwt, type SignedInUser } from '../security.js';
 import { validate } from '../validate.js';
 import { fromStoreError, type AppDeps } from './deps.js';

@@ -5,7 +5,7 @@ import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly, jsonObjectBody } from '../middleware.js';
 import { notFound } from '../problem.js';
-import { optionalReaderHeader, pageQuery, summariesQuery, topicIdParam, topicInput } from '../schemas.js';
+import { optionalReaderHeader, pageQuery, summariesQuery, topicIdParam, topicInput } from '@colloquy/api/schemas';
 import { validate } from '../validate.js';
 import { fromStoreError, type AppDeps } from './deps.js';
 import { readerHashOf } from './replies.js';
