@@ -4,17 +4,20 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { AppConfig } from './config.js';
-import { abuseChecks, cors, limitBody, revalidatedReads } from './middleware.js';
+import { abuseChecks } from './middleware/abuse-checks/index.js';
+import { limitBody } from './middleware/body-limit/index.js';
+import { cors } from './middleware/cors/index.js';
+import { crossSiteWrites } from './middleware/cross-site-writes/index.js';
+import { revalidatedReads } from './middleware/revalidated-reads/index.js';
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
 import { messageRoutes } from './routes/messages.js';
-import { announcer, type AppDeps } from './routes/deps.js';
+import { createDeps } from './routes/deps.js';
 import { eventRoutes } from './routes/events.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
-import { createGuards, crossSiteWrites } from './security.js';
 import type { Store } from './store/store.js';
 
 /** Known paths and their methods, so a wrong method is a 405 with `Allow` rather than a 404. */
@@ -43,8 +46,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
  * closes the bus it passed in.
  */
 export function createApp({ store, config, bus = new MemoryBus() }: { store: Store; config: AppConfig; bus?: Bus }) {
-  const guards = createGuards(config);
-  const deps: AppDeps = { store, config, guards, bus, announce: announcer(store, bus) };
+  const deps = createDeps({ store, config, bus });
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -76,9 +78,9 @@ export function createApp({ store, config, bus = new MemoryBus() }: { store: Sto
 
   return app
     .use('/api/*', cors(config))
-    .use('/api/*', crossSiteWrites(config, guards))
+    .use('/api/*', crossSiteWrites(config, deps.admin))
     .use('/api/*', limitBody(config.maxBodyBytes))
-    .use('/api/*', abuseChecks(config, guards, store))
+    .use('/api/*', abuseChecks({ store, admin: deps.admin, writeLimit: deps.limits.write, clientPrefix: deps.clientPrefix }))
     .use('/api/*', revalidatedReads())
     .get('/healthz', async (c) => {
       try {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { DEFAULT_PAGE_SIZE, MAX_REQUEST_BODY_BYTES } from '@colloquy/api';
-import { normalizeAddress } from './address.js';
+import { normalizeAddress } from './abuse/client-address.js';
 
 export interface AppConfig {
   /** Host page origins that may call the API from a browser (CORS) and write. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Challenge, CreatedReply } from '@colloquy/api';
-import { addressPrefix, normalizeAddress, parsePrefix } from '../src/address.js';
+import { addressPrefix, normalizeAddress, parsePrefix } from '../src/abuse/client-address.js';
 import { listen, type AppConfig } from '../src/index.js';
 import { ADMIN_TOKEN, expectProblem, fromAddress, json, ORIGIN, testApp } from './helpers.js';
 

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { MAX_PENDING_REPLIES, type PendingReplies } from '@colloquy/api';
-import { adminOnly, jsonObjectBody } from '../middleware.js';
+import { adminOnly } from '../middleware/admin-only/index.js';
+import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { notFound } from '../problem.js';
 import { ADDRESS_PREFIX_RULE, banInput, lockInput, replyIdParam, topicIdParam } from '@colloquy/api/schemas';
-import { parsePrefix } from '../address.js';
-import { sha256 } from '../security.js';
+import { parsePrefix } from '../abuse/client-address.js';
+import { sha256 } from '../digest.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
 
@@ -24,7 +25,7 @@ const banRequest = banInput
   }));
 
 /** Moderation, all behind the admin bearer token. */
-export function adminRoutes({ store, guards, announce }: AppDeps) {
+export function adminRoutes({ store, admin, announce }: AppDeps) {
   const setStatus = (status: 'published' | 'hidden' | 'deleted') => async (id: string) => {
     const reply = await store.setReplyStatus(id, status);
     if (!reply) throw notFound(`No reply "${id}".`);
@@ -35,7 +36,7 @@ export function adminRoutes({ store, guards, announce }: AppDeps) {
   const hide = setStatus('hidden');
   const remove = setStatus('deleted');
   return new Hono()
-    .use('*', adminOnly(guards.admin))
+    .use('*', adminOnly(admin))
     .get('/pending', async (c) => {
       c.header('Cache-Control', 'private, no-store');
       const result: PendingReplies = { replies: await store.listPending(MAX_PENDING_REPLIES) };

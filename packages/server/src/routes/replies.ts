@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import {
   docLinks,
@@ -6,14 +6,16 @@ import {
   MAX_NAME_LENGTH,
   pageTopicUrl,
   PROOF_HEADER,
-  READER_HEADER,
-  READER_KEY,
   type CreatedReply,
 } from '@colloquy/api';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
-import { jsonObjectBody } from '../middleware.js';
+import { tooManyRequests } from '../abuse/rate-limiter.js';
+import { bearerToken } from '../auth/admin-token.js';
+import { verifyJwt, type SignedInUser } from '../auth/jwt.js';
+import { matchesDigest, sha256 } from '../digest.js';
+import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { notFound, ProblemError } from '../problem.js';
 import {
   editTokenHeader,
@@ -24,21 +26,14 @@ import {
   replyIdParam,
   topicIdParam,
 } from '@colloquy/api/schemas';
-import { bearerToken, nameKey, sha256, tooManyRequests, verifyJwt, type SignedInUser } from '../security.js';
+import { nameKey, signedInName } from '../services/names.js';
+import { rethrowStoreError } from '../store-errors.js';
 import { validate } from '../validate.js';
-import { fromStoreError, type AppDeps } from './deps.js';
+import { readerHashOf, type AppDeps } from './deps.js';
 import { markPrivateIfPending, versionedRead } from './versioned-read.js';
 
-/** The reader key's hash, when the request names a reader (the header is validated first). */
-export const readerHashOf = (c: Context): Buffer | null => {
-  const key = c.req.header(READER_HEADER);
-  return key && READER_KEY.test(key) ? sha256(key) : null;
-};
-
-export function replyRoutes({ store, config, guards, announce }: AppDeps) {
-  const storeError = (e: unknown) => {
-    throw fromStoreError(e);
-  };
+export function replyRoutes({ store, config, admin, pow, limits, clientPrefix, announce }: AppDeps) {
+  const storeError = rethrowStoreError;
 
   /** Renders a body and applies the content rules every writer obeys, the admin included. */
   function renderReplyBody(markdown: string) {
@@ -57,7 +52,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     links: number,
     author: { readerHash: Buffer | null; sub: string | null },
   ): Promise<'published' | 'pending'> {
-    if (guards.admin.isAdmin(c)) return 'published';
+    if (admin.isAdmin(c)) return 'published';
     switch (config.moderation) {
       case 'off':
         return 'published';
@@ -73,7 +68,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
   /** The signed-in user of a reply, or null for an anonymous one (or the admin). */
   function signedInUser(c: Context): SignedInUser | null {
     const token = bearerToken(c);
-    if (token === undefined || guards.admin.isAdmin(c)) return null;
+    if (token === undefined || admin.isAdmin(c)) return null;
     if (config.jwtSecret === null) {
       throw new ProblemError(
         401,
@@ -85,8 +80,8 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
       );
     }
     const user = verifyJwt(token, config.jwtSecret);
-    const name = user.name.normalize('NFKC').trim();
-    if (name.length === 0 || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name)) {
+    const name = signedInName(user.name);
+    if (name === null) {
       throw new ProblemError(
         401,
         'invalid-token',
@@ -104,7 +99,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     const credentials = await store.getReplyCredentials(id);
     if (!credentials || credentials.status === 'deleted') throw notFound(`No reply "${id}".`);
     const hash = credentials.editTokenHash;
-    if (hash === null || !timingSafeEqual(sha256(token), hash)) {
+    if (hash === null || !matchesDigest(token, hash)) {
       throw new ProblemError(403, 'wrong-edit-token', 'Not your reply', `${EDIT_TOKEN_HEADER} is not the edit token of this reply.`);
     }
     const until = Date.parse(credentials.createdAt) + config.editWindowSeconds * 1000;
@@ -128,7 +123,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
   return new Hono()
     .get('/challenge', (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json(guards.pow.issue());
+      return c.json(pow.issue());
     })
     .get(
       '/topics/:id/replies',
@@ -174,14 +169,13 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
           const message = 'website must be left empty';
           throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [{ path: 'website', message }]);
         }
-        const admin = guards.admin.isAdmin(c);
-        if (!admin) {
+        if (!admin.isAdmin(c)) {
           // The admin token skips these (imports and tools post in bulk), never the rules below.
-          const retryReply = guards.replyLimit.hit(guards.clientPrefix(c) ?? 'unknown');
+          const retryReply = limits.reply.hit(clientPrefix(c) ?? 'unknown');
           if (retryReply !== null) throw tooManyRequests(retryReply, `At most ${config.replyRateLimit} replies a minute may come from one network.`);
-          const retryTopic = guards.topicLimit.hit(id);
+          const retryTopic = limits.topic.hit(id);
           if (retryTopic !== null) throw tooManyRequests(retryTopic, `This topic takes at most ${config.topicRateLimit} replies a minute.`);
-          guards.pow.verify(c.req.header(PROOF_HEADER));
+          pow.verify(c.req.header(PROOF_HEADER));
         }
         const { body, text, links } = renderReplyBody(input.body);
         const readerHash = readerHashOf(c);
@@ -216,7 +210,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
     )
     .get('/replies/:id', validate('param', replyIdParam), validate('header', optionalReaderHeader), async (c) => {
       const { id } = c.req.valid('param');
-      const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: guards.admin.isAdmin(c) });
+      const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: admin.isAdmin(c) });
       if (!reply) throw notFound(`No reply "${id}".`);
       markPrivateIfPending(c, [reply]);
       return c.json(reply);
@@ -234,7 +228,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
         // An edit cannot smuggle past review what a new reply could not: in `all` mode, and in
         // `links` mode when the new text has links, the reply waits for a moderator again.
         const held = config.moderation === 'all' || (config.moderation === 'links' && links > 0);
-        const status = held && !guards.admin.isAdmin(c) ? 'pending' : undefined;
+        const status = held && !admin.isAdmin(c) ? 'pending' : undefined;
         const reply = await store.editReply(id, { body, text, ...(status ? { status } : {}) });
         if (!reply) throw notFound(`No reply "${id}".`);
         await announce(reply.topicId);

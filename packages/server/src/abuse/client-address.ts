@@ -84,3 +84,9 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
   }
   return address;
 }
+
+/** The network of the client (see addressPrefix), or undefined when there is no socket. */
+export function clientPrefix(c: Context, trustedProxies: readonly string[]): string | undefined {
+  const address = clientAddress(c, trustedProxies);
+  return address === undefined ? undefined : addressPrefix(address);
+}
