@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
-import { READER_HEADER, READER_KEY } from '@colloquy/api';
+import { PROOF_HEADER, READER_HEADER, READER_KEY } from '@colloquy/api';
 import { clientPrefix } from '../abuse/client-address.js';
 import { ProofOfWork } from '../abuse/proof-of-work.js';
 import { RateLimiter } from '../abuse/rate-limiter.js';
-import { AdminAuth } from '../auth/admin-token.js';
+import { AdminAuth, bearerToken } from '../auth/admin-token.js';
 import type { Bus } from '../bus/bus.js';
 import type { AppConfig } from '../config.js';
 import { sha256 } from '../digest.js';
+import { ReplyService, type Requester } from '../services/replies.js';
 import type { Store } from '../store/store.js';
 
 /** What the routers and middleware of one app share, built once by createApp(). */
@@ -18,8 +19,11 @@ export interface AppDeps {
   pow: ProofOfWork;
   /** Replies per network, replies per topic, and writes of any kind per network. */
   limits: { reply: RateLimiter; topic: RateLimiter; write: RateLimiter };
+  replies: ReplyService;
   /** The client's /24 or /64, or undefined when there is no socket (in-process tests). */
   clientPrefix(c: Context): string | undefined;
+  /** Who is asking, as the reply policy needs to know. */
+  requester(c: Context): Requester;
   /**
    * After a write committed: tells live readers of the topic (on this server and, through the
    * bus, on the others) that it has new events. Never throws: the write stands either way.
@@ -46,6 +50,15 @@ export function createDeps({ store, config, bus }: { store: Store; config: AppCo
     limits,
     announce,
     clientPrefix: prefixOf,
+    replies: new ReplyService({ store, config, pow, replyLimit: limits.reply, topicLimit: limits.topic, announce }),
+    requester: (c) => ({
+      admin: admin.isAdmin(c),
+      bearerToken: bearerToken(c),
+      origin: c.req.header('Origin'),
+      clientPrefix: prefixOf(c),
+      readerHash: readerHashOf(c),
+      proof: c.req.header(PROOF_HEADER),
+    }),
   };
 }
 
