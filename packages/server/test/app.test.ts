@@ -393,6 +393,40 @@ describe('app', () => {
       assert.equal(put.status, 422, 'POST is allowed on /api/v1/topics');
       await expectProblem(await t.app.request('/healthz', { method: 'POST' }), 405);
     });
+
+    it('lists in Allow what each path answers, as the routes are registered', async () => {
+      const allow = async (path: string, method = 'PUT') => {
+        const headers = { Origin: ORIGIN, 'Content-Type': 'application/json', ...(path.includes('/admin/') ? admin : {}) };
+        const res = await t.app.request(path, { method, headers });
+        await expectProblem(res, 405);
+        return res.headers.get('Allow');
+      };
+      assert.equal(await allow('/api/v1/topics'), 'GET, HEAD, POST, OPTIONS');
+      assert.equal(await allow('/api/v1/topics/rsp-update/replies'), 'GET, HEAD, POST, OPTIONS');
+      assert.equal(await allow('/api/v1/topics/rsp-update/events'), 'GET, HEAD, OPTIONS');
+      assert.equal(await allow('/api/v1/replies/r1'), 'GET, HEAD, PATCH, DELETE, OPTIONS');
+      assert.equal(await allow('/api/v1/replies/r1/reactions'), 'POST, OPTIONS');
+      assert.equal(await allow('/api/v1/admin/replies/r1/approve'), 'POST, OPTIONS');
+      assert.equal(await allow('/api/v1/admin/replies/r1'), 'DELETE, OPTIONS');
+      assert.equal(await allow('/api/v1/challenge'), 'GET, HEAD, OPTIONS');
+      assert.equal(await allow('/api/v1/messages/de'), 'GET, HEAD, OPTIONS');
+      assert.equal(await allow('/widget.js', 'POST'), 'GET, HEAD');
+    });
+
+    it('needs no list beside the routes: a route added to the app is a known path at once', async () => {
+      const extra = await testApp();
+      try {
+        extra.app.put('/api/v1/things/:id', (c) => c.json({ put: c.req.param('id') }));
+        assert.equal((await extra.app.request('/api/v1/things/1', { method: 'PUT', headers: { Origin: ORIGIN, 'Content-Type': 'application/json' }, body: '{}' })).status, 200);
+        const res = await extra.app.request('/api/v1/things/1', { headers: { Origin: ORIGIN } });
+        await expectProblem(res, 405);
+        assert.equal(res.headers.get('Allow'), 'PUT, OPTIONS');
+        await expectProblem(await extra.app.request('/api/v1/things/1/more'), 404);
+        await expectProblem(await extra.app.request('/api/v1/other'), 404);
+      } finally {
+        await extra.close();
+      }
+    });
   });
 });
 

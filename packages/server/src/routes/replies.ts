@@ -11,15 +11,11 @@ import { readerHashOf, type AppDeps } from './deps.js';
 import { markPrivateIfPending, versionedRead } from './versioned-read.js';
 
 /** Replies: the pages of a topic's thread, posting, reading one, and the author's edits. */
-export function replyRoutes({ store, config, admin, pow, replies, requester }: AppDeps) {
+export function replyRoutes({ store, config, admin, replies, requester }: AppDeps) {
   // Reply pages serialized once per version and query (see VersionedBodies).
   const bodies = new VersionedBodies();
 
   return new Hono()
-    .get('/challenge', (c) => {
-      c.header('Cache-Control', 'no-store');
-      return c.json(pow.issue());
-    })
     .get(
       '/topics/:id/replies',
       validate('param', topicIdParam),
