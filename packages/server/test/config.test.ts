@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig, loadConfig, UsageError } from '../src/index.js';
-import { USAGE } from '../src/config.js';
+import { USAGE } from '../src/cli/serve.js';
 
 describe('hardening settings', () => {
   it('default to: limits on, proof-of-work and moderation off, 15 minute edit window', () => {
