@@ -47,7 +47,7 @@ export function createApp({ store, config, bus = new MemoryBus() }: { store: Sto
     .route('/api/v1', reactionRoutes(deps))
     .route('/api/v1', challengeRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))
-    .route('/api/v1', messageRoutes())
+    .route('/api/v1', messageRoutes(config))
     .route('/', assetRoutes(config));
 
   app.onError((error, c) => {

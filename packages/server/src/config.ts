@@ -8,6 +8,8 @@ export interface AppConfig {
   adminToken: string | null;
   /** The embed bundle served at /widget.js. */
   widgetBundlePath: string;
+  /** The elements' UI strings by language, served at /api/v1/messages/:lang. */
+  catalogsPath: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Top-level threads per page of replies, when the client does not ask. */
@@ -41,16 +43,25 @@ export interface AppConfig {
 export const MODERATION_MODES = ['off', 'all', 'first', 'links'] as const;
 export type ModerationMode = (typeof MODERATION_MODES)[number];
 
-/** Where npm puts the widget's script-tag bundle; rollup writes it, so it may not exist yet. */
-export function defaultWidgetBundlePath(): string {
+/**
+ * Where npm put one of the widget's built files; the build writes them, so they may not exist
+ * yet. The server uses the widget package for nothing but these files.
+ */
+function widgetFile(exported: string, built: string): string {
   const require = createRequire(import.meta.url);
   try {
-    return require.resolve('@colloquy/widget/colloquy.js');
+    return require.resolve(`@colloquy/widget/${exported}`);
   } catch {
     // resolve() fails when the file is missing; point at where it will be once built.
-    return require.resolve('@colloquy/widget/package.json').replace(/package\.json$/, 'dist/colloquy.js');
+    return require.resolve('@colloquy/widget/package.json').replace(/package\.json$/, built);
   }
 }
+
+/** The widget's script-tag bundle, written by rollup. */
+export const defaultWidgetBundlePath = () => widgetFile('colloquy.js', 'dist/colloquy.js');
+
+/** The widget's UI strings of every language, written by scripts/catalogs.js. */
+export const defaultCatalogsPath = () => widgetFile('catalogs.json', 'dist/catalogs.json');
 
 /** The origins of the demo host page on `port`, the allowed origins when none are configured. */
 export const demoOrigins = (port: number) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
@@ -59,7 +70,7 @@ export const demoOrigins = (port: number) => [`http://localhost:${port}`, `http:
 export const DEMO_PORT = 8080;
 
 /** The defaults of every setting but the file paths, which depend on where the widget is installed. */
-export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath'>> = {
+export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath' | 'catalogsPath'>> = {
   allowedOrigins: demoOrigins(DEMO_PORT),
   adminToken: null,
   maxBodyBytes: MAX_REQUEST_BODY_BYTES,
@@ -85,6 +96,7 @@ export function defaultConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     allowedOrigins: [...APP_DEFAULTS.allowedOrigins],
     trustedProxies: [],
     widgetBundlePath: overrides.widgetBundlePath ?? defaultWidgetBundlePath(),
+    catalogsPath: overrides.catalogsPath ?? defaultCatalogsPath(),
     ...overrides,
   };
 }
