@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, Reply, TopicWithReplies } from '@colloquy/api';
-import { createApp, defaultConfig, listen, loadConfig, renderMarkdown, SqliteStore, UsageError } from '../src/index.js';
-import { ADMIN_TOKEN, expectProblem, json, ORIGIN, tempDir, testApp } from './helpers.js';
-import { bounded, eventually, SseReader } from './sse.js';
+import { createApp, defaultConfig, listen, loadConfig, renderMarkdown, SqliteStore, UsageError } from '../index.js';
+import { ADMIN_TOKEN, expectProblem, json, ORIGIN, tempDir, testApp } from '../testing/helpers.js';
+import { bounded, eventually, SseReader } from '../testing/sse.js';
 
 type TestApp = Awaited<ReturnType<typeof testApp>>;
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../src/index.js';
+import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../index.js';
 import { tempDir } from './helpers.js';
 
 const topic = (id: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Reply, TopicWithReplies } from '@colloquy/api';
-import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../src/index.js';
-import { MIGRATIONS } from '../src/store/postgres.js';
-import { ADMIN_TOKEN, json, ORIGIN } from './helpers.js';
-import { eventContract, storeContract } from './store-contract.js';
+import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../index.js';
+import { MIGRATIONS } from './postgres.js';
+import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
+import { eventContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
 const SKIP_REASON = 'COLLOQUY_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (set it to e.g. postgres://root@127.0.0.1:5432/test)';
@@ -421,7 +421,7 @@ if (!DATABASE_URL) {
 
     describe('colloquy-server with DATABASE_URL', () => {
       it('serves the seeded topic from PostgreSQL', async () => {
-        const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+        const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
         const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
           env: { ...process.env, PORT: '0', DATABASE_URL: url, COLLOQUY_DB_SCHEMA: freshSchema(), COLLOQUY_SEED: '1', COLLOQUY_DB: '/nonexistent/never.db' },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,56 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
-import { createApp, defaultConfig, SqliteStore, type Store } from '../src/index.js';
-import { ADMIN_TOKEN, json, ORIGIN, tempDir } from './helpers.js';
+import { createApp, defaultConfig, SqliteStore, type Store } from './index.js';
+import { ADMIN_TOKEN, json, ORIGIN, tempDir } from './testing/helpers.js';
+import { twoInstances } from './testing/instances.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const PUBLIC_READ = 'public, max-age=5, stale-while-revalidate=60';
 const READER = 'reader-key-0123456789';
-
-/** Counts the store's calls by method, so a test can tell a 304 read no replies. */
-function counting(store: Store): { store: Store; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof value !== 'function' || typeof name !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(name, (calls.get(name) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
-
-/** Two server instances on one database file, as behind a load balancer. */
-async function twoInstances(overrides: Parameters<typeof defaultConfig>[0] = {}) {
-  const { dir, cleanup } = await tempDir();
-  const file = join(dir, 'shared.db');
-  const config = defaultConfig({
-    allowedOrigins: [ORIGIN],
-    adminToken: ADMIN_TOKEN,
-    widgetBundlePath: join(dir, 'missing.js'),
-    replyRateLimit: 0,
-    topicRateLimit: 0,
-    writeRateLimit: 0,
-    ...overrides,
-  });
-  const storeA = SqliteStore.open(file);
-  const storeB = SqliteStore.open(file);
-  const countedB = counting(storeB);
-  return {
-    a: createApp({ store: storeA, config }),
-    b: createApp({ store: countedB.store, config }),
-    callsB: countedB.calls,
-    close: async () => {
-      await storeA.close();
-      await storeB.close();
-      await cleanup();
-    },
-  };
-}
 
 describe('HTTP caching of topic reads', () => {
   let t: Awaited<ReturnType<typeof twoInstances>>;
@@ -231,29 +188,6 @@ describe('HTTP caching and a reader\'s own pending reply', () => {
       await other.arrayBuffer();
       const summaries = (await (await t.b.request('/api/v1/topics?ids=held')).json()) as TopicSummaries;
       assert.equal(summaries.topics[0]!.replyCount, 0);
-    } finally {
-      await t.close();
-    }
-  });
-});
-
-describe('HTTP caching elsewhere', () => {
-  it('still tags other reads by their body, and never a stream or an error', async () => {
-    const t = await twoInstances();
-    try {
-      await t.a.request('/api/v1/topics', json({ id: 'misc', title: 'Misc' }, admin));
-      const posted = (await (await t.a.request('/api/v1/topics/misc/replies', json({ authorName: 'A', body: 'x' }))).json()) as CreatedReply;
-      const reply = await t.a.request(`/api/v1/replies/${posted.id}`);
-      const tag = reply.headers.get('ETag')!;
-      assert.match(tag, /^"[^"]+"$/);
-      assert.equal(reply.headers.get('Cache-Control'), 'no-cache');
-      await reply.arrayBuffer();
-      const again = await t.b.request(`/api/v1/replies/${posted.id}`, { headers: { 'If-None-Match': tag } });
-      assert.equal(again.status, 304);
-      assert.equal(again.headers.get('Cache-Control'), 'no-cache');
-      const missing = await t.a.request('/api/v1/topics/nothing-here');
-      assert.equal(missing.status, 404);
-      assert.equal(missing.headers.get('ETag'), null);
     } finally {
       await t.close();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultConfig, loadConfig, UsageError } from '../src/index.js';
-import { USAGE } from '../src/cli/serve.js';
+import { defaultConfig, loadConfig, UsageError } from '../index.js';
+import { USAGE } from './serve.js';
 
 describe('hardening settings', () => {
   it('default to: limits on, proof-of-work and moderation off, 15 minute edit window', () => {
@@ -106,6 +106,72 @@ describe('hardening settings', () => {
       'COLLOQUY_DB_SCHEMA',
     ]) {
       assert.ok(USAGE.includes(`[${name}]`), name);
+    }
+  });
+});
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const options = loadConfig({}, ['serve']);
+    assert.equal(options.port, 8787);
+    assert.equal(options.hostname, undefined);
+    assert.equal(options.dbFile, './data/colloquy.db');
+    assert.equal(options.seed, false);
+    assert.deepEqual(options.app.allowedOrigins, ['http://localhost:8080', 'http://127.0.0.1:8080']);
+    assert.equal(options.app.adminToken, null);
+    assert.equal(options.app.maxBodyBytes, 64 * 1024);
+    assert.equal(options.app.pageSize, 20);
+    assert.match(options.app.widgetBundlePath, /colloquy\.js$/);
+  });
+
+  it('reads the environment', () => {
+    const options = loadConfig(
+      {
+        PORT: '9000',
+        HOST: '127.0.0.1',
+        COLLOQUY_DB: '/tmp/x.db',
+        COLLOQUY_ALLOWED_ORIGINS: 'https://a.example, https://b.example/',
+        COLLOQUY_ADMIN_TOKEN: 'tok',
+        COLLOQUY_SEED: '1',
+      },
+      ['serve'],
+    );
+    assert.equal(options.port, 9000);
+    assert.equal(options.hostname, '127.0.0.1');
+    assert.equal(options.dbFile, '/tmp/x.db');
+    assert.deepEqual(options.app.allowedOrigins, ['https://a.example', 'https://b.example']);
+    assert.equal(options.app.adminToken, 'tok');
+    assert.equal(options.seed, true);
+  });
+
+  it('follows DEMO_PORT for the default origins', () => {
+    assert.deepEqual(loadConfig({ DEMO_PORT: '3000' }, []).app.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
+    const options = loadConfig({ PORT: '9000', COLLOQUY_ADMIN_TOKEN: 'env' }, ['serve', '--port=0', '--admin-token', 'flag', '--seed']);
+    assert.equal(options.port, 0);
+    assert.equal(options.app.adminToken, 'flag');
+    assert.equal(options.seed, true);
+  });
+
+  it('refuses unknown flags, missing values, bad ports and bad origins (exit 2)', () => {
+    for (const argv of [['serve', '--nope'], ['serve', '--port'], ['serve', '--port', 'x'], ['serve', '--port', '70000'], ['launch'], ['serve', '--allowed-origins', 'not a url']]) {
+      assert.throws(() => loadConfig({}, argv), (e: unknown) => e instanceof UsageError && e.exitCode === 2, argv.join(' '));
+    }
+  });
+
+  it('reads DATABASE_URL and COLLOQUY_DB_SCHEMA, flags winning; SQLite when unset or empty', () => {
+    assert.deepEqual([loadConfig({}, ['serve']).databaseUrl, loadConfig({ DATABASE_URL: '' }, []).databaseUrl], [null, null]);
+    const fromEnv = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy', COLLOQUY_DB_SCHEMA: 'site_a' }, ['serve']);
+    assert.deepEqual([fromEnv.databaseUrl, fromEnv.dbSchema], ['postgres://u@db/colloquy', 'site_a']);
+    const fromFlags = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy' }, ['serve', '--database-url', 'postgresql://v@other/x', '--db-schema=site_b']);
+    assert.deepEqual([fromFlags.databaseUrl, fromFlags.dbSchema], ['postgresql://v@other/x', 'site_b']);
+  });
+
+  it('refuses a DATABASE_URL that is not postgres:// and a schema that is not a plain name (exit 2)', () => {
+    for (const env of [{ DATABASE_URL: 'mysql://x' }, { DATABASE_URL: 'postgres://x', COLLOQUY_DB_SCHEMA: 'a; drop' }]) {
+      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
     }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, Reply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
-import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from './helpers.js';
+import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from '../testing/helpers.js';
 
 type TestApp = Awaited<ReturnType<typeof testApp>>;
 const READER = 'reader-key-0123456789';

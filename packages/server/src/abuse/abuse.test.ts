@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Challenge, CreatedReply } from '@colloquy/api';
-import { addressPrefix, normalizeAddress, parsePrefix } from '../src/abuse/client-address.js';
-import { listen, type AppConfig } from '../src/index.js';
-import { ADMIN_TOKEN, expectProblem, fromAddress, json, ORIGIN, testApp } from './helpers.js';
+import { listen, type AppConfig } from '../index.js';
+import { ADMIN_TOKEN, expect429, expectProblem, fromAddress, json, ORIGIN, testApp } from '../testing/helpers.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const READER = 'reader-key-0123456789';
@@ -19,27 +18,6 @@ async function setup(overrides: Partial<AppConfig>) {
     t.app.request('/api/v1/topics/topic/reactions', json({ kind: 'like' }, { 'X-Colloquy-Reader': READER, ...headers }), fromAddress(address));
   return { ...t, reply, react };
 }
-
-async function expect429(res: Response) {
-  const problem = await expectProblem(res, 429);
-  const retryAfter = res.headers.get('Retry-After');
-  assert.match(retryAfter ?? '', /^[1-9]\d*$/, 'Retry-After in whole seconds');
-  assert.ok(Number(retryAfter) <= 60);
-  assert.match(problem.detail, /Try again in \d+ seconds?/);
-  return problem;
-}
-
-describe('client addresses', () => {
-  it('normalizes addresses and widens them to /24 and /64', () => {
-    assert.equal(normalizeAddress('::ffff:203.0.113.7'), '203.0.113.7');
-    assert.equal(addressPrefix(normalizeAddress('203.0.113.7')!), '203.0.113.0/24');
-    assert.equal(addressPrefix(normalizeAddress('2001:db8::1')!), '2001:0db8:0000:0000::/64');
-    assert.equal(addressPrefix(normalizeAddress('2001:DB8:0:0:ffff::9')!), '2001:0db8:0000:0000::/64');
-    assert.equal(parsePrefix('2001:db8::/48'), '2001:0db8:0000:0000::/64');
-    assert.equal(parsePrefix('198.51.100.0/24'), '198.51.100.0/24');
-    for (const bad of ['', 'x', '1.2.3', '999.1.1.1', '1.2.3.4/24/1', '::g']) assert.equal(parsePrefix(bad), null, bad);
-  });
-});
 
 describe('rate limits', () => {
   it('limits replies per IPv4 /24 with 429 and Retry-After; other networks are not affected', async () => {
@@ -82,18 +60,6 @@ describe('rate limits', () => {
       const problem = await expect429(await t.reply('203.0.113.1'));
       assert.match(problem.detail, /topic/);
       assert.equal((await t.reply('203.0.113.1', undefined, {}, 'second')).status, 201);
-    } finally {
-      await t.close();
-    }
-  });
-
-  it('limits writes of any kind per network', async () => {
-    const t = await setup({ writeRateLimit: 3 });
-    try {
-      for (let k = 0; k < 3; k++) assert.equal((await t.react('192.0.2.10')).status, 200);
-      await expect429(await t.react('192.0.2.11'));
-      await expect429(await t.reply('192.0.2.12'));
-      assert.equal((await t.react('192.0.3.10')).status, 200);
     } finally {
       await t.close();
     }

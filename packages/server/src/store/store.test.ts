@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { seedDemo, SqliteStore } from '../src/index.js';
-import { MIGRATIONS } from '../src/store/sqlite.js';
-import { tempDir } from './helpers.js';
-import { eventContract, storeContract } from './store-contract.js';
+import { seedDemo, SqliteStore } from '../index.js';
+import { MIGRATIONS } from './sqlite.js';
+import { tempDir } from '../testing/helpers.js';
+import { eventContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { docText } from '@colloquy/api';
-import { renderMarkdown } from '../src/markdown.js';
+import { renderMarkdown } from './markdown.js';
 
 const BODIES = [
   'One paragraph.',

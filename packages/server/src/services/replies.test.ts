@@ -3,12 +3,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NewReply } from '@colloquy/api';
-import { ProofOfWork } from '../src/abuse/proof-of-work.js';
-import { RateLimiter } from '../src/abuse/rate-limiter.js';
-import { defaultConfig, renderMarkdown, SqliteStore, type AppConfig } from '../src/index.js';
-import { ProblemError } from '../src/problem.js';
-import { ReplyService, type Requester } from '../src/services/replies.js';
-import { ORIGIN, tempDir } from './helpers.js';
+import { ProofOfWork } from '../abuse/proof-of-work.js';
+import { RateLimiter } from '../abuse/rate-limiter.js';
+import { defaultConfig, renderMarkdown, SqliteStore, type AppConfig } from '../index.js';
+import { ProblemError } from '../problem.js';
+import { ReplyService, type Requester } from './replies.js';
+import { ORIGIN, tempDir } from '../testing/helpers.js';
 
 const JWT_SECRET = 'service-test-jwt-secret';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { CreatedReply } from '@colloquy/api';
-import { encodeCursor } from '../src/cursor.js';
-import { ADMIN_TOKEN, json, ORIGIN, testApp } from './helpers.js';
+import { encodeCursor } from './cursor.js';
+import { ADMIN_TOKEN, json, ORIGIN, testApp } from './testing/helpers.js';
 
 /**
  * Every route against hostile and broken input. Each case must answer a 4xx problem (never a

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeSettings, readSettings, UsageError, type Setting } from '../src/cli/settings.js';
-import { SERVE_SETTINGS, USAGE } from '../src/cli/serve.js';
+import { describeSettings, readSettings, UsageError, type Setting } from './settings.js';
+import { SERVE_SETTINGS, USAGE } from './serve.js';
 
 const size: Setting<number> = {
   flag: 'size',

@@ -10,9 +10,9 @@ import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Reply } from '@colloquy/api';
-import { ADMIN_TOKEN, ORIGIN } from './helpers.js';
-import { startServer, type ServerProcess } from './processes.js';
-import { SseReader } from './sse.js';
+import { ADMIN_TOKEN, ORIGIN } from '../testing/helpers.js';
+import { startServer, type ServerProcess } from '../testing/processes.js';
+import { SseReader } from '../testing/sse.js';
 
 const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
 const SKIP_REASON =

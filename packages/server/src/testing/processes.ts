@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+export const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;

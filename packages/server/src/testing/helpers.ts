@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Problem } from '@colloquy/api';
-import { createApp, defaultConfig, MemoryBus, SqliteStore, type AppConfig } from '../src/index.js';
+import { createApp, defaultConfig, MemoryBus, SqliteStore, type AppConfig } from '../index.js';
 
 /** A fresh temp folder; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -63,5 +63,15 @@ export async function expectProblem(res: Response, status: number): Promise<Prob
   assert.match(problem.type, /^urn:colloquy:problem:[a-z-]+$/);
   assert.ok(problem.title.length > 0);
   assert.ok(problem.detail.length > 0);
+  return problem;
+}
+
+/** Asserts the response is a 429 problem with a Retry-After of whole seconds, at most a minute, and returns it. */
+export async function expect429(res: Response) {
+  const problem = await expectProblem(res, 429);
+  const retryAfter = res.headers.get('Retry-After');
+  assert.match(retryAfter ?? '', /^[1-9]\d*$/, 'Retry-After in whole seconds');
+  assert.ok(Number(retryAfter) <= 60);
+  assert.match(problem.detail, /Try again in \d+ seconds?/);
   return problem;
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { defaultConfig } from '../src/index.js';
-import { expectProblem, testApp } from './helpers.js';
+import { expectProblem, testApp } from '../testing/helpers.js';
 
 type TestApp = Awaited<ReturnType<typeof testApp>>;
 
@@ -43,21 +41,3 @@ describe('GET /api/v1/messages/:lang', () => {
   });
 });
 
-describe('the widget package, to the server', () => {
-  it('is a place to find built files, never code it imports', () => {
-    const src = new URL('../src/', import.meta.url);
-    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-    assert.ok(files.length > 20, 'the walk found the sources');
-    for (const file of files) {
-      assert.doesNotMatch(readFileSync(new URL(file, src), 'utf8'), /from '@colloquy\/widget|import\('@colloquy\/widget/, file);
-    }
-  });
-
-  it('has its catalogs built where the server looks by default: English and German', () => {
-    const { catalogsPath } = defaultConfig();
-    assert.ok(statSync(catalogsPath).isFile(), `${catalogsPath} is built`);
-    const catalogs = JSON.parse(readFileSync(catalogsPath, 'utf8')) as Record<string, Record<string, string>>;
-    assert.deepEqual(Object.keys(catalogs), ['en', 'de']);
-    assert.deepEqual(Object.keys(catalogs['de']!).sort(), Object.keys(catalogs['en']!).sort(), 'German has every string');
-  });
-});

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { CreatedReply, ReplyPage } from '@colloquy/api';
-import { tempDir } from './helpers.js';
-import { startServer } from './processes.js';
+import { tempDir } from './testing/helpers.js';
+import { startServer } from './testing/processes.js';
 
 const ORIGIN = 'http://localhost:8080';
 const ADMIN = 'crash-admin-token';
