@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { defaultConfig, seedDemo } from './index.js';
-import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from './testing/helpers.js';
+import { describe, it } from 'node:test';
+import { defaultConfig } from './index.js';
+import { ADMIN_TOKEN, expectProblem, json, ORIGIN, seededApp, testApp } from './testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const topicPath = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
 
 describe('app', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
+  const t = seededApp();
 
   describe('unknown routes and methods', () => {
     it('answers 404 problem for an unknown path and 405 with Allow for a wrong method', async () => {

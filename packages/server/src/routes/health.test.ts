@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../index.js';
-import { testApp } from '../testing/helpers.js';
-
-type TestApp = Awaited<ReturnType<typeof testApp>>;
+import { describe, it } from 'node:test';
+import { seededApp } from '../testing/helpers.js';
 
 describe('health', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
+  const t = seededApp();
 
   describe('GET /healthz', () => {
     it('answers ok while the store answers', async () => {

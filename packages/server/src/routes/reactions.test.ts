@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Reply, ReactionState } from '@colloquy/api';
-import { seedDemo } from '../index.js';
-import { expectProblem, json, testApp } from '../testing/helpers.js';
+import { expectProblem, seededApp } from '../testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const READER = { 'X-Colloquy-Reader': 'reader-key-0123456789' };
-const topicPath = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
 
 describe('reactions', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
-
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => t.app.request(path, json(body, headers));
-  const postReply = (id: string, body: unknown, headers: Record<string, string> = {}) => post(`${topicPath(id)}/replies`, body, headers);
+  const t = seededApp();
+  const { post, postReply } = t;
 
   describe('reactions', () => {
     it('toggles a topic reaction per reader', async () => {

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Reply, ReplyPage, TopicWithReplies } from '@colloquy/api';
-import { seedDemo } from '../index.js';
-import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from '../testing/helpers.js';
+import { ADMIN_TOKEN, expectProblem, ORIGIN, seededApp } from '../testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const topicPath = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
 
 describe('replies', () => {
-  let t: TestApp;
+  const t = seededApp();
+  const { post, postReply } = t;
   before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-    const locked = await t.app.request('/api/v1/topics', json({ id: 'admin-topic', title: 'Admin topic', locked: true }, admin));
+    const locked = await post('/api/v1/topics', { id: 'admin-topic', title: 'Admin topic', locked: true }, admin);
     assert.equal(locked.status, 201);
   });
-  after(() => t.close());
-
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => t.app.request(path, json(body, headers));
-  const postReply = (id: string, body: unknown, headers: Record<string, string> = {}) => post(`${topicPath(id)}/replies`, body, headers);
 
   describe('replies', () => {
     it('creates a reply (201, Location) and counts it', async () => {

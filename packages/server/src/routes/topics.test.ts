@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Topic, TopicSummaries, TopicWithReplies } from '@colloquy/api';
-import { seedDemo } from '../index.js';
-import { ADMIN_TOKEN, expectProblem, json, ORIGIN, testApp } from '../testing/helpers.js';
+import { ADMIN_TOKEN, expectProblem, json, ORIGIN, seededApp, testApp } from '../testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const topicPath = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
 
 describe('topics', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
-
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => t.app.request(path, json(body, headers));
-  const postReply = (id: string, body: unknown, headers: Record<string, string> = {}) => post(`${topicPath(id)}/replies`, body, headers);
+  const t = seededApp();
+  const { post, postReply } = t;
 
   describe('GET /api/v1/topics/:id', () => {
     it('returns the topic with its first page of replies', async () => {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Problem } from '@colloquy/api';
-import { createApp, defaultConfig, MemoryBus, SqliteStore, type AppConfig } from '../index.js';
+import { createApp, defaultConfig, MemoryBus, seedDemo, SqliteStore, type AppConfig } from '../index.js';
 
 /** A fresh temp folder; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -43,6 +44,31 @@ export async function testApp(overrides: Partial<AppConfig> = {}) {
       await cleanup();
     },
   };
+}
+
+export type TestApp = Awaited<ReturnType<typeof testApp>>;
+
+/** A testApp with helpers that post JSON as the widget does, from the allowed host page. */
+export interface SeededApp extends TestApp {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  postReply(topicId: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/**
+ * For the tests of one describe: an app (see testApp) seeded with the demo topic, opened
+ * before them and closed after them. Its fields are there once the tests run.
+ */
+export function seededApp(overrides: Partial<AppConfig> = {}): SeededApp {
+  const t = {
+    post: (path, body, headers = {}) => t.app.request(path, json(body, headers)),
+    postReply: (topicId, body, headers = {}) => t.post(`/api/v1/topics/${encodeURIComponent(topicId)}/replies`, body, headers),
+  } as SeededApp;
+  before(async () => {
+    Object.assign(t, await testApp(overrides));
+    await seedDemo(t.store);
+  });
+  after(() => t.close());
+  return t;
 }
 
 /** A JSON POST as the widget sends it: from the allowed host page ORIGIN unless `headers` say otherwise. */

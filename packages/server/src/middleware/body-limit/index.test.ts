@@ -1,16 +1,8 @@
-import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../index.js';
-import { expectProblem, ORIGIN, testApp } from '../../testing/helpers.js';
-
-type TestApp = Awaited<ReturnType<typeof testApp>>;
+import { describe, it } from 'node:test';
+import { expectProblem, ORIGIN, seededApp } from '../../testing/helpers.js';
 
 describe('body-limit', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
+  const t = seededApp();
 
   describe('request bodies', () => {
     const path = '/api/v1/topics/rsp-update/replies';

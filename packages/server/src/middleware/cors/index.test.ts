@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../index.js';
-import { expectProblem, json, ORIGIN, testApp } from '../../testing/helpers.js';
+import { describe, it } from 'node:test';
+import { expectProblem, ORIGIN, seededApp } from '../../testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const topicPath = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
 
 describe('cors', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
-
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => t.app.request(path, json(body, headers));
-  const postReply = (id: string, body: unknown, headers: Record<string, string> = {}) => post(`${topicPath(id)}/replies`, body, headers);
+  const t = seededApp();
+  const { postReply } = t;
 
   describe('CORS', () => {
     it('reflects an allowed origin with Vary and exposed headers', async () => {

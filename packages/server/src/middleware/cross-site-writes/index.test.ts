@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../index.js';
-import { ADMIN_TOKEN, expectProblem, ORIGIN, testApp } from '../../testing/helpers.js';
+import { describe, it } from 'node:test';
+import { ADMIN_TOKEN, expectProblem, ORIGIN, seededApp } from '../../testing/helpers.js';
 
-type TestApp = Awaited<ReturnType<typeof testApp>>;
 const READER = 'reader-key-0123456789';
 const replyBody = JSON.stringify({ authorName: 'Ann', body: 'Hello' });
 
 describe('cross-site writes', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
+  const t = seededApp();
 
   const write = (path: string, headers: Record<string, string>, body: BodyInit | null = replyBody, method = 'POST') =>
     t.app.request(path, { method, headers, body });

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../index.js';
-import { expectProblem, ORIGIN, testApp } from '../../testing/helpers.js';
-
-type TestApp = Awaited<ReturnType<typeof testApp>>;
+import { describe, it } from 'node:test';
+import { expectProblem, ORIGIN, seededApp } from '../../testing/helpers.js';
 
 describe('json-object-body', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-    await seedDemo(t.store);
-  });
-  after(() => t.close());
+  const t = seededApp();
 
   describe('request bodies', () => {
     const path = '/api/v1/topics/rsp-update/replies';
