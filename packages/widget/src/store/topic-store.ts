@@ -1,5 +1,14 @@
 import { ColloquyError, request } from '../api/client.js';
 import {
+  challengeUrl,
+  eventsUrl,
+  reactionsUrl,
+  repliesPageUrl,
+  repliesUrl,
+  summariesUrl,
+  topicUrl,
+} from '../api/urls.js';
+import {
   PROOF_HEADER,
   READER_HEADER,
   type Challenge,
@@ -123,7 +132,7 @@ export class TopicStore {
       return;
     }
     if (this.#events) return;
-    const events = (this.#events = new EventSource(this.#url(`/events?after=${this.#eventId}`)));
+    const events = (this.#events = new EventSource(eventsUrl(this.api, this.topicId, this.#eventId)));
     const on = <T>(type: string, apply: (data: T) => void) =>
       events.addEventListener(type, (event) => {
         this.#eventId = event.lastEventId;
@@ -173,10 +182,6 @@ export class TopicStore {
     this.replies = this.replies.flatMap((r) => (r.id === id ? (reply ? [reply] : []) : [r]));
   }
 
-  #url(path = '') {
-    return `${this.api}/api/v1/topics/${encodeURIComponent(this.topicId)}${path}`;
-  }
-
   #notify() {
     for (const listener of this.#listeners) listener();
   }
@@ -211,7 +216,7 @@ export class TopicStore {
         batches.delete(this.api);
         for (let i = 0; i < batch!.length; i += 100) {
           const part = batch!.slice(i, i + 100);
-          request<TopicSummaries>(`${this.api}/api/v1/topics?ids=${part.map((s) => encodeURIComponent(s.topicId))}`).then(
+          request<TopicSummaries>(summariesUrl(this.api, part.map((s) => s.topicId))).then(
             ({ topics }) => part.map((store) => store.#settle(topics.find((t) => t.id === store.topicId))),
             (error: ColloquyError) => part.map((store) => store.#settle(undefined, error)),
           );
@@ -245,9 +250,10 @@ export class TopicStore {
     this.loadingMore = false;
     this.#notify();
     try {
-      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(this.#url(), {
-        signal: abort.signal,
-      });
+      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
+        topicUrl(this.api, this.topicId),
+        { signal: abort.signal },
+      );
       this.topic = topic;
       this.replies = replies;
       // This reader's replies held for review are not in what everyone reads; show them here.
@@ -283,7 +289,7 @@ export class TopicStore {
     this.#notify();
     try {
       const page = await request<ReplyPage>(
-        this.#url(`/replies?cursor=${encodeURIComponent(cursor)}`),
+        repliesPageUrl(this.api, this.topicId, cursor),
         signal ? { signal } : {},
       );
       if (signal?.aborted) return;
@@ -306,7 +312,7 @@ export class TopicStore {
   prepare(): Promise<string> {
     // Without a proof (the challenge could not be read, or the page is not a secure context
     // and has no crypto.subtle) the server's refusal explains what is missing.
-    return (this.#proof ??= request<Challenge>(`${this.api}/api/v1/challenge`)
+    return (this.#proof ??= request<Challenge>(challengeUrl(this.api))
       .then((challenge) => (challenge.difficulty ? solve(challenge) : ''))
       .catch(() => {
         this.#proof = undefined;
@@ -341,7 +347,11 @@ export class TopicStore {
       if (proof) headers[PROOF_HEADER] = proof;
       if (token) headers['authorization'] = `Bearer ${token}`;
       try {
-        return await request<CreatedReply>(this.#url('/replies'), { method: 'POST', body: input, headers });
+        return await request<CreatedReply>(repliesUrl(this.api, this.topicId), {
+          method: 'POST',
+          body: input,
+          headers,
+        });
       } catch (error) {
         // The server started asking for a proof, or the challenge expired or was spent: solve a
         // fresh one, once.
@@ -397,12 +407,11 @@ export class TopicStore {
     const on = !this.#active.has(key);
     apply(on);
     try {
-      const state = await request<ReactionState>(
-        target === null
-          ? this.#url('/reactions')
-          : `${this.api}/api/v1/replies/${encodeURIComponent(target)}/reactions`,
-        { method: 'POST', body: { kind }, headers: { [READER_HEADER]: readerKey() } },
-      );
+      const state = await request<ReactionState>(reactionsUrl(this.api, this.topicId, target), {
+        method: 'POST',
+        body: { kind },
+        headers: { [READER_HEADER]: readerKey() },
+      });
       apply(state.active, state.reactions);
       return state;
     } catch (error) {
