@@ -1,6 +1,5 @@
 import { ColloquyError, request } from '../api/client.js';
 import {
-  challengeUrl,
   eventsUrl,
   reactionsUrl,
   repliesPageUrl,
@@ -11,7 +10,6 @@ import {
 import {
   PROOF_HEADER,
   READER_HEADER,
-  type Challenge,
   type CreatedReply,
   type NewReply,
   type ReactionKind,
@@ -24,6 +22,7 @@ import {
   type TopicSummary,
   type TopicWithReplies,
 } from '@colloquy/api';
+import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { readJson, readerKey, writeJson } from './storage.js';
 
 /**
@@ -43,23 +42,6 @@ export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
 
 /** Held replies stay visible to their author for a week while they wait for a moderator. */
 const HELD_FOR = 7 * 864e5;
-
-/**
- * Solves a proof-of-work challenge: a nonce such that SHA-256(`challenge:nonce`) starts with
- * `difficulty` zero bits. Each digest is awaited, so the page stays responsive while it works.
- */
-async function solve({ challenge, difficulty }: Challenge): Promise<string> {
-  const encoder = new TextEncoder();
-  for (let nonce = 0; ; nonce++) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${nonce}`)));
-    let bits = 0;
-    for (const byte of digest) {
-      bits += byte ? Math.clz32(byte) - 24 : 8;
-      if (byte) break;
-    }
-    if (bits >= difficulty) return `${challenge}:${nonce}`;
-  }
-}
 
 /**
  * The state of one topic on the page, shared by every element showing it: one read for all,
@@ -91,8 +73,8 @@ export class TopicStore {
   #held: Reply[];
   #loadAbort: AbortController | null = null;
   #localId = 0;
-  /** The proof of work for the next reply, solved in the background; '' when none is needed. */
-  #proof: Promise<string> | undefined;
+  /** The proof of work for the next reply, solved in the background. */
+  readonly #proofs: ProofOfWork;
   /** The live stream of the topic's events, while someone shows the topic in a visible tab. */
   #events: EventSource | undefined;
   /** The last event this store has applied; the stream resumes after it. */
@@ -116,6 +98,7 @@ export class TopicStore {
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
+    this.#proofs = proofOfWork(api);
     document.addEventListener('visibilitychange', this.#live);
   }
 
@@ -310,14 +293,7 @@ export class TopicStore {
    * ready by the time the reader posts. Called when the reader starts writing.
    */
   prepare(): Promise<string> {
-    // Without a proof (the challenge could not be read, or the page is not a secure context
-    // and has no crypto.subtle) the server's refusal explains what is missing.
-    return (this.#proof ??= request<Challenge>(challengeUrl(this.api))
-      .then((challenge) => (challenge.difficulty ? solve(challenge) : ''))
-      .catch(() => {
-        this.#proof = undefined;
-        return '';
-      }));
+    return this.#proofs.prepare();
   }
 
   /**
@@ -341,8 +317,8 @@ export class TopicStore {
     this.#insert(local);
     this.#notify();
     const send = async (retry: boolean): Promise<CreatedReply> => {
-      const proof = await this.prepare();
-      if (proof) this.#proof = undefined; // a challenge is good for one reply
+      const proof = await this.#proofs.prepare();
+      if (proof) this.#proofs.spend(); // a challenge is good for one reply
       const headers: Record<string, string> = { [READER_HEADER]: readerKey() };
       if (proof) headers[PROOF_HEADER] = proof;
       if (token) headers['authorization'] = `Bearer ${token}`;
@@ -357,7 +333,7 @@ export class TopicStore {
         // fresh one, once.
         const { status, type } = error as ColloquyError;
         if (!retry || !(status === 428 || type?.endsWith(':invalid-proof'))) throw error;
-        this.#proof = undefined;
+        this.#proofs.spend();
         return send(false);
       }
     };
