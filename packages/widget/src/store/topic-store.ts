@@ -4,7 +4,6 @@ import {
   reactionsUrl,
   repliesPageUrl,
   repliesUrl,
-  summariesUrl,
   topicUrl,
 } from '../api/urls.js';
 import {
@@ -18,12 +17,12 @@ import {
   type Reply,
   type ReplyPage,
   type Topic,
-  type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
 } from '@colloquy/api';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { readJson, readerKey, writeJson } from './storage.js';
+import { readSummary } from './summary-batch.js';
 
 /**
  * `idle` before the first subscriber; `missing` when the server has no such topic yet (a page
@@ -188,27 +187,6 @@ export class TopicStore {
     };
   }
 
-  /** Joins the page's next summaries read for this store's API. */
-  #summarize() {
-    this.state = 'loading';
-    let batch = batches.get(this.api);
-    if (!batch) {
-      batches.set(this.api, (batch = []));
-      // A task later, so every card the parser has connected by then joins the same read.
-      setTimeout(() => {
-        batches.delete(this.api);
-        for (let i = 0; i < batch!.length; i += 100) {
-          const part = batch!.slice(i, i + 100);
-          request<TopicSummaries>(summariesUrl(this.api, part.map((s) => s.topicId))).then(
-            ({ topics }) => part.map((store) => store.#settle(topics.find((t) => t.id === store.topicId))),
-            (error: ColloquyError) => part.map((store) => store.#settle(undefined, error)),
-          );
-        }
-      });
-    }
-    batch.push(this);
-  }
-
   /** Shows what a summaries read brought, unless a full read has taken over meanwhile. */
   #settle(summary?: TopicSummary, error: ColloquyError | null = null) {
     if (this.#full) return;
@@ -225,7 +203,11 @@ export class TopicStore {
    * Never rejects: a failure sets `state` to `error` and `error`.
    */
   async load(): Promise<void> {
-    if (!this.#full) return this.#summarize();
+    if (!this.#full) {
+      // Only compact cards show it: join the page's next summaries read.
+      this.state = 'loading';
+      return readSummary(this.api, this.topicId, (summary, error) => this.#settle(summary, error));
+    }
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
     this.state = 'loading';
@@ -398,8 +380,6 @@ export class TopicStore {
 }
 
 const registry = new Map<string, TopicStore>();
-/** Compact cards waiting for their summaries, by API base. */
-const batches = new Map<string, TopicStore[]>();
 
 /** The page-wide store of `topic` on the server at `api`: the same instance for every caller. */
 export function topicStore(api: string, topic: string): TopicStore {
