@@ -1,11 +1,5 @@
 import { ColloquyError, request } from '../api/client.js';
-import {
-  eventsUrl,
-  reactionsUrl,
-  repliesPageUrl,
-  repliesUrl,
-  topicUrl,
-} from '../api/urls.js';
+import { reactionsUrl, repliesPageUrl, repliesUrl, topicUrl } from '../api/urls.js';
 import {
   PROOF_HEADER,
   READER_HEADER,
@@ -20,6 +14,7 @@ import {
   type TopicSummary,
   type TopicWithReplies,
 } from '@colloquy/api';
+import { liveStream, type LiveStream } from './live-stream.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { readJson, readerKey, writeJson } from './storage.js';
 import { readSummary } from './summary-batch.js';
@@ -74,12 +69,8 @@ export class TopicStore {
   #localId = 0;
   /** The proof of work for the next reply, solved in the background. */
   readonly #proofs: ProofOfWork;
-  /** The live stream of the topic's events, while someone shows the topic in a visible tab. */
-  #events: EventSource | undefined;
-  /** The last event this store has applied; the stream resumes after it. */
-  #eventId = '0';
-  /** Milliseconds to wait before reconnecting a stream the server closed; doubles each time. */
-  #retry = 1e3;
+  /** The live stream of the topic's events, open while someone shows the whole topic. */
+  readonly #stream: LiveStream;
   /**
    * Whether the whole topic is needed: false while only compact cards show it, which need
    * just its summary.
@@ -98,48 +89,27 @@ export class TopicStore {
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
     this.#proofs = proofOfWork(api);
-    document.addEventListener('visibilitychange', this.#live);
+    this.#stream = liveStream(
+      api,
+      topicId,
+      () => !!this.#listeners.size && this.state === 'ready' && this.#full,
+      {
+        'reply-created': (reply) => {
+          // One already shown (the reader's own, or one approved after being held) is updated.
+          if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
+          else this.unseen = [...this.unseen, reply];
+        },
+        'reply-changed': (reply) => this.#replace(reply.id, reply),
+        reactions: ({ replyId, reactions }) => {
+          if (!replyId) this.topic &&= { ...this.topic, reactions };
+          else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
+        },
+        counts: ({ replyCount }) => (this.total = replyCount),
+      },
+      () => this.#notify(),
+    );
+    document.addEventListener('visibilitychange', this.#stream.update);
   }
-
-  /**
-   * Opens the topic's event stream while the topic is shown in a visible tab, closes it
-   * otherwise. EventSource reconnects by itself after a dropped connection, sending the last
-   * event id; when the server closes the stream for good (an error status) it is reopened
-   * later, after a wait that doubles each time.
-   */
-  #live = () => {
-    if (!this.#listeners.size || document.hidden || this.state !== 'ready' || !this.#full) {
-      this.#events?.close();
-      this.#events = undefined;
-      return;
-    }
-    if (this.#events) return;
-    const events = (this.#events = new EventSource(eventsUrl(this.api, this.topicId, this.#eventId)));
-    const on = <T>(type: string, apply: (data: T) => void) =>
-      events.addEventListener(type, (event) => {
-        this.#eventId = event.lastEventId;
-        apply(JSON.parse(event.data) as T);
-        this.#notify();
-      });
-    on<Reply>('reply-created', (reply) => {
-      // One already shown (the reader's own, or one approved after being held) is updated.
-      if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
-      else this.unseen = [...this.unseen, reply];
-    });
-    on<Reply>('reply-changed', (reply) => this.#replace(reply.id, reply));
-    on<{ replyId: string | null; reactions: Reactions }>('reactions', ({ replyId, reactions }) => {
-      if (!replyId) this.topic &&= { ...this.topic, reactions };
-      else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
-    });
-    on<{ replyCount: number }>('counts', ({ replyCount }) => (this.total = replyCount));
-    events.onopen = () => (this.#retry = 1e3);
-    events.onerror = () => {
-      if (events.readyState === 2 /* CLOSED */ && this.#events === events) {
-        this.#events = undefined;
-        setTimeout(this.#live, (this.#retry = Math.min(this.#retry * 2, 6e4)));
-      }
-    };
-  };
 
   /** Shows the replies that arrived live, each in its place in the thread. */
   reveal(): void {
@@ -180,10 +150,10 @@ export class TopicStore {
       this.#full = true;
       void this.load();
     } else if (this.state === 'idle') void this.load();
-    this.#live();
+    this.#stream.update();
     return () => {
       this.#listeners.delete(listener);
-      this.#live();
+      this.#stream.update();
     };
   }
 
@@ -225,7 +195,7 @@ export class TopicStore {
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
       this.total = topic.replyCount;
-      this.#eventId = lastEventId;
+      this.#stream.lastEventId = lastEventId;
       this.unseen = [];
       this.state = 'ready';
     } catch (error) {
@@ -242,7 +212,7 @@ export class TopicStore {
       }
     }
     this.#notify();
-    this.#live();
+    this.#stream.update();
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
