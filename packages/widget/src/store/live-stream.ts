@@ -18,7 +18,8 @@ const LONGEST_RETRY = 6e4;
 
 /**
  * The live event stream of `topic` on the server at `api`, open only while `wanted()` (asked
- * on every update: someone shows the topic) and the tab is visible.
+ * on every update: someone shows the topic) and the tab is visible. It listens to the tab's
+ * visibility only as long as it is wanted, so a store nobody shows holds no listener.
  *
  * EventSource reconnects by itself after a dropped connection, sending the last event id;
  * when the server closes the stream for good (an error status) it is reopened later, after a
@@ -35,8 +36,16 @@ export function liveStream(
 ): LiveStream {
   let source: EventSource | undefined;
   let retry = FIRST_RETRY;
+  /** Whether the `visibilitychange` listener is on. */
+  let watching = false;
   const update = () => {
-    if (!wanted() || document.hidden) {
+    const want = wanted();
+    if (want !== watching) {
+      watching = want;
+      if (want) document.addEventListener('visibilitychange', update);
+      else document.removeEventListener('visibilitychange', update);
+    }
+    if (!want || document.hidden) {
       source?.close();
       source = undefined;
       return;

@@ -108,7 +108,6 @@ export class TopicStore {
       },
       () => this.#notify(),
     );
-    document.addEventListener('visibilitychange', this.#stream.update);
   }
 
   /** Shows the replies that arrived live, each in its place in the thread. */
