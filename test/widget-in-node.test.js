@@ -12,9 +12,10 @@ const MODULES = [
   'store/summary-batch.js',
   'store/live-stream.js',
   'store/topic-store.js',
+  'internal/reaction-bar.js',
 ];
 
-test('the store modules import without a DOM', async () => {
+test('the store modules and the reaction bar import without a DOM', async () => {
   for (const name of ['document', 'window', 'HTMLElement', 'customElements', 'localStorage', 'EventSource'])
     assert.equal(typeof globalThis[name], 'undefined', `${name} exists in this Node`);
   for (const module of MODULES) await assert.doesNotReject(import(new URL(module, dist).href), module);
