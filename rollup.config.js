@@ -19,7 +19,7 @@ export default {
     terser({
       ecma: 2022,
       module: true,
-      compress: { passes: 2 },
+      compress: { passes: 2, inline: 1, keep_fargs: false },
       format: { comments: false },
     }),
   ],

@@ -34,7 +34,7 @@ async function bundleGiscus() {
     input: join(PEERS_DIR, 'node_modules/giscus/dist/giscus.mjs'),
     plugins: [
       nodeResolve({ exportConditions: ['production'], rootDir: PEERS_DIR }),
-      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      terser({ ecma: 2022, module: true, compress: { passes: 2, inline: 1, keep_fargs: false }, format: { comments: false } }),
     ],
     onwarn: () => {},
   });
