@@ -1,15 +1,16 @@
 // A rollup plugin for the script-tag bundle: minifies the static text of Lit's css`` and
 // html`` templates, which terser leaves alone. Every reader downloads these bytes.
-//   css``:  comments dropped; whitespace collapsed, and removed around { } : ; , > / and before
-//   !; quotes dropped around attribute selector values that are identifiers ([part=title]);
-//   the zero of 0.5 dropped.
+//   css``:  comments dropped; whitespace collapsed, and removed around { } : ; , > / and after
+//   @media; quotes dropped around attribute selector values that are identifiers
+//   ([part=title]); the zero of 0.5 dropped.
 //   html``: runs of whitespace collapsed to one space, which is how the browser renders them;
 //   a space between two tags stays, since between inline elements it is visible, but a space
 //   next to the tag of a block element goes, since a line starts or ends there and CSS drops it
-//   anyway. Inside tags, the space before `>` goes, and so does the `/` of a `/>` that follows
-//   a space or a quote; quotes are dropped around static attribute values made of letters,
-//   digits and hyphens (part=title). A template with a <pre>, or a <textarea> with text of its
-//   own, is left as it is: whitespace is content there.
+//   anyway, and so does a space just inside a <button>'s tags, for the same reason. Inside
+//   tags, the space before `>` goes, and so does the `/` of a `/>` that follows a space or a
+//   quote; quotes are dropped around static attribute values made of letters, digits and
+//   hyphens (part=title). A template with a <pre>, or a <textarea> with text of its own, is
+//   left as it is: whitespace is content there.
 // Interpolations ${…} are kept as they are, except that templates nested in them (a
 // conditional branch, a map over items, a table's rows) are minified the same way. The result
 // is checked to differ from the input only where these rules allow.
@@ -19,6 +20,7 @@ function minifyCss(text) {
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};:,>/]) ?/g, '$1')
+    .replace(/@media \(/g, '@media(')
     .replace(/;}/g, '}')
     .replace(/(=)'(-?[a-zA-Z_][\w-]*)'\]/g, '$1$2]')
     .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
@@ -29,6 +31,8 @@ function minifyCss(text) {
 const BLOCK = 'address|article|aside|blockquote|div|dl|dd|dt|fieldset|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|table|tbody|td|tfoot|th|thead|tr|ul';
 const SPACE_BEFORE_BLOCK = new RegExp(` (?=</?(?:${BLOCK})[\\s/>\\0])`, 'g');
 const SPACE_AFTER_BLOCK = new RegExp(`(</?(?:${BLOCK})(?:[\\s/\\0][^<>]*)?>) `, 'g');
+/** A button lays out its content in a box of its own: a space just inside its tags starts or ends a line. */
+const SPACE_INSIDE = /(<button(?:[\s\0][^<>]*)?>) | (?=<\/button>)/g;
 /** A tag (from `<` and a letter or `/` to its `>`, quoted values minded), or text. */
 const TAG_OR_TEXT = /<[a-zA-Z/](?:[^>"']|"[^"]*"|'[^']*')*>?|<|[^<]+/g;
 
@@ -48,7 +52,8 @@ function minifyHtml(text) {
   return text
     .replace(TAG_OR_TEXT, (part) => (part.length > 1 && part[0] === '<' ? minifyTag(part) : part.replace(/\s+/g, ' ')))
     .replace(SPACE_BEFORE_BLOCK, '')
-    .replace(SPACE_AFTER_BLOCK, '$1');
+    .replace(SPACE_AFTER_BLOCK, '$1')
+    .replace(SPACE_INSIDE, '$1');
 }
 
 /** A <pre>, or a <textarea> with text of its own: whitespace is content there. */
