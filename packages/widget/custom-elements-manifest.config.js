@@ -1,6 +1,7 @@
 // The custom elements manifest (custom-elements.json) and the editor data made from it.
 // The analyzer reads the TypeScript sources, for their JSDoc; the manifest describes what the
 // package ships, so every module path is rewritten to its compiled file under dist/.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { customElementJetBrainsPlugin } from 'custom-element-jet-brains-integration';
 import { customElementVsCodePlugin } from 'custom-element-vs-code-integration';
 
@@ -116,10 +117,27 @@ function shippedModulePaths() {
   };
 }
 
+/**
+ * The web-types' attribute and property types are TypeScript (`'light' | 'dark' | 'auto'`),
+ * which JetBrains IDEs read only when the file says so; the generator does not.
+ */
+function webTypesInTypeScript(file) {
+  return {
+    name: 'colloquy-web-types-syntax',
+    packageLinkPhase() {
+      const webTypes = JSON.parse(readFileSync(file, 'utf8'));
+      writeFileSync(file, `${JSON.stringify({ ...webTypes, 'js-types-syntax': 'typescript' }, null, 2)}\n`);
+    },
+  };
+}
+
 const editorData = {
   outdir: 'dist',
   descriptionSrc: 'summary',
   hideMethodDocs: true,
+  // The custom properties have entries of their own in the CSS data, with their descriptions;
+  // in an element's description they would only repeat them, with no default to show.
+  hideCssPropertiesDocs: true,
   hideLogs: true,
 };
 
@@ -140,5 +158,6 @@ export default {
       // Each element's class and the module the package ships it in, for "go to declaration".
       modulePathTemplate: (_name, modulePath) => `./${modulePath}`,
     }),
+    webTypesInTypeScript('dist/web-types.json'),
   ],
 };
