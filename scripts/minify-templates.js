@@ -1,40 +1,77 @@
 // A rollup plugin for the script-tag bundle: minifies the static text of Lit's css`` and
 // html`` templates, which terser leaves alone. Every reader downloads these bytes.
-//   css``:  comments dropped; whitespace collapsed, and removed around { } : ; , > / and before
-//   !; quotes dropped around attribute selector values that are identifiers ([part=title]);
-//   the zero of 0.5 dropped.
+//   css``:  comments dropped; whitespace collapsed, and removed around { } : ; , > / and after
+//   @media; quotes dropped around attribute selector values that are identifiers
+//   ([part=title]); the zero of 0.5 dropped.
 //   html``: runs of whitespace collapsed to one space, which is how the browser renders them;
-//   a space between two tags stays, since between inline elements it is visible. Quotes are
-//   dropped around static attribute values made of letters, digits and hyphens (part=title).
-//   A template with a <pre>, or a <textarea> with text of its own, is left as it is:
-//   whitespace is content there.
+//   a space between two tags stays, since between inline elements it is visible, but a space
+//   next to the tag of a block element goes, since a line starts or ends there and CSS drops it
+//   anyway, and so does a space just inside a <button>'s tags, for the same reason. Inside
+//   tags, the space before `>` goes, and so does the `/` of a `/>` that follows a space or a
+//   quote; quotes are dropped around static attribute values made of letters, digits and
+//   hyphens (part=title). A template with a <pre>, or a <textarea> with text of its own, is
+//   left as it is: whitespace is content there.
 // Interpolations ${…} are kept as they are, except that templates nested in them (a
-// conditional branch, a map over items) are minified the same way.
+// conditional branch, a map over items, a table's rows) are minified the same way. The result
+// is checked to differ from the input only where these rules allow.
 
 function minifyCss(text) {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};:,>/]) ?/g, '$1')
+    .replace(/@media \(/g, '@media(')
     .replace(/;}/g, '}')
     .replace(/(=)'(-?[a-zA-Z_][\w-]*)'\]/g, '$1$2]')
     .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
     .trim();
 }
 
-const minifyHtml = (text) => text.replace(/\s+/g, ' ').replace(/="([\w-]+)"(?=[ >])/g, '=$1');
+/** Elements that start and end lines (not <pre>, whose white space is its content). */
+const BLOCK = 'address|article|aside|blockquote|div|dl|dd|dt|fieldset|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|table|tbody|td|tfoot|th|thead|tr|ul';
+const SPACE_BEFORE_BLOCK = new RegExp(` (?=</?(?:${BLOCK})[\\s/>\\0])`, 'g');
+const SPACE_AFTER_BLOCK = new RegExp(`(</?(?:${BLOCK})(?:[\\s/\\0][^<>]*)?>) `, 'g');
+/** A button lays out its content in a box of its own: a space just inside its tags starts or ends a line. */
+const SPACE_INSIDE = /(<button(?:[\s\0][^<>]*)?>) | (?=<\/button>)/g;
+/** A tag (from `<` and a letter or `/` to its `>`, quoted values minded), or text. */
+const TAG_OR_TEXT = /<[a-zA-Z/](?:[^>"']|"[^"]*"|'[^']*')*>?|<|[^<]+/g;
+
+function minifyTag(tag) {
+  return tag
+    .replace(/\s+/g, ' ')
+    .replace(/([ "'])\/>$/, (_, before) => (before === ' ' ? '>' : `${before}>`))
+    .replace(/ >$/, '>')
+    .replace(/( [\w.:?@-]+)="([\w-]+)"(?=[ >])/g, '$1=$2');
+}
+
+/**
+ * Minifies a template's static parts, given joined by NUL where the interpolations go, so a
+ * tag or a run of text split by an interpolation is seen whole.
+ */
+function minifyHtml(text) {
+  return text
+    .replace(TAG_OR_TEXT, (part) => (part.length > 1 && part[0] === '<' ? minifyTag(part) : part.replace(/\s+/g, ' ')))
+    .replace(SPACE_BEFORE_BLOCK, '')
+    .replace(SPACE_AFTER_BLOCK, '$1')
+    .replace(SPACE_INSIDE, '$1');
+}
+
 /** A <pre>, or a <textarea> with text of its own: whitespace is content there. */
 const KEEPS_WHITESPACE = /<pre\b|<textarea\b[^>]*>[^<]/i;
 
 const TAG = /\b(css|html) ?$/;
 
-/** The code without what the minifier may change: whitespace, comments, quotes, a block's last `;`, 0 before a dot. */
+/**
+ * The code without what the minifier may change: whitespace, comments, quotes, a block's last
+ * `;`, 0 before a dot, the `/` of `/>`.
+ */
 const essence = (code) =>
   code
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/([^\w.])0\.(?=\d)/g, '$1.')
     .replace(/[\s'"]+/g, '')
-    .replace(/;}/g, '}');
+    .replace(/;}/g, '}')
+    .replace(/\/>/g, '>');
 
 /**
  * Scans JavaScript from `start` to the end of the code or to the `}` that closes an
@@ -116,12 +153,16 @@ function template(code, start, out, tag) {
       i++;
     }
   }
-  let minify = (part) => part;
-  if (tag === 'css') minify = minifyCss;
-  else if (tag === 'html' && !KEEPS_WHITESPACE.test(statics.join('\0'))) minify = minifyHtml;
+  let parts = statics;
+  if (tag === 'css') parts = statics.map(minifyCss);
+  else if (tag === 'html' && !statics.some((part) => part.includes('\0'))) {
+    const joined = statics.join('\0');
+    if (!KEEPS_WHITESPACE.test(joined)) parts = minifyHtml(joined).split('\0');
+    if (parts.length !== statics.length) return -1;
+  }
   out.push('`');
-  statics.forEach((part, n) => {
-    out.push(minify(part));
+  parts.forEach((part, n) => {
+    out.push(part);
     if (n < interpolations.length) out.push('${', interpolations[n], '}');
   });
   out.push('`');

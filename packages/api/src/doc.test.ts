@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { docCitations, docLinks, docText, walkDoc, type Block, type Doc, type DocNode } from './doc.js';
+import { docCitations, docLinks, docText, walkDoc, type Block, type Doc, type DocNode, type Inline } from './doc.js';
 
 const p = (...c: Extract<Block, { t: 'p' }>['c']): Block => ({ t: 'p', c });
 const text = (v: string) => ({ t: 'text', v }) as const;
@@ -21,6 +21,21 @@ describe('walkDoc', () => {
       '+p@0', '+a@0', '-a', '+em@1', '+b@0', '-b', '-em', '-p',
       '+ol@1', '+li3@0', '+p@0', '+c@0', '-c', '-p', '-li3', '+li4@1', '-li4', '-ol',
     ]);
+  });
+
+  it('presents a table as its rows, header first, and each row as its cells', () => {
+    const doc: Doc = [
+      {
+        t: 'table',
+        align: ['left', null],
+        head: [[text('h1')], [{ t: 'del', c: [text('h2')] }]],
+        rows: [[[text('a')], []]],
+      },
+    ];
+    const seen: string[] = [];
+    const name = (node: DocNode) => (node.t === 'text' ? node.v : node.t === 'tr' ? `tr${node.head ? 'h' : ''}` : node.t);
+    walkDoc(doc, { enter: (node, index) => void seen.push(`${name(node)}@${index}`) });
+    assert.deepEqual(seen, ['table@0', 'trh@0', 'td@0', 'h1@0', 'td@1', 'del@0', 'h2@0', 'tr@1', 'td@0', 'a@0', 'td@1']);
   });
 
   it('skips the children of a node whose enter returns false, and still leaves it', () => {
@@ -70,6 +85,41 @@ describe('docText', () => {
     assert.equal(docText(doc), '> a\n> b\n> \n> > c\n> > d\n\n- > e\n> \n> f\n\n> ');
   });
 
+  it('writes headings as paragraphs, a thematic break as ---, tables one row a line, task boxes and struck text', () => {
+    const doc: Doc = [
+      { t: 'h', level: 2, c: [text('Title')] },
+      { t: 'hr' },
+      {
+        t: 'table',
+        align: [null, 'right'],
+        head: [[text('a')], [text('b')]],
+        rows: [
+          [[{ t: 'del', c: [text('c')] }], [{ t: 'code', v: 'd' }]],
+          [[], [{ t: 'cite', n: 1 }]],
+        ],
+      },
+      { t: 'ul', items: [[p({ t: 'task', checked: true }, text(' done'))], [p({ t: 'task', checked: false }, text(' open'))]], tight: true },
+      { t: 'pre', v: 'x = 1\n', lang: 'python' },
+    ];
+    assert.equal(docText(doc), 'Title\n\n---\n\na | b\nc | d\n | [1]\n\n- [x] done\n- [ ] open\n\nx = 1');
+  });
+
+  it("writes a tight list's entries line by line, their later lines indented under the marker", () => {
+    const doc: Doc = [
+      {
+        t: 'ol',
+        start: 1,
+        tight: true,
+        items: [
+          [p(text('one\nsoft')), { t: 'ul', tight: true, items: [[p(text('nested'))], [p(text('again'))]] }],
+          [p(text('two')), { t: 'quote', c: [p(text('q'), { t: 'br' }, text('r'))] }],
+        ],
+      },
+      { t: 'ul', tight: false, items: [[p(text('loose')), p(text('apart'))]] },
+    ];
+    assert.equal(docText(doc), '1. one\n  soft\n  - nested\n  - again\n2. two\n  > q\n  > r\n\n- loose\n\napart');
+  });
+
   it('is empty for an empty body', () => {
     assert.equal(docText([]), '');
   });
@@ -84,5 +134,21 @@ describe('docLinks and docCitations', () => {
     ];
     assert.deepEqual(docLinks(doc), ['https://a.example/', 'mailto:b@example.org']);
     assert.deepEqual(docCitations(doc), [3, 1, 3]);
+  });
+
+  it('find them in headings, table cells (header and body), struck text and tight lists too', () => {
+    const link = (href: string): Inline => ({ t: 'link', href, c: [text(href)] });
+    const doc: Doc = [
+      { t: 'h', level: 1, c: [link('https://h.example/'), { t: 'cite', n: 1 }] },
+      {
+        t: 'table',
+        align: [null],
+        head: [[link('https://head.example/')]],
+        rows: [[[{ t: 'del', c: [link('https://del.example/'), { t: 'cite', n: 2 }] }]]],
+      },
+      { t: 'ul', tight: true, items: [[p({ t: 'task', checked: false }, link('https://task.example/'))]] },
+    ];
+    assert.deepEqual(docLinks(doc), ['https://h.example/', 'https://head.example/', 'https://del.example/', 'https://task.example/']);
+    assert.deepEqual(docCitations(doc), [1, 2]);
   });
 });

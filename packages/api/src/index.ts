@@ -32,11 +32,14 @@ export {
   docText,
   walkDoc,
   type Block,
+  type ColumnAlign,
   type Doc,
   type DocNode,
   type DocVisitor,
   type Inline,
   type ListItem,
+  type TableCell,
+  type TableRow,
 } from './doc.js';
 export { isTopicId, pageTopicUrl, READER_KEY, REPLY_ID, TOPIC_SLUG } from './ids.js';
 export {

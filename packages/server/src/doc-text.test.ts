@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { docText } from '@colloquy/api';
+import { docLinks, docText } from '@colloquy/api';
 import { renderMarkdown } from './markdown.js';
+
+const HEADINGS = '# Heading with [a link](https://h.example/)\n\nSetext\n---\n\n***\n\n~~struck~~ text';
+const TABLE = '| a | *b* | c |\n| :- | :-: | -: |\n| [x](https://t.example/) | `y` | [2] |\n| ~~z~~ |';
+const LISTS = '- [x] done\n- [ ] open\n  - nested\n    soft\n\n1. loose\n\n2. list\n\n   with two paragraphs';
+const CODE_AND_QUOTE = '```python\nprint(1)\n```\n\n> - [ ] a task in a quote\n>\n> | t |\n> | - |\n> | q |';
 
 const BODIES = [
   'One paragraph.',
@@ -12,6 +17,10 @@ const BODIES = [
   '>'.repeat(200) + ' deep',
   '- '.repeat(200) + 'deep',
   'https://bare.example/path and mailto:someone@example.org\\\nescaped break',
+  HEADINGS,
+  TABLE,
+  LISTS,
+  CODE_AND_QUOTE,
   '',
 ];
 
@@ -21,5 +30,20 @@ describe('the contract walker and the Markdown renderer', () => {
       const { body, text } = renderMarkdown(markdown);
       assert.equal(docText(body), text, JSON.stringify(markdown));
     }
+  });
+
+  it('write the new nodes as text a reader can follow', () => {
+    assert.equal(renderMarkdown(HEADINGS).text, 'Heading with a link\n\nSetext\n\n---\n\nstruck text');
+    assert.equal(renderMarkdown(TABLE).text, 'a | b | c\nx | y | [2]\nz |  | ');
+    assert.equal(
+      renderMarkdown(LISTS).text,
+      '- [x] done\n- [ ] open\n  - nested\n    soft\n\n1. loose\n2. list\n\nwith two paragraphs',
+    );
+    assert.equal(renderMarkdown(CODE_AND_QUOTE).text, 'print(1)\n\n> - [ ] a task in a quote\n> \n> t\n> q');
+  });
+
+  it('count the links of headings and table cells', () => {
+    assert.deepEqual(docLinks(renderMarkdown(HEADINGS).body), ['https://h.example/']);
+    assert.deepEqual(docLinks(renderMarkdown(TABLE).body), ['https://t.example/']);
   });
 });

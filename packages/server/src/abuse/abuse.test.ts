@@ -128,6 +128,9 @@ describe('caps and the honeypot', () => {
       const problem = await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: links(4) }), 422);
       assert.match(problem.detail, /at most 3 links/);
       await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: links(4) }, admin), 422);
+      // Links in table cells and headings count like any other.
+      const table = `# https://h.example\n\n| a |\n| - |\n| ${links(3)} |`;
+      await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: table }), 422);
       // Links that are not links (other schemes) do not count.
       assert.equal((await t.reply('192.0.2.1', { authorName: 'A', body: `${links(3)} [x](javascript:alert(1))` })).status, 201);
     } finally {
