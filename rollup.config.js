@@ -1,7 +1,7 @@
 // Builds the script-tag bundle: one minified ES module with Lit inside, from the compiled
 // define entry. TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
+import { minifyJs } from './scripts/minify-js.js';
 import { minifyTemplates } from './scripts/minify-templates.js';
 
 export default {
@@ -16,11 +16,6 @@ export default {
   plugins: [
     minifyTemplates(),
     nodeResolve({ exportConditions: ['production'] }),
-    terser({
-      ecma: 2022,
-      module: true,
-      compress: { passes: 2 },
-      format: { comments: false },
-    }),
+    ...minifyJs(),
   ],
 };

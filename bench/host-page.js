@@ -114,7 +114,7 @@ export class StoreController {
 }`;
 
 async function lazySketchCost() {
-  const code = (await minify(LAZY_SKETCH, { ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } })).code;
+  const code = (await minify(LAZY_SKETCH, { ecma: 2022, module: true, compress: { passes: 2, inline: 1, keep_fargs: false }, format: { comments: false } })).code;
   const bundle = readFileSync(BUNDLE);
   const gz = (buf) => gzipSync(buf, { level: 9 }).length;
   const base = gz(bundle);

@@ -12,6 +12,7 @@ const PARTS = {
   'data-scale': () => import('./data-scale.js'),
   live: () => import('./live.js'),
   'scale-out': () => import('./scale-out.js'),
+  markdown: () => import('./markdown.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
+import { minifyJs } from '../scripts/minify-js.js';
 import { BUNDLE, GZIP_BUDGET, compressedSizes } from '../scripts/bundle-size.js';
 import { PEERS_DIR, ensurePeers } from './peers-install.js';
 
@@ -25,8 +25,8 @@ function sizesOf(files) {
 
 /**
  * The giscus package is an unminified ES module importing Lit by bare specifier, so a site has to
- * bundle it: rollup with node-resolve and terser, the same settings as our bundle (without our
- * template minifier).
+ * bundle it: rollup with node-resolve, esbuild and terser, the same settings as our bundle
+ * (without our template minifier).
  */
 async function bundleGiscus() {
   const out = join(PEERS_DIR, 'giscus-bundle.js');
@@ -34,7 +34,7 @@ async function bundleGiscus() {
     input: join(PEERS_DIR, 'node_modules/giscus/dist/giscus.mjs'),
     plugins: [
       nodeResolve({ exportConditions: ['production'], rootDir: PEERS_DIR }),
-      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      ...minifyJs(),
     ],
     onwarn: () => {},
   });
@@ -77,7 +77,7 @@ export async function run() {
     },
     {
       widget: `giscus ${versions.giscus} loader, bundled`,
-      files: ['`dist/giscus.mjs` + Lit, rollup + terser'],
+      files: ['`dist/giscus.mjs` + Lit, rollup + esbuild + terser'],
       sizes: sizesOf([giscusBundle]),
     },
   ];

@@ -1,31 +1,8 @@
 /**
- * The wire format of Colloquy's HTTP API (version 1), shared by the elements and the server.
- * Bodies are Markdown on the way in and a small document tree on the way out, so nothing the
- * server returns ever needs to be parsed or inserted as HTML in the browser.
+ * The wire format of Colloquy's HTTP API (version 1): what the server answers. What clients send
+ * is defined by the request schemas (`@colloquy/api/schemas`), from which its types are inferred.
  */
-
-/** Inline nodes of a document tree. */
-export type Inline =
-  | { t: 'text'; v: string }
-  | { t: 'em'; c: Inline[] }
-  | { t: 'strong'; c: Inline[] }
-  | { t: 'code'; v: string }
-  /** `href` is always http(s) or mailto; the server drops any other scheme. */
-  | { t: 'link'; href: string; c: Inline[] }
-  | { t: 'br' }
-  /** A citation `[n]` of the topic's source number `n`. */
-  | { t: 'cite'; n: number };
-
-/** Block nodes of a document tree. */
-export type Block =
-  | { t: 'p'; c: Inline[] }
-  | { t: 'pre'; v: string }
-  | { t: 'ul'; items: Block[][] }
-  | { t: 'ol'; start: number; items: Block[][] }
-  | { t: 'quote'; c: Block[] };
-
-/** A rendered body: a list of blocks. */
-export type Doc = Block[];
+import type { Doc } from './doc.js';
 
 /** The reaction kinds every topic and reply counts, in display order. */
 export const REACTION_KINDS = ['like', 'insightful', 'disagree'] as const;
@@ -148,25 +125,6 @@ export interface TopicSummaries {
   topics: TopicSummary[];
 }
 
-/** `POST /api/v1/topics/:id/replies` request body. */
-export interface NewReply {
-  /** Markdown, 1–10,000 characters. */
-  body: string;
-  /**
-   * 1–60 characters. Required, except with a signed-in user's token (`Authorization: Bearer`),
-   * whose name is used instead.
-   */
-  authorName?: string;
-  parentId?: string | null;
-  /** For a page topic created by its first reply: the page's title (≤ 300 characters). */
-  pageTitle?: string;
-  /**
-   * Honeypot: a form field people never see nor fill. Leave it out or empty; a non-empty value
-   * is refused (422).
-   */
-  website?: string;
-}
-
 /**
  * `POST /api/v1/topics/:id/replies` response (201): the reply plus, for its author only, the
  * token that allows editing or deleting it until `editableUntil`. No other response carries it.
@@ -177,13 +135,7 @@ export interface CreatedReply extends Reply {
   editableUntil: string;
 }
 
-/** `PATCH /api/v1/replies/:id` request body (with the {@link EDIT_TOKEN_HEADER} header). */
-export interface ReplyEdit {
-  /** Markdown, 1–10,000 characters. */
-  body: string;
-}
-
-/** `GET /api/v1/challenge`: a proof-of-work challenge for {@link PROOF_HEADER}. */
+/** `GET /api/v1/challenge`: a proof-of-work challenge for the `X-Colloquy-Proof` header. */
 export interface Challenge {
   /** Opaque, single use. */
   challenge: string;
@@ -196,33 +148,12 @@ export interface Challenge {
   expiresAt: string;
 }
 
-/** `POST …/reactions` request body; the reader is named by the `X-Colloquy-Reader` header. */
-export interface ReactionToggle {
-  kind: ReactionKind;
-}
-
 /** `POST …/reactions` response. */
 export interface ReactionState {
   kind: ReactionKind;
   /** Whether this reader's reaction of `kind` is now on. */
   active: boolean;
   reactions: Reactions;
-}
-
-/** `POST /api/v1/topics` (admin) request body: creates or replaces a topic. */
-export interface TopicInput {
-  id: string;
-  title: string;
-  url?: string | null;
-  category?: Category | null;
-  label?: string | null;
-  summary?: string | null;
-  author?: { name: string; avatarUrl?: string | null } | null;
-  createdAt?: string;
-  /** Markdown. */
-  body?: string;
-  sources?: Array<{ title: string; url: string }>;
-  locked?: boolean;
 }
 
 /** RFC 9457 problem details, as every error response carries. */
@@ -232,28 +163,6 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: Array<{ path: string; message: string }>;
-}
-
-/** The request header that carries a reader's random key, for per-reader reaction toggles. */
-export const READER_HEADER = 'X-Colloquy-Reader';
-
-/** The request header that carries a reply's edit token, for PATCH and DELETE of that reply. */
-export const EDIT_TOKEN_HEADER = 'X-Colloquy-Edit-Token';
-
-/** The request header that carries a solved proof-of-work: `<challenge>:<nonce>`. */
-export const PROOF_HEADER = 'X-Colloquy-Proof';
-
-/** `POST /api/v1/admin/bans` request body: at least one of the two. */
-export interface BanInput {
-  /** A reader key as sent in {@link READER_HEADER}. */
-  readerKey?: string;
-  /** An IP address or prefix; it is widened to its /24 (IPv4) or /64 (IPv6). */
-  addressPrefix?: string;
-}
-
-/** `POST /api/v1/admin/topics/:id/lock` request body. */
-export interface LockInput {
-  locked: boolean;
 }
 
 /** `GET /api/v1/admin/pending` response: replies awaiting review, oldest first. */

@@ -1,40 +1,30 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { allowedMethods } from './allowed-methods.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { AppConfig } from './config.js';
-import { abuseChecks, cors, limitBody, revalidatedReads } from './middleware.js';
+import { abuseChecks } from './middleware/abuse-checks/index.js';
+import { limitBody } from './middleware/body-limit/index.js';
+import { cors } from './middleware/cors/index.js';
+import { crossSiteWrites } from './middleware/cross-site-writes/index.js';
+import { revalidatedReads } from './middleware/revalidated-reads/index.js';
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
-import { messageRoutes } from './routes/messages.js';
-import { announcer, type AppDeps } from './routes/deps.js';
+import { challengeRoutes } from './routes/challenge.js';
+import { createDeps } from './routes/deps.js';
 import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
-import { createGuards, crossSiteWrites } from './security.js';
 import type { Store } from './store/store.js';
 
-/** Known paths and their methods, so a wrong method is a 405 with `Allow` rather than a 404. */
-const KNOWN_PATHS: Array<[RegExp, string]> = [
-  [/^\/healthz$/, 'GET, HEAD'],
-  [/^\/widget\.js$/, 'GET, HEAD'],
-  [/^\/api\/v1\/topics$/, 'GET, HEAD, POST, OPTIONS'],
-  [/^\/api\/v1\/topics\/[^/]+$/, 'GET, HEAD, OPTIONS'],
-  [/^\/api\/v1\/topics\/[^/]+\/replies$/, 'GET, HEAD, POST, OPTIONS'],
-  [/^\/api\/v1\/topics\/[^/]+\/events$/, 'GET, HEAD, OPTIONS'],
-  [/^\/api\/v1\/messages\/[^/]+$/, 'GET, HEAD, OPTIONS'],
-  [/^\/api\/v1\/replies\/[^/]+$/, 'GET, HEAD, PATCH, DELETE, OPTIONS'],
-  [/^\/api\/v1\/(topics|replies)\/[^/]+\/reactions$/, 'POST, OPTIONS'],
-  [/^\/api\/v1\/challenge$/, 'GET, HEAD, OPTIONS'],
-  [/^\/api\/v1\/admin\/pending$/, 'GET, HEAD, OPTIONS'],
-  [/^\/api\/v1\/admin\/replies\/[^/]+\/(approve|hide)$/, 'POST, OPTIONS'],
-  [/^\/api\/v1\/admin\/replies\/[^/]+$/, 'DELETE, OPTIONS'],
-  [/^\/api\/v1\/admin\/bans$/, 'POST, OPTIONS'],
-  [/^\/api\/v1\/admin\/topics\/[^/]+\/lock$/, 'POST, OPTIONS'],
-];
+/** The API's paths: CORS, cross-site write checks, body limits and abuse checks apply there. */
+const API = '/api/*';
 
 /**
  * Builds the app; it never listens (see cli.ts and listen()), so tests use `app.request()`.
@@ -43,9 +33,22 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
  * closes the bus it passed in.
  */
 export function createApp({ store, config, bus = new MemoryBus() }: { store: Store; config: AppConfig; bus?: Bus }) {
-  const guards = createGuards(config);
-  const deps: AppDeps = { store, config, guards, bus, announce: announcer(store, bus) };
-  const app = new Hono();
+  const deps = createDeps({ store, config, bus });
+  const app = new Hono()
+    .use(API, cors(config))
+    .use(API, crossSiteWrites(config, deps.admin))
+    .use(API, limitBody(config.maxBodyBytes))
+    .use(API, abuseChecks({ store, admin: deps.admin, writeLimit: deps.limits.write, clientPrefix: deps.clientPrefix }))
+    .use(API, revalidatedReads())
+    .route('/', healthRoutes(deps))
+    .route('/api/v1/topics', topicRoutes(deps))
+    .route('/api/v1/topics', eventRoutes(deps))
+    .route('/api/v1', replyRoutes(deps))
+    .route('/api/v1', reactionRoutes(deps))
+    .route('/api/v1', challengeRoutes(deps))
+    .route('/api/v1/admin', adminRoutes(deps))
+    .route('/api/v1', messageRoutes(config))
+    .route('/', assetRoutes(config));
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error);
@@ -61,9 +64,11 @@ export function createApp({ store, config, bus = new MemoryBus() }: { store: Sto
     );
   });
 
+  // A known path asked with a method it does not answer is a 405 with Allow, not a 404.
+  const allowed = allowedMethods(app, [API]);
   app.notFound((c) => {
-    const allow = KNOWN_PATHS.find(([pattern]) => pattern.test(c.req.path))?.[1];
-    if (allow) {
+    const allow = allowed(c.req.path);
+    if (allow !== null) {
       return problemResponse(
         c,
         new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${c.req.method} is not supported here; use ${allow}.`, undefined, {
@@ -74,28 +79,7 @@ export function createApp({ store, config, bus = new MemoryBus() }: { store: Sto
     return problemResponse(c, new ProblemError(404, 'not-found', 'Not found', `There is nothing at ${c.req.path}.`));
   });
 
-  return app
-    .use('/api/*', cors(config))
-    .use('/api/*', crossSiteWrites(config, guards))
-    .use('/api/*', limitBody(config.maxBodyBytes))
-    .use('/api/*', abuseChecks(config, guards, store))
-    .use('/api/*', revalidatedReads())
-    .get('/healthz', async (c) => {
-      try {
-        await store.ping();
-      } catch (error) {
-        console.error(error);
-        throw new ProblemError(503, 'store-unavailable', 'Store unavailable', 'The server cannot reach its database.');
-      }
-      return c.json({ status: 'ok' as const });
-    })
-    .route('/api/v1/topics', topicRoutes(deps))
-    .route('/api/v1/topics', eventRoutes(deps))
-    .route('/api/v1', replyRoutes(deps))
-    .route('/api/v1', reactionRoutes(deps))
-    .route('/api/v1/admin', adminRoutes(deps))
-    .route('/api/v1', messageRoutes())
-    .route('/', assetRoutes(config));
+  return app;
 }
 
 export type AppType = ReturnType<typeof createApp>;

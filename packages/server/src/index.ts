@@ -1,13 +1,8 @@
 export { createApp, type AppType } from './app.js';
-export {
-  defaultConfig,
-  loadConfig,
-  MODERATION_MODES,
-  UsageError,
-  type AppConfig,
-  type ModerationMode,
-  type ServerOptions,
-} from './config.js';
+export { defaultConfig, MODERATION_MODES, type AppConfig, type ModerationMode } from './config.js';
+export { openBus, openStore, type DatabaseOptions } from './cli/database.js';
+export { loadConfig, type ServerOptions } from './cli/serve.js';
+export { UsageError } from './cli/settings.js';
 export { listen, type Listening } from './listen.js';
 export { renderMarkdown, type Rendered } from './markdown.js';
 export { safeHref } from '@colloquy/api';

@@ -1,20 +1,72 @@
+import type { Context } from 'hono';
+import { PROOF_HEADER, READER_HEADER, READER_KEY } from '@colloquy/api';
+import { clientPrefix } from '../abuse/client-address.js';
+import { ProofOfWork } from '../abuse/proof-of-work.js';
+import { RateLimiter } from '../abuse/rate-limiter.js';
+import { AdminAuth, bearerToken } from '../auth/admin-token.js';
 import type { Bus } from '../bus/bus.js';
 import type { AppConfig } from '../config.js';
-import type { Guards } from '../security.js';
-import { ProblemError, badRequest, notFound } from '../problem.js';
-import { StoreError, type Store } from '../store/store.js';
+import { sha256 } from '../digest.js';
+import { ReplyService, type Requester } from '../services/replies.js';
+import type { Store } from '../store/store.js';
 
+/** What the routers and middleware of one app share, built once by createApp(). */
 export interface AppDeps {
   store: Store;
   config: AppConfig;
-  guards: Guards;
   bus: Bus;
+  admin: AdminAuth;
+  pow: ProofOfWork;
+  /** Replies per network, replies per topic, and writes of any kind per network. */
+  limits: { reply: RateLimiter; topic: RateLimiter; write: RateLimiter };
+  replies: ReplyService;
+  /** The client's /24 or /64, or undefined when there is no socket (in-process tests). */
+  clientPrefix(c: Context): string | undefined;
+  /** Who is asking, as the reply policy needs to know. */
+  requester(c: Context): Requester;
   /**
    * After a write committed: tells live readers of the topic (on this server and, through the
    * bus, on the others) that it has new events. Never throws: the write stands either way.
    */
   announce(topicId: string): Promise<void>;
 }
+
+export function createDeps({ store, config, bus }: { store: Store; config: AppConfig; bus: Bus }): AppDeps {
+  const admin = new AdminAuth(config.adminToken);
+  const pow = new ProofOfWork(config.secret, config.powDifficulty);
+  const limits = {
+    reply: new RateLimiter(config.replyRateLimit),
+    topic: new RateLimiter(config.topicRateLimit),
+    write: new RateLimiter(config.writeRateLimit),
+  };
+  const announce = announcer(store, bus);
+  const prefixOf = (c: Context) => clientPrefix(c, config.trustedProxies);
+  return {
+    store,
+    config,
+    bus,
+    admin,
+    pow,
+    limits,
+    announce,
+    clientPrefix: prefixOf,
+    replies: new ReplyService({ store, config, pow, replyLimit: limits.reply, topicLimit: limits.topic, announce }),
+    requester: (c) => ({
+      admin: admin.isAdmin(c),
+      bearerToken: bearerToken(c),
+      origin: c.req.header('Origin'),
+      clientPrefix: prefixOf(c),
+      readerHash: readerHashOf(c),
+      proof: c.req.header(PROOF_HEADER),
+    }),
+  };
+}
+
+/** The reader key's hash, when the request names a reader (the header is validated first). */
+export const readerHashOf = (c: Context): Buffer | null => {
+  const key = c.req.header(READER_HEADER);
+  return key && READER_KEY.test(key) ? sha256(key) : null;
+};
 
 /** The `announce` of AppDeps: publishes the topic's newest event id, when it has one. */
 export function announcer(store: Store, bus: Bus): (topicId: string) => Promise<void> {
@@ -27,26 +79,4 @@ export function announcer(store: Store, bus: Bus): (topicId: string) => Promise<
       console.error(error);
     }
   };
-}
-
-/** Store failures a client caused, as problems; anything else is a server fault and rethrown. */
-export function fromStoreError(error: unknown): unknown {
-  if (!(error instanceof StoreError)) return error;
-  switch (error.code) {
-    case 'topic-not-found':
-    case 'reply-not-found':
-      return notFound(error.message);
-    case 'invalid-cursor':
-      return badRequest('cursor is not valid for this topic; start again without a cursor.');
-    case 'invalid-parent':
-      return new ProblemError(422, 'invalid-parent', 'Invalid parent reply', error.message, [
-        { path: 'parentId', message: error.message },
-      ]);
-    case 'topic-locked':
-      return new ProblemError(409, 'topic-locked', 'Topic locked', error.message);
-    case 'name-reserved':
-      return new ProblemError(409, 'name-reserved', 'Name reserved', error.message, [{ path: 'authorName', message: error.message }]);
-    case 'too-deep':
-      return new ProblemError(422, 'too-deep', 'Reply nested too deeply', error.message, [{ path: 'parentId', message: error.message }]);
-  }
 }

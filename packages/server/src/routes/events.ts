@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { badRequest, notFound } from '../problem.js';
-import { topicIdParam } from '../schemas.js';
+import { topicIdParam } from '@colloquy/api/schemas';
 import type { TopicEvent } from '../store/store.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';

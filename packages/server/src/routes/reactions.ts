@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
-import { READER_HEADER } from '@colloquy/api';
-import { jsonObjectBody } from '../middleware.js';
+import { READER_HEADER, type ReactionKind } from '@colloquy/api';
+import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { notFound } from '../problem.js';
-import { reactionToggle, readerHeader, replyIdParam, topicIdParam } from '../schemas.js';
+import { reactionToggle, readerHeader, replyIdParam, topicIdParam } from '@colloquy/api/schemas';
 import type { ReactionTarget } from '../store/store.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
 
+/** Reactions, toggled per reader, on a topic or on a reply. */
 export function reactionRoutes({ store, announce }: AppDeps) {
-  const toggle = async (target: ReactionTarget, kind: (typeof reactionToggle)['_output']['kind'], reader: string) => {
+  const toggle = async (target: ReactionTarget, kind: ReactionKind, reader: string) => {
     const state = await store.toggleReaction(target, kind, reader);
     if (!state) throw notFound(`No ${target.type} "${target.id}".`);
     const topicId = target.type === 'topic' ? target.id : (await store.getReplyCredentials(target.id))?.topicId;

@@ -1,134 +1,21 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Hono, type Context } from 'hono';
-import {
-  EDIT_TOKEN_HEADER,
-  PROOF_HEADER,
-  READER_HEADER,
-  type CreatedReply,
-  type Doc,
-  type Inline,
-} from '@colloquy/api';
+import { Hono } from 'hono';
+import { EDIT_TOKEN_HEADER } from '@colloquy/api';
+import { editTokenHeader, newReply, optionalReaderHeader, pageQuery, replyEdit, replyIdParam, topicIdParam } from '@colloquy/api/schemas';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
-import { pageTopicUrl } from '../ids.js';
-import { renderMarkdown } from '../markdown.js';
-import { jsonObjectBody } from '../middleware.js';
-import { notFound, ProblemError } from '../problem.js';
-import {
-  editTokenHeader,
-  newReply,
-  optionalReaderHeader,
-  pageQuery,
-  replyEdit,
-  replyIdParam,
-  topicIdParam,
-} from '../schemas.js';
-import { bearerToken, nameKey, sha256, tooManyRequests, verifyJwt, type SignedInUser } from '../security.js';
+import { jsonObjectBody } from '../middleware/json-object-body/index.js';
+import { notFound } from '../problem.js';
+import { rethrowStoreError } from '../store-errors.js';
 import { validate } from '../validate.js';
-import { fromStoreError, type AppDeps } from './deps.js';
+import { readerHashOf, type AppDeps } from './deps.js';
 import { markPrivateIfPending, versionedRead } from './versioned-read.js';
 
-/** The reader key's hash, when the request names a reader (the header is validated first). */
-export const readerHashOf = (c: Context): Buffer | null => {
-  const key = c.req.header(READER_HEADER);
-  return key && /^[A-Za-z0-9_-]{16,128}$/.test(key) ? sha256(key) : null;
-};
-
-export function replyRoutes({ store, config, guards, announce }: AppDeps) {
-  const storeError = (e: unknown) => {
-    throw fromStoreError(e);
-  };
-
-  /** Renders a body and applies the content rules every writer obeys, the admin included. */
-  function renderReplyBody(markdown: string) {
-    const rendered = renderMarkdown(markdown);
-    const links = countLinks(rendered.body);
-    if (links > config.maxLinksPerReply) {
-      const message = `A reply may carry at most ${config.maxLinksPerReply} links; this one has ${links}.`;
-      throw new ProblemError(422, 'too-many-links', 'Too many links', message, [{ path: 'body', message }]);
-    }
-    return { ...rendered, links };
-  }
-
-  /** Which new (or edited) replies wait for a moderator; the moderator's own never do. */
-  async function moderatedStatus(
-    c: Context,
-    links: number,
-    author: { readerHash: Buffer | null; sub: string | null },
-  ): Promise<'published' | 'pending'> {
-    if (guards.admin.isAdmin(c)) return 'published';
-    switch (config.moderation) {
-      case 'off':
-        return 'published';
-      case 'all':
-        return 'pending';
-      case 'links':
-        return links > 0 ? 'pending' : 'published';
-      case 'first':
-        return (await store.hasPublishedReply(author)) ? 'published' : 'pending';
-    }
-  }
-
-  /** The signed-in user of a reply, or null for an anonymous one (or the admin). */
-  function signedInUser(c: Context): SignedInUser | null {
-    const token = bearerToken(c);
-    if (token === undefined || guards.admin.isAdmin(c)) return null;
-    if (config.jwtSecret === null) {
-      throw new ProblemError(
-        401,
-        'sign-in-disabled',
-        'Sign-in not configured',
-        'This server accepts no sign-in tokens (COLLOQUY_JWT_SECRET is not set); post without the Authorization header.',
-        undefined,
-        { 'WWW-Authenticate': 'Bearer realm="colloquy"' },
-      );
-    }
-    const user = verifyJwt(token, config.jwtSecret);
-    const name = user.name.normalize('NFKC').trim();
-    if (name.length === 0 || name.length > 60 || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name)) {
-      throw new ProblemError(
-        401,
-        'invalid-token',
-        'Invalid sign-in token',
-        "The sign-in token's name claim must be 1–60 characters without control or bidirectional override characters.",
-        undefined,
-        { 'WWW-Authenticate': 'Bearer realm="colloquy", error="invalid_token"' },
-      );
-    }
-    return { sub: user.sub, name };
-  }
-
-  /** The edit token check of PATCH and DELETE by the author: right token, within the window. */
-  async function authorize(id: string, token: string) {
-    const credentials = await store.getReplyCredentials(id);
-    if (!credentials || credentials.status === 'deleted') throw notFound(`No reply "${id}".`);
-    const hash = credentials.editTokenHash;
-    if (hash === null || !timingSafeEqual(sha256(token), hash)) {
-      throw new ProblemError(403, 'wrong-edit-token', 'Not your reply', `${EDIT_TOKEN_HEADER} is not the edit token of this reply.`);
-    }
-    const until = Date.parse(credentials.createdAt) + config.editWindowSeconds * 1000;
-    if (Date.now() >= until) {
-      throw new ProblemError(
-        403,
-        'edit-window-over',
-        'Too late to change',
-        `A reply can be edited or deleted for ${Math.round(config.editWindowSeconds / 60)} minutes after posting; that time is over.`,
-      );
-    }
-    if (credentials.status === 'hidden') {
-      throw new ProblemError(403, 'reply-hidden', 'Reply hidden', 'A moderator has hidden this reply; it can no longer be changed.');
-    }
-    return credentials;
-  }
-
+/** Replies: the pages of a topic's thread, posting, reading one, and the author's edits. */
+export function replyRoutes({ store, config, admin, replies, requester }: AppDeps) {
   // Reply pages serialized once per version and query (see VersionedBodies).
   const bodies = new VersionedBodies();
 
   return new Hono()
-    .get('/challenge', (c) => {
-      c.header('Cache-Control', 'no-store');
-      return c.json(guards.pow.issue());
-    })
     .get(
       '/topics/:id/replies',
       validate('param', topicIdParam),
@@ -146,7 +33,7 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
           limit,
           cursor,
           readerHash,
-          read: () => store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(storeError),
+          read: () => store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(rethrowStoreError),
         });
       },
     )
@@ -157,65 +44,15 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
       jsonObjectBody(),
       validate('json', newReply),
       async (c) => {
-        const { id } = c.req.valid('param');
-        const input = c.req.valid('json');
-        const user = signedInUser(c);
-        const authorName = user?.name ?? input.authorName;
-        if (authorName === undefined) {
-          const message = 'authorName is required: the name shown with the reply, 1–60 characters';
-          throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [{ path: 'authorName', message }]);
-        }
-        if (input.website !== undefined && input.website.trim() !== '') {
-          // The honeypot is refused openly rather than with a fake success: a person whose
-          // browser autofilled the hidden field gets a 422 they can act on, instead of
-          // believing a reply was posted that nobody will ever see. Bots learn nothing they
-          // could not learn from reading the form. The detail stays neutral on purpose.
-          const message = 'website must be left empty';
-          throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [{ path: 'website', message }]);
-        }
-        const admin = guards.admin.isAdmin(c);
-        if (!admin) {
-          // The admin token skips these (imports and tools post in bulk), never the rules below.
-          const retryReply = guards.replyLimit.hit(guards.clientPrefix(c) ?? 'unknown');
-          if (retryReply !== null) throw tooManyRequests(retryReply, `At most ${config.replyRateLimit} replies a minute may come from one network.`);
-          const retryTopic = guards.topicLimit.hit(id);
-          if (retryTopic !== null) throw tooManyRequests(retryTopic, `This topic takes at most ${config.topicRateLimit} replies a minute.`);
-          guards.pow.verify(c.req.header(PROOF_HEADER));
-        }
-        const { body, text, links } = renderReplyBody(input.body);
-        const readerHash = readerHashOf(c);
-        const status = await moderatedStatus(c, links, { readerHash, sub: user?.sub ?? null });
-        const editToken = randomBytes(32).toString('base64url');
-        const reply = await store
-          .createReply({
-            topicId: id,
-            parentId: input.parentId ?? null,
-            authorName,
-            body,
-            text,
-            status,
-            editTokenHash: sha256(editToken),
-            readerHash,
-            verifiedSub: user?.sub ?? null,
-            nameKey: nameKey(authorName),
-            maxDepth: config.maxReplyDepth,
-            ...pageTopic(id, c.req.header('Origin'), input.pageTitle),
-          })
-          .catch(storeError);
-        if (reply.status !== 'pending') await announce(reply.topicId);
-        const created: CreatedReply = {
-          ...reply,
-          editToken,
-          editableUntil: new Date(Date.parse(reply.createdAt) + config.editWindowSeconds * 1000).toISOString(),
-        };
+        const reply = await replies.create(c.req.valid('param').id, c.req.valid('json'), requester(c));
         c.header('Location', `/api/v1/replies/${encodeURIComponent(reply.id)}`);
         c.header('Cache-Control', 'no-store'); // it carries the edit token
-        return c.json(created, 201);
+        return c.json(reply, 201);
       },
     )
     .get('/replies/:id', validate('param', replyIdParam), validate('header', optionalReaderHeader), async (c) => {
       const { id } = c.req.valid('param');
-      const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: guards.admin.isAdmin(c) });
+      const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: admin.isAdmin(c) });
       if (!reply) throw notFound(`No reply "${id}".`);
       markPrivateIfPending(c, [reply]);
       return c.json(reply);
@@ -227,55 +64,14 @@ export function replyRoutes({ store, config, guards, announce }: AppDeps) {
       jsonObjectBody(),
       validate('json', replyEdit),
       async (c) => {
-        const { id } = c.req.valid('param');
-        await authorize(id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
-        const { body, text, links } = renderReplyBody(c.req.valid('json').body);
-        // An edit cannot smuggle past review what a new reply could not: in `all` mode, and in
-        // `links` mode when the new text has links, the reply waits for a moderator again.
-        const held = config.moderation === 'all' || (config.moderation === 'links' && links > 0);
-        const status = held && !guards.admin.isAdmin(c) ? 'pending' : undefined;
-        const reply = await store.editReply(id, { body, text, ...(status ? { status } : {}) });
-        if (!reply) throw notFound(`No reply "${id}".`);
-        await announce(reply.topicId);
+        const editToken = c.req.valid('header')[EDIT_TOKEN_HEADER];
+        const reply = await replies.edit(c.req.valid('param').id, c.req.valid('json').body, editToken, requester(c));
         markPrivateIfPending(c, [reply]);
         return c.json(reply);
       },
     )
     .delete('/replies/:id', validate('param', replyIdParam), validate('header', editTokenHeader), async (c) => {
-      const { id } = c.req.valid('param');
-      await authorize(id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
-      const reply = await store.setReplyStatus(id, 'deleted');
-      if (!reply) throw notFound(`No reply "${id}".`);
-      await announce(reply.topicId);
+      const reply = await replies.remove(c.req.valid('param').id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
       return c.json(reply);
     });
-
-  /**
-   * A page topic (keyed by its URL) springs into existence on its first reply, but only when
-   * posted from an allowed host page of that very origin, so nobody can create topics for
-   * pages of other sites.
-   */
-  function pageTopic(id: string, origin: string | undefined, pageTitle: string | undefined) {
-    const url = pageTopicUrl(id);
-    if (!url || origin === undefined || !config.allowedOrigins.includes(origin) || url.origin !== origin) return {};
-    return { createTopic: { title: pageTitle ?? id, url: id } };
-  }
-}
-
-function countLinks(doc: Doc): number {
-  let links = 0;
-  const inline = (nodes: Inline[]): void => {
-    for (const node of nodes) {
-      if (node.t === 'link') links++;
-      if ('c' in node) inline(node.c);
-    }
-  };
-  const stack = [...doc];
-  while (stack.length > 0) {
-    const block = stack.pop()!;
-    if (block.t === 'p') inline(block.c);
-    else if (block.t === 'quote') stack.push(...block.c);
-    else if (block.t === 'ul' || block.t === 'ol') for (const item of block.items) stack.push(...item);
-  }
-  return links;
 }

@@ -3,15 +3,17 @@ import type { TopicWithReplies } from '@colloquy/api';
 import { isFresh, notModified, PUBLIC_READ, validatingItself, VersionedBodies, versionTag } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
-import { adminOnly, jsonObjectBody } from '../middleware.js';
+import { adminOnly } from '../middleware/admin-only/index.js';
+import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { notFound } from '../problem.js';
-import { optionalReaderHeader, pageQuery, summariesQuery, topicIdParam, topicInput } from '../schemas.js';
+import { optionalReaderHeader, pageQuery, summariesQuery, topicIdParam, topicInput } from '@colloquy/api/schemas';
 import { validate } from '../validate.js';
-import { fromStoreError, type AppDeps } from './deps.js';
-import { readerHashOf } from './replies.js';
+import { rethrowStoreError } from '../store-errors.js';
+import { readerHashOf, type AppDeps } from './deps.js';
 import { versionedRead } from './versioned-read.js';
 
-export function topicRoutes({ store, config, guards }: AppDeps) {
+/** Topics: the summaries of listing pages, the admin's writes, and the read of one topic. */
+export function topicRoutes({ store, config, admin }: AppDeps) {
   // Topic reads serialized once per version and query (see VersionedBodies).
   const bodies = new VersionedBodies();
   return new Hono()
@@ -29,7 +31,7 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
       c.header('Cache-Control', PUBLIC_READ);
       return c.json({ topics });
     })
-    .post('/', adminOnly(guards.admin), jsonObjectBody(), validate('json', topicInput), async (c) => {
+    .post('/', adminOnly(admin), jsonObjectBody(), validate('json', topicInput), async (c) => {
       const input = c.req.valid('json');
       const { body, text } = renderMarkdown(input.body ?? '');
       const { topic, created } = await store.upsertTopic({
@@ -65,9 +67,7 @@ export function topicRoutes({ store, config, guards }: AppDeps) {
           const lastEventId = await store.lastEventId(id);
           const topic = await store.getTopic(id);
           if (!topic) throw notFound(`No topic "${id}".`);
-          const page = await store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch((e: unknown) => {
-            throw fromStoreError(e);
-          });
+          const page = await store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(rethrowStoreError);
           return { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
         },
       });

@@ -1,3 +1,5 @@
+import { messagesUrl } from '../api/urls.js';
+
 const en = {
   category: 'Category',
   reactions: 'Reactions',
@@ -82,7 +84,7 @@ function fetchCatalog(api: string, language: string, done: () => void) {
   let callbacks = waiting.get(language);
   if (callbacks) return void callbacks.add(done);
   waiting.set(language, (callbacks = new Set([done])));
-  fetch(`${api}/api/v1/messages/${language}`)
+  fetch(messagesUrl(api, language))
     .then((response) => (response.ok ? response.json() : {}))
     .catch(() => ({}))
     .then((catalog: Partial<Messages>) => {

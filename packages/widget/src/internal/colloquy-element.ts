@@ -6,14 +6,13 @@ import {
   type PropertyValues,
 } from 'lit';
 import type { ColloquyError } from '../api/client.js';
-import { REACTION_KINDS, type ReactionKind, type Reactions } from '@colloquy/api';
+import type { ReactionKind, Reactions } from '@colloquy/api';
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
 import { ColloquyReactionEvent } from '../events/reaction.js';
 import { i18nFor, type I18n } from '../i18n/messages.js';
 import { defaultApi, StoreController } from '../store/context.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
-
-const EMOJI: Record<ReactionKind, string> = { like: '👍', insightful: '💡', disagree: '👎' };
+import { reactionBar } from './reaction-bar.js';
 
 /**
  * What the three Colloquy elements share: the common attributes, the connection to the topic
@@ -103,19 +102,13 @@ export class ColloquyElement extends LitElement {
 
   /** The three reaction buttons of the topic (`replyId` null) or a reply. */
   protected renderReactions(reactions: Reactions, replyId: ReactionTarget, pending = false): unknown {
-    const { t } = this.i18n;
-    const store = this.store;
-    return html`<div part="reactions" class="reactions" role="group" aria-label=${t.reactions}>
-      ${REACTION_KINDS.map(
-        (kind) =>
-          html`<button part="reaction" type="button" ?disabled=${pending}
-            aria-pressed=${String(!!store?.isActive(replyId, kind))}
-            @click=${() => this.toggle(replyId, kind)}>
-            <span aria-hidden="true">${EMOJI[kind]}</span><span class="sr">${t[kind]}</span>
-            <span part="count">${this.i18n.num(reactions[kind])}</span>
-          </button>`,
-      )}
-    </div>`;
+    return reactionBar(
+      this.i18n,
+      reactions,
+      (kind) => !!this.store?.isActive(replyId, kind),
+      (kind) => this.toggle(replyId, kind),
+      pending,
+    );
   }
 }
 

@@ -56,9 +56,9 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @attr token - A token the host site signed for its signed-in reader (HS256 JWT with `sub`,
  * `name` and `exp`): replies are posted under that name, marked as from a signed-in user.
  *
- * @fires colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
- * @fires colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
- * @fires colloquy-error - Loading, loading more, posting or reacting failed.
+ * @fires {ColloquyReplyPostedEvent} colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
+ * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting or reacting failed.
  *
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).

@@ -26,7 +26,7 @@ export function domainOf(url: string): string {
  * @attr theme - `light`, `dark` or `auto` (default, follows `prefers-color-scheme`).
  * @attr heading-level - Level of the "Sources" heading, 1–6 (default 2).
  *
- * @fires colloquy-error - Loading failed.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading failed.
  *
  * @csspart heading - The "Sources" heading.
  * @csspart list - The `<ol>` of sources.

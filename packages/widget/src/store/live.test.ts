@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import { createTopic, postReply, testEnv } from '../test-env.js';
+import { TopicStore, topicStore } from './topic-store.js';
 
 const { api } = testEnv();
 const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
@@ -168,6 +169,42 @@ describe('the live stream', () => {
     } finally {
       window.EventSource = Original;
       delete (document as { hidden?: boolean }).hidden;
+    }
+  });
+
+  it('listens to the tab\'s visibility only while someone shows the topic', async () => {
+    const id = await createTopic();
+    // The visibilitychange listeners added to the document from here on and not removed since.
+    const listening = new Set<unknown>();
+    const { addEventListener, removeEventListener } = EventTarget.prototype;
+    document.addEventListener = function (this: Document, ...args: Parameters<typeof addEventListener>) {
+      if (args[0] === 'visibilitychange') listening.add(args[1]);
+      addEventListener.apply(this, args);
+    };
+    document.removeEventListener = function (this: Document, ...args: Parameters<typeof removeEventListener>) {
+      if (args[0] === 'visibilitychange') listening.delete(args[1]);
+      removeEventListener.apply(this, args);
+    };
+    try {
+      new TopicStore(api, id);
+      expect(listening.size, 'a store nobody shows listens').to.equal(0);
+
+      const box = await fixture(html`<div>
+        <topic-card api=${api} topic=${id}></topic-card>
+        <reply-thread api=${api} topic=${id}></reply-thread>
+      </div>`);
+      const [card, thread] = [...box.children];
+      await waitUntil(() => topicStore(api, id).state === 'ready' && listening.size === 1, 'the stream does not follow the tab');
+      card!.remove();
+      expect(listening.size, 'one element still shows the topic').to.equal(1);
+      thread!.remove();
+      expect(listening.size, 'the listener outlived the last subscriber').to.equal(0);
+
+      box.append(thread!);
+      await waitUntil(() => listening.size === 1, 'shown again, the stream does not follow the tab');
+    } finally {
+      delete (document as Partial<Document>).addEventListener;
+      delete (document as Partial<Document>).removeEventListener;
     }
   });
 });

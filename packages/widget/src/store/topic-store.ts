@@ -1,8 +1,8 @@
 import { ColloquyError, request } from '../api/client.js';
+import { reactionsUrl, repliesPageUrl, repliesUrl, topicUrl } from '../api/urls.js';
 import {
   PROOF_HEADER,
   READER_HEADER,
-  type Challenge,
   type CreatedReply,
   type NewReply,
   type ReactionKind,
@@ -11,11 +11,13 @@ import {
   type Reply,
   type ReplyPage,
   type Topic,
-  type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
 } from '@colloquy/api';
+import { liveStream, type LiveStream } from './live-stream.js';
+import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { readJson, readerKey, writeJson } from './storage.js';
+import { readSummary } from './summary-batch.js';
 
 /**
  * `idle` before the first subscriber; `missing` when the server has no such topic yet (a page
@@ -34,23 +36,6 @@ export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
 
 /** Held replies stay visible to their author for a week while they wait for a moderator. */
 const HELD_FOR = 7 * 864e5;
-
-/**
- * Solves a proof-of-work challenge: a nonce such that SHA-256(`challenge:nonce`) starts with
- * `difficulty` zero bits. Each digest is awaited, so the page stays responsive while it works.
- */
-async function solve({ challenge, difficulty }: Challenge): Promise<string> {
-  const encoder = new TextEncoder();
-  for (let nonce = 0; ; nonce++) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${nonce}`)));
-    let bits = 0;
-    for (const byte of digest) {
-      bits += byte ? Math.clz32(byte) - 24 : 8;
-      if (byte) break;
-    }
-    if (bits >= difficulty) return `${challenge}:${nonce}`;
-  }
-}
 
 /**
  * The state of one topic on the page, shared by every element showing it: one read for all,
@@ -82,14 +67,10 @@ export class TopicStore {
   #held: Reply[];
   #loadAbort: AbortController | null = null;
   #localId = 0;
-  /** The proof of work for the next reply, solved in the background; '' when none is needed. */
-  #proof: Promise<string> | undefined;
-  /** The live stream of the topic's events, while someone shows the topic in a visible tab. */
-  #events: EventSource | undefined;
-  /** The last event this store has applied; the stream resumes after it. */
-  #eventId = '0';
-  /** Milliseconds to wait before reconnecting a stream the server closed; doubles each time. */
-  #retry = 1e3;
+  /** The proof of work for the next reply, solved in the background. */
+  readonly #proofs: ProofOfWork;
+  /** The live stream of the topic's events, open while someone shows the whole topic. */
+  readonly #stream: LiveStream;
   /**
    * Whether the whole topic is needed: false while only compact cards show it, which need
    * just its summary.
@@ -107,48 +88,27 @@ export class TopicStore {
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
-    document.addEventListener('visibilitychange', this.#live);
+    this.#proofs = proofOfWork(api);
+    this.#stream = liveStream(
+      api,
+      topicId,
+      () => !!this.#listeners.size && this.state === 'ready' && this.#full,
+      {
+        'reply-created': (reply) => {
+          // One already shown (the reader's own, or one approved after being held) is updated.
+          if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
+          else this.unseen = [...this.unseen, reply];
+        },
+        'reply-changed': (reply) => this.#replace(reply.id, reply),
+        reactions: ({ replyId, reactions }) => {
+          if (!replyId) this.topic &&= { ...this.topic, reactions };
+          else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
+        },
+        counts: ({ replyCount }) => (this.total = replyCount),
+      },
+      () => this.#notify(),
+    );
   }
-
-  /**
-   * Opens the topic's event stream while the topic is shown in a visible tab, closes it
-   * otherwise. EventSource reconnects by itself after a dropped connection, sending the last
-   * event id; when the server closes the stream for good (an error status) it is reopened
-   * later, after a wait that doubles each time.
-   */
-  #live = () => {
-    if (!this.#listeners.size || document.hidden || this.state !== 'ready' || !this.#full) {
-      this.#events?.close();
-      this.#events = undefined;
-      return;
-    }
-    if (this.#events) return;
-    const events = (this.#events = new EventSource(this.#url(`/events?after=${this.#eventId}`)));
-    const on = <T>(type: string, apply: (data: T) => void) =>
-      events.addEventListener(type, (event) => {
-        this.#eventId = event.lastEventId;
-        apply(JSON.parse(event.data) as T);
-        this.#notify();
-      });
-    on<Reply>('reply-created', (reply) => {
-      // One already shown (the reader's own, or one approved after being held) is updated.
-      if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
-      else this.unseen = [...this.unseen, reply];
-    });
-    on<Reply>('reply-changed', (reply) => this.#replace(reply.id, reply));
-    on<{ replyId: string | null; reactions: Reactions }>('reactions', ({ replyId, reactions }) => {
-      if (!replyId) this.topic &&= { ...this.topic, reactions };
-      else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
-    });
-    on<{ replyCount: number }>('counts', ({ replyCount }) => (this.total = replyCount));
-    events.onopen = () => (this.#retry = 1e3);
-    events.onerror = () => {
-      if (events.readyState === 2 /* CLOSED */ && this.#events === events) {
-        this.#events = undefined;
-        setTimeout(this.#live, (this.#retry = Math.min(this.#retry * 2, 6e4)));
-      }
-    };
-  };
 
   /** Shows the replies that arrived live, each in its place in the thread. */
   reveal(): void {
@@ -173,10 +133,6 @@ export class TopicStore {
     this.replies = this.replies.flatMap((r) => (r.id === id ? (reply ? [reply] : []) : [r]));
   }
 
-  #url(path = '') {
-    return `${this.api}/api/v1/topics/${encodeURIComponent(this.topicId)}${path}`;
-  }
-
   #notify() {
     for (const listener of this.#listeners) listener();
   }
@@ -193,32 +149,11 @@ export class TopicStore {
       this.#full = true;
       void this.load();
     } else if (this.state === 'idle') void this.load();
-    this.#live();
+    this.#stream.update();
     return () => {
       this.#listeners.delete(listener);
-      this.#live();
+      this.#stream.update();
     };
-  }
-
-  /** Joins the page's next summaries read for this store's API. */
-  #summarize() {
-    this.state = 'loading';
-    let batch = batches.get(this.api);
-    if (!batch) {
-      batches.set(this.api, (batch = []));
-      // A task later, so every card the parser has connected by then joins the same read.
-      setTimeout(() => {
-        batches.delete(this.api);
-        for (let i = 0; i < batch!.length; i += 100) {
-          const part = batch!.slice(i, i + 100);
-          request<TopicSummaries>(`${this.api}/api/v1/topics?ids=${part.map((s) => encodeURIComponent(s.topicId))}`).then(
-            ({ topics }) => part.map((store) => store.#settle(topics.find((t) => t.id === store.topicId))),
-            (error: ColloquyError) => part.map((store) => store.#settle(undefined, error)),
-          );
-        }
-      });
-    }
-    batch.push(this);
   }
 
   /** Shows what a summaries read brought, unless a full read has taken over meanwhile. */
@@ -237,7 +172,11 @@ export class TopicStore {
    * Never rejects: a failure sets `state` to `error` and `error`.
    */
   async load(): Promise<void> {
-    if (!this.#full) return this.#summarize();
+    if (!this.#full) {
+      // Only compact cards show it: join the page's next summaries read.
+      this.state = 'loading';
+      return readSummary(this.api, this.topicId, (summary, error) => this.#settle(summary, error));
+    }
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
     this.state = 'loading';
@@ -245,16 +184,17 @@ export class TopicStore {
     this.loadingMore = false;
     this.#notify();
     try {
-      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(this.#url(), {
-        signal: abort.signal,
-      });
+      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
+        topicUrl(this.api, this.topicId),
+        { signal: abort.signal },
+      );
       this.topic = topic;
       this.replies = replies;
       // This reader's replies held for review are not in what everyone reads; show them here.
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
       this.total = topic.replyCount;
-      this.#eventId = lastEventId;
+      this.#stream.lastEventId = lastEventId;
       this.unseen = [];
       this.state = 'ready';
     } catch (error) {
@@ -271,7 +211,7 @@ export class TopicStore {
       }
     }
     this.#notify();
-    this.#live();
+    this.#stream.update();
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
@@ -283,7 +223,7 @@ export class TopicStore {
     this.#notify();
     try {
       const page = await request<ReplyPage>(
-        this.#url(`/replies?cursor=${encodeURIComponent(cursor)}`),
+        repliesPageUrl(this.api, this.topicId, cursor),
         signal ? { signal } : {},
       );
       if (signal?.aborted) return;
@@ -304,14 +244,7 @@ export class TopicStore {
    * ready by the time the reader posts. Called when the reader starts writing.
    */
   prepare(): Promise<string> {
-    // Without a proof (the challenge could not be read, or the page is not a secure context
-    // and has no crypto.subtle) the server's refusal explains what is missing.
-    return (this.#proof ??= request<Challenge>(`${this.api}/api/v1/challenge`)
-      .then((challenge) => (challenge.difficulty ? solve(challenge) : ''))
-      .catch(() => {
-        this.#proof = undefined;
-        return '';
-      }));
+    return this.#proofs.prepare();
   }
 
   /**
@@ -335,19 +268,23 @@ export class TopicStore {
     this.#insert(local);
     this.#notify();
     const send = async (retry: boolean): Promise<CreatedReply> => {
-      const proof = await this.prepare();
-      if (proof) this.#proof = undefined; // a challenge is good for one reply
+      const proof = await this.#proofs.prepare();
+      if (proof) this.#proofs.spend(); // a challenge is good for one reply
       const headers: Record<string, string> = { [READER_HEADER]: readerKey() };
       if (proof) headers[PROOF_HEADER] = proof;
       if (token) headers['authorization'] = `Bearer ${token}`;
       try {
-        return await request<CreatedReply>(this.#url('/replies'), { method: 'POST', body: input, headers });
+        return await request<CreatedReply>(repliesUrl(this.api, this.topicId), {
+          method: 'POST',
+          body: input,
+          headers,
+        });
       } catch (error) {
         // The server started asking for a proof, or the challenge expired or was spent: solve a
         // fresh one, once.
         const { status, type } = error as ColloquyError;
         if (!retry || !(status === 428 || type?.endsWith(':invalid-proof'))) throw error;
-        this.#proof = undefined;
+        this.#proofs.spend();
         return send(false);
       }
     };
@@ -397,12 +334,11 @@ export class TopicStore {
     const on = !this.#active.has(key);
     apply(on);
     try {
-      const state = await request<ReactionState>(
-        target === null
-          ? this.#url('/reactions')
-          : `${this.api}/api/v1/replies/${encodeURIComponent(target)}/reactions`,
-        { method: 'POST', body: { kind }, headers: { [READER_HEADER]: readerKey() } },
-      );
+      const state = await request<ReactionState>(reactionsUrl(this.api, this.topicId, target), {
+        method: 'POST',
+        body: { kind },
+        headers: { [READER_HEADER]: readerKey() },
+      });
       apply(state.active, state.reactions);
       return state;
     } catch (error) {
@@ -413,8 +349,6 @@ export class TopicStore {
 }
 
 const registry = new Map<string, TopicStore>();
-/** Compact cards waiting for their summaries, by API base. */
-const batches = new Map<string, TopicStore[]>();
 
 /** The page-wide store of `topic` on the server at `api`: the same instance for every caller. */
 export function topicStore(api: string, topic: string): TopicStore {

@@ -52,10 +52,14 @@ export const theme = css`
   }
   :host([hidden]) { display: none; }
   * { box-sizing: inherit; }
-  h2,p,ol,ul { margin: 0 0 calc(var(--colloquy-gap) / 2); }
+  h2,p,ol,ul,.table { margin: 0 0 calc(var(--colloquy-gap) / 2); }
   a { color: var(--colloquy-accent); }
   :focus-visible { outline: 2px solid var(--colloquy-accent); outline-offset: 2px; }
   pre { overflow-x: auto; white-space: pre-wrap; }
+  /* A table's width never widens what holds it (a grid or flex item would grow): it scrolls. */
+  .table { overflow-x: auto; contain: inline-size; }
+  table { border-collapse: collapse; }
+  th,td { padding: 0.25em 0.5em; border: 1px solid var(--colloquy-border); overflow-wrap: normal; }
   blockquote { margin: 0 0 calc(var(--colloquy-gap) / 2); padding-left: 0.75em; border-left: 3px solid var(--colloquy-border); }
   .muted,time { color: var(--colloquy-muted); font-size: 0.875em; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }

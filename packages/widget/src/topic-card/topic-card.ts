@@ -16,8 +16,8 @@ import { styles } from './topic-card.styles.js';
  * @attr variant - `full` (default) or `compact`.
  * @attr heading-level - Level of the title heading, 1–6 (default 2).
  *
- * @fires colloquy-reaction - The reader toggled a reaction and the server confirmed it.
- * @fires colloquy-error - Loading or reacting failed.
+ * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction and the server confirmed it.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading or reacting failed.
  *
  * @csspart card - The whole card.
  * @csspart breadcrumb - The category path (a `nav`).

@@ -1,0 +1,75 @@
+/**
+ * The limits of the HTTP API, in one place: the request schemas enforce them, the elements'
+ * form fields and the server's defaults follow them. Lengths count UTF-16 code units after
+ * trimming, as `String.prototype.length` and the browser's `maxlength` do.
+ */
+
+/** Longest title: a topic's, a page topic's (`pageTitle`) and a source's. */
+export const MAX_TITLE_LENGTH = 300;
+
+/** Longest display name of a reply's author, typed or taken from a sign-in token. */
+export const MAX_NAME_LENGTH = 60;
+
+/** Longest Markdown body of a reply, new or edited. */
+export const MAX_REPLY_BODY_LENGTH = 10_000;
+
+/** Longest Markdown body of a topic. */
+export const MAX_TOPIC_BODY_LENGTH = 50_000;
+
+/** Longest plain-text summary of a topic. */
+export const MAX_SUMMARY_LENGTH = 1000;
+
+/** Longest topic label, e.g. "Background". */
+export const MAX_LABEL_LENGTH = 60;
+
+/** Longest name of a topic's author. */
+export const MAX_TOPIC_AUTHOR_LENGTH = 100;
+
+/** Longest category slug, category name and breadcrumb entry. */
+export const MAX_CATEGORY_LENGTH = 100;
+
+/** Most breadcrumb entries of a category path. */
+export const MAX_CATEGORY_PATH = 10;
+
+/** Most sources of one topic. */
+export const MAX_SOURCES = 100;
+
+/** Longest URL: a topic's, a source's, an avatar's, and a page topic's id. */
+export const MAX_URL_LENGTH = 2048;
+
+/** Largest request body, in bytes; a larger one is refused (413) before it is parsed. */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/** Fewest top-level threads a page of replies may ask for (`limit`). */
+export const MIN_PAGE_SIZE = 1;
+
+/** Most top-level threads a page of replies may ask for (`limit`). */
+export const MAX_PAGE_SIZE = 100;
+
+/** Top-level threads in a page of replies when the request does not say. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Most topic ids of one summaries read (`GET /api/v1/topics?ids=`). */
+export const MAX_SUMMARY_IDS = 100;
+
+/** Longest slug topic id (`rsp-update`). */
+export const MAX_SLUG_LENGTH = 100;
+
+/** Longest reply id. */
+export const MAX_REPLY_ID_LENGTH = 64;
+
+/** Shortest and longest reader key (the `X-Colloquy-Reader` header, a ban's `readerKey`). */
+export const MIN_READER_KEY_LENGTH = 16;
+export const MAX_READER_KEY_LENGTH = 128;
+
+/** Longest value of the honeypot field `website`. */
+export const MAX_HONEYPOT_LENGTH = 2048;
+
+/** Longest edit token header (the `X-Colloquy-Edit-Token` header). */
+export const MAX_EDIT_TOKEN_LENGTH = 256;
+
+/** Longest address or prefix of a ban. */
+export const MAX_ADDRESS_PREFIX_LENGTH = 64;
+
+/** Most replies of one moderation queue read (`GET /api/v1/admin/pending`). */
+export const MAX_PENDING_REPLIES = 100;

@@ -1,0 +1,265 @@
+/**
+ * `@colloquy/api/schemas`: the request schemas of the HTTP API (zod), from which the request
+ * types are inferred, so what a client is told it may send and what the server accepts cannot
+ * disagree. A separate entry, so that importing the wire types (`@colloquy/api`) never pulls
+ * zod into a browser bundle. Messages name the field and the rule; clients show them as given.
+ */
+import { z } from 'zod';
+import { EDIT_TOKEN_HEADER, READER_HEADER } from './headers.js';
+import { isTopicId, READER_KEY, REPLY_ID } from './ids.js';
+import {
+  MAX_ADDRESS_PREFIX_LENGTH,
+  MAX_CATEGORY_LENGTH,
+  MAX_CATEGORY_PATH,
+  MAX_EDIT_TOKEN_LENGTH,
+  MAX_HONEYPOT_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PAGE_SIZE,
+  MAX_READER_KEY_LENGTH,
+  MAX_REPLY_BODY_LENGTH,
+  MAX_REPLY_ID_LENGTH,
+  MAX_SLUG_LENGTH,
+  MAX_SOURCES,
+  MAX_SUMMARY_IDS,
+  MAX_SUMMARY_LENGTH,
+  MAX_TITLE_LENGTH,
+  MAX_TOPIC_AUTHOR_LENGTH,
+  MAX_TOPIC_BODY_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_PAGE_SIZE,
+  MIN_READER_KEY_LENGTH,
+} from './limits.js';
+import { REACTION_KINDS } from './types.js';
+import { safeHref } from './url-policy.js';
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A UTF-16 surrogate not in a pair: not a character, and invalid once encoded as UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** C0 control characters other than tab and line feed. */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f]/;
+/** Any control character: C0, DEL and C1. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Trimmed text of 1..max characters; blank is refused, and so are lone surrogates and control
+ * characters other than tab and line feed.
+ */
+const text = (field: string, max: number) => {
+  const rule = `${field} must be 1–${count(max)} characters`;
+  return z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, rule)
+    .max(max, rule)
+    .refine((v) => !LONE_SURROGATE.test(v), `${field} must be valid Unicode text (it has a lone surrogate)`)
+    .refine((v) => !CONTROL_IN_TEXT.test(v), `${field} must not contain control characters other than tab and line feed`);
+};
+
+/** Bidirectional embeddings, overrides and isolates: in a name they can make it read as another. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * One line of text: names and titles never carry control characters, line breaks or
+ * bidirectional overrides.
+ */
+const line = (field: string, max: number) =>
+  text(field, max)
+    .refine((v) => !CONTROL.test(v), `${field} must be a single line without control characters`)
+    .refine((v) => !BIDI_CONTROL.test(v), `${field} must not contain bidirectional override characters`);
+
+const isHttpUrl = (value: string) => {
+  const href = safeHref(value);
+  return href !== null && /^https?:$/.test(new URL(href).protocol);
+};
+
+const httpUrl = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .max(MAX_URL_LENGTH, `${field} must be at most ${MAX_URL_LENGTH} characters`)
+    .refine(isHttpUrl, `${field} must be an absolute http(s) URL`);
+
+const readerKeyRule = `${MIN_READER_KEY_LENGTH}–${MAX_READER_KEY_LENGTH} letters, digits, "_" or "-"`;
+
+// Path, query and header parameters.
+
+/** `:id` of a topic route. */
+export const topicIdParam = z.object({
+  id: z
+    .string()
+    .refine(
+      isTopicId,
+      `The topic id must be a slug (a letter or digit, then up to ${MAX_SLUG_LENGTH - 1} of letters, digits, ".", "_", "-") or an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters`,
+    ),
+});
+
+/** `:id` of a reply route. */
+export const replyIdParam = z.object({
+  id: z.string().regex(REPLY_ID, `The reply id must be 1–${MAX_REPLY_ID_LENGTH} letters, digits, "_" or "-"`),
+});
+
+const limitRule = `limit must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE}`;
+
+/** `?limit=&cursor=` of a page of replies. */
+export const pageQuery = z.object({
+  limit: z
+    .string()
+    .regex(new RegExp(`^\\d{1,${String(MAX_PAGE_SIZE).length}}$`), limitRule)
+    .transform(Number)
+    .refine((n) => n >= MIN_PAGE_SIZE && n <= MAX_PAGE_SIZE, limitRule)
+    .optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().optional(),
+});
+
+/** `?ids=a,b,c` of the summaries read. */
+export const summariesQuery = z.object({
+  ids: z
+    .string({ error: `ids is required: a comma-separated list of 1–${MAX_SUMMARY_IDS} topic ids` })
+    .transform((v) => v.split(','))
+    .refine((ids) => ids.length >= 1 && ids.length <= MAX_SUMMARY_IDS, `ids must list 1–${MAX_SUMMARY_IDS} topic ids`)
+    .refine((ids) => ids.every(isTopicId), 'every entry of ids must be a topic id (a slug or an http(s) URL)'),
+});
+
+/** The edit token header of PATCH and DELETE `/api/v1/replies/:id`. */
+export const editTokenHeader = z.object({
+  [EDIT_TOKEN_HEADER]: z
+    .string({ error: `The ${EDIT_TOKEN_HEADER} header is required: the editToken returned when the reply was posted` })
+    .max(MAX_EDIT_TOKEN_LENGTH, `The ${EDIT_TOKEN_HEADER} header is too long`),
+});
+
+/** The reader header of reads, which then include the reader's own pending replies. */
+export const optionalReaderHeader = z.object({
+  [READER_HEADER]: z.string().regex(READER_KEY, `The ${READER_HEADER} header must be ${readerKeyRule}`).optional(),
+});
+
+/** The reader header of reaction toggles, which are per reader. */
+export const readerHeader = z.object({
+  [READER_HEADER]: z
+    .string({ error: `The ${READER_HEADER} header is required: a random reader key of ${readerKeyRule}` })
+    .regex(READER_KEY, `The ${READER_HEADER} header must be ${readerKeyRule}`),
+});
+
+// Request bodies.
+
+/** `POST /api/v1/topics` (admin): creates or replaces a topic. */
+export const topicInput = z.strictObject({
+  id: topicIdParam.shape.id,
+  title: line('title', MAX_TITLE_LENGTH),
+  url: httpUrl('url').nullable().optional(),
+  category: z
+    .strictObject({
+      slug: line('category.slug', MAX_CATEGORY_LENGTH),
+      name: line('category.name', MAX_CATEGORY_LENGTH),
+      /** Breadcrumb, outermost first, e.g. `["Community", "Anthropic"]`. */
+      path: z
+        .array(line('category.path entries', MAX_CATEGORY_LENGTH))
+        .max(MAX_CATEGORY_PATH, `category.path must have at most ${MAX_CATEGORY_PATH} entries`),
+    })
+    .nullable()
+    .optional(),
+  /** A short label shown above the summary, e.g. "Background". */
+  label: line('label', MAX_LABEL_LENGTH).nullable().optional(),
+  /** A plain-text lead paragraph. */
+  summary: text('summary', MAX_SUMMARY_LENGTH).nullable().optional(),
+  author: z
+    .strictObject({
+      name: line('author.name', MAX_TOPIC_AUTHOR_LENGTH),
+      avatarUrl: httpUrl('author.avatarUrl').nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  /** Omitted: now for a new topic, unchanged for an existing one. */
+  createdAt: z.iso.datetime({ error: 'createdAt must be an ISO 8601 instant such as 2026-04-21T16:20:34Z' }).optional(),
+  /** Markdown. */
+  body: z
+    .string({ error: 'body must be a string of Markdown' })
+    .max(MAX_TOPIC_BODY_LENGTH, `body must be at most ${count(MAX_TOPIC_BODY_LENGTH)} characters`)
+    .optional(),
+  /** Numbered 1, 2, … in this order, as bodies cite them with `[n]`. */
+  sources: z
+    .array(z.strictObject({ title: line('sources title', MAX_TITLE_LENGTH), url: httpUrl('sources url') }))
+    .max(MAX_SOURCES, `sources must have at most ${MAX_SOURCES} entries`)
+    .optional(),
+  locked: z.boolean({ error: 'locked must be true or false' }).optional(),
+});
+
+/** `POST /api/v1/topics/:id/replies`. */
+export const newReply = z.strictObject({
+  /** Markdown. */
+  body: text('body', MAX_REPLY_BODY_LENGTH),
+  /**
+   * Required, except with a signed-in user's token (`Authorization: Bearer`), whose name is
+   * used instead.
+   */
+  authorName: line('authorName', MAX_NAME_LENGTH).optional(),
+  parentId: z
+    .string({ error: 'parentId must be a reply id or null' })
+    .regex(REPLY_ID, 'parentId must be a reply id')
+    .nullable()
+    .optional(),
+  /** For a page topic created by its first reply: the page's title. */
+  pageTitle: line('pageTitle', MAX_TITLE_LENGTH).optional(),
+  /**
+   * Honeypot: a form field people never see nor fill. Leave it out or empty; a non-empty value
+   * is refused (422).
+   */
+  website: z
+    .string({ error: 'website must be a string' })
+    .max(MAX_HONEYPOT_LENGTH, `website must be at most ${MAX_HONEYPOT_LENGTH} characters`)
+    .optional(),
+});
+
+/** `PATCH /api/v1/replies/:id`, with the edit token header. */
+export const replyEdit = z.strictObject({
+  /** Markdown. */
+  body: text('body', MAX_REPLY_BODY_LENGTH),
+});
+
+/** `POST /api/v1/topics/:id/reactions` and `/api/v1/replies/:id/reactions`. */
+export const reactionToggle = z.strictObject({
+  kind: z.enum(REACTION_KINDS, { error: `kind must be one of ${REACTION_KINDS.join(', ')}` }),
+});
+
+/** The refusal of a ban's address that is not an address or prefix. */
+export const ADDRESS_PREFIX_RULE = 'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64';
+
+/**
+ * `POST /api/v1/admin/bans`: at least one of the two. The server also checks that
+ * `addressPrefix` is an address, which it widens to its /24 (IPv4) or /64 (IPv6).
+ */
+export const banInput = z
+  .strictObject({
+    /** A reader key as sent in the `X-Colloquy-Reader` header. */
+    readerKey: z
+      .string({ error: 'readerKey must be a string' })
+      .regex(READER_KEY, `readerKey must be a reader key: ${readerKeyRule}`)
+      .optional(),
+    /** An IP address or prefix. */
+    addressPrefix: z
+      .string({ error: 'addressPrefix must be a string' })
+      .max(MAX_ADDRESS_PREFIX_LENGTH, ADDRESS_PREFIX_RULE)
+      .optional(),
+  })
+  .refine((v) => v.readerKey !== undefined || v.addressPrefix !== undefined, 'Give readerKey, addressPrefix or both');
+
+/** `POST /api/v1/admin/topics/:id/lock`. */
+export const lockInput = z.strictObject({
+  locked: z.boolean({ error: 'locked must be true or false' }),
+});
+
+/** `POST /api/v1/topics/:id/replies` request body. */
+export type NewReply = z.input<typeof newReply>;
+/** `PATCH /api/v1/replies/:id` request body (with the `X-Colloquy-Edit-Token` header). */
+export type ReplyEdit = z.input<typeof replyEdit>;
+/** `POST /api/v1/topics` (admin) request body: creates or replaces a topic. */
+export type TopicInput = z.input<typeof topicInput>;
+/** `POST …/reactions` request body; the reader is named by the `X-Colloquy-Reader` header. */
+export type ReactionToggle = z.input<typeof reactionToggle>;
+/** `POST /api/v1/admin/bans` request body: at least one of the two. */
+export type BanInput = z.input<typeof banInput>;
+/** `POST /api/v1/admin/topics/:id/lock` request body. */
+export type LockInput = z.input<typeof lockInput>;
+/** `?limit=&cursor=` of a page of replies, as sent. */
+export type PageQuery = z.input<typeof pageQuery>;

@@ -1,0 +1,92 @@
+import { isIP } from 'node:net';
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+
+/**
+ * An IP address in one canonical text form, or null: IPv4 dotted quad, IPv6 as eight full
+ * lower-case hextets; an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack socket
+ * reports for IPv4 peers) becomes its IPv4 address, so both spellings share a limit and a ban.
+ */
+export function normalizeAddress(raw: string): string | null {
+  let text = raw.trim();
+  if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
+  const zone = text.indexOf('%');
+  if (zone !== -1) text = text.slice(0, zone);
+  const family = isIP(text);
+  if (family === 4) return text.split('.').map((part) => String(Number(part))).join('.');
+  if (family !== 6) return null;
+  const hextets = expandIpv6(text);
+  if (hextets.slice(0, 5).every((h) => h === 0) && hextets[5] === 0xffff) {
+    return [hextets[6]! >> 8, hextets[6]! & 255, hextets[7]! >> 8, hextets[7]! & 255].join('.');
+  }
+  return hextets.map((h) => h.toString(16).padStart(4, '0')).join(':');
+}
+
+function expandIpv6(text: string): number[] {
+  // An embedded IPv4 tail (`::ffff:1.2.3.4`) becomes two hextets first.
+  const hex = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
+    [((Number(a) << 8) | Number(b)).toString(16), ((Number(c) << 8) | Number(d)).toString(16)].join(':'),
+  );
+  const parse = (part: string) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
+  const gap = hex.indexOf('::');
+  if (gap === -1) return parse(hex);
+  const left = parse(hex.slice(0, gap));
+  const right = parse(hex.slice(gap + 2));
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * The network a client is counted and banned by: its /24 for IPv4, its /64 for IPv6 (one
+ * subscriber usually holds a whole /64, so single IPv6 addresses would be free to rotate).
+ */
+export function addressPrefix(address: string): string {
+  if (!address.includes(':')) return `${address.split('.').slice(0, 3).join('.')}.0/24`;
+  return `${address.split(':').slice(0, 4).join(':')}::/64`;
+}
+
+/**
+ * Accepts `1.2.3.4`, `1.2.3.0/24`, `2001:db8::1` or `2001:db8::/64` (any prefix length; the
+ * result is always the /24 or /64 the rate limits and bans use). Null when not an address.
+ */
+export function parsePrefix(text: string): string | null {
+  const [address, length, ...rest] = text.trim().split('/');
+  if (rest.length > 0 || address === undefined) return null;
+  if (length !== undefined && !/^\d{1,3}$/.test(length)) return null;
+  const normalized = normalizeAddress(address);
+  return normalized ? addressPrefix(normalized) : null;
+}
+
+/**
+ * The client's address: the socket peer, or, when the peer is one of `trustedProxies`, the
+ * right-most X-Forwarded-For entry that is not itself a trusted proxy (entries to its left
+ * were written by the client and prove nothing). Undefined when there is no socket, as in
+ * `app.request()` without an `env`; tests pass `{ incoming: { socket: { remoteAddress } } }`
+ * as that `env`, which is where `getConnInfo` looks.
+ */
+export function clientAddress(c: Context, trustedProxies: readonly string[]): string | undefined {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+  const address = peer === undefined ? null : normalizeAddress(peer);
+  if (!address) return undefined;
+  if (!trustedProxies.includes(address)) return address;
+  const forwarded = (c.req.header('X-Forwarded-For') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (let k = forwarded.length - 1; k >= 0; k--) {
+    const hop = normalizeAddress(forwarded[k]!);
+    if (!hop) return address; // garbage from the client: count the request against the proxy's entry
+    if (!trustedProxies.includes(hop)) return hop;
+  }
+  return address;
+}
+
+/** The network of the client (see addressPrefix), or undefined when there is no socket. */
+export function clientPrefix(c: Context, trustedProxies: readonly string[]): string | undefined {
+  const address = clientAddress(c, trustedProxies);
+  return address === undefined ? undefined : addressPrefix(address);
+}

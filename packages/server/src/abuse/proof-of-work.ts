@@ -1,0 +1,87 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PROOF_HEADER, type Challenge } from '@colloquy/api';
+import { sha256 } from '../digest.js';
+import { ProblemError } from '../problem.js';
+
+// Long enough for a reader who starts writing (when the widget fetches it) and posts much later.
+const CHALLENGE_TTL_MS = 30 * 60_000;
+const CHALLENGE = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * Self-hosted proof-of-work. A challenge is `<expiry>.<random>.<HMAC of both>`, so the server
+ * keeps no state until a proof arrives; then the challenge is remembered until it expires, which
+ * makes each one single-use.
+ */
+export class ProofOfWork {
+  readonly #secret: Buffer;
+  readonly #used = new Map<string, number>();
+
+  constructor(
+    secret: string | null,
+    readonly difficulty: number,
+  ) {
+    this.#secret = secret === null ? randomBytes(32) : sha256(`colloquy-pow:${secret}`);
+  }
+
+  get required(): boolean {
+    return this.difficulty > 0;
+  }
+
+  issue(now = Date.now()): Challenge {
+    const expires = now + CHALLENGE_TTL_MS;
+    const payload = `${expires.toString(36)}.${randomBytes(16).toString('base64url')}`;
+    return {
+      challenge: `${payload}.${this.#sign(payload)}`,
+      difficulty: this.difficulty,
+      expiresAt: new Date(expires).toISOString(),
+    };
+  }
+
+  /** Throws 428 without a proof, 403 for a wrong, expired or reused one. */
+  verify(header: string | undefined, now = Date.now()): void {
+    if (!this.required) return;
+    const refuse = (why: string) =>
+      new ProblemError(403, 'invalid-proof', 'Invalid proof of work', `${why} Fetch a new challenge from GET /api/v1/challenge and solve it.`);
+    if (header === undefined || header.trim() === '') {
+      throw new ProblemError(
+        428,
+        'proof-required',
+        'Proof of work required',
+        `This server asks for a proof of work before a reply: fetch GET /api/v1/challenge, find a nonce such that SHA-256(challenge + ":" + nonce) starts with ${this.difficulty} zero bits, and send ${PROOF_HEADER}: <challenge>:<nonce>.`,
+      );
+    }
+    const separator = header.lastIndexOf(':');
+    const challenge = header.slice(0, separator).trim();
+    const nonce = header.slice(separator + 1).trim();
+    const parts = CHALLENGE.exec(challenge);
+    if (separator === -1 || !parts || !/^[A-Za-z0-9_-]{1,64}$/.test(nonce)) {
+      throw refuse(`${PROOF_HEADER} must be <challenge>:<nonce>, the nonce 1–64 letters, digits, "_" or "-".`);
+    }
+    const expected = Buffer.from(this.#sign(`${parts[1]}.${parts[2]}`));
+    if (!timingSafeEqual(expected, Buffer.from(parts[3]!))) throw refuse('The challenge was not issued by this server.');
+    const expires = parseInt(parts[1]!, 36);
+    if (expires <= now) throw refuse('The challenge has expired.');
+    if (leadingZeroBits(sha256(`${challenge}:${nonce}`)) < this.difficulty) {
+      throw refuse(`SHA-256(challenge:nonce) does not start with ${this.difficulty} zero bits.`);
+    }
+    if (this.#used.has(challenge)) throw refuse('This challenge has been used already.');
+    if (this.#used.size > 10_000) for (const [key, at] of this.#used) if (at <= now) this.#used.delete(key);
+    this.#used.set(challenge, expires);
+  }
+
+  #sign(payload: string): string {
+    return createHmac('sha256', this.#secret).update(payload).digest('base64url');
+  }
+}
+
+export function leadingZeroBits(digest: Buffer): number {
+  let bits = 0;
+  for (const byte of digest) {
+    if (byte === 0) {
+      bits += 8;
+      continue;
+    }
+    return bits + Math.clz32(byte) - 24;
+  }
+  return bits;
+}

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultConfig, loadConfig, UsageError } from '../index.js';
+import { USAGE } from './serve.js';
+
+describe('hardening settings', () => {
+  it('default to: limits on, proof-of-work and moderation off, 15 minute edit window', () => {
+    const { app } = loadConfig({}, ['serve']);
+    assert.deepEqual(
+      {
+        jwtSecret: app.jwtSecret,
+        secret: app.secret,
+        trustedProxies: app.trustedProxies,
+        replyRateLimit: app.replyRateLimit,
+        topicRateLimit: app.topicRateLimit,
+        writeRateLimit: app.writeRateLimit,
+        maxReplyDepth: app.maxReplyDepth,
+        maxLinksPerReply: app.maxLinksPerReply,
+        powDifficulty: app.powDifficulty,
+        moderation: app.moderation,
+        editWindowSeconds: app.editWindowSeconds,
+      },
+      {
+        jwtSecret: null,
+        secret: null,
+        trustedProxies: [],
+        replyRateLimit: 10,
+        topicRateLimit: 60,
+        writeRateLimit: 120,
+        maxReplyDepth: 32,
+        maxLinksPerReply: 10,
+        powDifficulty: 0,
+        moderation: 'off',
+        editWindowSeconds: 900,
+      },
+    );
+    assert.equal(defaultConfig().powDifficulty, 0);
+    assert.equal(defaultConfig().moderation, 'off');
+  });
+
+  it('reads every setting from the environment', () => {
+    const { app } = loadConfig(
+      {
+        COLLOQUY_JWT_SECRET: 'jwt',
+        COLLOQUY_SECRET: 'pow',
+        COLLOQUY_TRUSTED_PROXIES: '10.0.0.1, ::ffff:10.0.0.2,2001:db8::1',
+        COLLOQUY_REPLY_RATE_LIMIT: '0',
+        COLLOQUY_TOPIC_RATE_LIMIT: '5',
+        COLLOQUY_WRITE_RATE_LIMIT: '1000',
+        COLLOQUY_MAX_REPLY_DEPTH: '4',
+        COLLOQUY_MAX_LINKS: '2',
+        COLLOQUY_POW_DIFFICULTY: '12',
+        COLLOQUY_MODERATION: 'first',
+        COLLOQUY_EDIT_WINDOW: '60',
+      },
+      ['serve'],
+    );
+    assert.equal(app.jwtSecret, 'jwt');
+    assert.equal(app.secret, 'pow');
+    assert.deepEqual(app.trustedProxies, ['10.0.0.1', '10.0.0.2', '2001:0db8:0000:0000:0000:0000:0000:0001']);
+    assert.deepEqual(
+      [app.replyRateLimit, app.topicRateLimit, app.writeRateLimit, app.maxReplyDepth, app.maxLinksPerReply, app.powDifficulty, app.editWindowSeconds],
+      [0, 5, 1000, 4, 2, 12, 60],
+    );
+    assert.equal(app.moderation, 'first');
+  });
+
+  it('lets flags win over the environment', () => {
+    const { app } = loadConfig(
+      { COLLOQUY_MODERATION: 'all', COLLOQUY_REPLY_RATE_LIMIT: '3' },
+      ['serve', '--moderation', 'links', '--reply-rate-limit=0', '--pow-difficulty', '8', '--jwt-secret', 's', '--trusted-proxies', '127.0.0.1', '--max-links', '1', '--max-reply-depth', '2', '--topic-rate-limit', '9', '--write-rate-limit', '7', '--edit-window', '30', '--secret', 'x'],
+    );
+    assert.deepEqual(
+      [app.moderation, app.replyRateLimit, app.powDifficulty, app.jwtSecret, app.trustedProxies, app.maxLinksPerReply, app.maxReplyDepth, app.topicRateLimit, app.writeRateLimit, app.editWindowSeconds, app.secret],
+      ['links', 0, 8, 's', ['127.0.0.1'], 1, 2, 9, 7, 30, 'x'],
+    );
+  });
+
+  it('refuses bad values with a usage error', () => {
+    for (const env of [
+      { COLLOQUY_MODERATION: 'some' },
+      { COLLOQUY_REPLY_RATE_LIMIT: '-1' },
+      { COLLOQUY_REPLY_RATE_LIMIT: 'many' },
+      { COLLOQUY_POW_DIFFICULTY: '33' },
+      { COLLOQUY_MAX_LINKS: '1.5' },
+      { COLLOQUY_TRUSTED_PROXIES: 'proxy.local' },
+    ]) {
+      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
+    }
+  });
+
+  it('lists every setting in the usage', () => {
+    for (const name of [
+      'COLLOQUY_JWT_SECRET',
+      'COLLOQUY_SECRET',
+      'COLLOQUY_TRUSTED_PROXIES',
+      'COLLOQUY_REPLY_RATE_LIMIT',
+      'COLLOQUY_TOPIC_RATE_LIMIT',
+      'COLLOQUY_WRITE_RATE_LIMIT',
+      'COLLOQUY_MAX_REPLY_DEPTH',
+      'COLLOQUY_MAX_LINKS',
+      'COLLOQUY_POW_DIFFICULTY',
+      'COLLOQUY_MODERATION',
+      'COLLOQUY_EDIT_WINDOW',
+      'DATABASE_URL',
+      'COLLOQUY_DB_SCHEMA',
+    ]) {
+      assert.ok(USAGE.includes(`[${name}]`), name);
+    }
+  });
+});
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const options = loadConfig({}, ['serve']);
+    assert.equal(options.port, 8787);
+    assert.equal(options.hostname, undefined);
+    assert.equal(options.dbFile, './data/colloquy.db');
+    assert.equal(options.seed, false);
+    assert.deepEqual(options.app.allowedOrigins, ['http://localhost:8080', 'http://127.0.0.1:8080']);
+    assert.equal(options.app.adminToken, null);
+    assert.equal(options.app.maxBodyBytes, 64 * 1024);
+    assert.equal(options.app.pageSize, 20);
+    assert.match(options.app.widgetBundlePath, /colloquy\.js$/);
+  });
+
+  it('reads the environment', () => {
+    const options = loadConfig(
+      {
+        PORT: '9000',
+        HOST: '127.0.0.1',
+        COLLOQUY_DB: '/tmp/x.db',
+        COLLOQUY_ALLOWED_ORIGINS: 'https://a.example, https://b.example/',
+        COLLOQUY_ADMIN_TOKEN: 'tok',
+        COLLOQUY_SEED: '1',
+      },
+      ['serve'],
+    );
+    assert.equal(options.port, 9000);
+    assert.equal(options.hostname, '127.0.0.1');
+    assert.equal(options.dbFile, '/tmp/x.db');
+    assert.deepEqual(options.app.allowedOrigins, ['https://a.example', 'https://b.example']);
+    assert.equal(options.app.adminToken, 'tok');
+    assert.equal(options.seed, true);
+  });
+
+  it('follows DEMO_PORT for the default origins', () => {
+    assert.deepEqual(loadConfig({ DEMO_PORT: '3000' }, []).app.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
+    const options = loadConfig({ PORT: '9000', COLLOQUY_ADMIN_TOKEN: 'env' }, ['serve', '--port=0', '--admin-token', 'flag', '--seed']);
+    assert.equal(options.port, 0);
+    assert.equal(options.app.adminToken, 'flag');
+    assert.equal(options.seed, true);
+  });
+
+  it('refuses unknown flags, missing values, bad ports and bad origins (exit 2)', () => {
+    for (const argv of [['serve', '--nope'], ['serve', '--port'], ['serve', '--port', 'x'], ['serve', '--port', '70000'], ['launch'], ['serve', '--allowed-origins', 'not a url']]) {
+      assert.throws(() => loadConfig({}, argv), (e: unknown) => e instanceof UsageError && e.exitCode === 2, argv.join(' '));
+    }
+  });
+
+  it('reads DATABASE_URL and COLLOQUY_DB_SCHEMA, flags winning; SQLite when unset or empty', () => {
+    assert.deepEqual([loadConfig({}, ['serve']).databaseUrl, loadConfig({ DATABASE_URL: '' }, []).databaseUrl], [null, null]);
+    const fromEnv = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy', COLLOQUY_DB_SCHEMA: 'site_a' }, ['serve']);
+    assert.deepEqual([fromEnv.databaseUrl, fromEnv.dbSchema], ['postgres://u@db/colloquy', 'site_a']);
+    const fromFlags = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy' }, ['serve', '--database-url', 'postgresql://v@other/x', '--db-schema=site_b']);
+    assert.deepEqual([fromFlags.databaseUrl, fromFlags.dbSchema], ['postgresql://v@other/x', 'site_b']);
+  });
+
+  it('refuses a DATABASE_URL that is not postgres:// and a schema that is not a plain name (exit 2)', () => {
+    for (const env of [{ DATABASE_URL: 'mysql://x' }, { DATABASE_URL: 'postgres://x', COLLOQUY_DB_SCHEMA: 'a; drop' }]) {
+      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
+    }
+  });
+});

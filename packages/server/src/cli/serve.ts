@@ -1,0 +1,239 @@
+import { normalizeAddress } from '../abuse/client-address.js';
+import { createApp } from '../app.js';
+import { APP_DEFAULTS, DEMO_PORT, defaultConfig, demoOrigins, MODERATION_MODES, type AppConfig, type ModerationMode } from '../config.js';
+import { listen } from '../listen.js';
+import { seedDemo } from '../seed.js';
+import { DATABASE_SETTINGS, databaseName, openBus, openStore, type DatabaseOptions } from './database.js';
+import { describeSettings, readSettings, UsageError, type Env, type Setting } from './settings.js';
+
+/** What `serve` needs: the app's config plus where to listen and which database to open. */
+export interface ServerOptions extends DatabaseOptions {
+  port: number;
+  /** Undefined: Node's default, all interfaces. */
+  hostname: string | undefined;
+  seed: boolean;
+  app: AppConfig;
+}
+
+const text = (help: string, flag: string, env: string, value: string, shownDefault?: string): Setting<string | null> => ({
+  flag,
+  env,
+  value,
+  help,
+  ...(shownDefault === undefined ? {} : { shownDefault }),
+  // An empty secret is no secret: the feature stays off.
+  parse: (given) => (given === '' ? null : given),
+  fallback: () => null,
+});
+
+/** Whole-number settings, each with the largest value it accepts. */
+const wholeNumber = (help: string, flag: string, env: string, field: keyof AppConfig & keyof typeof APP_DEFAULTS, max: number): Setting<number> => ({
+  flag,
+  env,
+  value: 'N',
+  help,
+  shownDefault: String(APP_DEFAULTS[field]),
+  parse: (given) => {
+    if (!/^\d{1,10}$/.test(given) || Number(given) > max) {
+      throw new UsageError(`--${flag} (${env}) must be a whole number from 0 to ${max}, got "${given}".`);
+    }
+    return Number(given);
+  },
+  fallback: () => APP_DEFAULTS[field] as number,
+});
+
+const port = (given: string, what: string) => {
+  if (!/^\d+$/.test(given) || Number(given) > 65535) throw new UsageError(`${what}, got "${given}".`);
+  return Number(given);
+};
+
+const list = (given: string) =>
+  given
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** Origins are compared with the browser's `Origin` header, so they are normalized the same way. */
+function parseOrigins(given: string): string[] {
+  return list(given).map((s) => {
+    let url: URL;
+    try {
+      url = new URL(s);
+    } catch {
+      throw new UsageError(`"${s}" in the allowed origins is not an origin like https://example.org.`);
+    }
+    if (url.origin === 'null') throw new UsageError(`"${s}" in the allowed origins is not an http(s) origin.`);
+    return url.origin;
+  });
+}
+
+/** The settings of `serve`, in the order the usage lists them. */
+export const SERVE_SETTINGS = {
+  port: {
+    flag: 'port',
+    env: 'PORT',
+    value: 'N',
+    help: 'port to listen on, 0 for any free port',
+    shownDefault: '8787',
+    emptyEnvIsValue: true,
+    parse: (given: string) => port(given, 'Port must be 0–65535'),
+    fallback: () => 8787,
+  } satisfies Setting<number>,
+  hostname: {
+    flag: 'host',
+    env: 'HOST',
+    value: 'H',
+    help: 'interface to listen on',
+    shownDefault: 'all',
+    parse: (given: string): string | undefined => given,
+    fallback: () => undefined,
+  } satisfies Setting<string | undefined>,
+  ...DATABASE_SETTINGS,
+  demoPort: {
+    flag: null,
+    env: 'DEMO_PORT',
+    help: 'port of the demo host page, whose origins are the default allowed origins',
+    shownDefault: String(DEMO_PORT),
+    emptyEnvIsValue: true,
+    parse: (given: string) => port(given, 'DEMO_PORT must be a port'),
+    fallback: () => DEMO_PORT,
+  } satisfies Setting<number>,
+  allowedOrigins: {
+    flag: 'allowed-origins',
+    env: 'COLLOQUY_ALLOWED_ORIGINS',
+    value: 'a,b',
+    help: 'host page origins that may embed and write',
+    shownDefault: 'http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT',
+    // Set but empty: no origin at all may write, which is not the same as unset.
+    emptyEnvIsValue: true,
+    parse: parseOrigins,
+    fallback: (earlier: Readonly<Record<string, unknown>>) => demoOrigins(earlier['demoPort'] as number),
+  } satisfies Setting<string[]>,
+  adminToken: text('bearer token for admin calls', 'admin-token', 'COLLOQUY_ADMIN_TOKEN', 'T', 'admin calls refused'),
+  jwtSecret: text(
+    "HS256 secret of the host site's JWTs for signed-in users",
+    'jwt-secret',
+    'COLLOQUY_JWT_SECRET',
+    'S',
+    'signed-in replies refused',
+  ),
+  secret: text('signs proof-of-work challenges; set it when several servers share a database', 'secret', 'COLLOQUY_SECRET', 'S', 'random at start'),
+  trustedProxies: {
+    flag: 'trusted-proxies',
+    env: 'COLLOQUY_TRUSTED_PROXIES',
+    value: 'a,b',
+    help: 'addresses of reverse proxies whose X-Forwarded-For is believed',
+    shownDefault: 'none',
+    parse: (given: string) =>
+      list(given).map((s) => {
+        const address = normalizeAddress(s);
+        if (!address) throw new UsageError(`"${s}" in the trusted proxies is not an IP address.`);
+        return address;
+      }),
+    fallback: (): string[] => [],
+  } satisfies Setting<string[]>,
+  replyRateLimit: wholeNumber(
+    'replies per minute per client address /24 or /64, 0 = no limit',
+    'reply-rate-limit',
+    'COLLOQUY_REPLY_RATE_LIMIT',
+    'replyRateLimit',
+    1_000_000_000,
+  ),
+  topicRateLimit: wholeNumber('replies per minute per topic, 0 = no limit', 'topic-rate-limit', 'COLLOQUY_TOPIC_RATE_LIMIT', 'topicRateLimit', 1_000_000_000),
+  writeRateLimit: wholeNumber(
+    'writes of any kind per minute per client address /24 or /64, 0 = no limit',
+    'write-rate-limit',
+    'COLLOQUY_WRITE_RATE_LIMIT',
+    'writeRateLimit',
+    1_000_000_000,
+  ),
+  maxReplyDepth: wholeNumber('deepest reply nesting', 'max-reply-depth', 'COLLOQUY_MAX_REPLY_DEPTH', 'maxReplyDepth', 1000),
+  maxLinksPerReply: wholeNumber('most links in one reply', 'max-links', 'COLLOQUY_MAX_LINKS', 'maxLinksPerReply', 1000),
+  powDifficulty: wholeNumber('leading zero bits of the proof-of-work a reply needs, 0 = none', 'pow-difficulty', 'COLLOQUY_POW_DIFFICULTY', 'powDifficulty', 32),
+  moderation: {
+    flag: 'moderation',
+    env: 'COLLOQUY_MODERATION',
+    value: 'M',
+    help: "off, all, first (an author's first reply) or links (replies with links) wait for a moderator",
+    shownDefault: APP_DEFAULTS.moderation,
+    parse: (given: string): ModerationMode => {
+      if (!(MODERATION_MODES as readonly string[]).includes(given)) {
+        throw new UsageError(`Moderation must be one of ${MODERATION_MODES.join(', ')}, got "${given}".`);
+      }
+      return given as ModerationMode;
+    },
+    fallback: (): ModerationMode => APP_DEFAULTS.moderation,
+  } satisfies Setting<ModerationMode>,
+  editWindowSeconds: wholeNumber('seconds an author may edit or delete a new reply', 'edit-window', 'COLLOQUY_EDIT_WINDOW', 'editWindowSeconds', 365 * 24 * 3600),
+  heartbeatSeconds: wholeNumber(
+    'seconds between keep-alive comments on idle event streams, 0 = none',
+    'heartbeat',
+    'COLLOQUY_HEARTBEAT',
+    'heartbeatSeconds',
+    3600,
+  ),
+  seed: {
+    flag: 'seed',
+    env: 'COLLOQUY_SEED',
+    help: 'insert the demo topic when the database has none',
+    parse: (given: string) => given === '1' || given === 'true',
+    fallback: () => false,
+  } satisfies Setting<boolean>,
+};
+
+export const USAGE = `Usage: colloquy-server serve [options]
+
+Serves the API (and /widget.js) over HTTP.
+
+Options (each also read from the environment variable in brackets; flags win):
+${describeSettings(SERVE_SETTINGS)}`;
+
+/**
+ * Flags win over environment variables, which win over defaults. `argv` is what follows the
+ * program name, starting with the command (`serve`, which may be omitted).
+ */
+export function loadConfig(env: Env, argv: readonly string[]): ServerOptions {
+  const [command, ...args] = argv;
+  if (command === undefined || command.startsWith('-')) return serveOptions(env, argv);
+  if (command !== 'serve') throw new UsageError(`Unknown command "${command}".`);
+  return serveOptions(env, args);
+}
+
+/** The options of `serve` from the environment and the arguments after the command's name. */
+export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
+  const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, ...app } = readSettings(SERVE_SETTINGS, env, args);
+  void demoPort; // read only for the default origins, which are in `app` already
+  return { port, hostname, dbFile, databaseUrl, dbSchema, seed, app: defaultConfig(app) };
+}
+
+/** Runs the server until SIGINT or SIGTERM. */
+export async function serve(options: ServerOptions): Promise<void> {
+  const store = await openStore(options);
+  // Undefined: the app's in-process bus, enough for one server on its own SQLite file.
+  let bus;
+  try {
+    bus = await openBus(options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (options.databaseUrl !== null) console.log(`Using ${databaseName(options)}.`);
+  if (options.seed && (await seedDemo(store))) console.log('Seeded the demo topic "rsp-update".');
+
+  const app = createApp({ store, config: options.app, ...(bus ? { bus } : {}) });
+  const server = await listen(app, { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) });
+  // Tests and scripts/demo.js read this line to learn the port; keep its prefix.
+  console.log(`Colloquy API on ${server.url}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close().catch((error: unknown) => console.error(error));
+    await bus?.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

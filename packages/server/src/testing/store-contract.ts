@@ -1,0 +1,431 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../index.js';
+import { tempDir } from './helpers.js';
+
+const topic = (id: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({
+  id,
+  title: `Topic ${id}`,
+  url: null,
+  category: null,
+  label: null,
+  summary: null,
+  author: null,
+  ...renderMarkdown('Body'),
+  sources: [{ title: 'A', url: 'https://a.example/' }, { title: 'B', url: 'https://b.example/' }],
+  locked: false,
+  ...extra,
+});
+
+const reply = (topicId: string, parentId: string | null, text = 'hi') => ({
+  topicId,
+  parentId,
+  authorName: 'Ann',
+  ...renderMarkdown(text),
+});
+
+/**
+ * The behaviour every Store must have, whatever its database. `open(dir)` opens a store whose
+ * data lives under `dir`; calling it again with the same dir must see the same data.
+ */
+export function storeContract(name: string, open: (dir: string) => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let store: Store;
+
+    before(async () => {
+      ({ dir, cleanup } = await tempDir());
+      store = await open(dir);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('creates and updates topics, numbering sources from 1', async () => {
+      const first = await store.upsertTopic(topic('t1'));
+      assert.equal(first.created, true);
+      assert.deepEqual(first.topic.sources.map((s) => s.n), [1, 2]);
+      assert.deepEqual(first.topic.reactions, { like: 0, insightful: 0, disagree: 0 });
+      const second = await store.upsertTopic(topic('t1', { title: 'Renamed' }));
+      assert.equal(second.created, false);
+      assert.equal(second.topic.title, 'Renamed');
+      assert.equal(second.topic.createdAt, first.topic.createdAt, 'an update without createdAt keeps it');
+      assert.equal(await store.countTopics(), 1);
+      assert.equal(await store.getTopic('nope'), null);
+    });
+
+    it('creates replies with depth and root, and counts them on the topic', async () => {
+      await store.upsertTopic(topic('t2'));
+      const a = await store.createReply(reply('t2', null));
+      const b = await store.createReply(reply('t2', a.id));
+      const c = await store.createReply(reply('t2', b.id));
+      assert.deepEqual([a.depth, b.depth, c.depth], [0, 1, 2]);
+      assert.equal(c.parentId, b.id);
+      assert.equal((await store.getTopic('t2'))!.replyCount, 3);
+      assert.deepEqual(await store.getReply(c.id), c);
+      const [summary] = await store.getTopicSummaries(['t2', 'missing']);
+      assert.equal(summary!.replyCount, 3);
+      assert.equal(summary!.latestReply!.id, c.id);
+    });
+
+    it('issues reply ids that sort in creation order', async () => {
+      await store.upsertTopic(topic('t-ids'));
+      const ids: string[] = [];
+      for (let k = 0; k < 50; k++) ids.push((await store.createReply(reply('t-ids', null))).id);
+      assert.deepEqual([...ids].sort(), ids);
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
+    it('refuses a parent from another topic, an unknown topic and a locked topic', async () => {
+      await store.upsertTopic(topic('t3'));
+      await store.upsertTopic(topic('t4', { locked: true }));
+      const other = await store.createReply(reply('t3', null));
+      await store.upsertTopic(topic('t5'));
+      await assert.rejects(store.createReply(reply('t5', other.id)), (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent');
+      await assert.rejects(store.createReply(reply('none', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found');
+      await assert.rejects(store.createReply(reply('t4', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-locked');
+      assert.equal((await store.getTopic('t5'))!.replyCount, 0, 'a refused reply leaves no count behind');
+    });
+
+    it('creates a page topic on its first reply when asked to', async () => {
+      const id = 'https://host.example/post';
+      const r = await store.createReply({ ...reply(id, null), createTopic: { title: 'Post', url: id } });
+      const created = await store.getTopic(id);
+      assert.equal(created!.title, 'Post');
+      assert.equal(created!.url, id);
+      assert.equal(created!.replyCount, 1);
+      assert.equal(r.topicId, id);
+    });
+
+    it('pages whole threads in thread order', async () => {
+      await store.upsertTopic(topic('paged'));
+      // Three threads: A (with A1, A1a, A2), B (none), C (C1).
+      const A = await store.createReply(reply('paged', null, 'A'));
+      const B = await store.createReply(reply('paged', null, 'B'));
+      const A1 = await store.createReply(reply('paged', A.id, 'A1'));
+      const C = await store.createReply(reply('paged', null, 'C'));
+      const A2 = await store.createReply(reply('paged', A.id, 'A2'));
+      const A1a = await store.createReply(reply('paged', A1.id, 'A1a'));
+      const C1 = await store.createReply(reply('paged', C.id, 'C1'));
+
+      const page1 = await store.listReplies('paged', { limit: 2, cursor: null });
+      assert.deepEqual(page1.replies.map((r) => r.text), ['A', 'A1', 'A1a', 'A2', 'B']);
+      assert.equal(page1.total, 7);
+      assert.ok(page1.nextCursor);
+      const decoded = Buffer.from(page1.nextCursor, 'base64url').toString();
+      assert.equal(decoded, `${B.createdAt}|${B.id}`);
+
+      const page2 = await store.listReplies('paged', { limit: 2, cursor: { createdAt: B.createdAt, id: B.id } });
+      assert.deepEqual(page2.replies.map((r) => r.id), [C.id, C1.id]);
+      assert.equal(page2.nextCursor, null);
+      assert.deepEqual([A2.id, A1a.id].every((id) => page1.replies.some((r) => r.id === id)), true);
+    });
+
+    it('refuses a cursor that is not a top-level reply of the topic', async () => {
+      await store.upsertTopic(topic('cur'));
+      const root = await store.createReply(reply('cur', null));
+      const child = await store.createReply(reply('cur', root.id));
+      for (const cursor of [
+        { createdAt: child.createdAt, id: child.id },
+        { createdAt: '2020-01-01T00:00:00.000Z', id: root.id },
+        { createdAt: root.createdAt, id: 'FORGED' },
+      ]) {
+        await assert.rejects(store.listReplies('cur', { limit: 5, cursor }), (e: unknown) => e instanceof StoreError && e.code === 'invalid-cursor');
+      }
+      await assert.rejects(store.listReplies('nope', { limit: 5, cursor: null }), (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found');
+    });
+
+    it('toggles reactions per reader and keeps the counts', async () => {
+      await store.upsertTopic(topic('react'));
+      const r = await store.createReply(reply('react', null));
+      const on = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-one-aaaaaaaa');
+      assert.deepEqual(on, { kind: 'like', active: true, reactions: { like: 1, insightful: 0, disagree: 0 } });
+      const other = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-two-bbbbbbbb');
+      assert.equal(other!.reactions.like, 2);
+      const off = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-one-aaaaaaaa');
+      assert.deepEqual(off, { kind: 'like', active: false, reactions: { like: 1, insightful: 0, disagree: 0 } });
+      const onReply = await store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa');
+      assert.deepEqual(onReply!.reactions, { like: 0, insightful: 1, disagree: 0 });
+      assert.equal((await store.getReply(r.id))!.reactions.insightful, 1);
+      assert.equal(await store.toggleReaction({ type: 'reply', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'), null);
+      assert.equal(await store.toggleReaction({ type: 'topic', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'), null);
+    });
+
+  it('keeps everything across close and reopen', async () => {
+      await store.close();
+      store = await open(dir);
+      assert.equal((await store.getTopic('react'))!.reactions.like, 1);
+      assert.equal((await store.getTopic('t2'))!.replyCount, 3);
+      const page = await store.listReplies('paged', { limit: 10, cursor: null });
+      assert.deepEqual(page.replies.map((r) => r.text), ['A', 'A1', 'A1a', 'A2', 'B', 'C', 'C1']);
+    });
+
+    it('keeps a pending reply out of counts and lists, except for its author', async () => {
+      await store.upsertTopic(topic('moderated'));
+      const author = Buffer.alloc(32, 1);
+      const other = Buffer.alloc(32, 2);
+      const pending = await store.createReply({ ...reply('moderated', null, 'wait'), status: 'pending', readerHash: author });
+      assert.equal(pending.status, 'pending');
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 0);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null })).replies, []);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: other })).replies, []);
+      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: author })).replies.map((r) => r.id), [pending.id]);
+      assert.equal(await store.getReply(pending.id), null);
+      assert.equal((await store.getReply(pending.id, { readerHash: author }))!.id, pending.id);
+      assert.deepEqual((await store.listPending(10)).map((r) => r.id), [pending.id]);
+      assert.equal(await store.hasPublishedReply({ readerHash: author }), false);
+
+      const approved = (await store.setReplyStatus(pending.id, 'published'))!;
+      assert.equal(approved.status, 'published');
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 1);
+      assert.equal((await store.getTopicSummaries(['moderated']))[0]!.latestReply!.id, pending.id);
+      assert.equal(await store.hasPublishedReply({ readerHash: author }), true);
+      assert.deepEqual(await store.listPending(10), []);
+
+      const hidden = (await store.setReplyStatus(pending.id, 'hidden'))!;
+      assert.equal(hidden.text, 'wait', 'moderators see hidden text');
+      const publicView = (await store.getReply(pending.id))!;
+      assert.deepEqual([publicView.status, publicView.text, publicView.author.name], ['hidden', '', '']);
+      assert.equal((await store.getTopic('moderated'))!.replyCount, 0);
+      assert.equal((await store.getTopicSummaries(['moderated']))[0]!.latestReply, null);
+      assert.equal(await store.setReplyStatus('missing', 'hidden'), null);
+    });
+
+    it('deletes in place, blanking the author and the text for good', async () => {
+      await store.upsertTopic(topic('deletes'));
+      const parent = await store.createReply({ ...reply('deletes', null, 'secret text'), editTokenHash: Buffer.alloc(32, 3) });
+      const child = await store.createReply(reply('deletes', parent.id, 'child'));
+      const deleted = (await store.setReplyStatus(parent.id, 'deleted'))!;
+      assert.deepEqual([deleted.status, deleted.text, deleted.body, deleted.author.name], ['deleted', '', [], '']);
+      assert.equal((await store.getReplyCredentials(parent.id))!.editTokenHash, null);
+      const page = await store.listReplies('deletes', { limit: 10, cursor: null });
+      assert.deepEqual(page.replies.map((r) => r.id), [parent.id, child.id]);
+      assert.equal(page.total, 1);
+      await assert.rejects(store.createReply(reply('deletes', parent.id)), (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent');
+    });
+
+    it('edits a reply, setting editedAt', async () => {
+      await store.upsertTopic(topic('edits'));
+      const original = await store.createReply(reply('edits', null, 'before'));
+      const edited = (await store.editReply(original.id, renderMarkdown('after')))!;
+      assert.equal(edited.text, 'after');
+      assert.ok(edited.editedAt);
+      assert.equal(await store.editReply('missing', renderMarkdown('x')), null);
+    });
+
+    it('reserves a verified name and caps the depth', async () => {
+      await store.upsertTopic(topic('names'));
+      const verified = await store.createReply({ ...reply('names', null), authorName: 'Gil', verifiedSub: 'sub-1', nameKey: 'gil' });
+      assert.deepEqual(verified.author, { name: 'Gil', verified: true });
+      await assert.rejects(
+        store.createReply({ ...reply('names', null), authorName: 'GIL', nameKey: 'gil' }),
+        (e: unknown) => e instanceof StoreError && e.code === 'name-reserved',
+      );
+      assert.deepEqual((await store.createReply({ ...reply('names', null), nameKey: 'ann' })).author, { name: 'Ann' });
+      const root = await store.createReply({ ...reply('names', null), maxDepth: 1 });
+      const one = await store.createReply({ ...reply('names', root.id), maxDepth: 1 });
+      await assert.rejects(store.createReply({ ...reply('names', one.id), maxDepth: 1 }), (e: unknown) => e instanceof StoreError && e.code === 'too-deep');
+    });
+
+    it('bans readers and address prefixes, and locks topics', async () => {
+      const reader = Buffer.alloc(32, 9);
+      assert.equal(await store.isBanned({ readerHash: reader, addressPrefix: '192.0.2.0/24' }), false);
+      await store.addBan({ readerHash: reader });
+      await store.addBan({ addressPrefix: '192.0.2.0/24' });
+      await store.addBan({ addressPrefix: '192.0.2.0/24' }); // twice is fine
+      assert.equal(await store.isBanned({ readerHash: reader }), true);
+      assert.equal(await store.isBanned({ addressPrefix: '192.0.2.0/24' }), true);
+      assert.equal(await store.isBanned({ readerHash: Buffer.alloc(32, 8), addressPrefix: '198.51.100.0/24' }), false);
+      await store.upsertTopic(topic('lockable'));
+      assert.equal((await store.setTopicLocked('lockable', true))!.locked, true);
+      await assert.rejects(store.createReply(reply('lockable', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-locked');
+      assert.equal((await store.setTopicLocked('lockable', false))!.locked, false);
+      assert.equal(await store.setTopicLocked('missing', true), null);
+    });
+
+    it('fails ping once closed', async () => {
+      const { dir: other, cleanup: done } = await tempDir();
+      const s = await open(other);
+      await s.ping();
+      await s.close();
+      await assert.rejects(s.ping());
+      await done();
+    });
+  });
+}
+
+/**
+ * Live updates and HTTP caching: the events and the version counter every Store keeps (see
+ * Store.topicVersion and Store.listEvents). `open(dir)` as for storeContract().
+ */
+export function eventContract(name: string, open: (dir: string) => Promise<Store>): void {
+  describe(`Store events and versions: ${name}`, () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let store: Store;
+
+    before(async () => {
+      ({ dir, cleanup } = await tempDir());
+      store = await open(dir);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    /** The version after `write`, checked to have moved (or not) from before it. */
+    async function versionAcross(id: string, write: () => Promise<unknown>, moves = true): Promise<number> {
+      const before = (await store.topicVersion(id))!;
+      await write();
+      const after = (await store.topicVersion(id))!;
+      if (moves) assert.ok(after > before, `version ${after} should be above ${before}`);
+      else assert.equal(after, before, 'version unchanged');
+      return after;
+    }
+    const eventsOf = async (id: string, after = '0') => store.listEvents(id, after, 1000);
+    const brief = (events: Array<{ type: string; data: unknown }>) => events.map((e) => [e.type, e.data]);
+
+    it('has no version for a missing topic and no events for a new one', async () => {
+      assert.equal(await store.topicVersion('missing'), null);
+      await store.upsertTopic(topic('ev-new'));
+      assert.equal(typeof (await store.topicVersion('ev-new')), 'number');
+      assert.equal(await store.lastEventId('ev-new'), '0');
+      assert.equal(await store.lastEventId('missing'), '0');
+      assert.deepEqual(await eventsOf('ev-new'), []);
+    });
+
+    it('bumps the version without events when the topic itself changes', async () => {
+      await store.upsertTopic(topic('ev-topic'));
+      await versionAcross('ev-topic', () => store.upsertTopic(topic('ev-topic', { title: 'Renamed' })));
+      await versionAcross('ev-topic', () => store.setTopicLocked('ev-topic', true));
+      await versionAcross('ev-topic', () => store.setTopicLocked('ev-topic', false));
+      assert.deepEqual(await eventsOf('ev-topic'), []);
+    });
+
+    it('records a published reply as reply-created and counts, with increasing decimal ids', async () => {
+      await store.upsertTopic(topic('ev-reply'));
+      let first!: Awaited<ReturnType<Store['createReply']>>;
+      await versionAcross('ev-reply', async () => (first = await store.createReply(reply('ev-reply', null, 'one'))));
+      const second = await store.createReply(reply('ev-reply', first.id, 'two'));
+      const events = await eventsOf('ev-reply');
+      assert.deepEqual(brief(events), [
+        ['reply-created', await store.getReply(first.id)],
+        ['counts', { replyCount: 1 }],
+        ['reply-created', await store.getReply(second.id)],
+        ['counts', { replyCount: 2 }],
+      ]);
+      for (const event of events) {
+        assert.match(event.id, /^[1-9]\d*$/);
+        assert.equal(event.topicId, 'ev-reply');
+      }
+      const ids = events.map((e) => BigInt(e.id));
+      assert.ok(ids.every((id, k) => k === 0 || id > ids[k - 1]!), 'ids increase');
+      assert.equal(await store.lastEventId('ev-reply'), events.at(-1)!.id);
+    });
+
+    it('pages events after an id, oldest first, and keeps topics apart', async () => {
+      await store.upsertTopic(topic('ev-page'));
+      await store.upsertTopic(topic('ev-other'));
+      for (let k = 0; k < 3; k++) {
+        await store.createReply(reply('ev-page', null, `p${k}`));
+        await store.createReply(reply('ev-other', null, `o${k}`));
+      }
+      const all = await eventsOf('ev-page');
+      assert.equal(all.length, 6);
+      assert.ok(all.every((e) => e.topicId === 'ev-page'));
+      const page = await store.listEvents('ev-page', all[1]!.id, 2);
+      assert.deepEqual(page.map((e) => e.id), [all[2]!.id, all[3]!.id]);
+      assert.deepEqual(await store.listEvents('ev-page', all[5]!.id, 10), []);
+      // Ids increase across the whole database: the other topic's are interleaved.
+      const other = await eventsOf('ev-other');
+      assert.ok(BigInt(other[0]!.id) > BigInt(all[1]!.id) && BigInt(other[0]!.id) < BigInt(all[2]!.id));
+    });
+
+    it('records nothing for a pending reply until it is approved', async () => {
+      await store.upsertTopic(topic('ev-pending'));
+      let pending!: Awaited<ReturnType<Store['createReply']>>;
+      await versionAcross(
+        'ev-pending',
+        async () => (pending = await store.createReply({ ...reply('ev-pending', null, 'wait'), status: 'pending', readerHash: Buffer.alloc(32, 5) })),
+        false,
+      );
+      assert.deepEqual(await eventsOf('ev-pending'), []);
+      assert.equal(await store.lastEventId('ev-pending'), '0');
+      await versionAcross('ev-pending', () => store.setReplyStatus(pending.id, 'published'));
+      const approved = (await store.getReply(pending.id))!;
+      assert.equal(approved.status, 'published');
+      assert.deepEqual(brief(await eventsOf('ev-pending')), [
+        ['reply-created', approved],
+        ['counts', { replyCount: 1 }],
+      ]);
+    });
+
+    it('records edits, hiding and deletion as reply-changed as everyone reads it, with counts', async () => {
+      await store.upsertTopic(topic('ev-change'));
+      const a = await store.createReply(reply('ev-change', null, 'a'));
+      const b = await store.createReply(reply('ev-change', null, 'b'));
+      const start = await store.lastEventId('ev-change');
+
+      await versionAcross('ev-change', () => store.editReply(a.id, renderMarkdown('a, edited')));
+      const [edited, ...none] = await eventsOf('ev-change', start);
+      assert.deepEqual(none, []);
+      assert.equal(edited!.type, 'reply-changed');
+      assert.deepEqual(edited!.data, await store.getReply(a.id));
+      assert.equal((edited!.data as { text: string }).text, 'a, edited');
+
+      const beforeHide = await store.lastEventId('ev-change');
+      await versionAcross('ev-change', () => store.setReplyStatus(a.id, 'hidden'));
+      const hidden = await eventsOf('ev-change', beforeHide);
+      assert.deepEqual(brief(hidden), [
+        ['reply-changed', await store.getReply(a.id)],
+        ['counts', { replyCount: 1 }],
+      ]);
+      const blanked = hidden[0]!.data as { status: string; text: string; body: unknown[]; author: { name: string } };
+      assert.deepEqual([blanked.status, blanked.text, blanked.body, blanked.author.name], ['hidden', '', [], ''], 'no hidden text in an event');
+
+      const beforeDelete = await store.lastEventId('ev-change');
+      await versionAcross('ev-change', () => store.setReplyStatus(b.id, 'deleted'));
+      const deleted = await eventsOf('ev-change', beforeDelete);
+      assert.deepEqual(brief(deleted), [
+        ['reply-changed', await store.getReply(b.id)],
+        ['counts', { replyCount: 0 }],
+      ]);
+      assert.deepEqual((deleted[0]!.data as { status: string; text: string }).text, '');
+    });
+
+    it('records reaction counts of the topic and of a reply', async () => {
+      await store.upsertTopic(topic('ev-react'));
+      const r = await store.createReply(reply('ev-react', null));
+      const start = await store.lastEventId('ev-react');
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa'));
+      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
+      assert.deepEqual(brief(await eventsOf('ev-react', start)), [
+        ['reactions', { replyId: null, reactions: { like: 1, insightful: 0, disagree: 0 } }],
+        ['reactions', { replyId: r.id, reactions: { like: 0, insightful: 1, disagree: 0 } }],
+        ['reactions', { replyId: null, reactions: { like: 0, insightful: 0, disagree: 0 } }],
+      ]);
+    });
+
+    it('leaves no event and no version change behind a refused write', async () => {
+      await store.upsertTopic(topic('ev-locked', { locked: true }));
+      await versionAcross('ev-locked', () => store.createReply(reply('ev-locked', null)).catch(() => undefined), false);
+      assert.deepEqual(await eventsOf('ev-locked'), []);
+    });
+
+    it('keeps events and versions across close and reopen', async () => {
+      const version = await store.topicVersion('ev-reply');
+      const events = await eventsOf('ev-reply');
+      await store.close();
+      store = await open(dir);
+      assert.equal(await store.topicVersion('ev-reply'), version);
+      assert.deepEqual(await eventsOf('ev-reply'), events);
+      const next = await store.createReply(reply('ev-reply', null, 'after reopen'));
+      const [created] = await eventsOf('ev-reply', events.at(-1)!.id);
+      assert.ok(BigInt(created!.id) > BigInt(events.at(-1)!.id), 'ids keep increasing after a reopen');
+      assert.equal((created!.data as { id: string }).id, next.id);
+    });
+  });
+}
