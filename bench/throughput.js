@@ -45,10 +45,17 @@ async function probe(api) {
   return { topicPath, topic, etag, topicBytes: Number(first.headers.get('Content-Length')), pagePath, pageBytes };
 }
 
+/** A JSON POST from the allowed origin, each request naming the next reader key of `readers`. */
+const post = (path, body, readers) => ({
+  method: 'POST',
+  path,
+  headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+  setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': readers() } }),
+});
+
 /** The scenarios that load a Colloquy server (`build` tells this checkout's from the baseline's). */
 function colloquyScenarios(api, { topicPath, topic, etag, topicBytes, pagePath, pageBytes }, build) {
-  const reactionReader = readerPool(`react-${build}`);
-  const replyReader = readerPool(`reply-${build}`);
   return [
     {
       name: `topic read (topic + first page, ${topic.replies.length} replies, ${topicBytes} B)`,
@@ -73,26 +80,18 @@ function colloquyScenarios(api, { topicPath, topic, etag, topicBytes, pagePath, 
       name: 'reply create (`POST …/replies`)',
       key: 'reply',
       before: '1273, 20 / 123 ms (0.03×)',
-      request: {
-        method: 'POST',
-        path: `/api/v1/topics/${WRITE_TOPIC}/replies`,
-        headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ authorName: 'Load Test', body: 'A reply posted by the **throughput** benchmark.' }),
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': replyReader() } }),
-      },
+      request: post(
+        `/api/v1/topics/${WRITE_TOPIC}/replies`,
+        { authorName: 'Load Test', body: 'A reply posted by the **throughput** benchmark.' },
+        readerPool(`reply-${build}`),
+      ),
       status: 201,
     },
     {
       name: 'reaction toggle (`POST …/reactions`)',
       key: 'reaction',
       before: '2187, 10 / 64 ms (0.05×)',
-      request: {
-        method: 'POST',
-        path: `/api/v1/topics/${WRITE_TOPIC}/reactions`,
-        headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ kind: 'like' }),
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': reactionReader() } }),
-      },
+      request: post(`/api/v1/topics/${WRITE_TOPIC}/reactions`, { kind: 'like' }, readerPool(`react-${build}`)),
     },
   ].map((scenario) => ({ ...scenario, url: api.url, build }));
 }
