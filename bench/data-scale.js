@@ -2,15 +2,23 @@
 // SQL inside the stores' own schemas, then read through createApp's app.request(): the first
 // page and deep pages of the big topic against the same pages of a topic of 1,000 replies.
 // SQLite always; PostgreSQL when COLLOQUY_BENCH_DATABASE_URL (or COLLOQUY_TEST_DATABASE_URL)
-// is set, in a schema of its own that is dropped afterwards.
+// is set, in a schema of its own that is dropped afterwards. With COLLOQUY_BENCH_BASELINE (see
+// baseline.js), the baseline's build reads the same database too, read for read in turn.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createApp, defaultConfig, PostgresStore, SqliteStore } from '../packages/server/dist/index.js';
-import { encodeCursor } from '../packages/server/dist/cursor.js';
+import { baselineRoot, checkoutName, gainCell, median, pairedGain, serverBuild, verdict } from './baseline.js';
+
+const { encodeCursor } = await serverBuild(undefined, 'cursor.js');
+const BASELINE = baselineRoot();
+/** The server builds that read: this checkout's, and the baseline's when one is named. */
+const BUILDS = [
+  { name: 'this', server: await serverBuild() },
+  ...(BASELINE ? [{ name: 'baseline', server: await serverBuild(BASELINE) }] : []),
+];
 
 const BIG_REPLIES = Number(process.env.BENCH_BIG_REPLIES ?? 1_000_000);
 const SMALL_REPLIES = 1_000;
@@ -23,11 +31,6 @@ const BIG = 'big-topic';
 const SMALL = 'small-topic';
 const BASE_MS = Date.parse('2026-01-01T00:00:00.000Z');
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
@@ -52,13 +55,13 @@ function cursorFor(prefix, page) {
   return encodeCursor({ createdAt: new Date(BASE_MS + k).toISOString(), id: replyId(prefix, k) });
 }
 
-const config = () =>
+const config = ({ defaultConfig }) =>
   defaultConfig({ allowedOrigins: ['https://www.example.org'], replyRateLimit: 0, topicRateLimit: 0, writeRateLimit: 0 });
 
-/** One read of one page through a new app over `store` (see measureReads); ms and replies. */
-async function readOnce(store, topicId, cursor) {
+/** One read of one page through a new app of `reader.server` over `reader.store` (see measureReads); ms and replies. */
+async function readOnce(reader, topicId, cursor) {
   const path = `/api/v1/topics/${topicId}${cursor ? `?cursor=${cursor}` : ''}`;
-  const app = createApp({ store, config: config() });
+  const app = reader.server.createApp({ store: reader.store, config: config(reader.server) });
   const start = performance.now();
   const res = await app.request(path);
   const body = await res.json();
@@ -72,8 +75,10 @@ async function readOnce(store, topicId, cursor) {
  * store, so the app's cache of serialized reads (VersionedBodies) never answers: this measures
  * the database read, as the first read of each new version does. The big and the small topic
  * are read in turn, after a warm-up round over every page, so that neither gets the colder JIT.
+ * `readers` are the builds' stores over the one database: each read of a page goes to each of
+ * them in turn, the order swapped from read to read. Rows per reader.
  */
-async function measureReads(store, lastBigPage, lastSmallPage) {
+async function measureReads(readers, lastBigPage, lastSmallPage) {
   const cases = [
     ['first page', 1, 1],
     [`deep page (page ${DEEP_PAGE} / page ${lastSmallPage})`, DEEP_PAGE, lastSmallPage],
@@ -81,23 +86,44 @@ async function measureReads(store, lastBigPage, lastSmallPage) {
   ].map(([name, bigPage, smallPage]) => ({ name, big: cursorFor('b', bigPage), small: cursorFor('s', smallPage) }));
   for (let k = 0; k < 5; k++) {
     for (const c of cases) {
-      await readOnce(store, BIG, c.big);
-      await readOnce(store, SMALL, c.small);
+      for (const reader of readers) {
+        await readOnce(reader, BIG, c.big);
+        await readOnce(reader, SMALL, c.small);
+      }
     }
   }
-  const rows = [];
+  const rows = new Map(readers.map((reader) => [reader.name, []]));
   for (const c of cases) {
-    const big = [];
-    const small = [];
+    const reads = new Map(readers.map((reader) => [reader.name, { big: [], small: [] }]));
     for (let k = 0; k < READS; k++) {
-      big.push(await readOnce(store, BIG, c.big));
-      small.push(await readOnce(store, SMALL, c.small));
+      for (const reader of k % 2 ? [...readers].reverse() : readers) {
+        const mine = reads.get(reader.name);
+        mine.big.push(await readOnce(reader, BIG, c.big));
+        mine.small.push(await readOnce(reader, SMALL, c.small));
+      }
     }
-    const summary = (reads) => ({ ms: median(reads.map((r) => r.ms)), replies: reads[0].replies });
-    const row = { name: c.name, big: summary(big), small: summary(small) };
-    rows.push({ ...row, ratio: row.big.ms / row.small.ms });
+    const summary = (list) => {
+      const ms = list.map((r) => r.ms);
+      return { ms: median(ms), worst: Math.max(...ms), times: ms, replies: list[0].replies };
+    };
+    for (const reader of readers) {
+      const { big, small } = reads.get(reader.name);
+      const row = { name: c.name, big: summary(big), small: summary(small) };
+      rows.get(reader.name).push({ ...row, ratio: row.big.ms / row.small.ms });
+    }
   }
   return rows;
+}
+
+/** Each build's store over one database, for measureReads; closes them all. */
+async function withReaders(open, read) {
+  const readers = [];
+  try {
+    for (const build of BUILDS) readers.push({ ...build, store: await open(build.server) });
+    return await read(readers);
+  } finally {
+    for (const reader of readers) await reader.store.close();
+  }
 }
 
 const pages = (n) => Math.floor(rootsOf(n) / PAGE);
@@ -109,7 +135,7 @@ async function sqlite() {
   const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-scale-'));
   const file = join(dir, 'colloquy.db');
   try {
-    (await SqliteStore.open(file).close()); // creates the schema through the store's migrations
+    await BUILDS[0].server.SqliteStore.open(file).close(); // creates the schema through the store's migrations
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -155,20 +181,18 @@ async function sqlite() {
     const bytesAfter = size();
     db.close();
 
-    const store = SqliteStore.open(file);
-    try {
-      const reads = await measureReads(store, pages(BIG_REPLIES), pages(SMALL_REPLIES));
-      return {
-        reads,
-        topicMs,
-        replyMs,
-        totalBytes: bytesAfter,
-        bytesPerReply: (bytesAfter - bytesBefore) / (BIG_REPLIES + SMALL_REPLIES),
-        bytesNote: 'growth of the database file (page_count × page_size after a WAL checkpoint) from the topics alone to topics and replies, over the replies: rows and indexes',
-      };
-    } finally {
-      await store.close();
-    }
+    const reads = await withReaders(
+      async ({ SqliteStore }) => SqliteStore.open(file),
+      (readers) => measureReads(readers, pages(BIG_REPLIES), pages(SMALL_REPLIES)),
+    );
+    return {
+      reads,
+      topicMs,
+      replyMs,
+      totalBytes: bytesAfter,
+      bytesPerReply: (bytesAfter - bytesBefore) / (BIG_REPLIES + SMALL_REPLIES),
+      bytesNote: 'growth of the database file (page_count × page_size after a WAL checkpoint) from the topics alone to topics and replies, over the replies: rows and indexes',
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -183,7 +207,7 @@ async function postgres(url) {
   await admin.connect();
   let store;
   try {
-    store = await PostgresStore.open(url, { schema }); // creates the schema and migrates it
+    store = await BUILDS[0].server.PostgresStore.open(url, { schema }); // creates the schema and migrates it
     const q = (sql, params) => admin.query(sql, params);
     await q(`SET search_path TO ${schema}`);
     const topicStart = performance.now();
@@ -237,7 +261,12 @@ async function postgres(url) {
       (await q(`SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`, [schema])).rows[0].n,
     );
-    const reads = await measureReads(store, pages(BIG_REPLIES), pages(SMALL_REPLIES));
+    await store.close();
+    store = null;
+    const reads = await withReaders(
+      ({ PostgresStore }) => PostgresStore.open(url, { schema }),
+      (readers) => measureReads(readers, pages(BIG_REPLIES), pages(SMALL_REPLIES)),
+    );
     return {
       reads,
       topicMs,
@@ -256,8 +285,34 @@ async function postgres(url) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** This build's reads against the baseline's, page by page, and what the difference amounts to. */
+function comparison(mine, base) {
+  const cell = (f) => `${f.ms.toFixed(2)} (${f.worst.toFixed(2)})`;
+  // Read k of this build and read k of the baseline ran one right after the other.
+  const gain = (a, b) => pairedGain(a.times.map((ms, k) => b.times[k] / ms - 1));
+  const rows = mine.flatMap((r, k) => [
+    { name: `${r.name}, ${BIG_REPLIES.toLocaleString('en')} replies`, mine: r.big, base: base[k].big, gain: gain(r.big, base[k].big) },
+    { name: `${r.name}, 1,000 replies`, mine: r.small, base: base[k].small, gain: gain(r.small, base[k].small) },
+  ]);
+  return [
+    '',
+    `This build (${checkoutName()}) against the baseline (${checkoutName(BASELINE)}) on the same database, read`,
+    'for read in turn (the order swapped each read): medians in ms, the slowest read in brackets;',
+    "the gain is the baseline's time over this build's for the same pair of reads, median of the",
+    'pairs (and their quartiles).',
+    '',
+    '| read | this build | baseline | gain, paired by read |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.name} | ${cell(r.mine)} | ${cell(r.base)} | ${gainCell(r.gain)} |`),
+    '',
+    verdict(rows),
+  ];
+}
+
 function section(name, result) {
-  const missed = result.reads.filter((r) => r.ratio > TARGET);
+  const reads = result.reads.get('this');
+  const base = result.reads.get('baseline');
+  const missed = reads.filter((r) => r.ratio > TARGET);
   return [
     `### ${name}`,
     '',
@@ -269,7 +324,7 @@ function section(name, result) {
     '',
     `| read (\`GET /api/v1/topics/:id\`, 20 threads a page) | ${BIG_REPLIES.toLocaleString('en')} replies | 1,000 replies | ratio |`,
     '| --- | ---: | ---: | ---: |',
-    ...result.reads.map(
+    ...reads.map(
       (r) =>
         `| ${r.name} | ${r.big.ms.toFixed(2)} ms (${r.big.replies} replies) | ${r.small.ms.toFixed(2)} ms (${r.small.replies} replies) | ${r.ratio.toFixed(2)}× |`,
     ),
@@ -280,6 +335,7 @@ function section(name, result) {
         : ' The statements are the same index range scans at both sizes (see the notes), so a miss' +
           ' that does not repeat in a second run is this shared machine\'s noise; one that repeats' +
           ' calls for `EXPLAIN` of the page statements at that size.'),
+    ...(base ? comparison(reads, base) : []),
   ].join('\n');
 }
 
@@ -303,6 +359,12 @@ export async function run() {
     'read, so the cache of serialized reads never answers and every read hits the database, as the',
     `first read of each new version does. Figures are medians of ${READS} reads of each page, the two`,
     `topics read in turn after a warm-up round of 5 reads of every page.`,
+    ...(BASELINE
+      ? [
+          `Run as \`COLLOQUY_BENCH_BASELINE=${BASELINE} npm run bench -- data-scale\`: the baseline checkout's`,
+          'server build opens the same database through its own store and reads every page too, in turn with this one.',
+        ]
+      : []),
     `The deep pages are reached by cursor, built as the route builds it (the last thread of the`,
     'page before); the 1,000-reply topic has 33 full pages, so its deep reads are its last full',
     'page: every compared page carries the same 20 threads of 30 replies.',

@@ -52,6 +52,8 @@ const body = [
   `with a part name (${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}). The PostgreSQL`,
   'figures need `COLLOQUY_BENCH_DATABASE_URL` (or `COLLOQUY_TEST_DATABASE_URL`) set to a server',
   '(here `postgres://root@127.0.0.1:5432/test`); without it those parts say they were skipped.',
+  '`COLLOQUY_BENCH_BASELINE=<checkout>` (another checkout, built) has `throughput` and `data-scale`',
+  'measure its server build in the same run, in turn with this one (see bench/baseline.js).',
   '',
   ...Object.keys(PARTS)
     .filter((name) => sections[name])

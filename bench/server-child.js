@@ -7,11 +7,13 @@
 // - `colloquy`: the real app from packages/server/dist (createApp + SqliteStore on `db`, the
 //   full production middleware stack), seeded with a topic `bench` of `replies` replies
 //   (every third one a child of the top-level reply before it) and an empty topic `writes`.
+//   With `root`, the app comes from that checkout's build instead (see baseline.js).
 //
 // startBenchServer() below spawns it and waits for READY.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { serverBuild } from './baseline.js';
 
 const SELF = fileURLToPath(import.meta.url);
 export const ORIGIN = 'https://www.example.org';
@@ -20,7 +22,7 @@ export const WRITE_TOPIC = 'writes';
 
 /**
  * @param {'bare' | 'colloquy'} mode
- * @param {{ db?: string, replies?: number, heartbeat?: number }} [options]
+ * @param {{ db?: string, replies?: number, heartbeat?: number, root?: string }} [options]
  * @param {{ nodeArgs?: string[], cwd?: string }} [spawnOptions]
  */
 export function startBenchServer(mode, options = {}, { nodeArgs = [], cwd } = {}) {
@@ -83,7 +85,7 @@ async function bare(options) {
 }
 
 async function colloquy(options) {
-  const server = await import('../packages/server/dist/index.js');
+  const server = await serverBuild(options.root);
   const { createApp, defaultConfig, listen, renderMarkdown, SqliteStore } = server;
   const store = SqliteStore.open(options.db);
   // Production middleware stack; rate limits off (0) so that one loopback client is not refused.

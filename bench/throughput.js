@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { baselineRoot, checkoutName, gainCell, median, pairedGain, verdict } from './baseline.js';
 import { ORIGIN, TOPIC, WRITE_TOPIC, startBenchServer } from './server-child.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -14,12 +15,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SEED_REPLIES = 50;
 const READERS = 64;
 const TARGET_TOPIC_READ = 0.6;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Reader keys, handed out in turn, so that each toggles on and off as the load goes round. */
 function readerPool(prefix) {
@@ -37,99 +32,160 @@ function load(url, request, seconds) {
   });
 }
 
+/** What the scenarios of one Colloquy server need: its topic read, ETag and second page. */
+async function probe(api) {
+  const topicPath = `/api/v1/topics/${TOPIC}`;
+  const first = await fetch(`${api.url}${topicPath}`, { headers: { Origin: ORIGIN } });
+  const topic = await first.json();
+  const etag = first.headers.get('ETag');
+  if (!first.ok || !etag || !topic.nextCursor) throw new Error(`unexpected topic read: ${first.status} ${etag}`);
+  const pagePath = `/api/v1/topics/${TOPIC}/replies?limit=20&cursor=${topic.nextCursor}`;
+  const pageRes = await fetch(`${api.url}${pagePath}`, { headers: { Origin: ORIGIN } });
+  const pageBytes = (await pageRes.arrayBuffer()).byteLength;
+  return { topicPath, topic, etag, topicBytes: Number(first.headers.get('Content-Length')), pagePath, pageBytes };
+}
+
+/** A JSON POST from the allowed origin, each request naming the next reader key of `readers`. */
+const post = (path, body, readers) => ({
+  method: 'POST',
+  path,
+  headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+  setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': readers() } }),
+});
+
+/** The scenarios that load a Colloquy server (`build` tells this checkout's from the baseline's). */
+function colloquyScenarios(api, { topicPath, topic, etag, topicBytes, pagePath, pageBytes }, build) {
+  return [
+    {
+      name: `topic read (topic + first page, ${topic.replies.length} replies, ${topicBytes} B)`,
+      key: 'topic',
+      before: '1726, 16 / 70 ms (0.04×)',
+      request: { method: 'GET', path: topicPath, headers: { Origin: ORIGIN } },
+    },
+    {
+      name: 'topic read revalidated (`If-None-Match` → 304)',
+      key: '304',
+      before: '10220, 2 / 11 ms (0.23×)',
+      request: { method: 'GET', path: topicPath, headers: { Origin: ORIGIN, 'If-None-Match': etag } },
+      status: 304,
+    },
+    {
+      name: `replies page (page 2 by cursor, ${pageBytes} B)`,
+      key: 'page',
+      before: '2038, 13 / 77 ms (0.05×)',
+      request: { method: 'GET', path: pagePath, headers: { Origin: ORIGIN } },
+    },
+    {
+      name: 'reply create (`POST …/replies`)',
+      key: 'reply',
+      before: '1273, 20 / 123 ms (0.03×)',
+      request: post(
+        `/api/v1/topics/${WRITE_TOPIC}/replies`,
+        { authorName: 'Load Test', body: 'A reply posted by the **throughput** benchmark.' },
+        readerPool(`reply-${build}`),
+      ),
+      status: 201,
+    },
+    {
+      name: 'reaction toggle (`POST …/reactions`)',
+      key: 'reaction',
+      before: '2187, 10 / 64 ms (0.05×)',
+      request: post(`/api/v1/topics/${WRITE_TOPIC}/reactions`, { kind: 'like' }, readerPool(`react-${build}`)),
+    },
+  ].map((scenario) => ({ ...scenario, url: api.url, build }));
+}
+
+async function measure(scenario) {
+  const result = await load(scenario.url, scenario.request, SECONDS);
+  const answered = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  const expected = scenario.status ?? 200;
+  const wrong = answered - (result.statusCodeStats[expected]?.count ?? 0);
+  if (result.errors || result.timeouts || wrong) {
+    throw new Error(`${scenario.name} (${scenario.build}): ${result.errors} errors, ${result.timeouts} timeouts, ${wrong} unexpected statuses`);
+  }
+  scenario.runs.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+}
+
+/** The table and sentence comparing this build's scenarios with the baseline's, run in turn. */
+function compare(scenarios, baseScenarios, baseline) {
+  const ms = (v) => (v < 1 ? '<1' : String(Math.round(v * 10) / 10));
+  const figures = (runs) => ({
+    rps: median(runs.map((r) => r.rps)),
+    worst: Math.min(...runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    worstP99: Math.max(...runs.map((r) => r.p99)),
+  });
+  const rows = baseScenarios.map((base) => {
+    const mine = scenarios.find((s) => s.key === base.key);
+    return {
+      name: mine.name.replace(/ \(.*$/, ''),
+      mine: figures(mine.runs),
+      base: figures(base.runs),
+      gain: pairedGain(mine.runs.map((run, k) => run.rps / base.runs[k].rps - 1)),
+    };
+  });
+  const cell = (f) => `${Math.round(f.rps)} (${Math.round(f.worst)})`;
+  return [
+    '',
+    `**This build against a baseline, in the same run.** \`COLLOQUY_BENCH_BASELINE=${baseline} npm run bench -- throughput\`:`,
+    `this checkout (${checkoutName()}) and the baseline checkout (${checkoutName(baseline)}), each its own server`,
+    'process on its own database, loaded in turn: in every round each scenario runs on one right',
+    'after the other, the order swapped from round to round. Medians of the rounds, the worst',
+    'round in brackets (lowest req/s, highest p99); the gain is this build\'s req/s over the',
+    "baseline's in the same round, median of the rounds (and their quartiles).",
+    '',
+    '| scenario | this build: req/s (worst) | baseline: req/s (worst) | gain, paired by round | p99 ms (worst), this | p99 ms (worst), baseline |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${cell(r.mine)} | ${cell(r.base)} | ${gainCell(r.gain)} | ` +
+        `${ms(r.mine.p99)} (${ms(r.mine.worstP99)}) | ${ms(r.base.p99)} (${ms(r.base.worstP99)}) |`,
+    ),
+    '',
+    verdict(rows),
+  ];
+}
+
 export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-throughput-'));
   const servers = [];
   try {
+    const baseline = baselineRoot();
     const api = await startBenchServer('colloquy', { db: join(dir, 'colloquy.db'), replies: SEED_REPLIES });
     servers.push(api);
-
-    const topicPath = `/api/v1/topics/${TOPIC}`;
-    const first = await fetch(`${api.url}${topicPath}`, { headers: { Origin: ORIGIN } });
-    const topic = await first.json();
-    const etag = first.headers.get('ETag');
-    if (!first.ok || !etag || !topic.nextCursor) throw new Error(`unexpected topic read: ${first.status} ${etag}`);
-    const topicBytes = Number(first.headers.get('Content-Length'));
+    const probed = await probe(api);
+    const { topicBytes } = probed;
     // The ceiling for a body as large as the topic read's: bare Hono sending that many bytes.
     const bare = await startBenchServer('bare', { payloadBytes: topicBytes });
     servers.push(bare);
-    const pagePath = `/api/v1/topics/${TOPIC}/replies?limit=20&cursor=${topic.nextCursor}`;
-    const pageRes = await fetch(`${api.url}${pagePath}`, { headers: { Origin: ORIGIN } });
-    const pageBytes = (await pageRes.arrayBuffer()).byteLength;
+    const baseApi = baseline ? await startBenchServer('colloquy', { db: join(dir, 'baseline.db'), replies: SEED_REPLIES, root: baseline }) : null;
+    if (baseApi) servers.push(baseApi);
 
-    const reactionReader = readerPool('react');
-    const replyReader = readerPool('reply');
     const scenarios = [
-      { name: 'bare Hono, small JSON', before: '44104, <1 / 2 ms (1.00×)', url: bare.url, request: { method: 'GET', path: '/' } },
+      { name: 'bare Hono, small JSON', before: '44104, <1 / 2 ms (1.00×)', url: bare.url, request: { method: 'GET', path: '/' }, build: 'bare' },
       {
         name: `bare Hono, a ${topicBytes} B JSON body serialized once (the ceiling for the topic read's size)`,
         key: 'payload',
         url: bare.url,
         request: { method: 'GET', path: '/payload' },
+        build: 'bare',
       },
-      {
-        name: `topic read (topic + first page, ${topic.replies.length} replies, ${topicBytes} B)`,
-        key: 'topic',
-        before: '1726, 16 / 70 ms (0.04×)',
-        url: api.url,
-        request: { method: 'GET', path: topicPath, headers: { Origin: ORIGIN } },
-      },
-      {
-        name: 'topic read revalidated (`If-None-Match` → 304)',
-        key: '304',
-        before: '10220, 2 / 11 ms (0.23×)',
-        url: api.url,
-        request: { method: 'GET', path: topicPath, headers: { Origin: ORIGIN, 'If-None-Match': etag } },
-        status: 304,
-      },
-      {
-        name: `replies page (page 2 by cursor, ${pageBytes} B)`,
-        before: '2038, 13 / 77 ms (0.05×)',
-        url: api.url,
-        request: { method: 'GET', path: pagePath, headers: { Origin: ORIGIN } },
-      },
-      {
-        name: 'reply create (`POST …/replies`)',
-        before: '1273, 20 / 123 ms (0.03×)',
-        url: api.url,
-        request: {
-          method: 'POST',
-          path: `/api/v1/topics/${WRITE_TOPIC}/replies`,
-          headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ authorName: 'Load Test', body: 'A reply posted by the **throughput** benchmark.' }),
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': replyReader() } }),
-        },
-        status: 201,
-      },
-      {
-        name: 'reaction toggle (`POST …/reactions`)',
-        before: '2187, 10 / 64 ms (0.05×)',
-        url: api.url,
-        request: {
-          method: 'POST',
-          path: `/api/v1/topics/${WRITE_TOPIC}/reactions`,
-          headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ kind: 'like' }),
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Colloquy-Reader': reactionReader() } }),
-        },
-      },
+      ...colloquyScenarios(api, probed, 'this'),
     ];
+    const baseScenarios = baseApi ? colloquyScenarios(baseApi, await probe(baseApi), 'baseline') : [];
 
-    for (const scenario of scenarios) {
+    for (const scenario of [...scenarios, ...baseScenarios]) {
       await load(scenario.url, scenario.request, WARMUP_SECONDS);
       scenario.runs = [];
     }
-    // Rounds: every scenario once per round, so a slow moment of the machine hits all of them.
+    // Rounds: every scenario once per round, so a slow moment of the machine hits all of them;
+    // with a baseline, its run of a scenario goes right before or after this build's, in turn.
     for (let round = 0; round < RUNS; round++) {
       for (const scenario of scenarios) {
-        const result = await load(scenario.url, scenario.request, SECONDS);
-        const answered = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
-        const expected = scenario.status ?? 200;
-        const wrong = answered - (result.statusCodeStats[expected]?.count ?? 0);
-        if (result.errors || result.timeouts || wrong) {
-          throw new Error(`${scenario.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${wrong} unexpected statuses`);
-        }
-        scenario.runs.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+        const twin = baseScenarios.find((b) => b.key === scenario.key);
+        const pair = twin ? (round % 2 ? [twin, scenario] : [scenario, twin]) : [scenario];
+        for (const one of pair) await measure(one);
       }
     }
 
@@ -142,6 +198,7 @@ export async function run() {
       p99: median(s.runs.map((r) => r.p99)),
       spread: s.runs.map((r) => Math.round(r.rps)).join(' / '),
     }));
+    const comparison = baseline ? compare(scenarios, baseScenarios, baseline) : [];
     const ceiling = rows[0].rps;
     const topicRatio = rows.find((r) => r.key === 'topic').rps / ceiling;
     const payload = rows.find((r) => r.key === 'payload');
@@ -178,6 +235,7 @@ export async function run() {
         (r) =>
           `| ${r.name} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${(r.rps / ceiling).toFixed(2)} | ${r.spread} | ${r.before} |`,
       ),
+      ...comparison,
       '',
       `Target: topic read ≥ ${TARGET_TOPIC_READ}× bare Hono — **${topicRatio >= TARGET_TOPIC_READ ? 'met' : 'missed'}** (${topicRatio.toFixed(2)}×;`,
       `bare Hono itself reaches ${payloadRatio.toFixed(2)}× when it sends a body of the topic read\'s size).`,

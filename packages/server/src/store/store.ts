@@ -116,8 +116,10 @@ export class StoreError extends Error {
 }
 
 /**
- * Everything the routes need from storage. Methods are async so that a PostgreSQL store can
- * implement the same interface; the SQLite store answers synchronously inside the promises.
+ * Everything the routes need from storage. One implementation serves both databases: SqlStore
+ * (sql-store.ts) holds the rules, SqliteStore and PostgresStore add their connection, migrations,
+ * locks and type conversion. Methods are async for PostgreSQL's sake; SQLite answers
+ * synchronously inside the promises.
  */
 export interface Store {
   getTopic(id: string): Promise<Topic | null>;
@@ -171,8 +173,9 @@ export interface Store {
    *   Setting the status a reply already has changes nothing: no event, no bump.
    * - toggleReaction: `reactions`.
    * - upsertTopic (update) and setTopicLocked: version bump only.
-   * The SQLite store prunes events older than 7 days, always keeping each topic's newest one,
-   * so lastEventId() never goes back.
+   * (SqlStore#changeStatus and the writes above it apply these rules.) Events older than 7 days
+   * are pruned now and then after a write, always keeping each topic's newest one, so
+   * lastEventId() never goes back.
    */
   listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
   /** The newest event id of the topic, or '0' when it has none. */

@@ -1,0 +1,214 @@
+/**
+ * The schema of each dialect, as the SQL that made it: ordered and append-only. A released
+ * migration is never edited (existing databases ran it; the store test checks each one's
+ * digest), a change is a new entry at the end of each list. Both lists describe the same model
+ * (see schema.ts for how the store reads it); their version numbers are their own.
+ *
+ * Counters (reply_count, *_count) and latest_reply_id are kept up to date in the same
+ * transaction as the write that changes them, so no read has to aggregate over replies.
+ *
+ * A table both dialects gain later (an outbox, say) need not be written twice: Kysely's schema
+ * builder compiles one description to each dialect's DDL (`db.schema.createTable(…).compile()`
+ * on each store's compiler), given the dialect's names for the types that differ (JSON, instants,
+ * booleans, blobs); its SQL is then appended to both lists.
+ */
+
+/**
+ * The reaction counters as released (one column per kind): spelled out, so that a kind added
+ * later comes as a migration of its own and never changes these.
+ */
+const COUNTERS = `like_count INTEGER NOT NULL DEFAULT 0,
+  insightful_count INTEGER NOT NULL DEFAULT 0,
+  disagree_count INTEGER NOT NULL DEFAULT 0`;
+
+/** The columns that place a reply in its thread, alike in both dialects. */
+const REPLY_PLACE = `  id TEXT PRIMARY KEY,
+  topic_id TEXT NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  parent_id TEXT REFERENCES replies(id),
+  root_id TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  author_name TEXT NOT NULL,`;
+
+const PAGE_INDEXES = `-- A page of top-level replies, first or deep, is a range scan on this small partial index.
+CREATE INDEX replies_top_level ON replies (topic_id, created_at, id) WHERE parent_id IS NULL;
+-- A whole thread is one range scan, already in creation order.
+CREATE INDEX replies_thread ON replies (root_id, created_at, id);
+CREATE INDEX replies_parent ON replies (parent_id) WHERE parent_id IS NOT NULL;`;
+
+export const SQLITE_MIGRATIONS_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+CREATE TABLE topics (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  url TEXT,
+  category TEXT,
+  label TEXT,
+  summary TEXT,
+  author TEXT,
+  created_at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  text TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  locked INTEGER NOT NULL DEFAULT 0,
+  reply_count INTEGER NOT NULL DEFAULT 0,
+  latest_reply_id TEXT,
+  updated_at TEXT NOT NULL,
+  ${COUNTERS}
+);
+CREATE TABLE replies (
+${REPLY_PLACE}
+  created_at TEXT NOT NULL,
+  edited_at TEXT,
+  body TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'published',
+  ${COUNTERS}
+);
+${PAGE_INDEXES}
+CREATE TABLE reactions (
+  target_type TEXT NOT NULL CHECK (target_type IN ('topic', 'reply')),
+  target_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reader_hash BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (target_type, target_id, kind, reader_hash)
+) WITHOUT ROWID;
+`,
+  // 2: identity (edit tokens, reader keys, signed-in authors), moderation and bans.
+  `
+ALTER TABLE replies ADD COLUMN edit_token_hash BLOB;
+ALTER TABLE replies ADD COLUMN reader_hash BLOB;
+ALTER TABLE replies ADD COLUMN author_sub TEXT;
+CREATE INDEX replies_pending ON replies (created_at, id) WHERE status = 'pending';
+CREATE INDEX replies_reader ON replies (reader_hash) WHERE reader_hash IS NOT NULL;
+CREATE INDEX replies_author_sub ON replies (author_sub) WHERE author_sub IS NOT NULL;
+-- latest_reply_id is recomputed from this when a reply leaves or joins the published ones.
+CREATE INDEX replies_published ON replies (topic_id, created_at, id) WHERE status = 'published';
+-- Names signed-in users have posted under, so no anonymous reply can pose as them.
+CREATE TABLE verified_names (
+  name_key TEXT PRIMARY KEY,
+  sub TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE bans (
+  kind TEXT NOT NULL CHECK (kind IN ('reader', 'address')),
+  value TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+`,
+  // 3: live updates and HTTP caching. AUTOINCREMENT so an id is never reused, even after the
+  // newest events are pruned; writes are serialized, so ids increase in commit order.
+  `
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX events_topic ON events (topic_id, id);
+CREATE INDEX events_created ON events (created_at);
+ALTER TABLE topics ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+`,
+];
+
+export const POSTGRES_MIGRATIONS_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())';
+
+/**
+ * The same model in PostgreSQL's own types. Counters are INTEGER so that the driver hands them
+ * back as numbers (BIGINT comes back as a string).
+ *
+ * topics.created_at stays TEXT: it is whatever ISO instant the admin API was given
+ * ("2026-04-21T16:20:34Z"), and it must come back verbatim, as it does from SQLite. Reply times
+ * are TIMESTAMPTZ: the server makes them (milliseconds, as Date#toISOString writes them), they
+ * round-trip exactly and they order and compare as instants.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+CREATE TABLE topics (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  url TEXT,
+  category JSONB,
+  label TEXT,
+  summary TEXT,
+  author JSONB,
+  created_at TEXT NOT NULL,
+  body JSONB NOT NULL,
+  text TEXT NOT NULL,
+  sources JSONB NOT NULL,
+  locked BOOLEAN NOT NULL DEFAULT false,
+  reply_count INTEGER NOT NULL DEFAULT 0,
+  latest_reply_id TEXT,
+  updated_at TIMESTAMPTZ NOT NULL,
+  ${COUNTERS}
+);
+CREATE TABLE replies (
+${REPLY_PLACE}
+  created_at TIMESTAMPTZ NOT NULL,
+  edited_at TIMESTAMPTZ,
+  body JSONB NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('published', 'pending', 'hidden', 'deleted')),
+  edit_token_hash BYTEA,
+  reader_hash BYTEA,
+  author_sub TEXT,
+  ${COUNTERS}
+);
+${PAGE_INDEXES}
+CREATE INDEX replies_pending ON replies (created_at, id) WHERE status = 'pending';
+CREATE INDEX replies_reader ON replies (reader_hash) WHERE reader_hash IS NOT NULL;
+CREATE INDEX replies_author_sub ON replies (author_sub) WHERE author_sub IS NOT NULL;
+-- latest_reply_id is recomputed from this when a reply leaves or joins the published ones.
+CREATE INDEX replies_published ON replies (topic_id, created_at, id) WHERE status = 'published';
+CREATE TABLE reactions (
+  target_type TEXT NOT NULL CHECK (target_type IN ('topic', 'reply')),
+  target_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reader_hash BYTEA NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (target_type, target_id, kind, reader_hash)
+);
+-- Names signed-in users have posted under, so no anonymous reply can pose as them.
+CREATE TABLE verified_names (
+  name_key TEXT PRIMARY KEY,
+  sub TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE bans (
+  kind TEXT NOT NULL CHECK (kind IN ('reader', 'address')),
+  value TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (kind, value)
+);
+`,
+  // 2: live updates. A topic's version is bumped by every write that changes a read of it;
+  // events are what a live reader needs to catch up, in commit order (see PostgresStore).
+  `
+ALTER TABLE topics ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+CREATE TABLE events (
+  id BIGSERIAL PRIMARY KEY,
+  topic_id TEXT NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  type TEXT NOT NULL CHECK (type IN ('reply-created', 'reply-changed', 'reactions', 'counts')),
+  data JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX events_topic ON events (topic_id, id);
+`,
+];
+
+/**
+ * The migrations a database at version `applied` still needs, with their version numbers.
+ * Throws for a database newer than this server: it would misread what it does not know.
+ */
+export function pendingMigrations(migrations: readonly string[], applied: number): Array<[version: number, sql: string]> {
+  if (applied > migrations.length) {
+    throw new Error(`The database schema (version ${applied}) is newer than this server knows (${migrations.length}).`);
+  }
+  return migrations.flatMap((sql, index) => (index + 1 > applied ? [[index + 1, sql] as [number, string]] : []));
+}

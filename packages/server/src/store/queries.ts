@@ -1,0 +1,317 @@
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { REACTION_KINDS, type ReactionKind, type ReplyStatus } from '@colloquy/api';
+import { prepare, prepareNamed } from './prepared.js';
+import type { CountColumn, Instant, Json, RepliesTable, Schema, TopicsTable } from './schema.js';
+import type { TopicEvent } from './store.js';
+
+/**
+ * The SQL that differs between the dialects inside a statement; everything else about a
+ * statement is written once, below.
+ */
+export interface QueryDialect {
+  /** `column` is one of `values`, bound as one parameter whatever the length of the list. */
+  anyOf(column: 'topics.id' | 'replies.root_id', values: readonly string[]): Expression<SqlBool>;
+}
+
+export const countColumn = (kind: ReactionKind): CountColumn => `${kind}_count`;
+const COUNT_COLUMNS = REACTION_KINDS.map(countColumn);
+
+/**
+ * Constants of a statement go into its text, not its parameters: SQLite uses a partial index
+ * (`WHERE status = 'published'`) only for a query that names the same constant.
+ */
+const published = sql.lit<ReplyStatus>('published');
+const pending = sql.lit<ReplyStatus>('pending');
+
+export type EventType = TopicEvent['type'];
+
+/**
+ * A topic as upsertTopic writes it. `created_at` null keeps an existing topic's (or takes
+ * `now` for a new one); an update bumps the version, so version 1 tells a row the statement
+ * inserted.
+ */
+export type TopicValues = Pick<Selectable<TopicsTable>, 'id' | 'title' | 'url' | 'category' | 'label' | 'summary' | 'author' | 'body' | 'text' | 'sources'> & {
+  created_at: string | null;
+  locked: boolean;
+  now: Instant;
+};
+
+export type Queries = ReturnType<typeof compileQueries>;
+
+/** Every statement the store runs, compiled once for the dialect of `db` (see prepare()). */
+export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
+  const topics = db.selectFrom('topics');
+  const replies = db.selectFrom('replies');
+  /** Per reaction kind: adds `delta` to the kind's counter of a topic or reply; the new counts. */
+  const countUpdates = (table: 'topics' | 'replies') => {
+    const update = (kind: ReactionKind) =>
+      prepare((delta: number, id: string) =>
+        db
+          .updateTable(table)
+          .set(countColumn(kind), (eb) => eb(countColumn(kind), '+', delta))
+          .where('id', '=', id)
+          .returning(COUNT_COLUMNS),
+      );
+    return Object.fromEntries(REACTION_KINDS.map((kind) => [kind, update(kind)])) as Record<ReactionKind, ReturnType<typeof update>>;
+  };
+
+  return {
+    // Topics
+    topic: prepare((id: string) => topics.selectAll().where('id', '=', id)),
+    topicVersion: prepare((id: string) => topics.select('version').where('id', '=', id)),
+    replyCount: prepare((id: string) => topics.select('reply_count').where('id', '=', id)),
+    countTopics: prepare(() => topics.select((eb) => eb.fn.countAll<number | string>().as('n'))),
+    summaries: prepare((ids: readonly string[]) =>
+      db
+        .selectFrom('topics')
+        .leftJoin('replies', 'replies.id', 'topics.latest_reply_id')
+        .select(['topics.id', 'topics.title', 'topics.url', 'topics.reply_count', ...COUNT_COLUMNS.map((c) => `topics.${c}` as const)])
+        .select([
+          'replies.id as latest_id',
+          'replies.author_name as latest_author',
+          'replies.created_at as latest_created_at',
+          'replies.text as latest_text',
+        ])
+        .where(dialect.anyOf('topics.id', ids)),
+    ),
+    /** Inserts or updates in one statement, so two admins upserting the same new topic cannot both insert it. */
+    upsertTopic: prepareNamed((topic: TopicValues) =>
+      db
+        .insertInto('topics')
+        .values((eb) => ({
+          id: topic.id,
+          title: topic.title,
+          url: topic.url,
+          category: topic.category,
+          label: topic.label,
+          summary: topic.summary,
+          author: topic.author,
+          created_at: eb.fn.coalesce(eb.val(topic.created_at), eb.val(topic.now)),
+          body: topic.body,
+          text: topic.text,
+          sources: topic.sources,
+          locked: topic.locked,
+          updated_at: topic.now,
+        }))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            title: eb.ref('excluded.title'),
+            url: eb.ref('excluded.url'),
+            category: eb.ref('excluded.category'),
+            label: eb.ref('excluded.label'),
+            summary: eb.ref('excluded.summary'),
+            author: eb.ref('excluded.author'),
+            created_at: eb.fn.coalesce(eb.val(topic.created_at), eb.ref('topics.created_at')),
+            body: eb.ref('excluded.body'),
+            text: eb.ref('excluded.text'),
+            sources: eb.ref('excluded.sources'),
+            locked: eb.ref('excluded.locked'),
+            updated_at: eb.ref('excluded.updated_at'),
+            version: eb('topics.version', '+', 1),
+          })),
+        )
+        .returningAll(),
+    ),
+    /** A page topic made by its first reply; a concurrent first reply finds the row. */
+    insertPageTopic: prepare((id: string, title: string, url: string, now: Instant) =>
+      db
+        .insertInto('topics')
+        .values({ id, title, url, created_at: now, body: '[]', text: '', sources: '[]', updated_at: now })
+        .onConflict((oc) => oc.column('id').doNothing()),
+    ),
+    setTopicLocked: prepare((id: string, locked: boolean, now: Instant) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({ locked, updated_at: now, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .returningAll(),
+    ),
+    /**
+     * The topic's row lock serializes the writers of its counters; every write that touches a
+     * reply takes its topic's lock first, so locks are always taken topic, then reply.
+     */
+    lockTopic: prepare((id: string) => topics.select('locked').where('id', '=', id).forUpdate()),
+    bumpVersion: prepare((id: string) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', id),
+    ),
+    countNewReply: prepare((id: string, replyId: string) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', 1), latest_reply_id: replyId, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .returning('reply_count'),
+    ),
+    /** After a reply joined or left the published ones: the count and the latest reply follow. */
+    recount: prepare((id: string, delta: number) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({
+          reply_count: eb('reply_count', '+', delta),
+          latest_reply_id: eb
+            .selectFrom('replies')
+            .select('replies.id')
+            .where('replies.topic_id', '=', id)
+            .where('replies.status', '=', published)
+            .orderBy('replies.created_at', 'desc')
+            .orderBy('replies.id', 'desc')
+            .limit(1),
+        }))
+        .where('id', '=', id)
+        .returning('reply_count'),
+    ),
+    addToTopicCount: countUpdates('topics'),
+
+    // Replies
+    reply: prepare((id: string) => replies.selectAll().where('id', '=', id)),
+    replyTopic: prepare((id: string) => replies.select('topic_id').where('id', '=', id)),
+    lockReply: prepare((id: string) => replies.select(['topic_id', 'status']).where('id', '=', id).forUpdate()),
+    parent: prepare((id: string) => replies.select(['topic_id', 'root_id', 'depth', 'status']).where('id', '=', id).forShare()),
+    credentials: prepare((id: string) => replies.select(['topic_id', 'created_at', 'status', 'edit_token_hash']).where('id', '=', id)),
+    insertReply: prepareNamed((reply: Omit<Selectable<RepliesTable>, CountColumn | 'edited_at'>) =>
+      db
+        .insertInto('replies')
+        .values({
+          id: reply.id,
+          topic_id: reply.topic_id,
+          parent_id: reply.parent_id,
+          root_id: reply.root_id,
+          depth: reply.depth,
+          author_name: reply.author_name,
+          created_at: reply.created_at,
+          body: reply.body,
+          text: reply.text,
+          status: reply.status,
+          edit_token_hash: reply.edit_token_hash,
+          reader_hash: reply.reader_hash,
+          author_sub: reply.author_sub,
+        })
+        .returningAll(),
+    ),
+    editReply: prepare((id: string, body: Json, text: string, editedAt: Instant) =>
+      db.updateTable('replies').set({ body, text, edited_at: editedAt }).where('id', '=', id),
+    ),
+    setReplyStatus: prepare((id: string, status: ReplyStatus) => db.updateTable('replies').set({ status }).where('id', '=', id)),
+    /** Gone for good: nothing of the author or the text stays, only the reply's place. */
+    blankReply: prepare((id: string) =>
+      db
+        .updateTable('replies')
+        .set({ body: '[]', text: '', author_name: '', author_sub: null, edit_token_hash: null, reader_hash: null })
+        .where('id', '=', id),
+    ),
+    /** A cursor names a top-level reply of its topic, at its exact time. */
+    cursorReply: prepare((topicId: string, createdAt: Instant, id: string) =>
+      replies.select('id').where('id', '=', id).where('topic_id', '=', topicId).where('parent_id', 'is', null).where('created_at', '=', createdAt),
+    ),
+    // Pending replies are listed only to their author (`reader`); the rest are for everyone.
+    firstRoots: prepare((topicId: string, reader: Buffer | null, limit: number) =>
+      replies
+        .select(['id', 'created_at'])
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit),
+    ),
+    rootsAfter: prepare((topicId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+      replies
+        .select(['id', 'created_at'])
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit),
+    ),
+    /** Whole threads in creation order, each one a range of replies_thread. */
+    threads: prepare((rootIds: readonly string[], reader: Buffer | null) =>
+      replies
+        .selectAll()
+        .where(dialect.anyOf('replies.root_id', rootIds))
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy('created_at')
+        .orderBy('id'),
+    ),
+    pendingReplies: prepare((limit: number) =>
+      replies.selectAll().where('status', '=', pending).orderBy('created_at').orderBy('id').limit(limit),
+    ),
+    publishedBySub: prepare((sub: string) =>
+      replies.select('id').where('author_sub', '=', sub).where('status', '=', published).limit(1),
+    ),
+    publishedByReader: prepare((readerHash: Buffer) =>
+      replies.select('id').where('reader_hash', '=', readerHash).where('status', '=', published).limit(1),
+    ),
+    addToReplyCount: countUpdates('replies'),
+
+    // Reactions, names and bans
+    removeReaction: prepare((type: 'topic' | 'reply', id: string, kind: ReactionKind, readerHash: Buffer) =>
+      db
+        .deleteFrom('reactions')
+        .where('target_type', '=', type)
+        .where('target_id', '=', id)
+        .where('kind', '=', kind)
+        .where('reader_hash', '=', readerHash),
+    ),
+    addReaction: prepare((type: 'topic' | 'reply', id: string, kind: ReactionKind, readerHash: Buffer, now: Instant) =>
+      db.insertInto('reactions').values({ target_type: type, target_id: id, kind, reader_hash: readerHash, created_at: now }),
+    ),
+    verifiedName: prepare((nameKey: string) => db.selectFrom('verified_names').select('sub').where('name_key', '=', nameKey)),
+    claimName: prepare((nameKey: string, sub: string, now: Instant) =>
+      db
+        .insertInto('verified_names')
+        .values({ name_key: nameKey, sub, created_at: now })
+        .onConflict((oc) => oc.column('name_key').doNothing()),
+    ),
+    addBan: prepare((kind: 'reader' | 'address', value: string, now: Instant) =>
+      db
+        .insertInto('bans')
+        .values({ kind, value, created_at: now })
+        .onConflict((oc) => oc.columns(['kind', 'value']).doNothing()),
+    ),
+    ban: prepare((kind: 'reader' | 'address', value: string) =>
+      db.selectFrom('bans').select('kind').where('kind', '=', kind).where('value', '=', value),
+    ),
+
+    // Events
+    addEvent: prepare((topicId: string, type: EventType, data: Json, now: Instant) =>
+      db.insertInto('events').values({ topic_id: topicId, type, data, created_at: now }),
+    ),
+    /** Two events of one write, in this order (VALUES rows are inserted, and numbered, in order). */
+    addEvents: prepare((topicId: string, type: EventType, data: Json, then: EventType, thenData: Json, now: Instant) =>
+      db.insertInto('events').values([
+        { topic_id: topicId, type, data, created_at: now },
+        { topic_id: topicId, type: then, data: thenData, created_at: now },
+      ]),
+    ),
+    events: prepare((topicId: string, afterId: string, limit: number) =>
+      db
+        .selectFrom('events')
+        // Aliased apart from the integer column, which ORDER BY sorts by.
+        .select((eb) => [eb.cast<string>('id', 'text').as('event_id'), 'type', 'data'])
+        .where('topic_id', '=', topicId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit),
+    ),
+    lastEventId: prepare((topicId: string) =>
+      db
+        .selectFrom('events')
+        .select((eb) => eb.cast<string | null>(eb.fn.max('id'), 'text').as('id'))
+        .where('topic_id', '=', topicId),
+    ),
+    /**
+     * Each topic keeps its newest event, so lastEventId() (and with it the topic read that
+     * carries it, under an unchanged ETag) never changes by pruning.
+     */
+    pruneEvents: prepare((before: Instant) =>
+      db
+        .deleteFrom('events')
+        .where('created_at', '<', before)
+        .where('id', 'not in', db.selectFrom('events').select((eb) => eb.fn.max('id').as('newest')).groupBy('topic_id')),
+    ),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The pieces the two dialects share beyond the store contract: the released migrations, which
+ * existing databases ran and which must never change, and prepare(), which every statement of
+ * the store goes through.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations.js';
+import { prepare, prepareNamed } from './prepared.js';
+import type { Schema } from './schema.js';
+
+const digest = (sql: string) => createHash('sha256').update(sql).digest('hex');
+
+describe('released migrations', () => {
+  it('are exactly the SQL existing databases ran', () => {
+    assert.deepEqual(SQLITE_MIGRATIONS.map(digest), [
+      'af5de479d87c88b3ee6b0388121a73a6edabedd9b1567797b18065e884bc1ce6',
+      '9e85d102b17be39939eaa4adcc5855c587ca9f839d5e23d6df1c93bf07329e01',
+      '5a341727489caaeadf38d55634e1605409c21a5eedf2b65b7cce074d699e0860',
+    ]);
+    assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
+      'bb348ce47cf8eada40127bf5b4044ceb86a8956d1dcc5b4812c0b774d545eb1c',
+      '789b4db199721969dbcde2d605a3f7a7b3a97b6d50481146103cf65f36acfa55',
+    ]);
+  });
+});
+
+describe('prepare', () => {
+  // Compiling needs no connection: these dialects are never asked for one.
+  const sqlite = new Kysely<Schema>({ dialect: new SqliteDialect({ database: { close() {}, prepare: () => assert.fail('no query runs') } }) });
+  const postgres = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: async () => assert.fail('no query runs') }) });
+
+  it('compiles once and binds new values in the places of the arguments, constants kept', () => {
+    for (const db of [sqlite, postgres]) {
+      const page = prepare((topicId: string, limit: number) =>
+        db.selectFrom('replies').select('id').where('topic_id', '=', topicId).where('depth', '=', 0).where('root_id', '<>', topicId).limit(limit),
+      );
+      const first = page('a', 5);
+      const second = page('b', 7);
+      assert.equal(first.sql, second.sql);
+      assert.deepEqual(first.parameters, ['a', 0, 'a', 5]);
+      assert.deepEqual(second.parameters, ['b', 0, 'b', 7]);
+    }
+  });
+
+  it('binds named values', () => {
+    const insert = prepareNamed((ban: { kind: 'reader' | 'address'; value: string; now: string }) =>
+      sqlite.insertInto('bans').values({ kind: ban.kind, value: ban.value, created_at: ban.now }),
+    );
+    const query = insert({ now: '2026-01-01T00:00:00.000Z', kind: 'address', value: '192.0.2.0/24' });
+    assert.match(query.sql, /^insert into "bans" \("kind", "value", "created_at"\) values \(\?, \?, \?\)$/);
+    assert.deepEqual(query.parameters, ['address', '192.0.2.0/24', '2026-01-01T00:00:00.000Z']);
+  });
+
+  it('refuses a build that uses an argument as anything but a value', () => {
+    // Arithmetic and string building run once, on the stand-in, and would bind their result for good.
+    assert.throws(
+      () => prepare((limit: number) => sqlite.selectFrom('topics').select('id').limit(limit + 1)),
+      /Argument 0 of a prepared query is not one of its parameters/,
+    );
+    assert.throws(
+      () => prepareNamed((topic: { id: string }) => sqlite.selectFrom('topics').select('id').where('id', '=', `page:${topic.id}`)),
+      /Argument id of a prepared query is not one of its parameters/,
+    );
+  });
+});

@@ -1,0 +1,429 @@
+import { createHash } from 'node:crypto';
+import { CompiledQuery, DummyDriver, Kysely, type Dialect, type KyselyPlugin, type QueryResult } from 'kysely';
+import { REACTION_KINDS } from '@colloquy/api';
+import type { Doc, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
+import { newReplyId } from '../ids.js';
+import { encodeCursor } from './cursor.js';
+import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
+import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import type { Schema } from './schema.js';
+import { StoreError } from './store.js';
+import type { Ban, NewReplyRecord, PageCursor, ReactionTarget, ReplyCredentials, Store, TopicEvent, TopicRecord, Viewer } from './store.js';
+
+/** Events older than this are pruned, except each topic's newest (see Store.listEvents). */
+export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Pruning runs after a write at most this often per store. */
+const PRUNE_EVERY_MS = 3600 * 1000;
+
+/** Runs compiled statements: the connection, or a transaction of it. */
+export interface Executor {
+  executeQuery<Row>(query: CompiledQuery<Row>): Promise<QueryResult<Row>>;
+  /** The first row only: SQLite then stops after it (most of the store's reads are of one row). */
+  takeFirst<Row>(query: CompiledQuery<Row>): Promise<Row | undefined>;
+}
+
+/** A dialect's connection (pool or single connection), as the store uses it. */
+export interface SqlConnection extends Executor {
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * A read-only one sees one snapshot of the database; writes are serialized (by row locks in
+   * PostgreSQL, by the database's write lock in SQLite).
+   */
+  transaction<T>(access: 'read only' | 'read write', work: (trx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Kysely for a dialect, only to compile the store's statements (no driver): the dialect's
+ * SqlConnection runs them.
+ */
+export function compilerFor(dialect: Omit<Dialect, 'createDriver'>, plugins: KyselyPlugin[] = []): Kysely<Schema> {
+  return new Kysely<Schema>({ dialect: { ...dialect, createDriver: () => new DummyDriver() }, plugins });
+}
+
+/** What a dialect adds to the store's statements (see SqliteStore and PostgresStore). */
+export interface SqlDialect extends QueryDialect {
+  /**
+   * Holds `key` until the transaction ends, so that transactions taking the same key pass
+   * this point one at a time. Taken for a name key before the name is checked or claimed, and
+   * for 'events' just before a write inserts its events, so that event ids follow commit order.
+   */
+  lock(trx: Executor, key: string): Promise<void>;
+}
+
+const rowsOf = async <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row[]> => (await db.executeQuery(query)).rows;
+const firstOf = <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row | undefined> => db.takeFirst(query);
+/** The one row a statement must return (an insert's, or an update's of a row the transaction holds). */
+async function oneOf<Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row> {
+  const row = await db.takeFirst(query);
+  if (row === undefined) throw new Error(`No row from ${query.sql}`);
+  return row;
+}
+const changesOf = async (db: Executor, query: CompiledQuery<unknown>): Promise<number> =>
+  Number((await db.executeQuery(query)).numAffectedRows ?? 0);
+
+/** Reader keys are stored only as this digest. */
+const readerHash = (readerKey: string) => createHash('sha256').update(readerKey).digest();
+const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b && a.equals(b);
+
+/**
+ * Reply times are written by Date#toISOString, so a time in any other form (or no date at
+ * all) names no reply: PostgreSQL would read "…:00Z" as the instant "…:00.000Z" is, while
+ * SQLite compares the text.
+ */
+function isReplyTime(text: string): boolean {
+  const at = new Date(text);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === text;
+}
+
+/**
+ * The store, once for both dialects: its rules (replies, moderation, reactions, names, bans),
+ * the events and version bumps of every write, row mapping and error messages. A dialect
+ * subclass brings the connection, its migrations, its locks and its type conversion; its
+ * `compiler` (see compilerFor) compiles the store's statements for its SQL.
+ */
+export abstract class SqlStore implements Store {
+  readonly #db: SqlConnection;
+  readonly #dialect: SqlDialect;
+  readonly #q: Queries;
+  #prunedAt = 0;
+  #closed = false;
+
+  protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
+    this.#db = connection;
+    this.#dialect = dialect;
+    this.#q = compileQueries(compiler, dialect);
+  }
+
+  /** A write transaction; now and then, events past their retention go after it. */
+  async #write<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
+    const result = await this.#db.transaction('read write', work);
+    this.#maybePrune();
+    return result;
+  }
+
+  /** In the background, outside the write's transaction. */
+  #maybePrune(): void {
+    const now = Date.now();
+    if (now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
+    this.deleteEventsBefore(new Date(now - EVENT_RETENTION_MS)).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning events failed:', error);
+    });
+  }
+
+  /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
+  protected deleteEventsBefore(before: Date): Promise<number> {
+    return changesOf(this.#db, this.pruneStatement(before));
+  }
+
+  /** The statement deleteEventsBefore() runs, for a dialect that runs it its own way. */
+  protected pruneStatement(before: Date): CompiledQuery {
+    return this.#q.pruneEvents(before.toISOString());
+  }
+
+  async getTopic(id: string): Promise<Topic | null> {
+    const row = await firstOf(this.#db, this.#q.topic(id));
+    return row ? toTopic(row) : null;
+  }
+
+  async getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]> {
+    if (ids.length === 0) return [];
+    const found = new Map((await rowsOf(this.#db, this.#q.summaries(ids))).map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = found.get(id);
+      if (!row) return [];
+      const { latest_id, latest_author, latest_created_at, latest_text } = row;
+      return {
+        id: row.id,
+        title: row.title,
+        url: row.url,
+        replyCount: row.reply_count,
+        reactions: reactionsOf(row),
+        latestReply:
+          latest_id !== null && latest_author !== null && latest_created_at !== null && latest_text !== null
+            ? { id: latest_id, author: { name: latest_author }, createdAt: latest_created_at, text: latest_text }
+            : null,
+      };
+    });
+  }
+
+  async upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }> {
+    const query = this.#q.upsertTopic({
+      id: topic.id,
+      title: topic.title,
+      url: topic.url,
+      category: topic.category ? JSON.stringify(topic.category) : null,
+      label: topic.label,
+      summary: topic.summary,
+      author: topic.author ? JSON.stringify(topic.author) : null,
+      created_at: topic.createdAt ?? null,
+      body: JSON.stringify(topic.body),
+      text: topic.text,
+      sources: JSON.stringify(topic.sources),
+      locked: topic.locked,
+      now: new Date().toISOString(),
+    });
+    const row = await oneOf(this.#db, query);
+    return { topic: toTopic(row), created: Number(row.version) === 1 };
+  }
+
+  async listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }, viewer: Viewer = {}): Promise<ReplyPage> {
+    const reader = viewer.readerHash ?? null;
+    const { cursor, limit } = page;
+    const q = this.#q;
+    // One snapshot for the count, the page and its threads.
+    return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
+      const topic = await firstOf(trx, q.replyCount(topicId));
+      if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
+      // A cursor must name a top-level reply of this topic: anything else was forged or
+      // belongs to another topic, and silently paging from it would hide replies.
+      if (cursor && !(isReplyTime(cursor.createdAt) && (await firstOf(trx, q.cursorReply(topicId, cursor.createdAt, cursor.id))))) {
+        throw new StoreError('invalid-cursor', 'The cursor does not belong to this topic.');
+      }
+      const roots = await rowsOf(
+        trx,
+        cursor ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1) : q.firstRoots(topicId, reader, limit + 1),
+      );
+      const pageRoots = roots.slice(0, limit);
+      const rootIds = pageRoots.map((root) => root.id);
+      const replies = rootIds.length > 0 ? await rowsOf(trx, q.threads(rootIds, reader)) : [];
+      const last = pageRoots.at(-1);
+      return {
+        replies: threadOrder(rootIds, replies).map((row) => toReply(row, viewer)),
+        nextCursor: roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        total: topic.reply_count,
+      };
+    });
+  }
+
+  async getReply(id: string, viewer: Viewer = {}): Promise<Reply | null> {
+    const row = await firstOf(this.#db, this.#q.reply(id));
+    if (!row) return null;
+    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash)) return null;
+    return toReply(row, viewer);
+  }
+
+  async createReply(reply: NewReplyRecord): Promise<Reply> {
+    const q = this.#q;
+    return this.#write(async (trx) => {
+      const now = new Date();
+      const at = now.toISOString();
+      if (reply.createTopic) await trx.executeQuery(q.insertPageTopic(reply.topicId, reply.createTopic.title, reply.createTopic.url, at));
+      const topic = await firstOf(trx, q.lockTopic(reply.topicId));
+      if (!topic) throw new StoreError('topic-not-found', `No topic "${reply.topicId}".`);
+      if (topic.locked) throw new StoreError('topic-locked', 'This topic is locked: it accepts no new replies.');
+      let rootId: string | null = null;
+      let depth = 0;
+      if (reply.parentId !== null) {
+        const parent = await firstOf(trx, q.parent(reply.parentId));
+        if (!parent || parent.topic_id !== reply.topicId) {
+          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" is not a reply of this topic.`);
+        }
+        if (parent.status !== 'published') {
+          const why = parent.status === 'pending' ? 'not published yet' : 'removed';
+          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" was ${why}; it takes no replies.`);
+        }
+        rootId = parent.root_id;
+        depth = parent.depth + 1;
+      }
+      if (reply.maxDepth !== undefined && depth > reply.maxDepth) {
+        throw new StoreError('too-deep', `Replies nest at most ${reply.maxDepth} levels deep; reply to an earlier reply of this thread instead.`);
+      }
+      const sub = reply.verifiedSub ?? null;
+      if (reply.nameKey !== undefined) {
+        // Checking and claiming a name race (an anonymous check passes while a verified claim
+        // is not yet committed), hence the lock per name key.
+        await this.#dialect.lock(trx, `name:${reply.nameKey}`);
+        if (sub !== null) {
+          await trx.executeQuery(q.claimName(reply.nameKey, sub, at));
+        } else if (await firstOf(trx, q.verifiedName(reply.nameKey))) {
+          throw new StoreError('name-reserved', `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`);
+        }
+      }
+      const status = reply.status ?? 'published';
+      const id = newReplyId(now.getTime());
+      const row = await oneOf(
+        trx,
+        q.insertReply({
+          id,
+          topic_id: reply.topicId,
+          parent_id: reply.parentId,
+          root_id: rootId ?? id,
+          depth,
+          author_name: reply.authorName,
+          created_at: at,
+          body: JSON.stringify(reply.body),
+          text: reply.text,
+          status,
+          edit_token_hash: reply.editTokenHash ?? null,
+          reader_hash: reply.readerHash ?? null,
+          author_sub: sub,
+        }),
+      );
+      // A pending reply changes no read but its author's own: no event, no version bump.
+      if (status === 'published') {
+        const { reply_count } = await oneOf(trx, q.countNewReply(reply.topicId, id));
+        await this.#appendEvents(trx, reply.topicId, ['reply-created', publicView(toReply(row))], ['counts', { replyCount: reply_count }]);
+      }
+      return toReply(row, { admin: true });
+    });
+  }
+
+  async getReplyCredentials(id: string): Promise<ReplyCredentials | null> {
+    const row = await firstOf(this.#db, this.#q.credentials(id));
+    return row ? { topicId: row.topic_id, createdAt: row.created_at, status: row.status, editTokenHash: row.edit_token_hash } : null;
+  }
+
+  async editReply(id: string, edit: { body: Doc; text: string; status?: 'published' | 'pending' }): Promise<Reply | null> {
+    return this.#write(async (trx) => {
+      const locked = await this.#lockReply(trx, id);
+      if (!locked) return null;
+      await trx.executeQuery(this.#q.editReply(id, JSON.stringify(edit.body), edit.text, new Date().toISOString()));
+      return this.#changeStatus(trx, id, locked, edit.status ?? locked.status);
+    });
+  }
+
+  async setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null> {
+    return this.#write(async (trx) => {
+      const locked = await this.#lockReply(trx, id);
+      if (!locked) return null;
+      if (locked.status === status) return toReply(await oneOf(trx, this.#q.reply(id)), { admin: true }); // nothing readers see changes
+      if (status === 'deleted') await trx.executeQuery(this.#q.blankReply(id));
+      return this.#changeStatus(trx, id, locked, status);
+    });
+  }
+
+  /** Locks a reply's topic, then the reply (the order every writer follows). Null when missing. */
+  async #lockReply(trx: Executor, id: string): Promise<{ topic_id: string; status: ReplyStatus } | null> {
+    const seen = await firstOf(trx, this.#q.replyTopic(id));
+    if (!seen) return null;
+    await trx.executeQuery(this.#q.lockTopic(seen.topic_id));
+    return (await firstOf(trx, this.#q.lockReply(id))) ?? null;
+  }
+
+  /**
+   * After a reply's body changed or before its status does (inside the write's transaction):
+   * the status, the topic's count and latest reply, then the version bump and events that
+   * Store.listEvents documents, from the status the reply had before to the one it has now.
+   */
+  async #changeStatus(trx: Executor, id: string, before: { topic_id: string; status: ReplyStatus }, status: ReplyStatus): Promise<Reply> {
+    const q = this.#q;
+    const topicId = before.topic_id;
+    let replyCount: number | null = null;
+    if (status !== before.status) {
+      await trx.executeQuery(q.setReplyStatus(id, status));
+      const delta = (status === 'published' ? 1 : 0) - (before.status === 'published' ? 1 : 0);
+      if (delta !== 0) replyCount = (await oneOf(trx, q.recount(topicId, delta))).reply_count;
+    }
+    const row = await oneOf(trx, q.reply(id));
+    if (listed(before.status) || listed(status)) {
+      await trx.executeQuery(q.bumpVersion(topicId));
+      const events: Array<[EventType, unknown]> = [];
+      if (listed(before.status)) events.push(['reply-changed', publicView(toReply(row))]);
+      else if (status === 'published') events.push(['reply-created', publicView(toReply(row))]);
+      if (replyCount !== null) events.push(['counts', { replyCount }]);
+      await this.#appendEvents(trx, topicId, ...events);
+    } // else only its author ever saw it: no bump, no event
+    return toReply(row, { admin: true });
+  }
+
+  /** Inside the write's transaction, so that the events commit (or not) with the write. */
+  async #appendEvents(trx: Executor, topicId: string, ...events: Array<[EventType, unknown]>): Promise<void> {
+    const [event, next] = events;
+    if (!event) return;
+    await this.#dialect.lock(trx, 'events');
+    const now = new Date().toISOString();
+    const [type, data] = event;
+    await trx.executeQuery(
+      next
+        ? this.#q.addEvents(topicId, type, JSON.stringify(data), next[0], JSON.stringify(next[1]), now)
+        : this.#q.addEvent(topicId, type, JSON.stringify(data), now),
+    );
+  }
+
+  async listPending(limit: number): Promise<Reply[]> {
+    return (await rowsOf(this.#db, this.#q.pendingReplies(limit))).map((row) => toReply(row, { admin: true }));
+  }
+
+  async hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean> {
+    if (author.sub && (await firstOf(this.#db, this.#q.publishedBySub(author.sub)))) return true;
+    return !!author.readerHash && !!(await firstOf(this.#db, this.#q.publishedByReader(author.readerHash)));
+  }
+
+  async addBan(ban: Ban): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#db.transaction('read write', async (trx) => {
+      if (ban.readerHash) await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
+      if (ban.addressPrefix) await trx.executeQuery(this.#q.addBan('address', ban.addressPrefix, now));
+    });
+  }
+
+  async isBanned(ban: Ban): Promise<boolean> {
+    const banned = async (kind: 'reader' | 'address', value: string) => !!(await firstOf(this.#db, this.#q.ban(kind, value)));
+    return (
+      (!!ban.readerHash && (await banned('reader', ban.readerHash.toString('hex')))) ||
+      (!!ban.addressPrefix && (await banned('address', ban.addressPrefix)))
+    );
+  }
+
+  async setTopicLocked(id: string, locked: boolean): Promise<Topic | null> {
+    const row = await firstOf(this.#db, this.#q.setTopicLocked(id, locked, new Date().toISOString()));
+    return row ? toTopic(row) : null;
+  }
+
+  async toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null> {
+    if (!REACTION_KINDS.includes(kind)) throw new TypeError(`Unknown reaction kind ${kind}`);
+    const q = this.#q;
+    return this.#write(async (trx): Promise<ReactionState | null> => {
+      let topicId: string;
+      if (target.type === 'topic') {
+        if (!(await firstOf(trx, q.lockTopic(target.id)))) return null;
+        topicId = target.id;
+      } else {
+        const reply = await this.#lockReply(trx, target.id);
+        // Only published replies take reactions: a pending, hidden or deleted one is not there for others.
+        if (!reply || reply.status !== 'published') return null;
+        topicId = reply.topic_id;
+      }
+      const hash = readerHash(readerKey);
+      const removed = (await changesOf(trx, q.removeReaction(target.type, target.id, kind, hash))) > 0;
+      if (!removed) await trx.executeQuery(q.addReaction(target.type, target.id, kind, hash, new Date().toISOString()));
+      const counters = target.type === 'topic' ? q.addToTopicCount : q.addToReplyCount;
+      const reactions = reactionsOf(await oneOf(trx, counters[kind](removed ? -1 : 1, target.id)));
+      await trx.executeQuery(q.bumpVersion(topicId));
+      await this.#appendEvents(trx, topicId, ['reactions', { replyId: target.type === 'reply' ? target.id : null, reactions }]);
+      return { kind, active: !removed, reactions };
+    });
+  }
+
+  async countTopics(): Promise<number> {
+    return Number((await oneOf(this.#db, this.#q.countTopics())).n);
+  }
+
+  async topicVersion(id: string): Promise<number | null> {
+    const row = await this.#db.takeFirst(this.#q.topicVersion(id));
+    return row ? Number(row.version) : null;
+  }
+
+  async listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]> {
+    if (!/^\d{1,19}$/.test(afterId)) throw new TypeError(`Not an event id: "${afterId}"`);
+    const rows = await rowsOf(this.#db, this.#q.events(topicId, afterId, limit));
+    return rows.map((row) => ({ id: row.event_id, topicId, type: row.type, data: JSON.parse(row.data) as unknown }));
+  }
+
+  async lastEventId(topicId: string): Promise<string> {
+    return (await firstOf(this.#db, this.#q.lastEventId(topicId)))?.id ?? '0';
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('The store is closed.');
+    await this.#db.executeQuery(CompiledQuery.raw('select 1'));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.close();
+  }
+}
