@@ -97,7 +97,23 @@ if (!DATABASE_URL) {
         const tables = await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [other]);
         assert.deepEqual(
           tables.rows.map((r) => r.table_name),
-          ['bans', 'events', 'reactions', 'replies', 'schema_migrations', 'topics', 'verified_names'],
+          [
+            'author_emails',
+            'bans',
+            'deliveries',
+            'delivery_attempts',
+            'email_opt_outs',
+            'events',
+            'notification_keys',
+            'outbox',
+            'reactions',
+            'replies',
+            'schema_migrations',
+            'spent_links',
+            'topics',
+            'verified_names',
+            'webhooks',
+          ],
         );
       });
 

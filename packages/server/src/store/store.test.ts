@@ -62,7 +62,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
@@ -103,7 +103,7 @@ describe('schema upgrade', () => {
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }]);
+        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       } finally {
         check.close();
       }

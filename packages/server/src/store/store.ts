@@ -10,6 +10,8 @@ import type {
   TopicSummary,
 } from '@colloquy/api';
 
+import type { NotificationStore } from './notifications.js';
+
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
 export interface TopicRecord {
   id: string;
@@ -50,6 +52,13 @@ export interface NewReplyRecord {
   maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
   createTopic?: { title: string; url: string };
+  /** Where to tell the author about replies to this one; kept apart and never read back. */
+  authorEmail?: string | null;
+  /**
+   * False: no notification (an import of old replies, say). Otherwise the reply's outbox entry
+   * (reply.created, or reply.pending when held) is written in the same transaction.
+   */
+  notify?: boolean;
 }
 
 /** Position after which the next page starts: the last top-level reply of the previous page. */
@@ -180,6 +189,14 @@ export interface Store {
   listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
   /** The newest event id of the topic, or '0' when it has none. */
   lastEventId(topicId: string): Promise<string>;
+  /**
+   * A reader's report of a published reply: writes its reply.reported outbox entry in one
+   * transaction with whatever else a report records. Null when the reply is missing or not
+   * published.
+   */
+  recordReport(replyId: string): Promise<Reply | null>;
+  /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
+  readonly notifications: NotificationStore;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;
