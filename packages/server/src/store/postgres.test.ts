@@ -14,6 +14,7 @@ import type { Reply, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../index.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
+import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
@@ -78,6 +79,7 @@ if (!DATABASE_URL) {
     };
     storeContract('PostgresStore', openInSchemaOf);
     eventContract('PostgresStore', openInSchemaOf);
+    notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
 
     describe('PostgresStore specifics', () => {
       let schema: string;

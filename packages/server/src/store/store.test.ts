@@ -5,10 +5,12 @@ import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../index.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
+import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), { concurrentStores: false });
 
 describe('SqliteStore specifics', () => {
   let dir: string;
