@@ -114,6 +114,8 @@ export interface NotificationStore {
   spendLink(nonce: string, expiresAt: Date): Promise<boolean>;
   /** No more notifications go to this address. */
   optOut(email: string): Promise<void>;
+  /** The same, for the address whose digest (emailHash) an unsubscribe link carries. */
+  optOutDigest(digest: Buffer): Promise<void>;
   isOptedOut(email: string): Promise<boolean>;
   /**
    * Deletes outbox entries, finished deliveries (with their attempts) and spent links older

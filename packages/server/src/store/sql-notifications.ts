@@ -263,7 +263,11 @@ export class SqlNotifications implements NotificationStore {
   }
 
   async optOut(email: string): Promise<void> {
-    await this.#db.executeQuery(this.#q.optOut(emailHash(email), new Date().toISOString()));
+    await this.optOutDigest(emailHash(email));
+  }
+
+  async optOutDigest(digest: Buffer): Promise<void> {
+    await this.#db.executeQuery(this.#q.optOut(digest, new Date().toISOString()));
   }
 
   async isOptedOut(email: string): Promise<boolean> {

@@ -454,6 +454,20 @@ export abstract class SqlStore implements Store {
     return (await firstOf(this.#db, this.#q.lastEventId(topicId)))?.id ?? '0';
   }
 
+  async feedReplies(topicId: string, limit: number): Promise<Reply[]> {
+    return (await rowsOf(this.#db, this.#q.topicFeed(topicId, limit))).map((row) => toReply(row));
+  }
+
+  async siteFeedReplies(limit: number): Promise<Array<Reply & { topic: { title: string; url: string | null } }>> {
+    const rows = await rowsOf(this.#db, this.#q.siteFeed(limit));
+    return rows.map((row) => ({ ...toReply(row), topic: { title: row.topic_title, url: row.topic_url } }));
+  }
+
+  async siteVersion(): Promise<string> {
+    const row = await firstOf(this.#db, this.#q.siteVersion());
+    return `${row?.event_id ?? '0'}/${row?.topic_updated_at ?? ''}`;
+  }
+
   async ping(): Promise<void> {
     if (this.#closed) throw new Error('The store is closed.');
     await this.#db.executeQuery(CompiledQuery.raw('select 1'));

@@ -195,6 +195,16 @@ export interface Store {
    * published.
    */
   recordReport(replyId: string): Promise<Reply | null>;
+  /** The newest published replies of a topic (for its feed), newest first; hidden, pending and deleted never. */
+  feedReplies(topicId: string, limit: number): Promise<Reply[]>;
+  /** The newest published replies of all topics, newest first, each with its topic's title and URL. */
+  siteFeedReplies(limit: number): Promise<Array<Reply & { topic: { title: string; url: string | null } }>>;
+  /**
+   * What the site's feed depends on, as one value that changes whenever the feed may: the
+   * newest event of any topic (every change of what readers see of a reply appends one) and
+   * the newest change of any topic (titles and URLs are in the feed).
+   */
+  siteVersion(): Promise<string>;
   /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
   readonly notifications: NotificationStore;
   /** Resolves when the store can answer queries. */
