@@ -6,12 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { CreatedWebhookSubscription, Deliveries, WebhookPayload, WebhookSubscriptions } from '@colloquy/api';
 import { seedDemo, type AppConfig } from '../index.js';
-import { ADMIN_TOKEN, expectProblem, json, testApp, type TestApp } from '../testing/helpers.js';
+import { ADMIN_TOKEN, expectProblem, json, tempDir, testApp, type TestApp } from '../testing/helpers.js';
 import { webhookReceiver } from '../testing/receivers.js';
 import { Dispatcher, MAX_RETRY_DELAY_MS } from './dispatcher.js';
 import { isPublicAddress, literalHostRefusal } from './address-policy.js';
@@ -79,6 +82,31 @@ describe('webhook signatures', () => {
     assert.throws(() => verifier.verify(body.replace('1}', '2}'), headers));
     assert.throws(() => verifier.verify(body, { ...headers, 'webhook-id': 'msg_abd' }));
     assert.throws(() => new Webhook(newWebhookSecret()).verify(body, headers), 'another secret');
+  });
+});
+
+describe("the README's verification example", () => {
+  it('accepts a real signature and refuses a changed body or another secret', async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../../../README.md', import.meta.url)), 'utf8');
+    const code = /```js\n(import \{ createHmac[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(code, 'the README shows verifyColloquyWebhook');
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'verify.mjs');
+      writeFileSync(file, code);
+      const { verifyColloquyWebhook } = (await import(pathToFileURL(file).href)) as {
+        verifyColloquyWebhook: (secret: string, headers: Record<string, string>, body: string) => boolean;
+      };
+      const secret = newWebhookSecret();
+      const body = '{"type":"reply.created"}';
+      const headers = signedHeaders(secret, 'msg_readme', Math.floor(Date.now() / 1000), body);
+      assert.equal(verifyColloquyWebhook(secret, headers, body), true);
+      assert.equal(verifyColloquyWebhook(secret, headers, `${body} `), false);
+      assert.equal(verifyColloquyWebhook(newWebhookSecret(), headers, body), false);
+      assert.equal(verifyColloquyWebhook(secret, signedHeaders(secret, 'msg_readme', 1_000_000_000, body), body), false, 'an old timestamp');
+    } finally {
+      await cleanup();
+    }
   });
 });
 
