@@ -4,10 +4,17 @@
  * has no dependencies; the request schemas, which need zod, are `@colloquy/api/schemas`.
  */
 export {
+  NOTIFICATION_EVENTS,
   REACTION_KINDS,
   type Category,
   type Challenge,
   type CreatedReply,
+  type CreatedWebhookSubscription,
+  type Deliveries,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryStatus,
+  type NotificationEvent,
   type PendingReplies,
   type Problem,
   type ReactionKind,
@@ -24,6 +31,9 @@ export {
   type TopicSummaries,
   type TopicSummary,
   type TopicWithReplies,
+  type WebhookPayload,
+  type WebhookSubscription,
+  type WebhookSubscriptions,
 } from './types.js';
 export { EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
 export {
@@ -47,7 +57,10 @@ export {
   MAX_ADDRESS_PREFIX_LENGTH,
   MAX_CATEGORY_LENGTH,
   MAX_CATEGORY_PATH,
+  MAX_DELIVERIES_PAGE,
   MAX_EDIT_TOKEN_LENGTH,
+  MAX_EMAIL_LENGTH,
+  MAX_FEED_ENTRIES,
   MAX_HONEYPOT_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
@@ -65,9 +78,21 @@ export {
   MAX_TOPIC_AUTHOR_LENGTH,
   MAX_TOPIC_BODY_LENGTH,
   MAX_URL_LENGTH,
+  MAX_WEBHOOK_DESCRIPTION_LENGTH,
+  MAX_WEBHOOK_SUBSCRIPTIONS,
   MIN_PAGE_SIZE,
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
 // Types only: inferred from the schemas, they cost a browser bundle nothing.
-export type { BanInput, LockInput, NewReply, PageQuery, ReactionToggle, ReplyEdit, TopicInput } from './schemas.js';
+export type {
+  BanInput,
+  DeliveriesQuery,
+  LockInput,
+  NewReply,
+  PageQuery,
+  ReactionToggle,
+  ReplyEdit,
+  TopicInput,
+  WebhookInput,
+} from './schemas.js';
 export { safeHref } from './url-policy.js';

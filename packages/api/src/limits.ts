@@ -73,3 +73,18 @@ export const MAX_ADDRESS_PREFIX_LENGTH = 64;
 
 /** Most replies of one moderation queue read (`GET /api/v1/admin/pending`). */
 export const MAX_PENDING_REPLIES = 100;
+
+/** Longest email address (RFC 5321's limit on a path). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/** Most webhook subscriptions a site may have at once. */
+export const MAX_WEBHOOK_SUBSCRIPTIONS = 20;
+
+/** Longest description of a webhook subscription. */
+export const MAX_WEBHOOK_DESCRIPTION_LENGTH = 200;
+
+/** Most deliveries in one page of the delivery log. */
+export const MAX_DELIVERIES_PAGE = 100;
+
+/** Most entries of an Atom feed (a topic's replies, the site's recent replies). */
+export const MAX_FEED_ENTRIES = 50;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MAX_NAME_LENGTH, MAX_PAGE_SIZE, MAX_REPLY_BODY_LENGTH, MAX_SOURCES, MAX_TITLE_LENGTH } from './limits.js';
-import { banInput, newReply, pageQuery, topicInput, type NewReply } from './schemas.js';
+import { banInput, deliveriesQuery, newReply, pageQuery, topicInput, webhookInput, type NewReply } from './schemas.js';
 
 describe('the request schemas', () => {
   it('accept exactly up to the named limits', () => {
@@ -32,6 +32,40 @@ describe('the request schemas', () => {
     const input: NewReply = { body: 'Hello', authorName: 'Ada', parentId: null };
     assert.deepEqual(newReply.parse(input), input);
     assert.equal(banInput.safeParse({}).success, false, 'a ban names a reader, a network or both');
+  });
+});
+
+describe('the notification schemas', () => {
+  it('take an optional author email, refusing what is not an address or too long', () => {
+    assert.equal(newReply.safeParse({ body: 'x', authorName: 'n', email: 'ann@example.org' }).success, true);
+    for (const email of ['ann', 'ann@', '@example.org', 'ann@example.org\nBcc: x@example.org', `${'a'.repeat(250)}@example.org`, 7]) {
+      assert.equal(newReply.safeParse({ body: 'x', authorName: 'n', email }).success, false, String(email));
+    }
+  });
+
+  it('subscribe an http(s) URL to known events, with a given secret only in the Standard Webhooks form', () => {
+    const base = { url: 'https://hooks.example.org/colloquy', events: ['reply.created', 'reply.created', 'reply.hidden'] };
+    assert.deepEqual(webhookInput.parse(base).events, ['reply.created', 'reply.hidden'], 'duplicates collapse');
+    const secret24 = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    const secret64 = `whsec_${Buffer.alloc(64, 7).toString('base64')}`;
+    assert.equal(webhookInput.safeParse({ ...base, secret: secret24 }).success, true);
+    assert.equal(webhookInput.safeParse({ ...base, secret: secret64 }).success, true);
+    for (const secret of [`whsec_${Buffer.alloc(23, 7).toString('base64')}`, `whsec_${Buffer.alloc(65, 7).toString('base64')}`, 'hunter2', `whsec_${'A'.repeat(33)}`]) {
+      assert.equal(webhookInput.safeParse({ ...base, secret }).success, false, secret);
+    }
+    for (const url of ['ftp://example.org/', 'javascript:alert(1)', 'https://user:pw@example.org/', '/relative']) {
+      assert.equal(webhookInput.safeParse({ ...base, url }).success, false, url);
+    }
+    assert.equal(webhookInput.safeParse({ ...base, events: [] }).success, false);
+    assert.equal(webhookInput.safeParse({ ...base, events: ['reply.deleted'] }).success, false);
+    assert.equal(webhookInput.safeParse({ ...base, extra: 1 }).success, false);
+  });
+
+  it('page the delivery log within bounds', () => {
+    assert.deepEqual(deliveriesQuery.parse({ limit: '100', before: '42' }), { limit: 100, before: '42' });
+    for (const query of [{ limit: '0' }, { limit: '101' }, { before: '-1' }, { before: '1e9' }, { status: 'lost' }, { webhook: 'x' }]) {
+      assert.equal(deliveriesQuery.safeParse(query).success, false, JSON.stringify(query));
+    }
   });
 });
 

@@ -11,7 +11,9 @@ import {
   MAX_ADDRESS_PREFIX_LENGTH,
   MAX_CATEGORY_LENGTH,
   MAX_CATEGORY_PATH,
+  MAX_DELIVERIES_PAGE,
   MAX_EDIT_TOKEN_LENGTH,
+  MAX_EMAIL_LENGTH,
   MAX_HONEYPOT_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
@@ -27,10 +29,11 @@ import {
   MAX_TOPIC_AUTHOR_LENGTH,
   MAX_TOPIC_BODY_LENGTH,
   MAX_URL_LENGTH,
+  MAX_WEBHOOK_DESCRIPTION_LENGTH,
   MIN_PAGE_SIZE,
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
-import { REACTION_KINDS } from './types.js';
+import { NOTIFICATION_EVENTS, REACTION_KINDS } from './types.js';
 import { safeHref } from './url-policy.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -202,6 +205,14 @@ export const newReply = z.strictObject({
   /** For a page topic created by its first reply: the page's title. */
   pageTitle: line('pageTitle', MAX_TITLE_LENGTH).optional(),
   /**
+   * Where to tell the author about replies to this reply (optional). Kept for that alone: no
+   * read, feed or webhook ever returns it, and every email carries an unsubscribe link.
+   */
+  email: z
+    .email({ error: 'email must be an email address such as ann@example.org' })
+    .max(MAX_EMAIL_LENGTH, `email must be at most ${MAX_EMAIL_LENGTH} characters`)
+    .optional(),
+  /**
    * Honeypot: a form field people never see nor fill. Leave it out or empty; a non-empty value
    * is refused (422).
    */
@@ -249,6 +260,66 @@ export const lockInput = z.strictObject({
   locked: z.boolean({ error: 'locked must be true or false' }),
 });
 
+/** `:id` of a webhook subscription route. */
+export const webhookIdParam = z.object({
+  id: z.string().regex(/^wh_[A-Za-z0-9_-]{1,60}$/, 'The webhook id must be one the API returned, such as wh_…'),
+});
+
+/**
+ * A webhook secret given instead of generated: `whsec_` and the base64 of 24–64 random bytes,
+ * as Standard Webhooks serializes them (so its libraries verify the signatures as they are).
+ */
+export const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
+const secretRule = 'secret must be whsec_ followed by the base64 of 24–64 random bytes; leave it out to have one generated';
+
+/** `POST /api/v1/admin/webhooks`: subscribes a URL to some of the notification events. */
+export const webhookInput = z.strictObject({
+  /** Where deliveries are POSTed: an absolute http(s) URL without user name or password. */
+  url: httpUrl('url').refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'url must not carry a user name or password'),
+  events: z
+    .array(z.enum(NOTIFICATION_EVENTS, { error: `events entries must be ${NOTIFICATION_EVENTS.join(', ')}` }), {
+      error: `events must be a list of ${NOTIFICATION_EVENTS.join(', ')}`,
+    })
+    .min(1, 'events must name at least one event')
+    .max(NOTIFICATION_EVENTS.length, `events must have at most ${NOTIFICATION_EVENTS.length} entries`)
+    .transform((events) => [...new Set(events)]),
+  /** Omitted: a new secret is generated and returned once. */
+  secret: z
+    .string({ error: secretRule })
+    .regex(WEBHOOK_SECRET, secretRule)
+    .refine((v) => {
+      const base64 = v.slice('whsec_'.length);
+      const bytes = (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+      return base64.length % 4 === 0 && bytes >= 24 && bytes <= 64;
+    }, secretRule)
+    .optional(),
+  description: line('description', MAX_WEBHOOK_DESCRIPTION_LENGTH).nullable().optional(),
+});
+
+const deliveriesLimitRule = `limit must be a whole number from 1 to ${MAX_DELIVERIES_PAGE}`;
+
+/** `GET /api/v1/admin/deliveries?limit=&before=&webhook=&status=`. */
+export const deliveriesQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, deliveriesLimitRule)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_DELIVERIES_PAGE, deliveriesLimitRule)
+    .optional(),
+  /** The `nextCursor` of the previous page. */
+  before: z.string().regex(/^\d{1,19}$/, 'before must be the nextCursor of a previous page').optional(),
+  /** Only the deliveries of this webhook subscription. */
+  webhook: webhookIdParam.shape.id.optional(),
+  status: z.enum(['pending', 'delivered', 'failed', 'skipped'], { error: 'status must be pending, delivered, failed or skipped' }).optional(),
+});
+
 /** `POST /api/v1/topics/:id/replies` request body. */
 export type NewReply = z.input<typeof newReply>;
 /** `PATCH /api/v1/replies/:id` request body (with the `X-Colloquy-Edit-Token` header). */
@@ -263,3 +334,7 @@ export type BanInput = z.input<typeof banInput>;
 export type LockInput = z.input<typeof lockInput>;
 /** `?limit=&cursor=` of a page of replies, as sent. */
 export type PageQuery = z.input<typeof pageQuery>;
+/** `POST /api/v1/admin/webhooks` request body. */
+export type WebhookInput = z.input<typeof webhookInput>;
+/** `GET /api/v1/admin/deliveries` query, as sent. */
+export type DeliveriesQuery = z.input<typeof deliveriesQuery>;

@@ -169,3 +169,96 @@ export interface Problem {
 export interface PendingReplies {
   replies: Reply[];
 }
+
+/**
+ * What a webhook subscription can ask to be told about:
+ * - `reply.created`: a reply was posted and published at once;
+ * - `reply.pending`: a reply was posted (or edited) and now waits for a moderator;
+ * - `reply.reported`: a reader reported a reply;
+ * - `reply.approved`: a moderator published a reply that was waiting or hidden;
+ * - `reply.hidden`: a moderator hid a reply.
+ */
+export const NOTIFICATION_EVENTS = ['reply.created', 'reply.pending', 'reply.reported', 'reply.approved', 'reply.hidden'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/**
+ * The JSON body of a webhook delivery (Standard Webhooks style), signed as described in the
+ * README. `data.reply` is the reply as it is when the delivery is sent, not when the event
+ * happened: a reply hidden or deleted since comes blanked, as readers now see it.
+ */
+export interface WebhookPayload {
+  type: NotificationEvent;
+  /** ISO 8601 instant of the event (each attempt's own time is the `webhook-timestamp` header). */
+  timestamp: string;
+  data: {
+    reply: Reply;
+    topic: { id: string; title: string; url: string | null };
+  };
+}
+
+/** A webhook subscription as the admin API lists it; its secret is shown once, on creation. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  events: NotificationEvent[];
+  description: string | null;
+  createdAt: string;
+  /** Set when the receiver answered 410 Gone: nothing more is sent to it. */
+  disabledAt: string | null;
+}
+
+/** `POST /api/v1/admin/webhooks` response (201): the subscription and its signing secret. */
+export interface CreatedWebhookSubscription extends WebhookSubscription {
+  /** `whsec_` and the base64 key: the only time the API returns it. */
+  secret: string;
+}
+
+/** `GET /api/v1/admin/webhooks` response. */
+export interface WebhookSubscriptions {
+  webhooks: WebhookSubscription[];
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
+
+/** One try of a delivery. */
+export interface DeliveryAttempt {
+  attempt: number;
+  /** ISO 8601 instant the attempt started. */
+  at: string;
+  /** The HTTP status a webhook receiver answered, or the SMTP reply code; null when none came. */
+  status: number | null;
+  /** Why it failed, null when it succeeded. */
+  error: string | null;
+}
+
+/** A notification to one receiver: a webhook subscription, or a mailbox. */
+export interface Delivery {
+  id: string;
+  channel: 'webhook' | 'email';
+  event: NotificationEvent;
+  replyId: string;
+  /** The webhook subscription (channel `webhook`), else null. */
+  subscriptionId: string | null;
+  /**
+   * Who an email goes to: `moderator` with the configured address, or `author` (a reply's author
+   * who gave an address, never shown). Null for webhooks.
+   */
+  recipient: { kind: 'moderator'; address: string } | { kind: 'author' } | null;
+  /** `pending` until delivered, skipped (nothing left to say) or failed for good. */
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt: string | null;
+  createdAt: string;
+  /** The last attempt's error, while pending or failed. */
+  lastError: string | null;
+  /** Every attempt, oldest first. */
+  log: DeliveryAttempt[];
+}
+
+/** `GET /api/v1/admin/deliveries` response: newest first. */
+export interface Deliveries {
+  deliveries: Delivery[];
+  /** Pass as `before` for the next (older) page; null on the last. */
+  nextCursor: string | null;
+}

@@ -15,26 +15,40 @@ import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { createDeps } from './routes/deps.js';
+import { emailLinkRoutes } from './routes/email-links.js';
 import { eventRoutes } from './routes/events.js';
+import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { Store } from './store/store.js';
 
 /** The API's paths: CORS, cross-site write checks, body limits and abuse checks apply there. */
 const API = '/api/*';
 
+/** What the app tells the notification dispatcher (see notify/dispatcher.ts). */
+export interface Notifier {
+  /** A write may have filled the outbox: look now rather than at the next poll. */
+  wake(): void;
+}
+
 /**
  * Builds the app; it never listens (see cli.ts and listen()), so tests use `app.request()`.
  * `bus` tells event streams about writes; without one, a MemoryBus serves this process only
  * (enough for one server; several servers on one database need a shared bus). The caller
- * closes the bus it passed in.
+ * closes the bus it passed in. `notifier` is woken after every write (the server's
+ * dispatcher); without one, the outbox waits for whatever dispatcher polls it.
  */
-export function createApp({ store, config, bus = new MemoryBus() }: { store: Store; config: AppConfig; bus?: Bus }) {
+export function createApp({ store, config, bus = new MemoryBus(), notifier }: { store: Store; config: AppConfig; bus?: Bus; notifier?: Notifier }) {
   const deps = createDeps({ store, config, bus });
   const app = new Hono()
+    .use('*', async (c, next) => {
+      await next();
+      if (notifier && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') notifier.wake();
+    })
     .use(API, cors(config))
     .use(API, crossSiteWrites(config, deps.admin))
     .use(API, limitBody(config.maxBodyBytes))
@@ -47,7 +61,10 @@ export function createApp({ store, config, bus = new MemoryBus() }: { store: Sto
     .route('/api/v1', reactionRoutes(deps))
     .route('/api/v1', challengeRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))
+    .route('/api/v1/admin', webhookRoutes(deps))
+    .route('/api/v1', feedRoutes(deps))
     .route('/api/v1', messageRoutes(config))
+    .route('/email', emailLinkRoutes(deps))
     .route('/', assetRoutes(config));
 
   app.onError((error, c) => {

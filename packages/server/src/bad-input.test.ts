@@ -69,6 +69,8 @@ describe('bad input, over every route', () => {
     foreign = (await post('/api/v1/topics/other/replies', { authorName: 'Cy', body: 'elsewhere' })) as CreatedReply;
     // A second page, so a cursor exists to forge against.
     for (let k = 0; k < 3; k++) await post('/api/v1/topics/topic/replies', { authorName: 'P', body: `page ${k}` });
+    // The email links' signing key is made on first use; made now, it is part of the fixtures.
+    await t.store.notifications.sharedKey('email-links');
     buildCases();
   });
   after(() => t.close());
@@ -100,6 +102,7 @@ describe('bad input, over every route', () => {
       cases.push(
         { name: `GET topic with ${what}`, method: 'GET', path: `/api/v1/topics/${p}` },
         { name: `GET replies with ${what}`, method: 'GET', path: `/api/v1/topics/${p}/replies` },
+        { name: `GET feed with ${what}`, method: 'GET', path: `/api/v1/topics/${p}/feed.atom` },
         { name: `POST reply with ${what}`, method: 'POST', path: `/api/v1/topics/${p}/replies`, body: { authorName: 'A', body: 'b' } },
         { name: `POST reaction with ${what}`, method: 'POST', path: `/api/v1/topics/${p}/reactions`, body: { kind: 'like' } },
         { name: `GET summaries with ${what}`, method: 'GET', path: `/api/v1/topics?ids=topic,${p}` },
@@ -276,6 +279,57 @@ describe('bad input, over every route', () => {
       { name: 'admin pending without the token', method: 'GET', path: '/api/v1/admin/pending' },
       { name: 'admin pending with a wrong token', method: 'GET', path: '/api/v1/admin/pending', headers: { Authorization: 'Bearer wrong' } },
     );
+
+    // Notifications: the author's address, webhook subscriptions, the delivery log, email links.
+    replyCase('an email that is not an address', { authorName: 'A', body: 'b', email: 'not-an-address' });
+    replyCase('an email with a header break', { authorName: 'A', body: 'b', email: 'a@example.org\r\nBcc: x@example.org' });
+    replyCase('an email over 254 characters', { authorName: 'A', body: 'b', email: `${'a'.repeat(250)}@example.org` });
+    replyCase('a numeric email', { authorName: 'A', body: 'b', email: 42 });
+    const hookCase = (what: string, body: object) =>
+      cases.push({ name: `admin webhook with ${what}`, method: 'POST', path: '/api/v1/admin/webhooks', headers: admin, body });
+    const events = ['reply.created'];
+    hookCase('no url', { events });
+    hookCase('a javascript: url', { url: 'javascript:alert(1)', events });
+    hookCase('a file: url', { url: 'file:///etc/passwd', events });
+    hookCase('a loopback url', { url: 'http://127.0.0.1:8787/', events });
+    hookCase('a metadata url', { url: 'http://169.254.169.254/latest/meta-data/', events });
+    hookCase('an IPv6 loopback url', { url: 'http://[::1]/', events });
+    hookCase('a localhost url', { url: 'http://localhost/', events });
+    hookCase('credentials in the url', { url: 'https://user:pw@hooks.example.org/', events });
+    hookCase('a url over 2048 characters', { url: `https://hooks.example.org/${'a'.repeat(2048)}`, events });
+    hookCase('no events', { url: 'https://hooks.example.org/' });
+    hookCase('an unknown event', { url: 'https://hooks.example.org/', events: ['reply.deleted'] });
+    hookCase('events as a string', { url: 'https://hooks.example.org/', events: 'reply.created' });
+    hookCase('a weak secret', { url: 'https://hooks.example.org/', events, secret: 'hunter2' });
+    hookCase('a secret of 16 bytes', { url: 'https://hooks.example.org/', events, secret: `whsec_${Buffer.alloc(16).toString('base64')}` });
+    hookCase('an unknown field', { url: 'https://hooks.example.org/', events, active: true });
+    hookCase('a description with a newline', { url: 'https://hooks.example.org/', events, description: 'a\nb' });
+    cases.push(
+      { name: 'admin webhook without the token', method: 'POST', path: '/api/v1/admin/webhooks', body: { url: 'https://hooks.example.org/', events } },
+      { name: 'admin webhooks with a wrong token', method: 'GET', path: '/api/v1/admin/webhooks', headers: { Authorization: 'Bearer wrong' } },
+      { name: 'admin delete of a missing webhook', method: 'DELETE', path: '/api/v1/admin/webhooks/wh_missing', headers: admin },
+      { name: 'admin delete of a malformed webhook id', method: 'DELETE', path: `/api/v1/admin/webhooks/${enc("x' OR 1=1")}`, headers: admin },
+      { name: 'deliveries with limit 0', method: 'GET', path: '/api/v1/admin/deliveries?limit=0', headers: admin },
+      { name: 'deliveries with limit 101', method: 'GET', path: '/api/v1/admin/deliveries?limit=101', headers: admin },
+      { name: 'deliveries with a negative cursor', method: 'GET', path: '/api/v1/admin/deliveries?before=-1', headers: admin },
+      { name: 'deliveries with SQL in the cursor', method: 'GET', path: `/api/v1/admin/deliveries?before=${enc('1 OR 1=1')}`, headers: admin },
+      { name: 'deliveries of an unknown status', method: 'GET', path: '/api/v1/admin/deliveries?status=lost', headers: admin },
+      { name: 'deliveries without the token', method: 'GET', path: '/api/v1/admin/deliveries' },
+      { name: 'feed with a POST', method: 'POST', path: '/api/v1/feed.atom', body: {} },
+    );
+    for (const [what, token] of [
+      ['garbage', 'garbage'],
+      ['a forged payload', `${Buffer.from('{"a":"approve","r":"x","n":"y","e":9999999999}').toString('base64url')}.AAAA`],
+      ['a huge token', 'A'.repeat(5000) + '.B'],
+      ['SQL', enc("x.y' OR 1=1")],
+    ] as const) {
+      for (const method of ['GET', 'POST']) {
+        cases.push(
+          { name: `${method} moderation link with ${what}`, method, path: `/email/moderate/${token}` },
+          { name: `${method} unsubscribe link with ${what}`, method, path: `/email/unsubscribe/${token}` },
+        );
+      }
+    }
   }
 
   it('answers every case with a 4xx problem and leaves the store unchanged', async () => {

@@ -38,6 +38,31 @@ export interface AppConfig {
   editWindowSeconds: number;
   /** Seconds between comment lines on an idle event stream, so proxies keep it open; 0: none. */
   heartbeatSeconds: number;
+  /**
+   * The server's public origin (and path prefix), for the links in emails and feeds; null:
+   * feeds use the request's own origin, emails the address the server listens on.
+   */
+  publicUrl: string | null;
+  /** Webhooks may go to loopback, private and link-local addresses too (never by default). */
+  webhookAllowPrivate: boolean;
+  /** Longest wait for a webhook receiver or the SMTP server, per attempt, in seconds. */
+  deliveryTimeoutSeconds: number;
+  /** Attempts of one delivery before it is marked failed. */
+  deliveryAttempts: number;
+  /** Seconds before the first retry; each later one waits twice as long (with jitter), up to 6 hours. */
+  retryDelaySeconds: number;
+  /** `smtp://` or `smtps://` URL of the mail server; null: no email. */
+  smtpUrl: string | null;
+  /** The From address of notification emails. */
+  mailFrom: string | null;
+  /** Who is told by email about replies awaiting review. */
+  moderatorEmails: string[];
+  /** How long the approve and hide links of an email work, in seconds. */
+  emailLinkSeconds: number;
+  /** Deliveries that may wait at once; past it new ones are recorded as failed, not queued. */
+  maxPendingDeliveries: number;
+  /** Emails one author address may get in 24 hours (replies to their replies). */
+  authorEmailsPerDay: number;
 }
 
 export const MODERATION_MODES = ['off', 'all', 'first', 'links'] as const;
@@ -87,6 +112,17 @@ export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath' | 'catalo
   moderation: 'off',
   editWindowSeconds: 15 * 60,
   heartbeatSeconds: 15,
+  publicUrl: null,
+  webhookAllowPrivate: false,
+  deliveryTimeoutSeconds: 10,
+  deliveryAttempts: 10,
+  retryDelaySeconds: 30,
+  smtpUrl: null,
+  mailFrom: null,
+  moderatorEmails: [],
+  emailLinkSeconds: 3 * 24 * 3600,
+  maxPendingDeliveries: 10_000,
+  authorEmailsPerDay: 10,
 };
 
 /** The app's configuration: the defaults, with `overrides` on top. */
@@ -95,6 +131,7 @@ export function defaultConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     ...APP_DEFAULTS,
     allowedOrigins: [...APP_DEFAULTS.allowedOrigins],
     trustedProxies: [],
+    moderatorEmails: [],
     widgetBundlePath: overrides.widgetBundlePath ?? defaultWidgetBundlePath(),
     catalogsPath: overrides.catalogsPath ?? defaultCatalogsPath(),
     ...overrides,

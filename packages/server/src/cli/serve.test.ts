@@ -175,3 +175,64 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('notification settings', () => {
+  it('default to: no email, webhooks to public addresses only, 10 attempts from 30 s, 10 s per attempt', () => {
+    const { app } = loadConfig({}, ['serve']);
+    assert.deepEqual(
+      [app.publicUrl, app.smtpUrl, app.mailFrom, app.moderatorEmails, app.webhookAllowPrivate, app.deliveryAttempts, app.retryDelaySeconds, app.deliveryTimeoutSeconds],
+      [null, null, null, [], false, 10, 30, 10],
+    );
+  });
+
+  it('reads them from the environment and from flags', () => {
+    const { app } = loadConfig(
+      {
+        COLLOQUY_PUBLIC_URL: 'https://discuss.example.org/colloquy/',
+        COLLOQUY_SMTP_URL: 'smtps://user:pass@smtp.example.org:465',
+        COLLOQUY_MAIL_FROM: 'colloquy@example.org',
+        COLLOQUY_MODERATOR_EMAILS: 'a@example.org, b@example.org',
+        COLLOQUY_WEBHOOK_ALLOW_PRIVATE: '1',
+        COLLOQUY_DELIVERY_ATTEMPTS: '3',
+        COLLOQUY_RETRY_DELAY: '5',
+      },
+      ['serve', '--delivery-timeout', '20'],
+    );
+    assert.equal(app.publicUrl, 'https://discuss.example.org/colloquy');
+    assert.equal(app.smtpUrl, 'smtps://user:pass@smtp.example.org:465');
+    assert.deepEqual(app.moderatorEmails, ['a@example.org', 'b@example.org']);
+    assert.equal(app.webhookAllowPrivate, true);
+    assert.deepEqual([app.deliveryAttempts, app.retryDelaySeconds, app.deliveryTimeoutSeconds], [3, 5, 20]);
+  });
+
+  it('refuses settings that cannot work, saying which', () => {
+    const refused: Array<[Record<string, string>, RegExp]> = [
+      [{ COLLOQUY_SMTP_URL: 'smtp://localhost:25' }, /needs --mail-from/],
+      [{ COLLOQUY_MODERATOR_EMAILS: 'a@example.org' }, /needs --smtp-url/],
+      [{ COLLOQUY_SMTP_URL: 'http://mail.example.org', COLLOQUY_MAIL_FROM: 'a@example.org' }, /smtp:\/\/ or smtps:\/\//],
+      [{ COLLOQUY_SMTP_URL: 'smtp://x', COLLOQUY_MAIL_FROM: 'a@example.org\r\nBcc: b@example.org' }, /email address/],
+      [{ COLLOQUY_SMTP_URL: 'smtp://x', COLLOQUY_MAIL_FROM: 'a@example.org', COLLOQUY_MODERATOR_EMAILS: 'a@example.org,nobody' }, /email address/],
+      [{ COLLOQUY_PUBLIC_URL: 'ftp://example.org' }, /http\(s\) URL/],
+      [{ COLLOQUY_PUBLIC_URL: 'https://example.org/?q=1' }, /without query/],
+      [{ COLLOQUY_DELIVERY_TIMEOUT: '0' }, /from 1 to 120/],
+      [{ COLLOQUY_DELIVERY_ATTEMPTS: '51' }, /from 1 to 50/],
+      [{ COLLOQUY_RETRY_DELAY: 'soon' }, /from 1 to 86400/],
+    ];
+    for (const [env, message] of refused) assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && message.test(e.message), JSON.stringify(env));
+  });
+
+  it('are all in the usage text', () => {
+    for (const name of [
+      'COLLOQUY_PUBLIC_URL',
+      'COLLOQUY_SMTP_URL',
+      'COLLOQUY_MAIL_FROM',
+      'COLLOQUY_MODERATOR_EMAILS',
+      'COLLOQUY_WEBHOOK_ALLOW_PRIVATE',
+      'COLLOQUY_DELIVERY_TIMEOUT',
+      'COLLOQUY_DELIVERY_ATTEMPTS',
+      'COLLOQUY_RETRY_DELAY',
+    ]) {
+      assert.ok(USAGE.includes(name), name);
+    }
+  });
+});

@@ -2,6 +2,8 @@ import { normalizeAddress } from '../abuse/client-address.js';
 import { createApp } from '../app.js';
 import { APP_DEFAULTS, DEMO_PORT, defaultConfig, demoOrigins, MODERATION_MODES, type AppConfig, type ModerationMode } from '../config.js';
 import { listen } from '../listen.js';
+import { Dispatcher } from '../notify/dispatcher.js';
+import { smtpMailer } from '../notify/mailer.js';
 import { seedDemo } from '../seed.js';
 import { DATABASE_SETTINGS, databaseName, openBus, openStore, type DatabaseOptions } from './database.js';
 import { describeSettings, readSettings, UsageError, type Env, type Setting } from './settings.js';
@@ -41,6 +43,25 @@ const wholeNumber = (help: string, flag: string, env: string, field: keyof AppCo
   },
   fallback: () => APP_DEFAULTS[field] as number,
 });
+
+/** Whole numbers from `min` to `max`, for settings where 0 makes no sense. */
+const count = (help: string, flag: string, env: string, field: keyof AppConfig & keyof typeof APP_DEFAULTS, min: number, max: number): Setting<number> => ({
+  ...wholeNumber(help, flag, env, field, max),
+  parse: (given) => {
+    if (!/^\d{1,10}$/.test(given) || Number(given) < min || Number(given) > max) {
+      throw new UsageError(`--${flag} (${env}) must be a whole number from ${min} to ${max}, got "${given}".`);
+    }
+    return Number(given);
+  },
+});
+
+/** An email address as a setting: one line, one @, no spaces (it goes into mail headers). */
+const EMAIL = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+const email = (given: string, what: string) => {
+  const address = given.trim();
+  if (!EMAIL.test(address) || address.length > 254) throw new UsageError(`${what} must be an email address such as moderators@example.org, got "${given}".`);
+  return address;
+};
 
 const port = (given: string, what: string) => {
   if (!/^\d+$/.test(given) || Number(given) > 65535) throw new UsageError(`${what}, got "${given}".`);
@@ -172,6 +193,83 @@ export const SERVE_SETTINGS = {
     'heartbeatSeconds',
     3600,
   ),
+  publicUrl: {
+    flag: 'public-url',
+    env: 'COLLOQUY_PUBLIC_URL',
+    value: 'URL',
+    help: 'public origin of this server, for the links in emails and feeds',
+    shownDefault: "feeds: the request's origin; emails: the address it listens on",
+    parse: (given: string): string | null => {
+      let url: URL;
+      try {
+        url = new URL(given);
+      } catch {
+        throw new UsageError(`--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL such as https://discuss.example.org, got "${given}".`);
+      }
+      if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+        throw new UsageError(`--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL without query, fragment or credentials, got "${given}".`);
+      }
+      return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    },
+    fallback: (): string | null => null,
+  } satisfies Setting<string | null>,
+  webhookAllowPrivate: {
+    flag: 'webhook-allow-private',
+    env: 'COLLOQUY_WEBHOOK_ALLOW_PRIVATE',
+    help: 'let webhooks go to loopback, private and link-local addresses (never on a shared host)',
+    parse: (given: string) => given === '1' || given === 'true',
+    fallback: () => false,
+  } satisfies Setting<boolean>,
+  deliveryTimeoutSeconds: count(
+    'seconds a webhook receiver or the SMTP server may take per attempt',
+    'delivery-timeout',
+    'COLLOQUY_DELIVERY_TIMEOUT',
+    'deliveryTimeoutSeconds',
+    1,
+    120,
+  ),
+  deliveryAttempts: count('attempts of a webhook or email delivery before it is failed', 'delivery-attempts', 'COLLOQUY_DELIVERY_ATTEMPTS', 'deliveryAttempts', 1, 50),
+  retryDelaySeconds: count(
+    'seconds before the first retry of a delivery; each later one waits twice as long, with jitter, up to 6 hours',
+    'retry-delay',
+    'COLLOQUY_RETRY_DELAY',
+    'retryDelaySeconds',
+    1,
+    86_400,
+  ),
+  smtpUrl: {
+    flag: 'smtp-url',
+    env: 'COLLOQUY_SMTP_URL',
+    value: 'URL',
+    help: 'smtp:// or smtps:// URL of the mail server for notification emails',
+    shownDefault: 'no email',
+    parse: (given: string): string | null => {
+      if (!/^smtps?:\/\/[^\s]+$/.test(given)) throw new UsageError('--smtp-url (COLLOQUY_SMTP_URL) must be an smtp:// or smtps:// URL.');
+      return given;
+    },
+    fallback: (): string | null => null,
+  } satisfies Setting<string | null>,
+  mailFrom: {
+    flag: 'mail-from',
+    env: 'COLLOQUY_MAIL_FROM',
+    value: 'ADDRESS',
+    help: 'From address of notification emails; needed with --smtp-url',
+    parse: (given: string): string | null => email(given, '--mail-from (COLLOQUY_MAIL_FROM)'),
+    fallback: (): string | null => null,
+  } satisfies Setting<string | null>,
+  moderatorEmails: {
+    flag: 'moderator-emails',
+    env: 'COLLOQUY_MODERATOR_EMAILS',
+    value: 'a,b',
+    help: 'addresses told by email about replies awaiting review',
+    shownDefault: 'none',
+    parse: (given: string) => {
+      const addresses = list(given).map((s) => email(s, 'Each of --moderator-emails (COLLOQUY_MODERATOR_EMAILS)'));
+      if (addresses.length > 20) throw new UsageError('--moderator-emails (COLLOQUY_MODERATOR_EMAILS) takes at most 20 addresses.');
+      return addresses;
+    },
+    fallback: (): string[] => [],
+  } satisfies Setting<string[]>,
   seed: {
     flag: 'seed',
     env: 'COLLOQUY_SEED',
@@ -203,6 +301,12 @@ export function loadConfig(env: Env, argv: readonly string[]): ServerOptions {
 export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
   const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, ...app } = readSettings(SERVE_SETTINGS, env, args);
   void demoPort; // read only for the default origins, which are in `app` already
+  if (app.smtpUrl !== null && app.mailFrom === null) {
+    throw new UsageError('--smtp-url (COLLOQUY_SMTP_URL) needs --mail-from (COLLOQUY_MAIL_FROM), the From address of the emails.');
+  }
+  if (app.smtpUrl === null && app.moderatorEmails.length > 0) {
+    throw new UsageError('--moderator-emails (COLLOQUY_MODERATOR_EMAILS) needs --smtp-url (COLLOQUY_SMTP_URL) to send them through.');
+  }
   return { port, hostname, dbFile, databaseUrl, dbSchema, seed, app: defaultConfig(app) };
 }
 
@@ -220,8 +324,16 @@ export async function serve(options: ServerOptions): Promise<void> {
   if (options.databaseUrl !== null) console.log(`Using ${databaseName(options)}.`);
   if (options.seed && (await seedDemo(store))) console.log('Seeded the demo topic "rsp-update".');
 
-  const app = createApp({ store, config: options.app, ...(bus ? { bus } : {}) });
+  // The dispatcher needs the listening address for its links when no public URL is set, so
+  // the app wakes it through this indirection until it exists.
+  let dispatcher: Dispatcher | null = null;
+  const app = createApp({ store, config: options.app, ...(bus ? { bus } : {}), notifier: { wake: () => dispatcher?.wake() } });
   const server = await listen(app, { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) });
+  const { smtpUrl, mailFrom, deliveryTimeoutSeconds, publicUrl } = options.app;
+  const mailer = smtpUrl !== null && mailFrom !== null ? smtpMailer({ url: smtpUrl, from: mailFrom, timeoutMs: deliveryTimeoutSeconds * 1000 }) : null;
+  if (mailer && publicUrl === null) console.log(`COLLOQUY_PUBLIC_URL is not set: the links in emails point at ${server.url}.`);
+  dispatcher = new Dispatcher({ store, config: options.app, mailer, publicUrl: publicUrl ?? server.url });
+  dispatcher.start();
   // Tests and scripts/demo.js read this line to learn the port; keep its prefix.
   console.log(`Colloquy API on ${server.url}`);
 
@@ -230,6 +342,8 @@ export async function serve(options: ServerOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close().catch((error: unknown) => console.error(error));
+    await dispatcher?.stop();
+    mailer?.close();
     await bus?.close();
     await store.close();
     process.exit(0);

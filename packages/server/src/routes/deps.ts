@@ -7,6 +7,8 @@ import { AdminAuth, bearerToken } from '../auth/admin-token.js';
 import type { Bus } from '../bus/bus.js';
 import type { AppConfig } from '../config.js';
 import { sha256 } from '../digest.js';
+import { LINK_KEY } from '../notify/dispatcher.js';
+import { LinkSigner } from '../notify/links.js';
 import { ReplyService, type Requester } from '../services/replies.js';
 import type { Store } from '../store/store.js';
 
@@ -29,6 +31,8 @@ export interface AppDeps {
    * bus, on the others) that it has new events. Never throws: the write stands either way.
    */
   announce(topicId: string): Promise<void>;
+  /** The signer of email links, with the key the servers of this database share. */
+  links(): Promise<LinkSigner>;
 }
 
 export function createDeps({ store, config, bus }: { store: Store; config: AppConfig; bus: Bus }): AppDeps {
@@ -41,7 +45,14 @@ export function createDeps({ store, config, bus }: { store: Store; config: AppCo
   };
   const announce = announcer(store, bus);
   const prefixOf = (c: Context) => clientPrefix(c, config.trustedProxies);
+  let signer: Promise<LinkSigner> | null = null;
+  const links = () => {
+    signer ??= store.notifications.sharedKey(LINK_KEY).then((key) => new LinkSigner(key));
+    signer.catch(() => (signer = null)); // a failed read is tried again next time
+    return signer;
+  };
   return {
+    links,
     store,
     config,
     bus,

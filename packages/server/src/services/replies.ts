@@ -114,6 +114,7 @@ export class ReplyService {
         verifiedSub: author.sub,
         nameKey: nameKey(author.name),
         maxDepth: this.#config.maxReplyDepth,
+        authorEmail: input.email ?? null,
         ...this.#pageTopic(topicId, from.origin, input.pageTitle),
       })
       .catch(rethrowStoreError);

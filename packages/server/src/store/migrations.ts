@@ -114,6 +114,82 @@ CREATE INDEX events_topic ON events (topic_id, id);
 CREATE INDEX events_created ON events (created_at);
 ALTER TABLE topics ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 `,
+  // 4: notifications. The outbox takes one row per notable write, in that write's transaction;
+  // the dispatcher turns each into deliveries (one per webhook subscription or mailbox), whose
+  // attempts are the delivery log. Author addresses live apart from replies, so that no reply
+  // read can ever select them.
+  `
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  reply_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX outbox_created ON outbox (created_at);
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  description TEXT,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT,
+  deleted_at TEXT
+);
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),
+  event TEXT NOT NULL,
+  reply_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  event_at TEXT NOT NULL,
+  webhook_id TEXT REFERENCES webhooks(id),
+  recipient_kind TEXT CHECK (recipient_kind IN ('moderator', 'author')),
+  recipient TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  lease_until TEXT,
+  lease_token TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id);
+CREATE INDEX deliveries_recipient ON deliveries (recipient, created_at) WHERE recipient IS NOT NULL;
+CREATE INDEX deliveries_created ON deliveries (created_at);
+CREATE TABLE delivery_attempts (
+  delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  status INTEGER,
+  error TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+) WITHOUT ROWID;
+CREATE TABLE author_emails (
+  reply_id TEXT PRIMARY KEY REFERENCES replies(id) ON DELETE CASCADE,
+  email TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE email_opt_outs (
+  email_hash BLOB PRIMARY KEY,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE spent_links (
+  nonce TEXT PRIMARY KEY,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE notification_keys (
+  name TEXT PRIMARY KEY,
+  key BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- The site's feed: the newest published replies of all topics, and the newest topic change.
+CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
+CREATE INDEX topics_updated ON topics (updated_at);
+`,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -199,6 +275,78 @@ CREATE TABLE events (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX events_topic ON events (topic_id, id);
+`,
+  // 3: notifications (see SQLite's 4).
+  `
+CREATE TABLE outbox (
+  id BIGSERIAL PRIMARY KEY,
+  type TEXT NOT NULL,
+  reply_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX outbox_created ON outbox (created_at);
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events JSONB NOT NULL,
+  secret TEXT NOT NULL,
+  description TEXT,
+  created_at TIMESTAMPTZ NOT NULL,
+  disabled_at TIMESTAMPTZ,
+  deleted_at TIMESTAMPTZ
+);
+CREATE TABLE deliveries (
+  id BIGSERIAL PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),
+  event TEXT NOT NULL,
+  reply_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  event_at TIMESTAMPTZ NOT NULL,
+  webhook_id TEXT REFERENCES webhooks(id),
+  recipient_kind TEXT CHECK (recipient_kind IN ('moderator', 'author')),
+  recipient TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TIMESTAMPTZ,
+  lease_until TIMESTAMPTZ,
+  lease_token TEXT,
+  last_error TEXT,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id);
+CREATE INDEX deliveries_recipient ON deliveries (recipient, created_at) WHERE recipient IS NOT NULL;
+CREATE INDEX deliveries_created ON deliveries (created_at);
+CREATE TABLE delivery_attempts (
+  delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  status INTEGER,
+  error TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+);
+CREATE TABLE author_emails (
+  reply_id TEXT PRIMARY KEY REFERENCES replies(id) ON DELETE CASCADE,
+  email TEXT NOT NULL
+);
+CREATE TABLE email_opt_outs (
+  email_hash BYTEA PRIMARY KEY,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE spent_links (
+  nonce TEXT PRIMARY KEY,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE notification_keys (
+  name TEXT PRIMARY KEY,
+  key BYTEA NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
+CREATE INDEX topics_updated ON topics (updated_at);
 `,
 ];
 

@@ -14,6 +14,7 @@ import type { Reply, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../index.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
+import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
@@ -78,6 +79,7 @@ if (!DATABASE_URL) {
     };
     storeContract('PostgresStore', openInSchemaOf);
     eventContract('PostgresStore', openInSchemaOf);
+    notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
 
     describe('PostgresStore specifics', () => {
       let schema: string;
@@ -97,7 +99,23 @@ if (!DATABASE_URL) {
         const tables = await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [other]);
         assert.deepEqual(
           tables.rows.map((r) => r.table_name),
-          ['bans', 'events', 'reactions', 'replies', 'schema_migrations', 'topics', 'verified_names'],
+          [
+            'author_emails',
+            'bans',
+            'deliveries',
+            'delivery_attempts',
+            'email_opt_outs',
+            'events',
+            'notification_keys',
+            'outbox',
+            'reactions',
+            'replies',
+            'schema_migrations',
+            'spent_links',
+            'topics',
+            'verified_names',
+            'webhooks',
+          ],
         );
       });
 

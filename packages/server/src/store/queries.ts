@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import { REACTION_KINDS, type ReactionKind, type ReplyStatus } from '@colloquy/api';
+import { REACTION_KINDS, type DeliveryStatus, type NotificationEvent, type ReactionKind, type ReplyStatus } from '@colloquy/api';
 import { prepare, prepareNamed } from './prepared.js';
-import type { CountColumn, Instant, Json, RepliesTable, Schema, TopicsTable } from './schema.js';
+import type { CountColumn, DeliveriesTable, DeliveryAttemptsTable, Instant, Json, RepliesTable, Schema, TopicsTable, WebhooksTable } from './schema.js';
 import type { TopicEvent } from './store.js';
 
 /**
@@ -312,6 +312,246 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .deleteFrom('events')
         .where('created_at', '<', before)
         .where('id', 'not in', db.selectFrom('events').select((eb) => eb.fn.max('id').as('newest')).groupBy('topic_id')),
+    ),
+
+    // Notifications: the outbox, webhook subscriptions, deliveries and their attempts, email
+    // addresses and links (see notifications.ts).
+    enqueue: prepare((type: NotificationEvent, replyId: string, topicId: string, now: Instant) =>
+      db.insertInto('outbox').values({ type, reply_id: replyId, topic_id: topicId, created_at: now }),
+    ),
+    /** The oldest entry no other dispatcher holds; held until the transaction ends. */
+    nextOutbox: prepare(() =>
+      db
+        .selectFrom('outbox')
+        .select((eb) => [eb.cast<string>('id', 'text').as('outbox_id'), 'type', 'reply_id', 'topic_id', 'created_at'])
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    ),
+    deleteOutbox: prepare((id: string) => db.deleteFrom('outbox').where('id', '=', id)),
+    pruneOutbox: prepare((before: Instant) => db.deleteFrom('outbox').where('created_at', '<', before)),
+    activeWebhooks: prepare(() =>
+      db.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).where('disabled_at', 'is', null).orderBy('created_at'),
+    ),
+    listWebhooks: prepare(() => db.selectFrom('webhooks').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id')),
+    countWebhooks: prepare(() =>
+      db
+        .selectFrom('webhooks')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('deleted_at', 'is', null),
+    ),
+    webhook: prepare((id: string) => db.selectFrom('webhooks').selectAll().where('id', '=', id)),
+    insertWebhook: prepareNamed((hook: Omit<Selectable<WebhooksTable>, 'disabled_at' | 'deleted_at'>) =>
+      db
+        .insertInto('webhooks')
+        .values({ id: hook.id, url: hook.url, events: hook.events, secret: hook.secret, description: hook.description, created_at: hook.created_at })
+        .returningAll(),
+    ),
+    deleteWebhook: prepare((id: string, now: Instant) =>
+      db.updateTable('webhooks').set({ deleted_at: now }).where('id', '=', id).where('deleted_at', 'is', null),
+    ),
+    disableWebhook: prepare((id: string, now: Instant) =>
+      db.updateTable('webhooks').set({ disabled_at: now }).where('id', '=', id).where('disabled_at', 'is', null),
+    ),
+    insertAuthorEmail: prepare((replyId: string, email: string) => db.insertInto('author_emails').values({ reply_id: replyId, email })),
+    deleteAuthorEmail: prepare((replyId: string) => db.deleteFrom('author_emails').where('reply_id', '=', replyId)),
+    authorEmail: prepare((replyId: string) => db.selectFrom('author_emails').select('email').where('reply_id', '=', replyId)),
+    /** The address the author of the reply's parent gave, if any. */
+    parentAuthorEmail: prepare((replyId: string) =>
+      db
+        .selectFrom('replies')
+        .innerJoin('author_emails', 'author_emails.reply_id', 'replies.parent_id')
+        .select('author_emails.email')
+        .where('replies.id', '=', replyId),
+    ),
+    optedOut: prepare((hash: Buffer) => db.selectFrom('email_opt_outs').select('created_at').where('email_hash', '=', hash)),
+    optOut: prepare((hash: Buffer, now: Instant) =>
+      db
+        .insertInto('email_opt_outs')
+        .values({ email_hash: hash, created_at: now })
+        .onConflict((oc) => oc.column('email_hash').doNothing()),
+    ),
+    emailsToSince: prepare((recipient: string, since: Instant) =>
+      db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('recipient', '=', recipient)
+        .where('created_at', '>=', since),
+    ),
+    countPendingDeliveries: prepare(() =>
+      db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('status', '=', sql.lit<DeliveryStatus>('pending')),
+    ),
+    insertDelivery: prepareNamed(
+      (d: Omit<Selectable<DeliveriesTable>, 'id' | 'attempts' | 'lease_until' | 'lease_token'>) =>
+        db.insertInto('deliveries').values({
+          message_id: d.message_id,
+          channel: d.channel,
+          event: d.event,
+          reply_id: d.reply_id,
+          topic_id: d.topic_id,
+          event_at: d.event_at,
+          webhook_id: d.webhook_id,
+          recipient_kind: d.recipient_kind,
+          recipient: d.recipient,
+          status: d.status,
+          next_attempt_at: d.next_attempt_at,
+          last_error: d.last_error,
+          created_at: d.created_at,
+          updated_at: d.updated_at,
+        }),
+    ),
+    /** The delivery due first that no dispatcher holds (or whose holder's lease ran out). */
+    nextDue: prepare((now: Instant) =>
+      db
+        .selectFrom('deliveries')
+        .select((eb) => eb.cast<string>('id', 'text').as('delivery_id'))
+        .where('status', '=', sql.lit<DeliveryStatus>('pending'))
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .orderBy('next_attempt_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    ),
+    leaseDelivery: prepare((id: string, until: Instant, token: string) =>
+      db
+        .updateTable('deliveries')
+        .set({ lease_until: until, lease_token: token })
+        .where('id', '=', id)
+        .returning((eb) => [
+          eb.cast<string>('id', 'text').as('delivery_id'),
+          'message_id',
+          'channel',
+          'event',
+          'reply_id',
+          'topic_id',
+          'event_at',
+          'webhook_id',
+          'recipient_kind',
+          'recipient',
+          'attempts',
+          'lease_token',
+        ]),
+    ),
+    /** The delivery as its lease holder left it, locked until the attempt is recorded. */
+    heldDelivery: prepare((id: string) =>
+      db.selectFrom('deliveries').select(['status', 'attempts', 'lease_token', 'webhook_id']).where('id', '=', id).forUpdate(),
+    ),
+    addAttempt: prepareNamed((a: Omit<Selectable<DeliveryAttemptsTable>, 'delivery_id'> & { delivery_id: string }) =>
+      db.insertInto('delivery_attempts').values({ delivery_id: a.delivery_id, attempt: a.attempt, at: a.at, status: a.status, error: a.error }),
+    ),
+    finishDelivery: prepareNamed(
+      (d: { id: string; status: DeliveryStatus; attempts: number; next_attempt_at: Instant | null; last_error: string | null; now: Instant }) =>
+        db
+          .updateTable('deliveries')
+          .set({
+            status: d.status,
+            attempts: d.attempts,
+            next_attempt_at: d.next_attempt_at,
+            last_error: d.last_error,
+            lease_until: null,
+            lease_token: null,
+            updated_at: d.now,
+          })
+          .where('id', '=', d.id),
+    ),
+    /** A page of the delivery log, newest first; `webhook` and `status` null for any. */
+    deliveries: prepare((before: string, webhook: string | null, status: DeliveryStatus | null, limit: number) =>
+      db
+        .selectFrom('deliveries')
+        .select((eb) => [
+          eb.cast<string>('id', 'text').as('delivery_id'),
+          'channel',
+          'event',
+          'reply_id',
+          'webhook_id',
+          'recipient_kind',
+          'recipient',
+          'status',
+          'attempts',
+          'next_attempt_at',
+          'last_error',
+          'created_at',
+        ])
+        .where('id', '<', before)
+        .where((eb) => eb.or([eb(eb.cast(eb.val(webhook), 'text'), 'is', null), eb('webhook_id', '=', webhook)]))
+        .where((eb) => eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('status', '=', status)]))
+        .orderBy('id', 'desc')
+        .limit(limit),
+    ),
+    /** The attempts of a page of the log (between its oldest and newest id, same filters), oldest first. */
+    attemptsOfPage: prepare((oldest: string, newest: string, webhook: string | null, status: DeliveryStatus | null) =>
+      db
+        .selectFrom('delivery_attempts')
+        .innerJoin('deliveries', 'deliveries.id', 'delivery_attempts.delivery_id')
+        .select((eb) => [
+          eb.cast<string>('delivery_attempts.delivery_id', 'text').as('delivery_id'),
+          'delivery_attempts.attempt',
+          'delivery_attempts.at',
+          'delivery_attempts.status',
+          'delivery_attempts.error',
+        ])
+        .where('deliveries.id', '>=', oldest)
+        .where('deliveries.id', '<=', newest)
+        .where((eb) => eb.or([eb(eb.cast(eb.val(webhook), 'text'), 'is', null), eb('deliveries.webhook_id', '=', webhook)]))
+        .where((eb) => eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('deliveries.status', '=', status)]))
+        .orderBy('delivery_attempts.delivery_id')
+        .orderBy('delivery_attempts.attempt'),
+    ),
+    pruneDeliveries: prepare((before: Instant) =>
+      db.deleteFrom('deliveries').where('created_at', '<', before).where('status', '<>', sql.lit<DeliveryStatus>('pending')),
+    ),
+    notificationKey: prepare((name: string) => db.selectFrom('notification_keys').select('key').where('name', '=', name)),
+    addNotificationKey: prepare((name: string, key: Buffer, now: Instant) =>
+      db
+        .insertInto('notification_keys')
+        .values({ name, key, created_at: now })
+        .onConflict((oc) => oc.column('name').doNothing()),
+    ),
+    spendLink: prepare((nonce: string, expiresAt: Instant) =>
+      db
+        .insertInto('spent_links')
+        .values({ nonce, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('nonce').doNothing()),
+    ),
+    pruneSpentLinks: prepare((now: Instant) => db.deleteFrom('spent_links').where('expires_at', '<', now)),
+
+    // Feeds: published replies only, newest first.
+    topicFeed: prepare((topicId: string, limit: number) =>
+      replies
+        .selectAll()
+        .where('topic_id', '=', topicId)
+        .where('status', '=', published)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit),
+    ),
+    siteFeed: prepare((limit: number) =>
+      db
+        .selectFrom('replies')
+        .innerJoin('topics', 'topics.id', 'replies.topic_id')
+        .selectAll('replies')
+        .select(['topics.title as topic_title', 'topics.url as topic_url'])
+        .where('replies.status', '=', published)
+        .orderBy('replies.created_at', 'desc')
+        .orderBy('replies.id', 'desc')
+        .limit(limit),
+    ),
+    /** What the site's feed is tagged by: the newest event of any topic and the newest topic change. */
+    siteVersion: prepare(() =>
+      db
+        .selectFrom('events')
+        .select((eb) => [
+          eb.cast<string | null>(eb.fn.max('id'), 'text').as('event_id'),
+          eb
+            .selectFrom('topics')
+            .select((inner) => inner.fn.max('updated_at').as('u'))
+            .as('topic_updated_at'),
+        ]),
     ),
   };
 }

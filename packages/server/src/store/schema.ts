@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, SqlBool } from 'kysely';
-import type { ReactionKind, ReplyStatus } from '@colloquy/api';
+import type { DeliveryStatus, NotificationEvent, ReactionKind, ReplyStatus } from '@colloquy/api';
 import type { TopicEvent } from './store.js';
 
 /**
@@ -94,6 +94,89 @@ export interface EventsTable {
   created_at: Instant;
 }
 
+/** One notable write, waiting to be turned into deliveries (see notifications.ts). */
+export interface OutboxTable {
+  id: Int64;
+  type: NotificationEvent;
+  reply_id: string;
+  topic_id: string;
+  created_at: Instant;
+}
+
+export interface WebhooksTable {
+  /** `wh_` and random characters. */
+  id: string;
+  url: string;
+  /** The subscribed event types, a JSON list. */
+  events: Json;
+  /** `whsec_…`, as Standard Webhooks serializes a signing key; only ever sent in a signature. */
+  secret: string;
+  description: string | null;
+  created_at: Instant;
+  /** The receiver answered 410 Gone. */
+  disabled_at: Instant | null;
+  /** Removed by an admin; kept so the delivery log still names it. */
+  deleted_at: Instant | null;
+}
+
+export interface DeliveriesTable {
+  id: Int64;
+  /** The `webhook-id`, the same for every receiver and attempt of one outbox entry. */
+  message_id: string;
+  channel: 'webhook' | 'email';
+  event: NotificationEvent;
+  reply_id: string;
+  topic_id: string;
+  /** When the write that caused it happened. */
+  event_at: Instant;
+  webhook_id: string | null;
+  recipient_kind: 'moderator' | 'author' | null;
+  /** An email address; null for webhooks. */
+  recipient: string | null;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Instant | null;
+  /** While a dispatcher sends it: until when the claim holds, and whose it is. */
+  lease_until: Instant | null;
+  lease_token: string | null;
+  last_error: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface DeliveryAttemptsTable {
+  /** Written as the decimal text of the delivery's id, read back as such. */
+  delivery_id: ColumnType<number | string, string, never>;
+  attempt: number;
+  at: Instant;
+  status: number | null;
+  error: string | null;
+}
+
+export interface AuthorEmailsTable {
+  reply_id: string;
+  email: string;
+}
+
+export interface EmailOptOutsTable {
+  /** SHA-256 of the lowercased address. */
+  email_hash: Buffer;
+  created_at: Instant;
+}
+
+/** Single-use links that were used, kept until they would have expired anyway. */
+export interface SpentLinksTable {
+  nonce: string;
+  expires_at: Instant;
+}
+
+/** Keys the servers of one database share, made on first use (the email links' signing key). */
+export interface NotificationKeysTable {
+  name: string;
+  key: Buffer;
+  created_at: Instant;
+}
+
 export interface Schema {
   topics: TopicsTable;
   replies: RepliesTable;
@@ -101,4 +184,12 @@ export interface Schema {
   verified_names: VerifiedNamesTable;
   bans: BansTable;
   events: EventsTable;
+  outbox: OutboxTable;
+  webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  author_emails: AuthorEmailsTable;
+  email_opt_outs: EmailOptOutsTable;
+  spent_links: SpentLinksTable;
+  notification_keys: NotificationKeysTable;
 }

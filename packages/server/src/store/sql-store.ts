@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, DummyDriver, Kysely, type Dialect, type KyselyPlugin, type QueryResult } from 'kysely';
 import { REACTION_KINDS } from '@colloquy/api';
-import type { Doc, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
+import type { Doc, NotificationEvent, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
 import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
 import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
+import { SqlNotifications } from './sql-notifications.js';
 import { StoreError } from './store.js';
 import type { Ban, NewReplyRecord, PageCursor, ReactionTarget, ReplyCredentials, Store, TopicEvent, TopicRecord, Viewer } from './store.js';
 
@@ -88,11 +90,13 @@ export abstract class SqlStore implements Store {
   readonly #q: Queries;
   #prunedAt = 0;
   #closed = false;
+  readonly notifications: NotificationStore;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
     this.#db = connection;
     this.#dialect = dialect;
     this.#q = compileQueries(compiler, dialect);
+    this.notifications = new SqlNotifications(connection, this.#q, dialect);
   }
 
   /** A write transaction; now and then, events past their retention go after it. */
@@ -109,6 +113,9 @@ export abstract class SqlStore implements Store {
     this.#prunedAt = now;
     this.deleteEventsBefore(new Date(now - EVENT_RETENTION_MS)).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning events failed:', error);
+    });
+    this.notifications.prune(new Date(now), EVENT_RETENTION_MS).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning notifications failed:', error);
     });
   }
 
@@ -266,6 +273,8 @@ export abstract class SqlStore implements Store {
         const { reply_count } = await oneOf(trx, q.countNewReply(reply.topicId, id));
         await this.#appendEvents(trx, reply.topicId, ['reply-created', publicView(toReply(row))], ['counts', { replyCount: reply_count }]);
       }
+      if (reply.authorEmail) await trx.executeQuery(q.insertAuthorEmail(id, reply.authorEmail));
+      if (reply.notify !== false) await this.#enqueue(trx, status === 'published' ? 'reply.created' : 'reply.pending', id, reply.topicId);
       return toReply(row, { admin: true });
     });
   }
@@ -317,6 +326,7 @@ export abstract class SqlStore implements Store {
       if (delta !== 0) replyCount = (await oneOf(trx, q.recount(topicId, delta))).reply_count;
     }
     const row = await oneOf(trx, q.reply(id));
+    await this.#notifyStatusChange(trx, id, topicId, before.status, status);
     if (listed(before.status) || listed(status)) {
       await trx.executeQuery(q.bumpVersion(topicId));
       const events: Array<[EventType, unknown]> = [];
@@ -326,6 +336,34 @@ export abstract class SqlStore implements Store {
       await this.#appendEvents(trx, topicId, ...events);
     } // else only its author ever saw it: no bump, no event
     return toReply(row, { admin: true });
+  }
+
+  /**
+   * The outbox entry a change of status makes (in the write's transaction, so that it commits
+   * or not with the write): published by a moderator → reply.approved, hidden → reply.hidden,
+   * held again for review → reply.pending. A deleted reply's author address goes for good.
+   */
+  async #notifyStatusChange(trx: Executor, id: string, topicId: string, before: ReplyStatus, after: ReplyStatus): Promise<void> {
+    if (before === after) return;
+    if (after === 'deleted') await trx.executeQuery(this.#q.deleteAuthorEmail(id));
+    const type: NotificationEvent | null =
+      after === 'published' ? 'reply.approved' : after === 'hidden' ? 'reply.hidden' : after === 'pending' ? 'reply.pending' : null;
+    if (type !== null) await this.#enqueue(trx, type, id, topicId);
+  }
+
+  /** An outbox entry, inside the transaction of the write it tells about. */
+  async #enqueue(trx: Executor, type: NotificationEvent, replyId: string, topicId: string): Promise<void> {
+    await trx.executeQuery(this.#q.enqueue(type, replyId, topicId, new Date().toISOString()));
+  }
+
+  async recordReport(replyId: string): Promise<Reply | null> {
+    return this.#write(async (trx) => {
+      const locked = await this.#lockReply(trx, replyId);
+      // Only what readers can see can be reported.
+      if (!locked || locked.status !== 'published') return null;
+      await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
+      return toReply(await oneOf(trx, this.#q.reply(replyId)), { admin: true });
+    });
   }
 
   /** Inside the write's transaction, so that the events commit (or not) with the write. */
@@ -414,6 +452,20 @@ export abstract class SqlStore implements Store {
 
   async lastEventId(topicId: string): Promise<string> {
     return (await firstOf(this.#db, this.#q.lastEventId(topicId)))?.id ?? '0';
+  }
+
+  async feedReplies(topicId: string, limit: number): Promise<Reply[]> {
+    return (await rowsOf(this.#db, this.#q.topicFeed(topicId, limit))).map((row) => toReply(row));
+  }
+
+  async siteFeedReplies(limit: number): Promise<Array<Reply & { topic: { title: string; url: string | null } }>> {
+    const rows = await rowsOf(this.#db, this.#q.siteFeed(limit));
+    return rows.map((row) => ({ ...toReply(row), topic: { title: row.topic_title, url: row.topic_url } }));
+  }
+
+  async siteVersion(): Promise<string> {
+    const row = await firstOf(this.#db, this.#q.siteVersion());
+    return `${row?.event_id ?? '0'}/${row?.topic_updated_at ?? ''}`;
   }
 
   async ping(): Promise<void> {

@@ -198,12 +198,13 @@ const bind = (values: readonly unknown[]) =>
 
 /**
  * SQLite has no row locks and needs none (a write transaction holds the whole database), so
- * the FOR UPDATE and FOR SHARE that PostgreSQL needs are left out of the store's statements.
+ * the FOR UPDATE, FOR SHARE and SKIP LOCKED that PostgreSQL needs are left out of the store's
+ * statements.
  */
 class WithoutRowLocks implements KyselyPlugin {
   transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
     if (!SelectQueryNode.is(node) || !node.endModifiers) return node;
-    const endModifiers = node.endModifiers.filter((m) => m.modifier !== 'ForUpdate' && m.modifier !== 'ForShare');
+    const endModifiers = node.endModifiers.filter((m) => m.modifier !== 'ForUpdate' && m.modifier !== 'ForShare' && m.modifier !== 'SkipLocked');
     return { ...node, endModifiers };
   }
 

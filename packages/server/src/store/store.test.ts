@@ -5,10 +5,12 @@ import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../index.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
+import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), { concurrentStores: false });
 
 describe('SqliteStore specifics', () => {
   let dir: string;
@@ -62,7 +64,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
@@ -103,7 +105,7 @@ describe('schema upgrade', () => {
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }]);
+        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       } finally {
         check.close();
       }

@@ -10,6 +10,8 @@ import type {
   TopicSummary,
 } from '@colloquy/api';
 
+import type { NotificationStore } from './notifications.js';
+
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
 export interface TopicRecord {
   id: string;
@@ -50,6 +52,13 @@ export interface NewReplyRecord {
   maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
   createTopic?: { title: string; url: string };
+  /** Where to tell the author about replies to this one; kept apart and never read back. */
+  authorEmail?: string | null;
+  /**
+   * False: no notification (an import of old replies, say). Otherwise the reply's outbox entry
+   * (reply.created, or reply.pending when held) is written in the same transaction.
+   */
+  notify?: boolean;
 }
 
 /** Position after which the next page starts: the last top-level reply of the previous page. */
@@ -180,6 +189,24 @@ export interface Store {
   listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
   /** The newest event id of the topic, or '0' when it has none. */
   lastEventId(topicId: string): Promise<string>;
+  /**
+   * A reader's report of a published reply: writes its reply.reported outbox entry in one
+   * transaction with whatever else a report records. Null when the reply is missing or not
+   * published.
+   */
+  recordReport(replyId: string): Promise<Reply | null>;
+  /** The newest published replies of a topic (for its feed), newest first; hidden, pending and deleted never. */
+  feedReplies(topicId: string, limit: number): Promise<Reply[]>;
+  /** The newest published replies of all topics, newest first, each with its topic's title and URL. */
+  siteFeedReplies(limit: number): Promise<Array<Reply & { topic: { title: string; url: string | null } }>>;
+  /**
+   * What the site's feed depends on, as one value that changes whenever the feed may: the
+   * newest event of any topic (every change of what readers see of a reply appends one) and
+   * the newest change of any topic (titles and URLs are in the feed).
+   */
+  siteVersion(): Promise<string>;
+  /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
+  readonly notifications: NotificationStore;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;
