@@ -13,9 +13,5 @@ export default {
     // reader bytes; attach the map in the browser's developer tools when debugging.
     sourcemap: 'hidden',
   },
-  plugins: [
-    minifyTemplates(),
-    nodeResolve({ exportConditions: ['production'] }),
-    ...minifyJs(),
-  ],
+  plugins: [minifyTemplates(), nodeResolve({ exportConditions: ['production'] }), ...minifyJs()],
 };

@@ -15,7 +15,8 @@ export function baselineRoot() {
   const root = process.env.COLLOQUY_BENCH_BASELINE;
   if (!root) return null;
   const entry = join(resolve(root), 'packages/server/dist/index.js');
-  if (!existsSync(entry)) throw new Error(`COLLOQUY_BENCH_BASELINE: ${entry} is missing; run npm ci && npm run build in ${root}`);
+  if (!existsSync(entry))
+    throw new Error(`COLLOQUY_BENCH_BASELINE: ${entry} is missing; run npm ci && npm run build in ${root}`);
   return resolve(root);
 }
 

@@ -6,11 +6,19 @@
 // baseline.js), the baseline's build reads the same database too, read for read in turn.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { baselineRoot, checkoutName, gainCell, median, pairedGain, serverBuild, verdict } from './baseline.js';
+import {
+  baselineRoot,
+  checkoutName,
+  gainCell,
+  median,
+  pairedGain,
+  serverBuild,
+  verdict,
+} from './baseline.js';
 
 const { encodeCursor } = await serverBuild(undefined, 'cursor.js');
 const BASELINE = baselineRoot();
@@ -45,7 +53,16 @@ const rootsOf = (n) => n - Math.floor((n + 1) / 3);
 /** Index (in generation order) of the r-th top-level reply. */
 const rootIndex = (r) => Math.floor(r / 2) * 3 + (r % 2);
 const bodyOf = (k) =>
-  JSON.stringify([{ t: 'p', c: [{ t: 'text', v: `Reply number ${k}: a sentence or two of ` }, { t: 'em', c: [{ t: 'text', v: 'ordinary' }] }, { t: 'text', v: ' text.' }] }]);
+  JSON.stringify([
+    {
+      t: 'p',
+      c: [
+        { t: 'text', v: `Reply number ${k}: a sentence or two of ` },
+        { t: 'em', c: [{ t: 'text', v: 'ordinary' }] },
+        { t: 'text', v: ' text.' },
+      ],
+    },
+  ]);
 const textOf = (k) => `Reply number ${k}: a sentence or two of ordinary text.`;
 
 /** The cursor of page `page` (1-based): the last top-level reply of the page before, as the route encodes it. */
@@ -56,7 +73,12 @@ function cursorFor(prefix, page) {
 }
 
 const config = ({ defaultConfig }) =>
-  defaultConfig({ allowedOrigins: ['https://www.example.org'], replyRateLimit: 0, topicRateLimit: 0, writeRateLimit: 0 });
+  defaultConfig({
+    allowedOrigins: ['https://www.example.org'],
+    replyRateLimit: 0,
+    topicRateLimit: 0,
+    writeRateLimit: 0,
+  });
 
 /** One read of one page through a new app of `reader.server` over `reader.store` (see measureReads); ms and replies. */
 async function readOnce(reader, topicId, cursor) {
@@ -82,8 +104,16 @@ async function measureReads(readers, lastBigPage, lastSmallPage) {
   const cases = [
     ['first page', 1, 1],
     [`deep page (page ${DEEP_PAGE} / page ${lastSmallPage})`, DEEP_PAGE, lastSmallPage],
-    [`last full page (page ${lastBigPage.toLocaleString('en')} / page ${lastSmallPage})`, lastBigPage, lastSmallPage],
-  ].map(([name, bigPage, smallPage]) => ({ name, big: cursorFor('b', bigPage), small: cursorFor('s', smallPage) }));
+    [
+      `last full page (page ${lastBigPage.toLocaleString('en')} / page ${lastSmallPage})`,
+      lastBigPage,
+      lastSmallPage,
+    ],
+  ].map(([name, bigPage, smallPage]) => ({
+    name,
+    big: cursorFor('b', bigPage),
+    small: cursorFor('s', smallPage),
+  }));
   for (let k = 0; k < 5; k++) {
     for (const c of cases) {
       for (const reader of readers) {
@@ -151,9 +181,28 @@ async function sqlite() {
     );
     const topicBody = JSON.stringify([{ t: 'p', c: [{ t: 'text', v: 'A generated topic body.' }] }]);
     db.transaction(() => {
-      for (let k = 0; k < TOPICS - 2; k++) addTopic.run(`topic-${k}`, `Topic ${k}`, now, topicBody, 'A generated topic body.', now, 0, null);
-      addTopic.run(BIG, 'A topic with many replies', now, topicBody, 'A generated topic body.', now, BIG_REPLIES, replyId('b', BIG_REPLIES - 1));
-      addTopic.run(SMALL, 'A topic with 1,000 replies', now, topicBody, 'A generated topic body.', now, SMALL_REPLIES, replyId('s', SMALL_REPLIES - 1));
+      for (let k = 0; k < TOPICS - 2; k++)
+        addTopic.run(`topic-${k}`, `Topic ${k}`, now, topicBody, 'A generated topic body.', now, 0, null);
+      addTopic.run(
+        BIG,
+        'A topic with many replies',
+        now,
+        topicBody,
+        'A generated topic body.',
+        now,
+        BIG_REPLIES,
+        replyId('b', BIG_REPLIES - 1),
+      );
+      addTopic.run(
+        SMALL,
+        'A topic with 1,000 replies',
+        now,
+        topicBody,
+        'A generated topic body.',
+        now,
+        SMALL_REPLIES,
+        replyId('s', SMALL_REPLIES - 1),
+      );
     })();
     const topicMs = performance.now() - topicStart;
     const bytesBefore = size();
@@ -170,7 +219,17 @@ async function sqlite() {
           for (let k = from; k < Math.min(n, from + BATCH); k++) {
             const id = replyId(prefix, k);
             const parent = isChild(k) ? replyId(prefix, k - 1) : null;
-            addReply.run(id, topicId, parent, parent ?? id, parent ? 1 : 0, `Reader ${k % 97}`, new Date(BASE_MS + k).toISOString(), bodyOf(k), textOf(k));
+            addReply.run(
+              id,
+              topicId,
+              parent,
+              parent ?? id,
+              parent ? 1 : 0,
+              `Reader ${k % 97}`,
+              new Date(BASE_MS + k).toISOString(),
+              bodyOf(k),
+              textOf(k),
+            );
           }
         })();
       }
@@ -191,7 +250,8 @@ async function sqlite() {
       replyMs,
       totalBytes: bytesAfter,
       bytesPerReply: (bytesAfter - bytesBefore) / (BIG_REPLIES + SMALL_REPLIES),
-      bytesNote: 'growth of the database file (page_count × page_size after a WAL checkpoint) from the topics alone to topics and replies, over the replies: rows and indexes',
+      bytesNote:
+        'growth of the database file (page_count × page_size after a WAL checkpoint) from the topics alone to topics and replies, over the replies: rows and indexes',
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -215,9 +275,16 @@ async function postgres(url) {
       `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at)
        SELECT 'topic-' || g, 'Topic ' || g, $1, $2::jsonb, 'A generated topic body.', '[]'::jsonb, now()
          FROM generate_series(0, $3::int - 1) g`,
-      [new Date().toISOString(), JSON.stringify([{ t: 'p', c: [{ t: 'text', v: 'A generated topic body.' }] }]), TOPICS - 2],
+      [
+        new Date().toISOString(),
+        JSON.stringify([{ t: 'p', c: [{ t: 'text', v: 'A generated topic body.' }] }]),
+        TOPICS - 2,
+      ],
     );
-    for (const [id, title, n, prefix] of [[BIG, 'A topic with many replies', BIG_REPLIES, 'b'], [SMALL, 'A topic with 1,000 replies', SMALL_REPLIES, 's']]) {
+    for (const [id, title, n, prefix] of [
+      [BIG, 'A topic with many replies', BIG_REPLIES, 'b'],
+      [SMALL, 'A topic with 1,000 replies', SMALL_REPLIES, 's'],
+    ]) {
       await q(
         `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at, reply_count, latest_reply_id)
          VALUES ($1, $2, $3, '[]'::jsonb, '', '[]'::jsonb, now(), $4, $5)`,
@@ -258,8 +325,13 @@ async function postgres(url) {
     const analyzeMs = performance.now() - analyzeStart;
     const replyBytes = Number((await q(`SELECT pg_total_relation_size('replies') AS n`)).rows[0].n);
     const totalBytes = Number(
-      (await q(`SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`, [schema])).rows[0].n,
+      (
+        await q(
+          `SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+          [schema],
+        )
+      ).rows[0].n,
     );
     await store.close();
     store = null;
@@ -291,8 +363,18 @@ function comparison(mine, base) {
   // Read k of this build and read k of the baseline ran one right after the other.
   const gain = (a, b) => pairedGain(a.times.map((ms, k) => b.times[k] / ms - 1));
   const rows = mine.flatMap((r, k) => [
-    { name: `${r.name}, ${BIG_REPLIES.toLocaleString('en')} replies`, mine: r.big, base: base[k].big, gain: gain(r.big, base[k].big) },
-    { name: `${r.name}, 1,000 replies`, mine: r.small, base: base[k].small, gain: gain(r.small, base[k].small) },
+    {
+      name: `${r.name}, ${BIG_REPLIES.toLocaleString('en')} replies`,
+      mine: r.big,
+      base: base[k].big,
+      gain: gain(r.big, base[k].big),
+    },
+    {
+      name: `${r.name}, 1,000 replies`,
+      mine: r.small,
+      base: base[k].small,
+      gain: gain(r.small, base[k].small),
+    },
   ]);
   return [
     '',
@@ -333,7 +415,7 @@ function section(name, result) {
       (missed.length === 0
         ? ''
         : ' The statements are the same index range scans at both sizes (see the notes), so a miss' +
-          ' that does not repeat in a second run is this shared machine\'s noise; one that repeats' +
+          " that does not repeat in a second run is this shared machine's noise; one that repeats" +
           ' calls for `EXPLAIN` of the page statements at that size.'),
     ...(base ? comparison(reads, base) : []),
   ].join('\n');
@@ -348,7 +430,7 @@ export async function run() {
     '',
     '`npm run bench -- data-scale` (bench/data-scale.js). One store holds ' +
       `${TOPICS.toLocaleString('en')} topics: one with ${BIG_REPLIES.toLocaleString('en')} replies, one with 1,000, and the rest with none.`,
-    'The rows are generated with bulk SQL inside the store\'s own schema (migrated by the store),',
+    "The rows are generated with bulk SQL inside the store's own schema (migrated by the store),",
     'keeping its invariants (`root_id`, `depth`, `reply_count`, `latest_reply_id`; no events, which',
     'reads do not need): reply *k* starts a thread unless *k* mod 3 = 2, when it answers reply',
     '*k* − 1, so a page of 20 threads carries about 30 replies. SQLite: prepared inserts in',
@@ -368,7 +450,7 @@ export async function run() {
     `The deep pages are reached by cursor, built as the route builds it (the last thread of the`,
     'page before); the 1,000-reply topic has 33 full pages, so its deep reads are its last full',
     'page: every compared page carries the same 20 threads of 30 replies.',
-    'Both databases live on this machine\'s disk, in the OS cache once warm.',
+    "Both databases live on this machine's disk, in the OS cache once warm.",
     '',
     section('SQLite', lite),
     '',

@@ -29,7 +29,12 @@ export async function run() {
     await page.waitForNetworkIdle({ idleTime: 500 });
     const rows = [...seen.values()].map(({ method, url, status, bytes }) => {
       const { origin, pathname } = new URL(url);
-      return { origin: origin === api.url ? 'API' : 'host page', what: `${method} ${pathname}`, status, bytes };
+      return {
+        origin: origin === api.url ? 'API' : 'host page',
+        what: `${method} ${pathname}`,
+        status,
+        bytes,
+      };
     });
     const widgetRows = rows.filter((r) => r.origin === 'API');
     const reads = widgetRows.filter((r) => r.what.startsWith('GET /api/') && !r.what.endsWith('/events'));

@@ -21,7 +21,8 @@ const { values } = parseArgs({
   },
 });
 const total = Number(values.comments);
-if (!Number.isInteger(total) || total < 0) throw new Error(`--comments must be a whole number, not ${values.comments}`);
+if (!Number.isInteger(total) || total < 0)
+  throw new Error(`--comments must be a whole number, not ${values.comments}`);
 const out = resolve(values.out);
 
 // mulberry32: small, fast and seedable, so a benchmark file can be written again byte for byte.
@@ -36,10 +37,65 @@ function random() {
 const pick = (list) => list[Math.floor(random() * list.length)];
 const chance = (p) => random() < p;
 
-const firstNames = ['Anna', 'Ben', 'Chloé', 'Dmitri', 'Emeka', 'Fatima', 'Gustav', 'Hana', 'Ivan', 'Jürgen', 'Kenji', 'Lucía', 'Mei', 'Noor', 'Olu', 'Priya', 'Юлия', 'Михаил', '李雷', '韩梅梅', 'Σοφία', 'محمد', 'Zoë', 'Łukasz'];
-const lastNames = ['Smith', 'Müller', 'García', 'Ivanova', 'Okafor', 'Khan', 'Sato', 'Nguyen', 'Rossi', 'Kowalski', 'Смирнов', '王', 'Παπαδόπουλος', "O'Neill", 'da Silva'];
-const words = 'the a policy model safety evaluation threshold risk capability team release notes question answer agree think because data training results paper review update thanks interesting point argument evidence source link version change future research open community scale compute audit report'.split(' ');
-const topics = ['Scaling policy', 'Release notes', 'Weekly digest', 'Podcast episode', 'Interview', 'Research update', 'Community call', 'Обзор', '周报', 'Entrevista'];
+const firstNames = [
+  'Anna',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Emeka',
+  'Fatima',
+  'Gustav',
+  'Hana',
+  'Ivan',
+  'Jürgen',
+  'Kenji',
+  'Lucía',
+  'Mei',
+  'Noor',
+  'Olu',
+  'Priya',
+  'Юлия',
+  'Михаил',
+  '李雷',
+  '韩梅梅',
+  'Σοφία',
+  'محمد',
+  'Zoë',
+  'Łukasz',
+];
+const lastNames = [
+  'Smith',
+  'Müller',
+  'García',
+  'Ivanova',
+  'Okafor',
+  'Khan',
+  'Sato',
+  'Nguyen',
+  'Rossi',
+  'Kowalski',
+  'Смирнов',
+  '王',
+  'Παπαδόπουλος',
+  "O'Neill",
+  'da Silva',
+];
+const words =
+  'the a policy model safety evaluation threshold risk capability team release notes question answer agree think because data training results paper review update thanks interesting point argument evidence source link version change future research open community scale compute audit report'.split(
+    ' ',
+  );
+const topics = [
+  'Scaling policy',
+  'Release notes',
+  'Weekly digest',
+  'Podcast episode',
+  'Interview',
+  'Research update',
+  'Community call',
+  'Обзор',
+  '周报',
+  'Entrevista',
+];
 
 function escapeXml(text) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -56,7 +112,8 @@ function sentence() {
 }
 function inline() {
   const roll = random();
-  if (roll < 0.12) return ` <a href="https://disq.us/url?url=https%3A%2F%2Fexample.org%2F${pick(words)}%3AeVRrBOE8tNtAXNrOz8_hQ9S3dYQ&amp;cuid=${Math.floor(random() * 9999)}" rel="nofollow noopener" title="https://example.org/">example.org/${pick(words)}</a>`;
+  if (roll < 0.12)
+    return ` <a href="https://disq.us/url?url=https%3A%2F%2Fexample.org%2F${pick(words)}%3AeVRrBOE8tNtAXNrOz8_hQ9S3dYQ&amp;cuid=${Math.floor(random() * 9999)}" rel="nofollow noopener" title="https://example.org/">example.org/${pick(words)}</a>`;
   if (roll < 0.2) return ` <b>${pick(words)}</b>`;
   if (roll < 0.28) return ` <i>${pick(words)} ${pick(words)}</i>`;
   if (roll < 0.33) return ` <code>${pick(words)}()</code>`;
@@ -69,7 +126,8 @@ function body() {
     const roll = random();
     if (roll < 0.06) paragraphs.push(`<blockquote>${sentence()}</blockquote>`);
     else if (roll < 0.1) paragraphs.push(`<ul><li>${sentence()}</li><li>${sentence()}</li></ul>`);
-    else if (roll < 0.12) paragraphs.push(`<pre><code>if (score &gt;= threshold) {\n  escalate(model);\n}</code></pre>`);
+    else if (roll < 0.12)
+      paragraphs.push(`<pre><code>if (score &gt;= threshold) {\n  escalate(model);\n}</code></pre>`);
     else if (roll < 0.2) paragraphs.push(`<p>${sentence()}<br>${sentence()}${inline()}</p>`);
     else paragraphs.push(`<p>${sentence()}${inline()} ${chance(0.5) ? sentence() : ''}</p>`);
   }

@@ -28,7 +28,14 @@ const THROTTLE = 4;
 // Installed before any script of the page: layout shifts (with their sources), long tasks, and
 // the first animation frames in which <reply-thread> shows its count heading and its first reply.
 const COLLECTOR = () => {
-  const b = (window.__bench = { cls: 0, shifts: [], longtasks: [], heading: null, firstReply: null, sizes: [] });
+  const b = (window.__bench = {
+    cls: 0,
+    shifts: [],
+    longtasks: [],
+    heading: null,
+    firstReply: null,
+    sizes: [],
+  });
   const describe = (node) => {
     if (!node) return '(removed node)';
     const el = node.nodeType === 1 ? node : node.parentElement;
@@ -70,7 +77,11 @@ const COLLECTOR = () => {
   document.addEventListener('DOMContentLoaded', () => {
     const sizes = new ResizeObserver((entries) => {
       for (const e of entries) {
-        b.sizes.push({ tag: e.target.localName, t: performance.now(), h: Math.round(e.borderBoxSize[0].blockSize) });
+        b.sizes.push({
+          tag: e.target.localName,
+          t: performance.now(),
+          h: Math.round(e.borderBoxSize[0].blockSize),
+        });
       }
     });
     for (const tag of ['topic-card', 'source-list', 'reply-thread']) {
@@ -114,11 +125,22 @@ export class StoreController {
 }`;
 
 async function lazySketchCost() {
-  const code = (await minify(LAZY_SKETCH, { ecma: 2022, module: true, compress: { passes: 2, inline: 1, keep_fargs: false }, format: { comments: false } })).code;
+  const code = (
+    await minify(LAZY_SKETCH, {
+      ecma: 2022,
+      module: true,
+      compress: { passes: 2, inline: 1, keep_fargs: false },
+      format: { comments: false },
+    })
+  ).code;
   const bundle = readFileSync(BUNDLE);
   const gz = (buf) => gzipSync(buf, { level: 9 }).length;
   const base = gz(bundle);
-  return { minified: code.length, gzip: gz(Buffer.concat([bundle, Buffer.from(code)])) - base, margin: GZIP_BUDGET - base };
+  return {
+    minified: code.length,
+    gzip: gz(Buffer.concat([bundle, Buffer.from(code)])) - base,
+    margin: GZIP_BUDGET - base,
+  };
 }
 
 /** Copies the seed topic under another id (through the admin API) and gives it `count` replies. */
@@ -140,7 +162,8 @@ async function createBigTopic(apiUrl, token) {
       sources: seed.sources.map(({ title, url }) => ({ title, url })),
     }),
   });
-  if (!created.ok) throw new Error(`host-page: creating ${BIG_TOPIC}: ${created.status} ${await created.text()}`);
+  if (!created.ok)
+    throw new Error(`host-page: creating ${BIG_TOPIC}: ${created.status} ${await created.text()}`);
   // Deterministic replies: three of four start a thread, the fourth answers the latest thread;
   // bodies of one to four sentences, some with Markdown.
   const sentences = [
@@ -152,11 +175,15 @@ async function createBigTopic(apiUrl, token) {
   let thread = null;
   for (let i = 0; i < REPLIES; i++) {
     const answer = i % 4 === 3 && thread;
-    const body = `Reply ${i + 1}. ` + sentences.slice(0, (i % 4) + 1).join(' ');
+    const body = `Reply ${i + 1}. ${sentences.slice(0, (i % 4) + 1).join(' ')}`;
     const res = await fetch(`${apiUrl}/api/v1/topics/${BIG_TOPIC}/replies`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ body, authorName: `Reader ${(i % 37) + 1}`, ...(answer ? { parentId: thread } : {}) }),
+      body: JSON.stringify({
+        body,
+        authorName: `Reader ${(i % 37) + 1}`,
+        ...(answer ? { parentId: thread } : {}),
+      }),
     });
     if (res.status !== 201) throw new Error(`host-page: reply ${i + 1}: ${res.status} ${await res.text()}`);
     const reply = await res.json();
@@ -173,7 +200,14 @@ async function trackNetwork(page) {
   cdp.on('Network.requestWillBeSent', ({ requestId, request, timestamp }) => {
     if (request.url.startsWith('data:')) return;
     const { origin, pathname } = new URL(request.url);
-    requests.set(requestId, { origin, method: request.method, path: pathname, bytes: 0, finished: false, at: timestamp });
+    requests.set(requestId, {
+      origin,
+      method: request.method,
+      path: pathname,
+      bytes: 0,
+      finished: false,
+      at: timestamp,
+    });
   });
   cdp.on('Network.dataReceived', ({ requestId, encodedDataLength }) => {
     const r = requests.get(requestId);
@@ -231,8 +265,12 @@ async function measure(browser, url, { origins, expectReply, withWidget, throttl
       tbt: longtasks.reduce((s, t) => s + Math.max(0, t.d - 50), 0),
       // Blocking before the JSON read's response arrived (parsing, the bundle, skeletons) and after it
       // (rendering the data).
-      tbtBeforeData: longtasks.filter((t) => b.readEnd === null || t.t < b.readEnd).reduce((s, t) => s + Math.max(0, t.d - 50), 0),
-      tbtAfterData: longtasks.filter((t) => b.readEnd !== null && t.t >= b.readEnd).reduce((s, t) => s + Math.max(0, t.d - 50), 0),
+      tbtBeforeData: longtasks
+        .filter((t) => b.readEnd === null || t.t < b.readEnd)
+        .reduce((s, t) => s + Math.max(0, t.d - 50), 0),
+      tbtAfterData: longtasks
+        .filter((t) => b.readEnd !== null && t.t >= b.readEnd)
+        .reduce((s, t) => s + Math.max(0, t.d - 50), 0),
       readEnd: b.readEnd,
       longtasks: longtasks.length,
       fcp: b.fcp,
@@ -244,7 +282,9 @@ async function measure(browser, url, { origins, expectReply, withWidget, throttl
       apiRequests: by(origins.api).length,
       apiBytes: sum(by(origins.api)),
       otherRequests: requests.filter((r) => r.origin !== origins.site && r.origin !== origins.api).length,
-      reads: requests.filter((r) => r.origin === origins.api && isRead(r)).map((r) => `${r.method} ${r.path}`),
+      reads: requests
+        .filter((r) => r.origin === origins.api && isRead(r))
+        .map((r) => `${r.method} ${r.path}`),
       apiPaths: by(origins.api).map((r) => `${r.method} ${r.path}`),
     };
   } finally {
@@ -307,22 +347,43 @@ export async function run() {
     browser = await launchBrowser();
     const origins = { site: site.url, api: api.url };
     const variants = [
-      { key: 'a', name: '(a) without the widget', path: '/plain.html', withWidget: false, expectReply: false },
-      { key: 'b', name: '(b) widget, seed topic (0 replies)', path: `/widget-${SEED_TOPIC}.html`, withWidget: true, expectReply: false },
-      { key: 'c', name: `(c) widget, ${REPLIES} replies`, path: `/widget-${BIG_TOPIC}.html`, withWidget: true, expectReply: true },
+      {
+        key: 'a',
+        name: '(a) without the widget',
+        path: '/plain.html',
+        withWidget: false,
+        expectReply: false,
+      },
+      {
+        key: 'b',
+        name: '(b) widget, seed topic (0 replies)',
+        path: `/widget-${SEED_TOPIC}.html`,
+        withWidget: true,
+        expectReply: false,
+      },
+      {
+        key: 'c',
+        name: `(c) widget, ${REPLIES} replies`,
+        path: `/widget-${BIG_TOPIC}.html`,
+        withWidget: true,
+        expectReply: true,
+      },
     ];
     // One warm-up load of each (server and browser caches of code, not of responses), not counted.
     for (const v of variants) await measure(browser, site.url + v.path, { origins, ...v });
     const results = Object.fromEntries(variants.map((v) => [v.key, []]));
     // Interleaved rounds, so drift of the machine affects every variant alike.
     for (let i = 0; i < RUNS; i++) {
-      for (const v of variants) results[v.key].push(await measure(browser, site.url + v.path, { origins, ...v }));
+      for (const v of variants)
+        results[v.key].push(await measure(browser, site.url + v.path, { origins, ...v }));
     }
     // The same on a CPU slowed down THROTTLE times (CDP Emulation.setCPUThrottlingRate), closer to a phone.
     const throttled = Object.fromEntries(variants.map((v) => [v.key, []]));
     for (let i = 0; i < RUNS; i++) {
       for (const v of variants) {
-        throttled[v.key].push(await measure(browser, site.url + v.path, { origins, ...v, throttle: THROTTLE }));
+        throttled[v.key].push(
+          await measure(browser, site.url + v.path, { origins, ...v, throttle: THROTTLE }),
+        );
       }
     }
     const lazy = await lazyCheck(browser, `${site.url}/lazy-${SEED_TOPIC}.html`, api.url);
@@ -491,7 +552,7 @@ function report(variants, results, throttledResults, lazy, sketch) {
     ...variants.map(throttledRow),
     '',
     'What the widget adds to the page, medians against (a) in the same pass (bytes: the ratio is the whole' +
-      ' page\'s bytes with the widget over those without):',
+      " page's bytes with the widget over those without):",
     '',
     `| | requests | bytes on the wire | blocking | blocking, CPU ${THROTTLE}× | load event | load event, CPU ${THROTTLE}× |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -529,7 +590,7 @@ function report(variants, results, throttledResults, lazy, sketch) {
       '  | --- | ---: | ---: |',
       ...sourceRows.map((r) => `  ${r}`),
       '',
-      '  The elements\' heights (ResizeObserver from `DOMContentLoaded`, when the module script has already' +
+      "  The elements' heights (ResizeObserver from `DOMContentLoaded`, when the module script has already" +
         ' defined them, medians): the "Loading…" note, then the content once the read' +
         ' has arrived:',
       '',
@@ -576,16 +637,18 @@ function report(variants, results, throttledResults, lazy, sketch) {
         : `the elements ${lazy.before.length ? 'requested' : ''} ${lazy.before
             .filter((p) => !p.endsWith('/widget.js'))
             .map((p) => `\`${p}\``)
-            .join(', ')} while ${(lazy.top / lazy.viewport).toFixed(1)} screens below the fold (the script itself,` +
-          ' `/widget.js`, is loaded by the page\'s own script tag and is not the elements\' choice). What it would' +
+            .join(
+              ', ',
+            )} while ${(lazy.top / lazy.viewport).toFixed(1)} screens below the fold (the script itself,` +
+          " `/widget.js`, is loaded by the page's own script tag and is not the elements' choice). What it would" +
           ' take: the store controller deferring its subscription until an `IntersectionObserver` with a' +
-          ' `rootMargin` of one screen (`100%`) reports one of the topic\'s elements near the viewport — the first' +
+          " `rootMargin` of one screen (`100%`) reports one of the topic's elements near the viewport — the first" +
           ' element to come near starts the one shared read, so the one-read target holds; elements without' +
           ' IntersectionObserver or already in view load at once as now. A sketch of it (in `bench/host-page.js`)' +
           ` is ${sketch.minified} bytes minified and adds ${sketch.gzip} bytes gzip to the bundle, against a margin` +
           ` of ${sketch.margin} bytes under the ${GZIP_BUDGET / 1024} KB budget` +
           (sketch.gzip > sketch.margin ? ': it does not fit unless something else shrinks.' : '.') +
-          ' Not changed here (packages/ is not this part\'s to change): the lead decides.'),
+          " Not changed here (packages/ is not this part's to change): the lead decides."),
   );
   return lines.join('\n');
 }

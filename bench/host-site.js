@@ -63,7 +63,9 @@ export function serveVariants({ port, apiOrigin, topics }) {
     if (req.method !== 'GET') {
       res.writeHead(405).end();
     } else if (page !== undefined) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }).end(page);
+      res
+        .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' })
+        .end(page);
     } else if (path === '/style.css') {
       res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }).end(css);
     } else {

@@ -13,7 +13,8 @@ const POST_SECONDS = 20;
 const CONNECT_BATCH = 100;
 const SETTLE_MS = 2000;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
@@ -81,7 +82,8 @@ export async function run() {
     const connectStart = performance.now();
     for (let k = 0; k < CONNECTIONS; k += CONNECT_BATCH) {
       const batch = [];
-      for (let j = k; j < Math.min(CONNECTIONS, k + CONNECT_BATCH); j++) batch.push(openStream(server.port, onReply));
+      for (let j = k; j < Math.min(CONNECTIONS, k + CONNECT_BATCH); j++)
+        batch.push(openStream(server.port, onReply));
       streams.push(...(await Promise.all(batch)));
     }
     const connectMs = performance.now() - connectStart;
@@ -103,8 +105,15 @@ export async function run() {
       posts.push(
         fetch(`${server.url}/api/v1/topics/${TOPIC}/replies`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'X-Colloquy-Reader': `live-bench-reader-${seq % 50}` },
-          body: JSON.stringify({ authorName: 'Live Bench', body: `Live reply #${seq}# posted while ${CONNECTIONS} streams listen.` }),
+          headers: {
+            'Content-Type': 'application/json',
+            Origin: ORIGIN,
+            'X-Colloquy-Reader': `live-bench-reader-${seq % 50}`,
+          },
+          body: JSON.stringify({
+            authorName: 'Live Bench',
+            body: `Live reply #${seq}# posted while ${CONNECTIONS} streams listen.`,
+          }),
         }).then(
           async (res) => {
             if (res.status !== 201) failed++;
@@ -127,9 +136,13 @@ export async function run() {
     const rssClosed = await rssOf(server.pid);
 
     const all = [...delays.values()].flat().sort((a, b) => a - b);
-    const lastPerReply = [...delays.values()].filter((d) => d.length === CONNECTIONS).map((d) => Math.max(...d)).sort((a, b) => a - b);
+    const lastPerReply = [...delays.values()]
+      .filter((d) => d.length === CONNECTIONS)
+      .map((d) => Math.max(...d))
+      .sort((a, b) => a - b);
     const expected = total * CONNECTIONS;
-    const perConnection = rssConnected !== null && rssBefore !== null ? (rssConnected - rssBefore) / CONNECTIONS : null;
+    const perConnection =
+      rssConnected !== null && rssBefore !== null ? (rssConnected - rssBefore) / CONNECTIONS : null;
     const fmt = (v) => (v === undefined ? 'n/a' : `${v.toFixed(1)} ms`);
     return [
       '## Live connections',
@@ -139,8 +152,8 @@ export async function run() {
       `15 s heartbeat, rate limits off); ${CONNECTIONS.toLocaleString('en')} event streams (\`GET /api/v1/topics/:id/events\`)`,
       'from the bench process, each over its own socket (`http.request` with `agent: false`).',
       `While all are open, ${total} replies are posted through the API at ${RATE} a second for ${POST_SECONDS} s;`,
-      'the delay is from just before a POST is sent to the moment a stream\'s socket delivers the',
-      'chunk holding that reply\'s `reply-created` event (the send time is kept per reply, on the',
+      "the delay is from just before a POST is sent to the moment a stream's socket delivers the",
+      "chunk holding that reply's `reply-created` event (the send time is kept per reply, on the",
       'same clock). Server memory is VmRSS from `/proc/<pid>/status`.',
       '',
       '| | |',

@@ -18,7 +18,10 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SCRATCH = fileURLToPath(new URL('./.scratch/', import.meta.url));
 const OLD_PATH = 'packages/server/src/markdown.ts';
 
-const { REALISTIC, PATHOLOGICAL, BODY_LIMIT } = await tsImport('../packages/server/src/testing/markdown-corpus.ts', import.meta.url);
+const { REALISTIC, PATHOLOGICAL, BODY_LIMIT } = await tsImport(
+  '../packages/server/src/testing/markdown-corpus.ts',
+  import.meta.url,
+);
 const conformance = await tsImport('../packages/server/src/testing/markdown-conformance.ts', import.meta.url);
 
 /**
@@ -27,7 +30,8 @@ const conformance = await tsImport('../packages/server/src/testing/markdown-conf
  */
 async function handWritten() {
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const replaced = git('log', '-1', '--format=%H', '-S', 'function parseInlines', '--', OLD_PATH);
     if (!replaced) return { reason: 'the repository history has no hand-written parser' };
     const source = git('show', `${replaced}^:${OLD_PATH}`);
@@ -69,13 +73,18 @@ const escapeCell = (text) => text.replace(/\|/g, '\\|');
 export async function run() {
   const before = await handWritten();
   const renderers = before.render ? [renderMarkdown, before.render] : [renderMarkdown];
-  const inputs = [['a realistic reply', REALISTIC, REALISTIC_RUNS], ...Object.entries(PATHOLOGICAL).map(([name, input]) => [name, input, PATHOLOGICAL_RUNS])];
+  const inputs = [
+    ['a realistic reply', REALISTIC, REALISTIC_RUNS],
+    ...Object.entries(PATHOLOGICAL).map(([name, input]) => [name, input, PATHOLOGICAL_RUNS]),
+  ];
 
   const rows = [];
   for (const [name, input, runs] of inputs) {
     const [after, old] = time(renderers, input, runs);
     rows.push({ name, runs, after, old });
-    console.log(`  ${name}: ${ms(after.median)} / ${ms(after.worst)} ms${old ? ` (before: ${ms(old.median)} / ${ms(old.worst)} ms)` : ''}`);
+    console.log(
+      `  ${name}: ${ms(after.median)} / ${ms(after.worst)} ms${old ? ` (before: ${ms(old.median)} / ${ms(old.worst)} ms)` : ''}`,
+    );
   }
 
   const realistic = rows[0];
@@ -101,11 +110,18 @@ export async function run() {
   const conformanceTable = [
     '| spec | section | examples | deliberate differences (left out) | pass | of those compared |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
-    ...sections.map((s) => `| ${s.spec} | ${s.section} | ${s.examples} | ${s.excluded} | ${s.passed} | ${percent(s.passed, s.examples - s.excluded)} |`),
+    ...sections.map(
+      (s) =>
+        `| ${s.spec} | ${s.section} | ${s.examples} | ${s.excluded} | ${s.passed} | ${percent(s.passed, s.examples - s.excluded)} |`,
+    ),
     `| | **all** | **${sum('examples')}** | **${sum('excluded')}** | **${sum('passed')}** | **${percent(sum('passed'), compared)}** |`,
   ];
-  const differences = Object.entries(conformance.PARSER_DIFFERENCES).map(([id, why]) => `- \`${id}\`: ${why}`);
-  const deliberate = Object.values(conformance.EXCLUDED).map((e) => `- ${e.reason} (${e.examples.map((id) => `\`${id}\``).join(', ')})`);
+  const differences = Object.entries(conformance.PARSER_DIFFERENCES).map(
+    ([id, why]) => `- \`${id}\`: ${why}`,
+  );
+  const deliberate = Object.values(conformance.EXCLUDED).map(
+    (e) => `- ${e.reason} (${e.examples.map((id) => `\`${id}\``).join(', ')})`,
+  );
 
   return `
 ## Markdown

@@ -43,7 +43,16 @@ export function ensurePeers() {
     const specs = PEER_PACKAGES.map((name) => (wanted[name] ? `${name}@${wanted[name]}` : name));
     execFileSync(
       NPM,
-      ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', PEERS_DIR, ...specs],
+      [
+        'install',
+        '--no-save',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        PEERS_DIR,
+        ...specs,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 },
     );
     note = 'installed from npm in this run';

@@ -38,10 +38,11 @@ const sections = previousSections();
 for (const name of names) {
   console.log(`bench: ${name}`);
   const part = await PARTS[name]();
-  sections[name] = (await part.run()).trim() + '\n';
+  sections[name] = `${(await part.run()).trim()}\n`;
 }
 
-const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+const machine =
+  `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
   `${Math.round(totalmem() / 2 ** 30)} GiB memory, Node.js ${process.version}, ${process.platform}`;
 const body = [
   '# Benchmark results',
@@ -49,7 +50,9 @@ const body = [
   `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
   '',
   'Reproduce with `npm run bench` (builds, then runs all parts) or `npm run bench -- <part>`',
-  `with a part name (${Object.keys(PARTS).map((n) => `\`${n}\``).join(', ')}). The PostgreSQL`,
+  `with a part name (${Object.keys(PARTS)
+    .map((n) => `\`${n}\``)
+    .join(', ')}). The PostgreSQL`,
   'figures need `COLLOQUY_BENCH_DATABASE_URL` (or `COLLOQUY_TEST_DATABASE_URL`) set to a server',
   '(here `postgres://root@127.0.0.1:5432/test`); without it those parts say they were skipped.',
   '`COLLOQUY_BENCH_BASELINE=<checkout>` (another checkout, built) has `throughput` and `data-scale`',

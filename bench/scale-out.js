@@ -15,7 +15,8 @@ const ORIGIN = 'http://localhost:8080';
 const ADMIN = 'bench-admin-token';
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const percentile = (xs, p) =>
+  xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 /** An SSE reader on raw http (its own socket), calling onReply(id, receivedAt) per reply-created. */
 function openStream(url, onReply) {
@@ -104,7 +105,9 @@ export async function run() {
       const res = await fetch(`${server.url}/api/v1/topics/scale`);
       etags.push(res.headers.get('etag'));
     }
-    const notModified = await fetch(`${b.url}/api/v1/topics/scale`, { headers: { 'If-None-Match': etags[0] } });
+    const notModified = await fetch(`${b.url}/api/v1/topics/scale`, {
+      headers: { 'If-None-Match': etags[0] },
+    });
 
     return [
       title,

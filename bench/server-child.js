@@ -55,7 +55,9 @@ export function startBenchServer(mode, options = {}, { nodeArgs = [], cwd } = {}
       output += chunk;
       process.stderr.write(chunk);
     });
-    child.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code} before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`bench server (${mode}) exited with ${code} before listening:\n${output}`)),
+    );
   });
 }
 
@@ -75,7 +77,9 @@ async function bare(options) {
   const { Hono } = await import('hono');
   const { serve } = await import('@hono/node-server');
   // `/payload`: a JSON body of `payloadBytes` serialized once, the ceiling for a body that size.
-  const payload = Buffer.from(JSON.stringify({ text: 'x'.repeat(Math.max(0, (options.payloadBytes ?? 0) - 12)) }));
+  const payload = Buffer.from(
+    JSON.stringify({ text: 'x'.repeat(Math.max(0, (options.payloadBytes ?? 0) - 12)) }),
+  );
   const app = new Hono()
     .get('/', (c) => c.json({ status: 'ok', message: 'Hello from bare Hono' }))
     .get('/payload', (c) => c.body(payload, 200, { 'Content-Type': 'application/json' }));
@@ -116,9 +120,17 @@ async function colloquy(options) {
   const replyIds = [];
   let root = null;
   for (let k = 0; k < (options.replies ?? 0); k++) {
-    const { body, text } = renderMarkdown(`Reply number ${k}: a sentence or two of *ordinary* text, as readers write them.`);
+    const { body, text } = renderMarkdown(
+      `Reply number ${k}: a sentence or two of *ordinary* text, as readers write them.`,
+    );
     const parentId = k % 3 === 2 && root ? root : null;
-    const reply = await store.createReply({ topicId: TOPIC, parentId, authorName: `Reader ${k % 17}`, body, text });
+    const reply = await store.createReply({
+      topicId: TOPIC,
+      parentId,
+      authorName: `Reader ${k % 17}`,
+      body,
+      text,
+    });
     if (parentId === null) root = reply.id;
     replyIds.push(reply.id);
   }

@@ -32,10 +32,7 @@ async function bundleGiscus() {
   const out = join(PEERS_DIR, 'giscus-bundle.js');
   const build = await rollup({
     input: join(PEERS_DIR, 'node_modules/giscus/dist/giscus.mjs'),
-    plugins: [
-      nodeResolve({ exportConditions: ['production'], rootDir: PEERS_DIR }),
-      ...minifyJs(),
-    ],
+    plugins: [nodeResolve({ exportConditions: ['production'], rootDir: PEERS_DIR }), ...minifyJs()],
     onwarn: () => {},
   });
   try {
@@ -54,7 +51,11 @@ export async function run() {
   const giscusBundle = await bundleGiscus();
 
   const rows = [
-    { widget: 'Colloquy (ours)', files: ['`colloquy.js` (Lit, three elements and their styles)'], sizes: ours },
+    {
+      widget: 'Colloquy (ours)',
+      files: ['`colloquy.js` (Lit, three elements and their styles)'],
+      sizes: ours,
+    },
     {
       widget: `Waline ${versions['@waline/client']}`,
       files: ['`dist/waline.umd.js`', '`dist/waline.css`'],
@@ -103,9 +104,11 @@ export async function run() {
     '### Next to the peer widgets',
     '',
     `The files a site includes for each peer, from the npm packages (${note}): ` +
-      Object.entries(versions).map(([name, v]) => `\`${name}@${v}\``).join(', ') +
+      Object.entries(versions)
+        .map(([name, v]) => `\`${name}@${v}\``)
+        .join(', ') +
       '. Each file is compressed on its own (one request each) with the same settings as ours ' +
-      '(gzip level 9, brotli quality 11) and the sizes of a widget\'s files are added up. ' +
+      "(gzip level 9, brotli quality 11) and the sizes of a widget's files are added up. " +
       'Ratios are gzip bytes over ours, measured in the same run.',
     '',
     '| widget | files | raw | gzip | brotli | gzip ratio to ours |',
@@ -119,7 +122,7 @@ export async function run() {
     '- Waline: the full UMD build, which renders the comment list and editor itself (Vue included).',
     '- Artalk and ArtalkLite: the UMD builds with their stylesheet (both packages ship the same CSS).',
     '- giscus: the `giscus` npm package is only the `<giscus-widget>` loader; it inserts an iframe',
-    '  with the giscus.app application (its HTML, scripts and styles, plus GitHub\'s API behind it),',
+    "  with the giscus.app application (its HTML, scripts and styles, plus GitHub's API behind it),",
     '  which renders the discussion. That application is not measured here (the benchmark has no',
     '  network beyond npm), so the giscus rows are a lower bound of what a reader downloads. Sites',
     '  using giscus\'s own `<script src="https://giscus.app/client.js">` load a similar loader from',

@@ -18,7 +18,10 @@ const TARGET_TOPIC_READ = 0.6;
 
 /** Reader keys, handed out in turn, so that each toggles on and off as the load goes round. */
 function readerPool(prefix) {
-  const keys = Array.from({ length: READERS }, (_, k) => `${prefix}-reader-key-${String(k).padStart(4, '0')}`);
+  const keys = Array.from(
+    { length: READERS },
+    (_, k) => `${prefix}-reader-key-${String(k).padStart(4, '0')}`,
+  );
   let next = 0;
   return () => keys[next++ % keys.length];
 }
@@ -38,11 +41,19 @@ async function probe(api) {
   const first = await fetch(`${api.url}${topicPath}`, { headers: { Origin: ORIGIN } });
   const topic = await first.json();
   const etag = first.headers.get('ETag');
-  if (!first.ok || !etag || !topic.nextCursor) throw new Error(`unexpected topic read: ${first.status} ${etag}`);
+  if (!first.ok || !etag || !topic.nextCursor)
+    throw new Error(`unexpected topic read: ${first.status} ${etag}`);
   const pagePath = `/api/v1/topics/${TOPIC}/replies?limit=20&cursor=${topic.nextCursor}`;
   const pageRes = await fetch(`${api.url}${pagePath}`, { headers: { Origin: ORIGIN } });
   const pageBytes = (await pageRes.arrayBuffer()).byteLength;
-  return { topicPath, topic, etag, topicBytes: Number(first.headers.get('Content-Length')), pagePath, pageBytes };
+  return {
+    topicPath,
+    topic,
+    etag,
+    topicBytes: Number(first.headers.get('Content-Length')),
+    pagePath,
+    pageBytes,
+  };
 }
 
 /** A JSON POST from the allowed origin, each request naming the next reader key of `readers`. */
@@ -91,7 +102,11 @@ function colloquyScenarios(api, { topicPath, topic, etag, topicBytes, pagePath, 
       name: 'reaction toggle (`POST …/reactions`)',
       key: 'reaction',
       before: '2187, 10 / 64 ms (0.05×)',
-      request: post(`/api/v1/topics/${WRITE_TOPIC}/reactions`, { kind: 'like' }, readerPool(`react-${build}`)),
+      request: post(
+        `/api/v1/topics/${WRITE_TOPIC}/reactions`,
+        { kind: 'like' },
+        readerPool(`react-${build}`),
+      ),
     },
   ].map((scenario) => ({ ...scenario, url: api.url, build }));
 }
@@ -102,7 +117,9 @@ async function measure(scenario) {
   const expected = scenario.status ?? 200;
   const wrong = answered - (result.statusCodeStats[expected]?.count ?? 0);
   if (result.errors || result.timeouts || wrong) {
-    throw new Error(`${scenario.name} (${scenario.build}): ${result.errors} errors, ${result.timeouts} timeouts, ${wrong} unexpected statuses`);
+    throw new Error(
+      `${scenario.name} (${scenario.build}): ${result.errors} errors, ${result.timeouts} timeouts, ${wrong} unexpected statuses`,
+    );
   }
   scenario.runs.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
 }
@@ -132,7 +149,7 @@ function compare(scenarios, baseScenarios, baseline) {
     `this checkout (${checkoutName()}) and the baseline checkout (${checkoutName(baseline)}), each its own server`,
     'process on its own database, loaded in turn: in every round each scenario runs on one right',
     'after the other, the order swapped from round to round. Medians of the rounds, the worst',
-    'round in brackets (lowest req/s, highest p99); the gain is this build\'s req/s over the',
+    "round in brackets (lowest req/s, highest p99); the gain is this build's req/s over the",
     "baseline's in the same round, median of the rounds (and their quartiles).",
     '',
     '| scenario | this build: req/s (worst) | baseline: req/s (worst) | gain, paired by round | p99 ms (worst), this | p99 ms (worst), baseline |',
@@ -159,11 +176,23 @@ export async function run() {
     // The ceiling for a body as large as the topic read's: bare Hono sending that many bytes.
     const bare = await startBenchServer('bare', { payloadBytes: topicBytes });
     servers.push(bare);
-    const baseApi = baseline ? await startBenchServer('colloquy', { db: join(dir, 'baseline.db'), replies: SEED_REPLIES, root: baseline }) : null;
+    const baseApi = baseline
+      ? await startBenchServer('colloquy', {
+          db: join(dir, 'baseline.db'),
+          replies: SEED_REPLIES,
+          root: baseline,
+        })
+      : null;
     if (baseApi) servers.push(baseApi);
 
     const scenarios = [
-      { name: 'bare Hono, small JSON', before: '44104, <1 / 2 ms (1.00×)', url: bare.url, request: { method: 'GET', path: '/' }, build: 'bare' },
+      {
+        name: 'bare Hono, small JSON',
+        before: '44104, <1 / 2 ms (1.00×)',
+        url: bare.url,
+        request: { method: 'GET', path: '/' },
+        build: 'bare',
+      },
       {
         name: `bare Hono, a ${topicBytes} B JSON body serialized once (the ceiling for the topic read's size)`,
         key: 'payload',
@@ -217,17 +246,17 @@ export async function run() {
       'processes of their own (`bench/server-child.js`), one core for autocannon and one for the',
       'server being loaded.',
       '',
-      '- **Bare Hono**: `new Hono().get(\'/\', c => c.json({…}))` on `@hono/node-server`, a 50-byte',
+      "- **Bare Hono**: `new Hono().get('/', c => c.json({…}))` on `@hono/node-server`, a 50-byte",
       '  body: the ceiling of this machine for one Node process.',
       '- **Colloquy**: `createApp` from `packages/server/dist` with `SqliteStore` on a temp file and',
       '  the full production middleware stack (CORS, cross-site write checks, body limit, abuse',
       '  checks, revalidation, validators), `allowedOrigins` and `adminToken` set. Rate limits are',
       '  **0 (off)**: all load comes from one address and would otherwise be refused with 429 after',
       '  10 replies or 120 writes a minute. Every request carries the allowed `Origin`, as the',
-      `  widget\'s do. The topic has ${SEED_REPLIES} replies (every third a child), 20 top-level threads a page.`,
+      `  widget's do. The topic has ${SEED_REPLIES} replies (every third a child), 20 top-level threads a page.`,
       '- Reads carry no `X-Colloquy-Reader` (the widget sends it on writes only). Reply creates',
       `  and reaction toggles go to a second topic; each request names one of ${READERS} reader keys in`,
-      '  turn, so a reader\'s like toggles on and off.',
+      "  turn, so a reader's like toggles on and off.",
       '',
       '| scenario | req/s | p50 ms | p99 ms | × bare Hono | req/s per round | before the change: req/s, p50 / p99 |',
       '| --- | ---: | ---: | ---: | ---: | --- | --- |',
@@ -238,7 +267,7 @@ export async function run() {
       ...comparison,
       '',
       `Target: topic read ≥ ${TARGET_TOPIC_READ}× bare Hono — **${topicRatio >= TARGET_TOPIC_READ ? 'met' : 'missed'}** (${topicRatio.toFixed(2)}×;`,
-      `bare Hono itself reaches ${payloadRatio.toFixed(2)}× when it sends a body of the topic read\'s size).`,
+      `bare Hono itself reaches ${payloadRatio.toFixed(2)}× when it sends a body of the topic read's size).`,
       '',
       '**What was changed for this target** (packages/server/src; the column "before" is this',
       'script on the same machine just before the change, in a run of its own, when the machine was',
@@ -246,9 +275,9 @@ export async function run() {
       '',
       '1. `cors()` (middleware.ts) added its headers with `c.header()` after the route had answered,',
       '   which makes Hono copy the finished response into a new one; @hono/node-server then',
-      '   streamed that copy\'s body back out chunk by chunk instead of writing the bytes it had.',
-      '   It now sets them on the response\'s own headers (as `revalidatedReads()` already did).',
-      '2. `limitBody()` let Hono\'s `bodyLimit` look at `c.req.raw.body` on every GET, and merely',
+      "   streamed that copy's body back out chunk by chunk instead of writing the bytes it had.",
+      "   It now sets them on the response's own headers (as `revalidatedReads()` already did).",
+      "2. `limitBody()` let Hono's `bodyLimit` look at `c.req.raw.body` on every GET, and merely",
       '   asking for it makes @hono/node-server build a full `Request` (headers, abort signal, body',
       '   stream). Reads (GET, HEAD) now skip it; they have no body.',
       '3. Topic reads and reply pages keep their serialized JSON per query and topic version',
@@ -268,9 +297,9 @@ export async function run() {
             'routing, five `/api/*` middlewares, three zod validators, the SQLite version lookup, the',
             `ETag compare) and ${us(topicRow.rps)} µs for the topic read from its cached bytes. ${TARGET_TOPIC_READ}× of bare Hono is`,
             `${us(ceiling * TARGET_TOPIC_READ)} µs a request, and merely sending a body that size takes ${us(payload.rps)} µs` +
-            (payloadRatio < TARGET_TOPIC_READ
-              ? `: bare Hono itself stays at ${payloadRatio.toFixed(2)}× with a body that size, so on this machine no server can meet the target for this response; beyond that, the 304 shows ${Math.round(1e6 / notModified.rps - 1e6 / ceiling)} µs of fixed cost in the stack. What it would take:`
-              : ` (bare Hono itself reaches ${payloadRatio.toFixed(2)}× with it), so the whole stack would have to fit in about ${Math.round(1e6 / (ceiling * TARGET_TOPIC_READ) - 1e6 / payload.rps)} µs where the 304 shows ${Math.round(1e6 / notModified.rps - 1e6 / ceiling)} µs of fixed cost today. What it would take:`),
+              (payloadRatio < TARGET_TOPIC_READ
+                ? `: bare Hono itself stays at ${payloadRatio.toFixed(2)}× with a body that size, so on this machine no server can meet the target for this response; beyond that, the 304 shows ${Math.round(1e6 / notModified.rps - 1e6 / ceiling)} µs of fixed cost in the stack. What it would take:`
+                : ` (bare Hono itself reaches ${payloadRatio.toFixed(2)}× with it), so the whole stack would have to fit in about ${Math.round(1e6 / (ceiling * TARGET_TOPIC_READ) - 1e6 / payload.rps)} µs where the 304 shows ${Math.round(1e6 / notModified.rps - 1e6 / ceiling)} µs of fixed cost today. What it would take:`),
             'hand-written checks instead of zod on the two read routes and one combined `/api/*`',
             'middleware instead of five (a CPU profile puts the validators and the middleware chain at',
             'about a sixth of the cached read), a version lookup that is not a query per read',
@@ -282,7 +311,7 @@ export async function run() {
       'Machine-independent notes: absolute req/s depend on the CPU; the ratios to bare Hono, measured',
       'in the same run on the same machine, are what carries over; the rounds column shows how much',
       'a shared machine moves them. Latency percentiles are',
-      'autocannon\'s (whole milliseconds; `<1` is below its resolution).',
+      "autocannon's (whole milliseconds; `<1` is below its resolution).",
     ].join('\n');
   } finally {
     for (const server of servers.reverse()) await server.stop();

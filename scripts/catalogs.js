@@ -13,7 +13,8 @@ for (const file of readdirSync(i18n).sort()) {
   const language = LANGUAGE_MODULE.exec(file)?.[1];
   if (language === undefined) continue;
   const catalog = (await import(new URL(file, i18n)))[language];
-  if (typeof catalog !== 'object' || catalog === null) throw new Error(`${file} exports no catalog named ${language}.`);
+  if (typeof catalog !== 'object' || catalog === null)
+    throw new Error(`${file} exports no catalog named ${language}.`);
   catalogs[language] = catalog;
 }
 writeFileSync(new URL('../catalogs.json', i18n), `${JSON.stringify(catalogs)}\n`);

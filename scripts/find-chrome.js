@@ -42,6 +42,7 @@ export function findChrome() {
   if (found) return found;
   throw new Error(
     'No Chrome or Chromium found. Install one (on Debian: apt-get install chromium) ' +
-      'or set CHROME_PATH to its executable. Looked in: ' + CANDIDATES.join(', '),
+      'or set CHROME_PATH to its executable. Looked in: ' +
+      CANDIDATES.join(', '),
   );
 }

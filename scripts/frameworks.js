@@ -40,7 +40,8 @@ function elements() {
         .map((m) => ({ name: m.name, property: m.name, description: m.description }));
       const events = (declaration.events ?? []).map((e) => {
         const reference = e.type?.references?.[0];
-        if (!reference?.module) throw new Error(`<${tag}> ${e.name}: the manifest gives no event class module`);
+        if (!reference?.module)
+          throw new Error(`<${tag}> ${e.name}: the manifest gives no event class module`);
         return { name: e.name, type: reference.name, module: reference.module, description: e.description };
       });
       found.push({
@@ -123,7 +124,9 @@ function react(list) {
   const file = 'dist/types/react.d.ts';
   const entries = list
     .map(
-      (el) => `${doc(el.summary, '      ')}      '${el.tag}': React.DetailedHTMLProps<React.HTMLAttributes<${el.className}>, ${el.className}> & {
+      (
+        el,
+      ) => `${doc(el.summary, '      ')}      '${el.tag}': React.DetailedHTMLProps<React.HTMLAttributes<${el.className}>, ${el.className}> & {
 ${inputs(el, '        ')}
 ${eventAttributes(el, '        ')}
       };`,
@@ -131,7 +134,7 @@ ${eventAttributes(el, '        ')}
     .join('\n');
   return [
     file,
-    `${header('The Colloquy elements in React 19 JSX: `import type {} from \'@colloquy/widget/types/react\'`.')}
+    `${header("The Colloquy elements in React 19 JSX: `import type {} from '@colloquy/widget/types/react'`.")}
 import type * as React from 'react';
 ${typeImports(usedTypes(list), file)}
 
@@ -158,7 +161,7 @@ ${eventAttributes(el, '        ')}
     .join('\n');
   return [
     file,
-    `${header('The Colloquy elements in Preact JSX: `import type {} from \'@colloquy/widget/types/preact\'`.')}
+    `${header("The Colloquy elements in Preact JSX: `import type {} from '@colloquy/widget/types/preact'`.")}
 import type { HTMLAttributes } from 'preact';
 ${typeImports(usedTypes(list), file)}
 
@@ -184,8 +187,13 @@ function vue(list) {
     .map((el) => {
       const pad = '        ';
       const props = [...el.attributes, ...el.properties]
-        .filter((input, i, all) => input.property && all.findIndex((o) => o.property === input.property) === i)
-        .map((input) => `${doc(input.description, pad)}${pad}${key(input.property)}?: ${el.className}['${input.property}'];`);
+        .filter(
+          (input, i, all) => input.property && all.findIndex((o) => o.property === input.property) === i,
+        )
+        .map(
+          (input) =>
+            `${doc(input.description, pad)}${pad}${key(input.property)}?: ${el.className}['${input.property}'];`,
+        );
       const events = el.events.map((e) => `${doc(e.description, pad)}${pad}'${e.name}': ${e.type};`);
       return `${doc(el.summary, '    ')}    '${el.tag}': CustomElement<
       ${el.className},
@@ -200,7 +208,7 @@ ${events.join('\n')}
     .join('\n');
   return [
     file,
-    `${header('The Colloquy elements in Vue templates: add \'@colloquy/widget/types/vue\' to tsconfig `types`.')}
+    `${header("The Colloquy elements in Vue templates: add '@colloquy/widget/types/vue' to tsconfig `types`.")}
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 ${typeImports(usedTypes(list), file)}
 
@@ -298,8 +306,14 @@ ${events.map(([prop, e]) => `${doc(e.description, '    ')}    ${prop}: EventName
     ]);
   }
   const index = list.map((el) => `export { ${el.className} } from './${el.tag}.js';`).join('\n');
-  files.push(['dist/index.js', `${header('The Colloquy elements as React components (@lit/react).')}${index}\n`]);
-  files.push(['dist/index.d.ts', `${header('The Colloquy elements as React components (@lit/react).')}${index}\n`]);
+  files.push([
+    'dist/index.js',
+    `${header('The Colloquy elements as React components (@lit/react).')}${index}\n`,
+  ]);
+  files.push([
+    'dist/index.d.ts',
+    `${header('The Colloquy elements as React components (@lit/react).')}${index}\n`,
+  ]);
   return files;
 }
 

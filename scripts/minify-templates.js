@@ -28,7 +28,8 @@ function minifyCss(text) {
 }
 
 /** Elements that start and end lines (not <pre>, whose white space is its content). */
-const BLOCK = 'address|article|aside|blockquote|div|dl|dd|dt|fieldset|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|table|tbody|td|tfoot|th|thead|tr|ul';
+const BLOCK =
+  'address|article|aside|blockquote|div|dl|dd|dt|fieldset|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|table|tbody|td|tfoot|th|thead|tr|ul';
 const SPACE_BEFORE_BLOCK = new RegExp(` (?=</?(?:${BLOCK})[\\s/>\\0])`, 'g');
 const SPACE_AFTER_BLOCK = new RegExp(`(</?(?:${BLOCK})(?:[\\s/\\0][^<>]*)?>) `, 'g');
 /** A button lays out its content in a box of its own: a space just inside its tags starts or ends a line. */
@@ -50,7 +51,9 @@ function minifyTag(tag) {
  */
 function minifyHtml(text) {
   return text
-    .replace(TAG_OR_TEXT, (part) => (part.length > 1 && part[0] === '<' ? minifyTag(part) : part.replace(/\s+/g, ' ')))
+    .replace(TAG_OR_TEXT, (part) =>
+      part.length > 1 && part[0] === '<' ? minifyTag(part) : part.replace(/\s+/g, ' '),
+    )
     .replace(SPACE_BEFORE_BLOCK, '')
     .replace(SPACE_AFTER_BLOCK, '$1')
     .replace(SPACE_INSIDE, '$1');
@@ -177,7 +180,8 @@ export function minifyTemplates() {
       const out = [];
       if (scan(code, 0, out, false) < 0) this.error(`minify-templates could not follow ${id}`);
       const result = out.join('');
-      if (essence(result) !== essence(code)) this.error(`minify-templates changed more than whitespace in ${id}`);
+      if (essence(result) !== essence(code))
+        this.error(`minify-templates changed more than whitespace in ${id}`);
       return result === code ? null : { code: result, map: null };
     },
   };

@@ -26,5 +26,8 @@ test('a topic store is created and read without a DOM', async () => {
   const store = new TopicStore('https://discuss.example.org', 'rsp-update');
   assert.equal(store.state, 'idle');
   assert.equal(store.isActive(null, 'like'), false);
-  assert.equal(topicStore('https://discuss.example.org/', 'rsp-update'), topicStore('https://discuss.example.org', 'rsp-update'));
+  assert.equal(
+    topicStore('https://discuss.example.org/', 'rsp-update'),
+    topicStore('https://discuss.example.org', 'rsp-update'),
+  );
 });

@@ -86,7 +86,10 @@ function typedEvents() {
             if (!type) problems.push(`${where} has no type: write @fires ${event.name} {EventClass} - …`);
             else if (eventNames.get(type) !== event.name)
               problems.push(`${where} is typed ${type}, which is not the event class of ${event.name}`);
-            else event.type.references = [{ name: type, module: declaredIn.get(type), start: 0, end: type.length }];
+            else
+              event.type.references = [
+                { name: type, module: declaredIn.get(type), start: 0, end: type.length },
+              ];
           }
         }
       if (problems.length) throw new Error(`custom-elements.json:\n  ${problems.join('\n  ')}`);
@@ -100,8 +103,9 @@ function typedEvents() {
  */
 function shippedModulePaths() {
   const rewrite = (value, from) => {
-    if (Array.isArray(value)) value.forEach((child) => rewrite(child, from));
-    else if (value && typeof value === 'object')
+    if (Array.isArray(value)) {
+      for (const child of value) rewrite(child, from);
+    } else if (value && typeof value === 'object')
       for (const [key, child] of Object.entries(value)) {
         if ((key === 'path' || key === 'module') && typeof child === 'string') {
           const relative = child.startsWith('./') || child.startsWith('../');
@@ -151,7 +155,11 @@ export default {
     defineElementCalls(),
     typedEvents(),
     shippedModulePaths(),
-    customElementVsCodePlugin({ ...editorData, htmlFileName: 'vscode.html-custom-data.json', cssFileName: 'vscode.css-custom-data.json' }),
+    customElementVsCodePlugin({
+      ...editorData,
+      htmlFileName: 'vscode.html-custom-data.json',
+      cssFileName: 'vscode.css-custom-data.json',
+    }),
     customElementJetBrainsPlugin({
       ...editorData,
       packageJson: false,

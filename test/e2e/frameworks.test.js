@@ -38,7 +38,8 @@ before(async () => {
       COLLOQUY_ALLOWED_ORIGINS: [...ports.values()].map((port) => `http://localhost:${port}`).join(','),
     },
   });
-  for (const [dir, port] of ports) sites.set(dir, await serveBuiltApp({ root: example(dir), port, apiOrigin: api.url }));
+  for (const [dir, port] of ports)
+    sites.set(dir, await serveBuiltApp({ root: example(dir), port, apiOrigin: api.url }));
   browser = await launchBrowser();
 });
 
@@ -61,7 +62,9 @@ for (const { name, dir, page: path } of APPS) {
     await shadowTextContaining(page, 'source-list', 'anthropic.com');
     await shadowTextContaining(page, 'reply-thread', 'Replies (');
     // The attributes and properties the framework was given reached the elements.
-    const title = await page.$eval('topic-card', (el) => el.shadowRoot.querySelector('[part~="title"]')?.getAttribute('aria-level'));
+    const title = await page.$eval('topic-card', (el) =>
+      el.shadowRoot.querySelector('[part~="title"]')?.getAttribute('aria-level'),
+    );
     assert.equal(title, '1', 'heading level 1, as the app asked');
     assert.equal(await page.$eval('reply-thread', (el) => el.getAttribute('theme')), 'light');
 
@@ -76,7 +79,10 @@ for (const { name, dir, page: path } of APPS) {
       `Thanks, ${author}: your reply is posted.`,
     );
     const { replies } = await (await fetch(`${api.url}/api/v1/topics/rsp-update/replies?limit=100`)).json();
-    assert.ok(replies.some((reply) => reply.author.name === author && reply.text === text), 'the API stored the reply');
+    assert.ok(
+      replies.some((reply) => reply.author.name === author && reply.text === text),
+      'the API stored the reply',
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

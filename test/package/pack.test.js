@@ -30,10 +30,19 @@ const packed = new Map();
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'colloquy-pack-'));
   const workspaces = PACKAGES.flatMap((name) => ['-w', name]);
-  const { code, stdout, output } = await run('npm', ['pack', '--json', '--pack-destination', dir, ...workspaces]);
+  const { code, stdout, output } = await run('npm', [
+    'pack',
+    '--json',
+    '--pack-destination',
+    dir,
+    ...workspaces,
+  ]);
   assert.equal(code, 0, output);
   for (const entry of JSON.parse(stdout)) {
-    packed.set(entry.name, { tarball: join(dir, entry.filename), files: new Set(entry.files.map((f) => f.path)) });
+    packed.set(entry.name, {
+      tarball: join(dir, entry.filename),
+      files: new Set(entry.files.map((f) => f.path)),
+    });
   }
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,7 +107,10 @@ describe('@colloquy/widget manifest', () => {
     };
     collect(cem().modules);
     assert.ok(paths.size > 10);
-    assert.deepEqual([...paths].filter((path) => !files.has(path)), []);
+    assert.deepEqual(
+      [...paths].filter((path) => !files.has(path)),
+      [],
+    );
   });
 
   test('every element event has its event class as type, declared in the manifest', () => {
@@ -111,20 +123,30 @@ describe('@colloquy/widget manifest', () => {
     assert.ok(events.length >= 6);
     for (const event of events) {
       assert.match(event.type?.text ?? '', /^Colloquy\w+Event$/, `${event.name} has a type`);
-      assert.equal(event.type.references?.[0]?.module, classes.get(event.type.text), `${event.name}'s class module`);
+      assert.equal(
+        event.type.references?.[0]?.module,
+        classes.get(event.type.text),
+        `${event.name}'s class module`,
+      );
     }
   });
 
   test('each tag is defined by a typed per-tag export of the package', () => {
     const { exports } = JSON.parse(readFileSync(join(root, 'packages/widget/package.json'), 'utf8'));
     const definitions = cem().modules.flatMap((m) =>
-      (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => ({ tag: e.name, module: m.path })),
+      (m.exports ?? [])
+        .filter((e) => e.kind === 'custom-element-definition')
+        .map((e) => ({ tag: e.name, module: m.path })),
     );
     assert.deepEqual(definitions.map((d) => d.tag).sort(), ['reply-thread', 'source-list', 'topic-card']);
     for (const { tag, module } of definitions) {
       const entry = exports[`./${tag}.js`];
       assert.equal(entry?.default, `./${module}`, `@colloquy/widget/${tag}.js runs ${module}`);
-      assert.equal(entry?.types, `./${module.replace(/\.js$/, '.d.ts')}`, `@colloquy/widget/${tag}.js is typed`);
+      assert.equal(
+        entry?.types,
+        `./${module.replace(/\.js$/, '.d.ts')}`,
+        `@colloquy/widget/${tag}.js is typed`,
+      );
     }
   });
 
@@ -135,14 +157,24 @@ describe('@colloquy/widget manifest', () => {
       .map((d) => d.tagName)
       .sort();
     const dist = (file) => JSON.parse(readFileSync(join(root, 'packages/widget/dist', file), 'utf8'));
-    assert.deepEqual(dist('vscode.html-custom-data.json').tags.map((t) => t.name).sort(), tags);
+    assert.deepEqual(
+      dist('vscode.html-custom-data.json')
+        .tags.map((t) => t.name)
+        .sort(),
+      tags,
+    );
     const webTypes = dist('web-types.json');
     assert.deepEqual(webTypes.contributions.html.elements.map((e) => e.name).sort(), tags);
     for (const element of webTypes.contributions.html.elements)
-      assert.ok(packed.get('@colloquy/widget').files.has(element.source.module.replace(/^\.\//, '')), element.name);
+      assert.ok(
+        packed.get('@colloquy/widget').files.has(element.source.module.replace(/^\.\//, '')),
+        element.name,
+      );
     const properties = dist('vscode.css-custom-data.json').properties.map((p) => p.name);
     assert.ok(properties.includes('--colloquy-accent'));
-    const { 'web-types': announced } = JSON.parse(readFileSync(join(root, 'packages/widget/package.json'), 'utf8'));
+    const { 'web-types': announced } = JSON.parse(
+      readFileSync(join(root, 'packages/widget/package.json'), 'utf8'),
+    );
     assert.ok(packed.get('@colloquy/widget').files.has(announced.replace(/^\.\//, '')));
   });
 });

@@ -31,18 +31,29 @@ const tscDiagnostics = (output) =>
 
 /** `<time> ERROR "file" line:col "message"`, svelte-check's machine output. */
 const svelteDiagnostics = (output) =>
-  [...output.matchAll(/^\d+ (?:ERROR|WARNING) "([^"]+)" (\d+):\d+ "(.*)"$/gm)].map(([, file, line, message]) => ({
-    file,
-    line: Number(line),
-    message,
-  }));
+  [...output.matchAll(/^\d+ (?:ERROR|WARNING) "([^"]+)" (\d+):\d+ "(.*)"$/gm)].map(
+    ([, file, line, message]) => ({
+      file,
+      line: Number(line),
+      message,
+    }),
+  );
 
 const checkers = {
   tsc: (dir) => check([bin('typescript', 'bin/tsc'), '-p', dir, '--pretty', 'false'], tscDiagnostics),
-  'vue-tsc': (dir) => check([bin('vue-tsc', 'bin/vue-tsc.js'), '-p', dir, '--pretty', 'false'], tscDiagnostics),
+  'vue-tsc': (dir) =>
+    check([bin('vue-tsc', 'bin/vue-tsc.js'), '-p', dir, '--pretty', 'false'], tscDiagnostics),
   'svelte-check': (dir) =>
     check(
-      [bin('svelte-check', 'bin/svelte-check'), '--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine'],
+      [
+        bin('svelte-check', 'bin/svelte-check'),
+        '--workspace',
+        dir,
+        '--tsconfig',
+        './tsconfig.json',
+        '--output',
+        'machine',
+      ],
       svelteDiagnostics,
     ),
 };
@@ -51,10 +62,25 @@ const checkers = {
 const MISTAKES = [/\btopc=/, /"drak"/, /=\{?"?onError"?\}?/];
 
 const cases = [
-  { name: 'React 19 JSX and the @lit/react components', dir: 'react', checker: 'tsc', files: ['good.tsx', 'mistakes.tsx'] },
+  {
+    name: 'React 19 JSX and the @lit/react components',
+    dir: 'react',
+    checker: 'tsc',
+    files: ['good.tsx', 'mistakes.tsx'],
+  },
   { name: 'Preact JSX', dir: 'preact', checker: 'tsc', files: ['good.tsx', 'mistakes.tsx'] },
-  { name: 'Vue templates (strictTemplates)', dir: 'vue', checker: 'vue-tsc', files: ['Good.vue', 'Mistakes.vue'] },
-  { name: 'Svelte markup', dir: 'svelte', checker: 'svelte-check', files: ['Good.svelte', 'Mistakes.svelte'] },
+  {
+    name: 'Vue templates (strictTemplates)',
+    dir: 'vue',
+    checker: 'vue-tsc',
+    files: ['Good.vue', 'Mistakes.vue'],
+  },
+  {
+    name: 'Svelte markup',
+    dir: 'svelte',
+    checker: 'svelte-check',
+    files: ['Good.svelte', 'Mistakes.svelte'],
+  },
 ];
 
 for (const { name, dir, checker, files } of cases) {
@@ -71,9 +97,19 @@ for (const { name, dir, checker, files } of cases) {
       [],
       `${good} is correct and must pass`,
     );
-    const failing = [...new Set(diagnostics.filter((d) => d.file === mistakes).map((d) => d.line))].sort((a, b) => a - b);
-    assert.deepEqual(failing, mistakeLines, `exactly the mistake lines of ${mistakes} fail:\n${JSON.stringify(diagnostics, null, 2)}`);
-    assert.deepEqual(diagnostics.filter((d) => !files.includes(d.file)), [], 'no other file fails');
+    const failing = [...new Set(diagnostics.filter((d) => d.file === mistakes).map((d) => d.line))].sort(
+      (a, b) => a - b,
+    );
+    assert.deepEqual(
+      failing,
+      mistakeLines,
+      `exactly the mistake lines of ${mistakes} fail:\n${JSON.stringify(diagnostics, null, 2)}`,
+    );
+    assert.deepEqual(
+      diagnostics.filter((d) => !files.includes(d.file)),
+      [],
+      'no other file fails',
+    );
     const misspelt = diagnostics.find((d) => lines[d.line - 1].includes('topc='));
     assert.match(misspelt.message, /topc\W+ does not exist/);
   });

@@ -1,7 +1,7 @@
 // A developer's app: the elements come from the npm package, registered under their default
 // tags, and the app listens to their typed events.
 import '@colloquy/widget/define.js';
-import { ReplyThread, type ColloquyReplyPostedEvent, type Reply } from '@colloquy/widget';
+import type { ReplyThread, ColloquyReplyPostedEvent, Reply } from '@colloquy/widget';
 
 const API = 'http://localhost:8787';
 const TOPIC = 'rsp-update';

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { docCitations, docLinks, docText, walkDoc, type Block, type Doc, type DocNode, type Inline } from './doc.js';
+import {
+  docCitations,
+  docLinks,
+  docText,
+  walkDoc,
+  type Block,
+  type Doc,
+  type DocNode,
+  type Inline,
+} from './doc.js';
 
 const p = (...c: Extract<Block, { t: 'p' }>['c']): Block => ({ t: 'p', c });
 const text = (v: string) => ({ t: 'text', v }) as const;
@@ -18,8 +27,24 @@ describe('walkDoc', () => {
       leave: (node) => void seen.push(`-${name(node)}`),
     });
     assert.deepEqual(seen, [
-      '+p@0', '+a@0', '-a', '+em@1', '+b@0', '-b', '-em', '-p',
-      '+ol@1', '+li3@0', '+p@0', '+c@0', '-c', '-p', '-li3', '+li4@1', '-li4', '-ol',
+      '+p@0',
+      '+a@0',
+      '-a',
+      '+em@1',
+      '+b@0',
+      '-b',
+      '-em',
+      '-p',
+      '+ol@1',
+      '+li3@0',
+      '+p@0',
+      '+c@0',
+      '-c',
+      '-p',
+      '-li3',
+      '+li4@1',
+      '-li4',
+      '-ol',
     ]);
   });
 
@@ -33,9 +58,22 @@ describe('walkDoc', () => {
       },
     ];
     const seen: string[] = [];
-    const name = (node: DocNode) => (node.t === 'text' ? node.v : node.t === 'tr' ? `tr${node.head ? 'h' : ''}` : node.t);
+    const name = (node: DocNode) =>
+      node.t === 'text' ? node.v : node.t === 'tr' ? `tr${node.head ? 'h' : ''}` : node.t;
     walkDoc(doc, { enter: (node, index) => void seen.push(`${name(node)}@${index}`) });
-    assert.deepEqual(seen, ['table@0', 'trh@0', 'td@0', 'h1@0', 'td@1', 'del@0', 'h2@0', 'tr@1', 'td@0', 'a@0', 'td@1']);
+    assert.deepEqual(seen, [
+      'table@0',
+      'trh@0',
+      'td@0',
+      'h1@0',
+      'td@1',
+      'del@0',
+      'h2@0',
+      'tr@1',
+      'td@0',
+      'a@0',
+      'td@1',
+    ]);
   });
 
   it('skips the children of a node whose enter returns false, and still leaves it', () => {
@@ -61,7 +99,10 @@ describe('walkDoc', () => {
 describe('docText', () => {
   it('separates blocks with a blank line and keeps line breaks, code, citations and link text', () => {
     const doc: Doc = [
-      p(text('One '), { t: 'strong', c: [text('two')] }, { t: 'br' }, { t: 'code', v: 'x()' }, text(' '), { t: 'cite', n: 2 }),
+      p(text('One '), { t: 'strong', c: [text('two')] }, { t: 'br' }, { t: 'code', v: 'x()' }, text(' '), {
+        t: 'cite',
+        n: 2,
+      }),
       { t: 'pre', v: 'line 1\nline 2' },
       p({ t: 'link', href: 'https://example.org/', c: [text('a '), { t: 'em', c: [text('link')] }] }),
     ];
@@ -98,7 +139,14 @@ describe('docText', () => {
           [[], [{ t: 'cite', n: 1 }]],
         ],
       },
-      { t: 'ul', items: [[p({ t: 'task', checked: true }, text(' done'))], [p({ t: 'task', checked: false }, text(' open'))]], tight: true },
+      {
+        t: 'ul',
+        items: [
+          [p({ t: 'task', checked: true }, text(' done'))],
+          [p({ t: 'task', checked: false }, text(' open'))],
+        ],
+        tight: true,
+      },
       { t: 'pre', v: 'x = 1\n', lang: 'python' },
     ];
     assert.equal(docText(doc), 'Title\n\n---\n\na | b\nc | d\n | [1]\n\n- [x] done\n- [ ] open\n\nx = 1');
@@ -117,7 +165,10 @@ describe('docText', () => {
       },
       { t: 'ul', tight: false, items: [[p(text('loose')), p(text('apart'))]] },
     ];
-    assert.equal(docText(doc), '1. one\n  soft\n  - nested\n  - again\n2. two\n  > q\n  > r\n\n- loose\n\napart');
+    assert.equal(
+      docText(doc),
+      '1. one\n  soft\n  - nested\n  - again\n2. two\n  > q\n  > r\n\n- loose\n\napart',
+    );
   });
 
   it('is empty for an empty body', () => {
@@ -128,8 +179,21 @@ describe('docText', () => {
 describe('docLinks and docCitations', () => {
   it('list link targets and cited source numbers in document order, at any depth', () => {
     const doc: Doc = [
-      p({ t: 'cite', n: 3 }, { t: 'link', href: 'https://a.example/', c: [{ t: 'strong', c: [{ t: 'cite', n: 1 }] }] }),
-      { t: 'ul', items: [[{ t: 'quote', c: [p({ t: 'link', href: 'mailto:b@example.org', c: [text('b')] }, { t: 'cite', n: 3 })] }]] },
+      p(
+        { t: 'cite', n: 3 },
+        { t: 'link', href: 'https://a.example/', c: [{ t: 'strong', c: [{ t: 'cite', n: 1 }] }] },
+      ),
+      {
+        t: 'ul',
+        items: [
+          [
+            {
+              t: 'quote',
+              c: [p({ t: 'link', href: 'mailto:b@example.org', c: [text('b')] }, { t: 'cite', n: 3 })],
+            },
+          ],
+        ],
+      },
       { t: 'pre', v: '[4] https://not-a-link.example/' },
     ];
     assert.deepEqual(docLinks(doc), ['https://a.example/', 'mailto:b@example.org']);
@@ -148,7 +212,12 @@ describe('docLinks and docCitations', () => {
       },
       { t: 'ul', tight: true, items: [[p({ t: 'task', checked: false }, link('https://task.example/'))]] },
     ];
-    assert.deepEqual(docLinks(doc), ['https://h.example/', 'https://head.example/', 'https://del.example/', 'https://task.example/']);
+    assert.deepEqual(docLinks(doc), [
+      'https://h.example/',
+      'https://head.example/',
+      'https://del.example/',
+      'https://task.example/',
+    ]);
     assert.deepEqual(docCitations(doc), [1, 2]);
   });
 });

@@ -88,6 +88,7 @@ export type DocNode = Block | Inline | ListItem | TableRow | TableCell;
  * or span). `enter` returning false skips the node's children; `leave` is called all the same.
  */
 export interface DocVisitor {
+  // biome-ignore lint/suspicious/noConfusingVoidType: visitors that return nothing are the common case
   enter?(node: DocNode, index: number): boolean | void;
   leave?(node: DocNode, index: number): void;
 }

@@ -1,4 +1,10 @@
-import { MAX_READER_KEY_LENGTH, MAX_REPLY_ID_LENGTH, MAX_SLUG_LENGTH, MAX_URL_LENGTH, MIN_READER_KEY_LENGTH } from './limits.js';
+import {
+  MAX_READER_KEY_LENGTH,
+  MAX_REPLY_ID_LENGTH,
+  MAX_SLUG_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_READER_KEY_LENGTH,
+} from './limits.js';
 
 /** A slug topic id: a letter or digit, then letters, digits, ".", "_" or "-". */
 export const TOPIC_SLUG = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${MAX_SLUG_LENGTH - 1}}$`);

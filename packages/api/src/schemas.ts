@@ -57,7 +57,10 @@ const text = (field: string, max: number) => {
     .min(1, rule)
     .max(max, rule)
     .refine((v) => !LONE_SURROGATE.test(v), `${field} must be valid Unicode text (it has a lone surrogate)`)
-    .refine((v) => !CONTROL_IN_TEXT.test(v), `${field} must not contain control characters other than tab and line feed`);
+    .refine(
+      (v) => !CONTROL_IN_TEXT.test(v),
+      `${field} must not contain control characters other than tab and line feed`,
+    );
 };
 
 /** Bidirectional embeddings, overrides and isolates: in a name they can make it read as another. */
@@ -121,20 +124,31 @@ export const summariesQuery = z.object({
   ids: z
     .string({ error: `ids is required: a comma-separated list of 1–${MAX_SUMMARY_IDS} topic ids` })
     .transform((v) => v.split(','))
-    .refine((ids) => ids.length >= 1 && ids.length <= MAX_SUMMARY_IDS, `ids must list 1–${MAX_SUMMARY_IDS} topic ids`)
-    .refine((ids) => ids.every(isTopicId), 'every entry of ids must be a topic id (a slug or an http(s) URL)'),
+    .refine(
+      (ids) => ids.length >= 1 && ids.length <= MAX_SUMMARY_IDS,
+      `ids must list 1–${MAX_SUMMARY_IDS} topic ids`,
+    )
+    .refine(
+      (ids) => ids.every(isTopicId),
+      'every entry of ids must be a topic id (a slug or an http(s) URL)',
+    ),
 });
 
 /** The edit token header of PATCH and DELETE `/api/v1/replies/:id`. */
 export const editTokenHeader = z.object({
   [EDIT_TOKEN_HEADER]: z
-    .string({ error: `The ${EDIT_TOKEN_HEADER} header is required: the editToken returned when the reply was posted` })
+    .string({
+      error: `The ${EDIT_TOKEN_HEADER} header is required: the editToken returned when the reply was posted`,
+    })
     .max(MAX_EDIT_TOKEN_LENGTH, `The ${EDIT_TOKEN_HEADER} header is too long`),
 });
 
 /** The reader header of reads, which then include the reader's own pending replies. */
 export const optionalReaderHeader = z.object({
-  [READER_HEADER]: z.string().regex(READER_KEY, `The ${READER_HEADER} header must be ${readerKeyRule}`).optional(),
+  [READER_HEADER]: z
+    .string()
+    .regex(READER_KEY, `The ${READER_HEADER} header must be ${readerKeyRule}`)
+    .optional(),
 });
 
 /** The reader header of reaction toggles, which are per reader. */
@@ -174,7 +188,9 @@ export const topicInput = z.strictObject({
     .nullable()
     .optional(),
   /** Omitted: now for a new topic, unchanged for an existing one. */
-  createdAt: z.iso.datetime({ error: 'createdAt must be an ISO 8601 instant such as 2026-04-21T16:20:34Z' }).optional(),
+  createdAt: z.iso
+    .datetime({ error: 'createdAt must be an ISO 8601 instant such as 2026-04-21T16:20:34Z' })
+    .optional(),
   /** Markdown. */
   body: z
     .string({ error: 'body must be a string of Markdown' })
@@ -234,7 +250,8 @@ export const reactionToggle = z.strictObject({
 });
 
 /** The refusal of a ban's address that is not an address or prefix. */
-export const ADDRESS_PREFIX_RULE = 'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64';
+export const ADDRESS_PREFIX_RULE =
+  'addressPrefix must be an IP address or prefix such as 203.0.113.0/24 or 2001:db8::/64';
 
 /**
  * `POST /api/v1/admin/bans`: at least one of the two. The server also checks that
@@ -253,7 +270,10 @@ export const banInput = z
       .max(MAX_ADDRESS_PREFIX_LENGTH, ADDRESS_PREFIX_RULE)
       .optional(),
   })
-  .refine((v) => v.readerKey !== undefined || v.addressPrefix !== undefined, 'Give readerKey, addressPrefix or both');
+  .refine(
+    (v) => v.readerKey !== undefined || v.addressPrefix !== undefined,
+    'Give readerKey, addressPrefix or both',
+  );
 
 /** `POST /api/v1/admin/topics/:id/lock`. */
 export const lockInput = z.strictObject({
@@ -262,7 +282,9 @@ export const lockInput = z.strictObject({
 
 /** `:id` of a webhook subscription route. */
 export const webhookIdParam = z.object({
-  id: z.string().regex(/^wh_[A-Za-z0-9_-]{1,60}$/, 'The webhook id must be one the API returned, such as wh_…'),
+  id: z
+    .string()
+    .regex(/^wh_[A-Za-z0-9_-]{1,60}$/, 'The webhook id must be one the API returned, such as wh_…'),
 });
 
 /**
@@ -270,7 +292,8 @@ export const webhookIdParam = z.object({
  * as Standard Webhooks serializes them (so its libraries verify the signatures as they are).
  */
 export const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
-const secretRule = 'secret must be whsec_ followed by the base64 of 24–64 random bytes; leave it out to have one generated';
+const secretRule =
+  'secret must be whsec_ followed by the base64 of 24–64 random bytes; leave it out to have one generated';
 
 /** `POST /api/v1/admin/webhooks`: subscribes a URL to some of the notification events. */
 export const webhookInput = z.strictObject({
@@ -284,9 +307,12 @@ export const webhookInput = z.strictObject({
     }
   }, 'url must not carry a user name or password'),
   events: z
-    .array(z.enum(NOTIFICATION_EVENTS, { error: `events entries must be ${NOTIFICATION_EVENTS.join(', ')}` }), {
-      error: `events must be a list of ${NOTIFICATION_EVENTS.join(', ')}`,
-    })
+    .array(
+      z.enum(NOTIFICATION_EVENTS, { error: `events entries must be ${NOTIFICATION_EVENTS.join(', ')}` }),
+      {
+        error: `events must be a list of ${NOTIFICATION_EVENTS.join(', ')}`,
+      },
+    )
     .min(1, 'events must name at least one event')
     .max(NOTIFICATION_EVENTS.length, `events must have at most ${NOTIFICATION_EVENTS.length} entries`)
     .transform((events) => [...new Set(events)]),
@@ -314,10 +340,17 @@ export const deliveriesQuery = z.object({
     .refine((n) => n >= 1 && n <= MAX_DELIVERIES_PAGE, deliveriesLimitRule)
     .optional(),
   /** The `nextCursor` of the previous page. */
-  before: z.string().regex(/^\d{1,19}$/, 'before must be the nextCursor of a previous page').optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, 'before must be the nextCursor of a previous page')
+    .optional(),
   /** Only the deliveries of this webhook subscription. */
   webhook: webhookIdParam.shape.id.optional(),
-  status: z.enum(['pending', 'delivered', 'failed', 'skipped'], { error: 'status must be pending, delivered, failed or skipped' }).optional(),
+  status: z
+    .enum(['pending', 'delivered', 'failed', 'skipped'], {
+      error: 'status must be pending, delivered, failed or skipped',
+    })
+    .optional(),
 });
 
 /** `POST /api/v1/topics/:id/replies` request body. */

@@ -178,7 +178,13 @@ export interface PendingReplies {
  * - `reply.approved`: a moderator published a reply that was waiting or hidden;
  * - `reply.hidden`: a moderator hid a reply.
  */
-export const NOTIFICATION_EVENTS = ['reply.created', 'reply.pending', 'reply.reported', 'reply.approved', 'reply.hidden'] as const;
+export const NOTIFICATION_EVENTS = [
+  'reply.created',
+  'reply.pending',
+  'reply.reported',
+  'reply.approved',
+  'reply.hidden',
+] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /**

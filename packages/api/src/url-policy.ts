@@ -39,7 +39,9 @@ const schemeOf = (url: string) => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLow
 function percentDecode(text: string): string {
   let current = text;
   for (let round = 0; round < 5; round++) {
-    const next = current.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const next = current.replace(/%([0-9a-f]{2})/gi, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    );
     if (next === current) break;
     current = next;
   }
@@ -48,10 +50,39 @@ function percentDecode(text: string): string {
 
 /** Named references that can spell out a scheme or its separators; others are left as written. */
 const NAMED_REFERENCES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', sol: '/', bsol: '\\', tab: '\t', newline: '\n',
-  nbsp: '\u00a0', lpar: '(', rpar: ')', period: '.', comma: ',', excl: '!', num: '#', percnt: '%', semi: ';',
-  equals: '=', quest: '?', commat: '@', lsqb: '[', rsqb: ']', lowbar: '_', grave: '`', plus: '+', hyphen: '-',
-  dash: '-', ast: '*', shy: '\u00ad', zwj: '\u200d', zwnj: '\u200c',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  sol: '/',
+  bsol: '\\',
+  tab: '\t',
+  newline: '\n',
+  nbsp: '\u00a0',
+  lpar: '(',
+  rpar: ')',
+  period: '.',
+  comma: ',',
+  excl: '!',
+  num: '#',
+  percnt: '%',
+  semi: ';',
+  equals: '=',
+  quest: '?',
+  commat: '@',
+  lsqb: '[',
+  rsqb: ']',
+  lowbar: '_',
+  grave: '`',
+  plus: '+',
+  hyphen: '-',
+  dash: '-',
+  ast: '*',
+  shy: '\u00ad',
+  zwj: '\u200d',
+  zwnj: '\u200c',
 };
 
 /**
@@ -62,12 +93,17 @@ const NAMED_REFERENCES: Record<string, string> = {
 function decodeCharacterReferences(text: string): string {
   let current = text;
   for (let round = 0; round < 5; round++) {
-    const next = current.replace(/&(?:#x([0-9a-f]{1,8});?|#(\d{1,10});?|([a-z]{2,10});?)/gi, (whole, hex?: string, dec?: string, name?: string) => {
-      if (name !== undefined) return NAMED_REFERENCES[name.toLowerCase()] ?? whole;
-      const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-      // Invalid code points decode to U+FFFD, as in HTML.
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
-    });
+    const next = current.replace(
+      /&(?:#x([0-9a-f]{1,8});?|#(\d{1,10});?|([a-z]{2,10});?)/gi,
+      (whole, hex?: string, dec?: string, name?: string) => {
+        if (name !== undefined) return NAMED_REFERENCES[name.toLowerCase()] ?? whole;
+        const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+        // Invalid code points decode to U+FFFD, as in HTML.
+        return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+          ? String.fromCodePoint(code)
+          : '\ufffd';
+      },
+    );
     if (next === current) break;
     current = next;
   }

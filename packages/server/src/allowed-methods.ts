@@ -15,12 +15,16 @@ const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export function allowedMethods(app: { routes: readonly RouterRoute[] }, preflighted: readonly string[]) {
   let table: { routes: number; allow: (path: string) => string | null } | undefined;
   return (path: string): string | null => {
-    if (table?.routes !== app.routes.length) table = { routes: app.routes.length, allow: methodTable(app.routes, preflighted) };
+    if (table?.routes !== app.routes.length)
+      table = { routes: app.routes.length, allow: methodTable(app.routes, preflighted) };
     return table.allow(path);
   };
 }
 
-function methodTable(routes: readonly RouterRoute[], preflighted: readonly string[]): (path: string) => string | null {
+function methodTable(
+  routes: readonly RouterRoute[],
+  preflighted: readonly string[],
+): (path: string) => string | null {
   const router = new TrieRouter<string>();
   const methods = new Set<string>();
   for (const { method, path } of routes) {
@@ -32,11 +36,14 @@ function methodTable(routes: readonly RouterRoute[], preflighted: readonly strin
   const preflight = new TrieRouter<string>();
   for (const pattern of preflighted) preflight.add('OPTIONS', pattern, 'OPTIONS');
   const others = [...methods].filter((method) => !ORDER.includes(method) && method !== 'OPTIONS').sort();
-  const matches = (on: TrieRouter<string>, method: string, path: string) => on.match(method, path)[0].length > 0;
+  const matches = (on: TrieRouter<string>, method: string, path: string) =>
+    on.match(method, path)[0].length > 0;
 
   return (path) => {
     const answers = (method: string) => methods.has(method) && matches(router, method, path);
-    const allowed = [...ORDER, ...others].filter((method) => answers(method) || (method === 'HEAD' && answers('GET')));
+    const allowed = [...ORDER, ...others].filter(
+      (method) => answers(method) || (method === 'HEAD' && answers('GET')),
+    );
     const options = answers('OPTIONS');
     if (allowed.length === 0 && !options) return null;
     if (options || matches(preflight, 'OPTIONS', path)) allowed.push('OPTIONS');

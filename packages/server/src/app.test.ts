@@ -14,7 +14,10 @@ describe('app', () => {
     it('answers 404 problem for an unknown path and 405 with Allow for a wrong method', async () => {
       await expectProblem(await t.app.request('/nope'), 404);
       await expectProblem(await t.app.request('/api/v2/topics/x'), 404);
-      const res = await t.app.request(topicPath('rsp-update'), { method: 'DELETE', headers: { Origin: ORIGIN } });
+      const res = await t.app.request(topicPath('rsp-update'), {
+        method: 'DELETE',
+        headers: { Origin: ORIGIN },
+      });
       await expectProblem(res, 405);
       assert.equal(res.headers.get('Allow'), 'GET, HEAD, OPTIONS');
       const put = await t.app.request('/api/v1/topics', json({}, admin));
@@ -24,7 +27,11 @@ describe('app', () => {
 
     it('lists in Allow what each path answers, as the routes are registered', async () => {
       const allow = async (path: string, method = 'PUT') => {
-        const headers = { Origin: ORIGIN, 'Content-Type': 'application/json', ...(path.includes('/admin/') ? admin : {}) };
+        const headers = {
+          Origin: ORIGIN,
+          'Content-Type': 'application/json',
+          ...(path.includes('/admin/') ? admin : {}),
+        };
         const res = await t.app.request(path, { method, headers });
         await expectProblem(res, 405);
         return res.headers.get('Allow');
@@ -45,7 +52,16 @@ describe('app', () => {
       const extra = await testApp();
       try {
         extra.app.put('/api/v1/things/:id', (c) => c.json({ put: c.req.param('id') }));
-        assert.equal((await extra.app.request('/api/v1/things/1', { method: 'PUT', headers: { Origin: ORIGIN, 'Content-Type': 'application/json' }, body: '{}' })).status, 200);
+        assert.equal(
+          (
+            await extra.app.request('/api/v1/things/1', {
+              method: 'PUT',
+              headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+              body: '{}',
+            })
+          ).status,
+          200,
+        );
         const res = await extra.app.request('/api/v1/things/1', { headers: { Origin: ORIGIN } });
         await expectProblem(res, 405);
         assert.equal(res.headers.get('Allow'), 'PUT, OPTIONS');
@@ -81,10 +97,16 @@ describe('a store that fails', () => {
 describe('the widget package, to the server', () => {
   it('is a place to find built files, never code it imports', () => {
     const src = new URL('./', import.meta.url);
-    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
     assert.ok(files.length > 20, 'the walk found the sources');
     for (const file of files) {
-      assert.doesNotMatch(readFileSync(new URL(file, src), 'utf8'), /from '@colloquy\/widget|import\('@colloquy\/widget/, file);
+      assert.doesNotMatch(
+        readFileSync(new URL(file, src), 'utf8'),
+        /from '@colloquy\/widget|import\('@colloquy\/widget/,
+        file,
+      );
     }
   });
 
@@ -93,6 +115,10 @@ describe('the widget package, to the server', () => {
     assert.ok(statSync(catalogsPath).isFile(), `${catalogsPath} is built`);
     const catalogs = JSON.parse(readFileSync(catalogsPath, 'utf8')) as Record<string, Record<string, string>>;
     assert.deepEqual(Object.keys(catalogs), ['en', 'de']);
-    assert.deepEqual(Object.keys(catalogs['de']!).sort(), Object.keys(catalogs['en']!).sort(), 'German has every string');
+    assert.deepEqual(
+      Object.keys(catalogs.de!).sort(),
+      Object.keys(catalogs.en!).sort(),
+      'German has every string',
+    );
   });
 });

@@ -42,17 +42,36 @@ export interface Notifier {
  * closes the bus it passed in. `notifier` is woken after every write (the server's
  * dispatcher); without one, the outbox waits for whatever dispatcher polls it.
  */
-export function createApp({ store, config, bus = new MemoryBus(), notifier }: { store: Store; config: AppConfig; bus?: Bus; notifier?: Notifier }) {
+export function createApp({
+  store,
+  config,
+  bus = new MemoryBus(),
+  notifier,
+}: {
+  store: Store;
+  config: AppConfig;
+  bus?: Bus;
+  notifier?: Notifier;
+}) {
   const deps = createDeps({ store, config, bus });
   const app = new Hono()
     .use('*', async (c, next) => {
       await next();
-      if (notifier && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') notifier.wake();
+      if (notifier && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS')
+        notifier.wake();
     })
     .use(API, cors(config))
     .use(API, crossSiteWrites(config, deps.admin))
     .use(API, limitBody(config.maxBodyBytes))
-    .use(API, abuseChecks({ store, admin: deps.admin, writeLimit: deps.limits.write, clientPrefix: deps.clientPrefix }))
+    .use(
+      API,
+      abuseChecks({
+        store,
+        admin: deps.admin,
+        writeLimit: deps.limits.write,
+        clientPrefix: deps.clientPrefix,
+      }),
+    )
     .use(API, revalidatedReads())
     .route('/', healthRoutes(deps))
     .route('/api/v1/topics', topicRoutes(deps))
@@ -72,12 +91,25 @@ export function createApp({ store, config, bus = new MemoryBus(), notifier }: { 
     if (error instanceof HTTPException && error.status < 500) {
       // Raised by Hono's own middleware for a client's mistake; keep its status.
       const status = error.status as ContentfulStatusCode;
-      return problemResponse(c, new ProblemError(status, 'bad-request', 'Bad request', error.message || 'The request could not be processed.'));
+      return problemResponse(
+        c,
+        new ProblemError(
+          status,
+          'bad-request',
+          'Bad request',
+          error.message || 'The request could not be processed.',
+        ),
+      );
     }
     console.error(error);
     return problemResponse(
       c,
-      new ProblemError(500, 'internal', 'Internal server error', 'The server failed to answer; the fault is logged. Try again later.'),
+      new ProblemError(
+        500,
+        'internal',
+        'Internal server error',
+        'The server failed to answer; the fault is logged. Try again later.',
+      ),
     );
   });
 
@@ -88,12 +120,22 @@ export function createApp({ store, config, bus = new MemoryBus(), notifier }: { 
     if (allow !== null) {
       return problemResponse(
         c,
-        new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${c.req.method} is not supported here; use ${allow}.`, undefined, {
-          Allow: allow,
-        }),
+        new ProblemError(
+          405,
+          'method-not-allowed',
+          'Method not allowed',
+          `${c.req.method} is not supported here; use ${allow}.`,
+          undefined,
+          {
+            Allow: allow,
+          },
+        ),
       );
     }
-    return problemResponse(c, new ProblemError(404, 'not-found', 'Not found', `There is nothing at ${c.req.path}.`));
+    return problemResponse(
+      c,
+      new ProblemError(404, 'not-found', 'Not found', `There is nothing at ${c.req.path}.`),
+    );
   });
 
   return app;

@@ -42,7 +42,11 @@ describe('HTTP caching of topic reads', () => {
       assert.equal(bodyB, bodyA, `${path}: same tag, same body`);
       assert.equal(fromA.headers.get('Cache-Control'), PUBLIC_READ);
     }
-    assert.match((await get(t.a, READS[0]!)).headers.get('ETag')!, /^"t\d+-/, 'derived from the version counter');
+    assert.match(
+      (await get(t.a, READS[0]!)).headers.get('ETag')!,
+      /^"t\d+-/,
+      'derived from the version counter',
+    );
   });
 
   it('answers 304 to If-None-Match, with CORS, cache headers and no read of the replies', async () => {
@@ -74,7 +78,8 @@ describe('HTTP caching of topic reads', () => {
       const head = await get(t.b, path, {}, 'HEAD');
       assert.equal(head.status, 200);
       assert.equal(await head.text(), '');
-      for (const name of ['ETag', 'Cache-Control', 'Content-Type']) assert.equal(head.headers.get(name), got.headers.get(name), `${path} ${name}`);
+      for (const name of ['ETag', 'Cache-Control', 'Content-Type'])
+        assert.equal(head.headers.get(name), got.headers.get(name), `${path} ${name}`);
       const conditional = await get(t.b, path, { 'If-None-Match': got.headers.get('ETag')! }, 'HEAD');
       assert.equal(conditional.status, 304);
     }
@@ -98,18 +103,48 @@ describe('HTTP caching of topic reads', () => {
   it('changes every tag after a reply, an edit, a reaction, a lock, a moderation or a topic update, on any instance', async () => {
     let reply: CreatedReply | undefined;
     const writes: Array<[string, () => Response | Promise<Response>]> = [
-      ['reply', async () => {
-        const res = await t.b.request('/api/v1/topics/cached/replies', json({ authorName: 'Ann', body: 'first' }));
-        reply = (await res.clone().json()) as CreatedReply;
-        return res;
-      }],
-      ['edit', () => t.b.request(`/api/v1/replies/${reply!.id}`, json({ body: 'edited' }, { 'X-Colloquy-Edit-Token': reply!.editToken }, 'PATCH'))],
-      ['topic reaction', () => t.b.request('/api/v1/topics/cached/reactions', json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }))],
-      ['reply reaction', () => t.b.request(`/api/v1/replies/${reply!.id}/reactions`, json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }))],
+      [
+        'reply',
+        async () => {
+          const res = await t.b.request(
+            '/api/v1/topics/cached/replies',
+            json({ authorName: 'Ann', body: 'first' }),
+          );
+          reply = (await res.clone().json()) as CreatedReply;
+          return res;
+        },
+      ],
+      [
+        'edit',
+        () =>
+          t.b.request(
+            `/api/v1/replies/${reply!.id}`,
+            json({ body: 'edited' }, { 'X-Colloquy-Edit-Token': reply!.editToken }, 'PATCH'),
+          ),
+      ],
+      [
+        'topic reaction',
+        () =>
+          t.b.request(
+            '/api/v1/topics/cached/reactions',
+            json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }),
+          ),
+      ],
+      [
+        'reply reaction',
+        () =>
+          t.b.request(
+            `/api/v1/replies/${reply!.id}/reactions`,
+            json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }),
+          ),
+      ],
       ['lock', () => t.b.request('/api/v1/admin/topics/cached/lock', json({ locked: true }, admin))],
       ['unlock', () => t.b.request('/api/v1/admin/topics/cached/lock', json({ locked: false }, admin))],
       ['hide', () => t.b.request(`/api/v1/admin/replies/${reply!.id}/hide`, json({}, admin))],
-      ['topic update', () => t.b.request('/api/v1/topics', json({ id: 'cached', title: 'Cached, renamed' }, admin))],
+      [
+        'topic update',
+        () => t.b.request('/api/v1/topics', json({ id: 'cached', title: 'Cached, renamed' }, admin)),
+      ],
     ];
     for (const [what, write] of writes) {
       const before = await Promise.all(READS.map(tagOf));
@@ -117,7 +152,9 @@ describe('HTTP caching of topic reads', () => {
       assert.ok(res.ok, `${what}: ${res.status} ${await res.clone().text()}`);
       await res.arrayBuffer();
       const after = await Promise.all(READS.map(tagOf));
-      READS.forEach((path, k) => assert.notEqual(after[k], before[k], `${what} changes the tag of ${path}`));
+      for (const [k, path] of READS.entries()) {
+        assert.notEqual(after[k], before[k], `${what} changes the tag of ${path}`);
+      }
       const revalidated = await get(t.a, READS[0]!, { 'If-None-Match': before[0]! });
       assert.equal(revalidated.status, 200, `${what}: the old tag no longer matches`);
       await revalidated.arrayBuffer();
@@ -135,14 +172,23 @@ describe('HTTP caching of topic reads', () => {
     await created.arrayBuffer();
     await read(t.a, '/api/v1/topics/kept'); // kept by A for this version
     await read(t.a, '/api/v1/topics/kept/replies');
-    const posted = await t.b.request('/api/v1/topics/kept/replies', json({ authorName: 'Bo', body: 'Through B.' }));
+    const posted = await t.b.request(
+      '/api/v1/topics/kept/replies',
+      json({ authorName: 'Bo', body: 'Through B.' }),
+    );
     assert.equal(posted.status, 201);
     await posted.arrayBuffer();
     const topic = await read(t.a, '/api/v1/topics/kept');
-    assert.deepEqual(topic.replies.map((r) => r.text), ['Through B.']);
+    assert.deepEqual(
+      topic.replies.map((r) => r.text),
+      ['Through B.'],
+    );
     assert.equal(topic.replyCount, 1);
     const page = await read(t.a, '/api/v1/topics/kept/replies');
-    assert.deepEqual(page.replies.map((r) => r.text), ['Through B.']);
+    assert.deepEqual(
+      page.replies.map((r) => r.text),
+      ['Through B.'],
+    );
     const renamed = await t.b.request('/api/v1/topics', json({ id: 'kept', title: 'Kept, renamed' }, admin));
     assert.equal(renamed.status, 200);
     await renamed.arrayBuffer();
@@ -157,8 +203,8 @@ describe('HTTP caching of topic reads', () => {
   });
 });
 
-describe('HTTP caching and a reader\'s own pending reply', () => {
-  it('keeps a response with the reader\'s pending reply private and untagged, and never answers it from the version', async () => {
+describe("HTTP caching and a reader's own pending reply", () => {
+  it("keeps a response with the reader's pending reply private and untagged, and never answers it from the version", async () => {
     const t = await twoInstances({ moderation: 'all' });
     try {
       await t.a.request('/api/v1/topics', json({ id: 'held', title: 'Held' }, admin));
@@ -167,14 +213,22 @@ describe('HTTP caching and a reader\'s own pending reply', () => {
       assert.match(publicRead.headers.get('Vary') ?? '', /X-Colloquy-Reader/);
       await publicRead.arrayBuffer();
 
-      const posted = await t.a.request('/api/v1/topics/held/replies', json({ authorName: 'Ann', body: 'wait' }, { 'X-Colloquy-Reader': READER }));
+      const posted = await t.a.request(
+        '/api/v1/topics/held/replies',
+        json({ authorName: 'Ann', body: 'wait' }, { 'X-Colloquy-Reader': READER }),
+      );
       assert.equal(((await posted.json()) as CreatedReply).status, 'pending');
 
       // Everyone else: nothing changed, so the old tag still holds.
-      assert.equal((await t.b.request('/api/v1/topics/held', { headers: { 'If-None-Match': publicTag } })).status, 304);
+      assert.equal(
+        (await t.b.request('/api/v1/topics/held', { headers: { 'If-None-Match': publicTag } })).status,
+        304,
+      );
       // The author, with the tag from before posting, still gets their pending reply.
       for (const path of ['/api/v1/topics/held', '/api/v1/topics/held/replies']) {
-        const own = await t.b.request(path, { headers: { 'X-Colloquy-Reader': READER, 'If-None-Match': publicTag } });
+        const own = await t.b.request(path, {
+          headers: { 'X-Colloquy-Reader': READER, 'If-None-Match': publicTag },
+        });
         assert.equal(own.status, 200, path);
         assert.equal(own.headers.get('Cache-Control'), 'private, no-store');
         assert.equal(own.headers.get('ETag'), null, `${path}: a private answer has no shared tag`);
@@ -182,7 +236,9 @@ describe('HTTP caching and a reader\'s own pending reply', () => {
         assert.equal(body.replies.length, 1);
       }
       // A reader without a pending reply gets the public answer and tag.
-      const other = await t.b.request('/api/v1/topics/held', { headers: { 'X-Colloquy-Reader': 'another-reader-key-0123' } });
+      const other = await t.b.request('/api/v1/topics/held', {
+        headers: { 'X-Colloquy-Reader': 'another-reader-key-0123' },
+      });
       assert.equal(other.headers.get('ETag'), publicTag);
       assert.equal(other.headers.get('Cache-Control'), PUBLIC_READ);
       await other.arrayBuffer();
@@ -202,8 +258,17 @@ describe('HTTP caching and a write during a read', () => {
     const reader = SqliteStore.open(file);
     try {
       await writer.upsertTopic({
-        id: 'race', title: 'Race', url: null, category: null, label: null, summary: null, author: null,
-        body: [], text: '', sources: [], locked: false,
+        id: 'race',
+        title: 'Race',
+        url: null,
+        category: null,
+        label: null,
+        summary: null,
+        author: null,
+        body: [],
+        text: '',
+        sources: [],
+        locked: false,
       });
       let interfere = true;
       // A store whose read of the replies lets another server's write in first.
@@ -211,7 +276,8 @@ describe('HTTP caching and a write during a read', () => {
         get(target, name, receiver) {
           if (name === 'listReplies') {
             return async (...args: Parameters<Store['listReplies']>) => {
-              if (interfere) await writer.toggleReaction({ type: 'topic', id: 'race' }, 'like', 'reader-one-aaaaaaaa');
+              if (interfere)
+                await writer.toggleReaction({ type: 'topic', id: 'race' }, 'like', 'reader-one-aaaaaaaa');
               return target.listReplies(...args);
             };
           }
@@ -219,7 +285,10 @@ describe('HTTP caching and a write during a read', () => {
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       });
-      const app = createApp({ store: racing, config: defaultConfig({ allowedOrigins: [ORIGIN], widgetBundlePath: join(dir, 'missing.js') }) });
+      const app = createApp({
+        store: racing,
+        config: defaultConfig({ allowedOrigins: [ORIGIN], widgetBundlePath: join(dir, 'missing.js') }),
+      });
       for (const path of ['/api/v1/topics/race', '/api/v1/topics/race/replies']) {
         interfere = true;
         const raced = await app.request(path);

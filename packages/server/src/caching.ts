@@ -23,7 +23,11 @@ const REPRESENTATION = '2';
  * server on the same database computes the same tag without reading the replies.
  * `kind` keeps the tags of different routes apart.
  */
-export function versionTag(kind: 't' | 'r' | 's', versions: ReadonlyArray<number | null>, query: ReadonlyArray<string | number>): string {
+export function versionTag(
+  kind: 't' | 'r' | 's',
+  versions: ReadonlyArray<number | null>,
+  query: ReadonlyArray<string | number>,
+): string {
   const hash = createHash('sha256')
     .update(JSON.stringify([REPRESENTATION, kind, versions, query]))
     .digest('base64url')

@@ -47,9 +47,14 @@ describe('colloquy-server serve', () => {
 
       const second = await start({ COLLOQUY_DB: db });
       try {
-        const topic = (await (await fetch(`${second.url}/api/v1/topics/rsp-update`)).json()) as TopicWithReplies;
+        const topic = (await (
+          await fetch(`${second.url}/api/v1/topics/rsp-update`)
+        ).json()) as TopicWithReplies;
         assert.equal(topic.replyCount, 1);
-        assert.deepEqual(topic.replies.map((r) => r.id), [reply.id]);
+        assert.deepEqual(
+          topic.replies.map((r) => r.id),
+          [reply.id],
+        );
         assert.ok(!second.output().includes('Seeded'), 'no seeding without --seed');
       } finally {
         assert.equal(await stop(second.child), 0);
@@ -62,7 +67,19 @@ describe('colloquy-server serve', () => {
   it('takes flags: --db, --admin-token, --allowed-origins', async () => {
     const { dir, cleanup } = await tempDir();
     try {
-      const server = await start({}, ['serve', '--db', join(dir, 'flags.db'), '--admin-token', 'secret-token', '--allowed-origins', 'https://site.example', '--port', '0', '--host', '127.0.0.1']);
+      const server = await start({}, [
+        'serve',
+        '--db',
+        join(dir, 'flags.db'),
+        '--admin-token',
+        'secret-token',
+        '--allowed-origins',
+        'https://site.example',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+      ]);
       try {
         assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
         const created = await fetch(`${server.url}/api/v1/topics`, {
@@ -71,7 +88,9 @@ describe('colloquy-server serve', () => {
           body: JSON.stringify({ id: 'from-flags', title: 'From flags' }),
         });
         assert.equal(created.status, 201);
-        const read = await fetch(`${server.url}/api/v1/topics/from-flags`, { headers: { Origin: 'https://site.example' } });
+        const read = await fetch(`${server.url}/api/v1/topics/from-flags`, {
+          headers: { Origin: 'https://site.example' },
+        });
         assert.equal(read.headers.get('Access-Control-Allow-Origin'), 'https://site.example');
       } finally {
         await stop(server.child);
@@ -96,4 +115,3 @@ describe('colloquy-server serve', () => {
     assert.ok(!output.includes('Colloquy API on'));
   });
 });
-

@@ -23,7 +23,9 @@ const start = (db: string) =>
   });
 
 const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 
 describe('a crash in the middle of a burst of writes', () => {
   it('keeps every reply that was answered 201, and the database intact', async () => {
@@ -77,7 +79,11 @@ describe('a crash in the middle of a burst of writes', () => {
         let cursor: string | null = null;
         let total = 0;
         do {
-          const page: ReplyPage = (await (await fetch(`${second.url}/api/v1/topics/burst/replies?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as ReplyPage;
+          const page: ReplyPage = (await (
+            await fetch(
+              `${second.url}/api/v1/topics/burst/replies?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+            )
+          ).json()) as ReplyPage;
           for (const reply of page.replies) present.add(reply.id);
           total = page.total;
           cursor = page.nextCursor;
@@ -93,8 +99,12 @@ describe('a crash in the middle of a burst of writes', () => {
       const check = new Database(db, { readonly: true });
       try {
         assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
-        const counted = check.prepare(`SELECT reply_count FROM topics WHERE id = 'burst'`).get() as { reply_count: number };
-        const rows = check.prepare(`SELECT count(*) AS n FROM replies WHERE topic_id = 'burst' AND status = 'published'`).get() as { n: number };
+        const counted = check.prepare(`SELECT reply_count FROM topics WHERE id = 'burst'`).get() as {
+          reply_count: number;
+        };
+        const rows = check
+          .prepare(`SELECT count(*) AS n FROM replies WHERE topic_id = 'burst' AND status = 'published'`)
+          .get() as { n: number };
         assert.equal(counted.reply_count, rows.n);
       } finally {
         check.close();

@@ -8,6 +8,7 @@ export { decodeCursor, encodeCursor } from './store/cursor.js';
 export function cursorParam(raw: string | undefined): PageCursor | null {
   if (raw === undefined) return null;
   const cursor = decodeCursor(raw);
-  if (!cursor) throw badRequest('cursor is not a cursor this server issued; use nextCursor from the previous page.');
+  if (!cursor)
+    throw badRequest('cursor is not a cursor this server issued; use nextCursor from the previous page.');
   return cursor;
 }

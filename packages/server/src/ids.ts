@@ -15,7 +15,7 @@ export function newReplyId(now = Date.now()): string {
     now = lastTime;
   } else {
     lastTime = now;
-    lastRandom = BigInt('0x' + randomBytes(10).toString('hex')) >> 1n; // 79 bits: room to increment
+    lastRandom = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n; // 79 bits: room to increment
   }
   return encode(BigInt(now), 10) + encode(lastRandom, 16);
 }

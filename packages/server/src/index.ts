@@ -8,7 +8,7 @@ export { renderMarkdown, type Rendered } from './markdown.js';
 export { safeHref } from '@colloquy/api';
 export { seedDemo, DEMO_TOPIC_ID } from './seed.js';
 export { SqliteStore } from './store/sqlite.js';
-export { type Bus } from './bus/bus.js';
+export type { Bus } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { PostgresBus, RESYNC, type PostgresBusOptions } from './bus/postgres-bus.js';

@@ -12,7 +12,10 @@ export interface Listening {
 const CLOSE_GRACE_MS = 2000;
 
 /** Serves the app over HTTP; port 0 picks a free port, reported in the result. */
-export function listen(app: Pick<Hono, 'fetch'>, options: { port: number; hostname?: string }): Promise<Listening> {
+export function listen(
+  app: Pick<Hono, 'fetch'>,
+  options: { port: number; hostname?: string },
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({
       fetch: app.fetch,
@@ -23,7 +26,8 @@ export function listen(app: Pick<Hono, 'fetch'>, options: { port: number; hostna
     server.once('listening', () => {
       server.off('error', reject);
       const { port } = server.address() as AddressInfo;
-      const host = !options.hostname || ['0.0.0.0', '::'].includes(options.hostname) ? 'localhost' : options.hostname;
+      const host =
+        !options.hostname || ['0.0.0.0', '::'].includes(options.hostname) ? 'localhost' : options.hostname;
       resolve({
         port,
         url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXCLUDED, PARSER_DIFFERENCES, examples, figures, isExcluded, run } from './testing/markdown-conformance.js';
+import {
+  EXCLUDED,
+  PARSER_DIFFERENCES,
+  examples,
+  figures,
+  isExcluded,
+  run,
+} from './testing/markdown-conformance.js';
 
 describe('Markdown conformance with the CommonMark and GFM specs', () => {
   for (const example of examples) {

@@ -41,7 +41,14 @@ describe('renderMarkdown', () => {
       {
         t: 'p',
         c: [
-          { t: 'em', c: [{ t: 'text', v: 'a ' }, { t: 'strong', c: [{ t: 'text', v: 'b' }] }, { t: 'text', v: ' c' }] },
+          {
+            t: 'em',
+            c: [
+              { t: 'text', v: 'a ' },
+              { t: 'strong', c: [{ t: 'text', v: 'b' }] },
+              { t: 'text', v: ' c' },
+            ],
+          },
           { t: 'text', v: ' snake_case_name' },
         ],
       },
@@ -62,7 +69,10 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps leading white space: four spaces make a code block', () => {
-    assert.deepEqual(md('    indented *code*\n\ntext'), [{ t: 'pre', v: 'indented *code*\n' }, p(text('text'))]);
+    assert.deepEqual(md('    indented *code*\n\ntext'), [
+      { t: 'pre', v: 'indented *code*\n' },
+      p(text('text')),
+    ]);
     assert.deepEqual(md('  two spaces are a paragraph'), [p(text('two spaces are a paragraph'))]);
   });
 
@@ -72,7 +82,14 @@ describe('renderMarkdown', () => {
         t: 'p',
         c: [
           { t: 'text', v: 'See ' },
-          { t: 'link', href: 'https://example.com/a?b=1', c: [{ t: 'text', v: 'the ' }, { t: 'em', c: [{ t: 'text', v: 'news' }] }] },
+          {
+            t: 'link',
+            href: 'https://example.com/a?b=1',
+            c: [
+              { t: 'text', v: 'the ' },
+              { t: 'em', c: [{ t: 'text', v: 'news' }] },
+            ],
+          },
           { t: 'text', v: ' and ' },
           { t: 'link', href: 'https://x.org/p(1)', c: [{ t: 'text', v: 'https://x.org/p(1)' }] },
           { t: 'text', v: '. Also ' },
@@ -95,8 +112,20 @@ describe('renderMarkdown', () => {
 
   it('renders bullet and ordered lists', () => {
     assert.deepEqual(md('- a\n- **b**\n\n3. x\n4. y'), [
-      { t: 'ul', items: [[{ t: 'p', c: [{ t: 'text', v: 'a' }] }], [{ t: 'p', c: [{ t: 'strong', c: [{ t: 'text', v: 'b' }] }] }]], tight: true },
-      { t: 'ol', start: 3, items: [[{ t: 'p', c: [{ t: 'text', v: 'x' }] }], [{ t: 'p', c: [{ t: 'text', v: 'y' }] }]], tight: true },
+      {
+        t: 'ul',
+        items: [
+          [{ t: 'p', c: [{ t: 'text', v: 'a' }] }],
+          [{ t: 'p', c: [{ t: 'strong', c: [{ t: 'text', v: 'b' }] }] }],
+        ],
+        tight: true,
+      },
+      {
+        t: 'ol',
+        start: 3,
+        items: [[{ t: 'p', c: [{ t: 'text', v: 'x' }] }], [{ t: 'p', c: [{ t: 'text', v: 'y' }] }]],
+        tight: true,
+      },
     ]);
   });
 
@@ -112,7 +141,16 @@ describe('renderMarkdown', () => {
 
   it('nests an indented list inside an item, also with two spaces', () => {
     assert.deepEqual(md('* a\n  - b'), [
-      { t: 'ul', items: [[{ t: 'p', c: [{ t: 'text', v: 'a' }] }, { t: 'ul', items: [[{ t: 'p', c: [{ t: 'text', v: 'b' }] }]], tight: true }]], tight: true },
+      {
+        t: 'ul',
+        items: [
+          [
+            { t: 'p', c: [{ t: 'text', v: 'a' }] },
+            { t: 'ul', items: [[{ t: 'p', c: [{ t: 'text', v: 'b' }] }]], tight: true },
+          ],
+        ],
+        tight: true,
+      },
     ]);
   });
 
@@ -121,21 +159,26 @@ describe('renderMarkdown', () => {
   });
 
   it('renders GFM tables with their column alignment, the rows padded to the header', () => {
-    assert.deepEqual(md('| a | *b* | c | d |\n| :- | :-: | -: | - |\n| 1 | 2 |\n| [3] | x \\| y | z | w | extra |'), [
-      {
-        t: 'table',
-        align: ['left', 'center', 'right', null],
-        head: [[text('a')], [{ t: 'em', c: [text('b')] }], [text('c')], [text('d')]],
-        rows: [
-          [[text('1')], [text('2')], [], []],
-          [[{ t: 'cite', n: 3 }], [text('x | y')], [text('z')], [text('w')]],
-        ],
-      },
-    ]);
+    assert.deepEqual(
+      md('| a | *b* | c | d |\n| :- | :-: | -: | - |\n| 1 | 2 |\n| [3] | x \\| y | z | w | extra |'),
+      [
+        {
+          t: 'table',
+          align: ['left', 'center', 'right', null],
+          head: [[text('a')], [{ t: 'em', c: [text('b')] }], [text('c')], [text('d')]],
+          rows: [
+            [[text('1')], [text('2')], [], []],
+            [[{ t: 'cite', n: 3 }], [text('x | y')], [text('z')], [text('w')]],
+          ],
+        },
+      ],
+    );
   });
 
   it('renders strikethrough, task list items and headings as bold paragraphs', () => {
-    assert.deepEqual(md('~~gone~~ **x**'), [p({ t: 'del', c: [text('gone')] }, text(' '), { t: 'strong', c: [text('x')] })]);
+    assert.deepEqual(md('~~gone~~ **x**'), [
+      p({ t: 'del', c: [text('gone')] }, text(' '), { t: 'strong', c: [text('x')] }),
+    ]);
     assert.deepEqual(md('- [ ] open\n- [x] done\n- [X] also\n- [ ]\n- [y] not a task'), [
       {
         t: 'ul',
@@ -173,23 +216,26 @@ describe('renderMarkdown', () => {
       ),
     ]);
     assert.deepEqual(md('<https://e.example/?q=1> <f@g.example>'), [
-      p(
-        { t: 'link', href: 'https://e.example/?q=1', c: [text('https://e.example/?q=1')] },
-        text(' '),
-        { t: 'link', href: 'mailto:f@g.example', c: [text('f@g.example')] },
-      ),
+      p({ t: 'link', href: 'https://e.example/?q=1', c: [text('https://e.example/?q=1')] }, text(' '), {
+        t: 'link',
+        href: 'mailto:f@g.example',
+        c: [text('f@g.example')],
+      }),
     ]);
   });
 
   it('turns images into links to the picture, or into their description', () => {
-    assert.deepEqual(md('![a *cat*](https://img.example/cat.png) ![](https://img.example/x.png) ![local](/cat.png)'), [
-      p(
-        { t: 'link', href: 'https://img.example/cat.png', c: [text('a cat')] },
-        text(' '),
-        { t: 'link', href: 'https://img.example/x.png', c: [text('https://img.example/x.png')] },
-        text(' local'),
-      ),
-    ]);
+    assert.deepEqual(
+      md('![a *cat*](https://img.example/cat.png) ![](https://img.example/x.png) ![local](/cat.png)'),
+      [
+        p(
+          { t: 'link', href: 'https://img.example/cat.png', c: [text('a cat')] },
+          text(' '),
+          { t: 'link', href: 'https://img.example/x.png', c: [text('https://img.example/x.png')] },
+          text(' local'),
+        ),
+      ],
+    );
     // Inside a link, the picture is its description: a link holds no link.
     assert.deepEqual(md('[![badge](https://img.example/b.svg)](https://ci.example/)'), [
       p({ t: 'link', href: 'https://ci.example/', c: [text('badge')] }),
@@ -242,8 +288,12 @@ describe('renderMarkdown', () => {
   });
 
   it('produces plain text of every node type', () => {
-    const source = '# Head\n\n1. one\n   - [x] nested\n2. two\n\n| a | b |\n| - | - |\n| ~~c~~ | `d` |\n\n```\ncode\n```\n\n***\n\n> a  \n> b';
-    assert.equal(renderMarkdown(source).text, 'Head\n\n1. one\n  - [x] nested\n2. two\n\na | b\nc | d\n\ncode\n\n---\n\n> a\n> b');
+    const source =
+      '# Head\n\n1. one\n   - [x] nested\n2. two\n\n| a | b |\n| - | - |\n| ~~c~~ | `d` |\n\n```\ncode\n```\n\n***\n\n> a  \n> b';
+    assert.equal(
+      renderMarkdown(source).text,
+      'Head\n\n1. one\n  - [x] nested\n2. two\n\na | b\nc | d\n\ncode\n\n---\n\n> a\n> b',
+    );
   });
 
   it('honours backslash escapes', () => {
@@ -280,7 +330,9 @@ describe('renderMarkdown with hostile input', () => {
   }
 
   it('never produces a link with a scheme other than http, https or mailto', () => {
-    const doc = JSON.stringify(md('javascript:alert(1) JAVASCRIPT:x [a](jav&#x09;ascript:y) <a href="javascript:z">z</a>'));
+    const doc = JSON.stringify(
+      md('javascript:alert(1) JAVASCRIPT:x [a](jav&#x09;ascript:y) <a href="javascript:z">z</a>'),
+    );
     for (const href of doc.matchAll(/"href":"([^"]*)"/g)) assert.match(href[1]!, /^(https?|mailto):/);
     assert.ok(!doc.includes('"t":"link"'));
   });
@@ -289,7 +341,9 @@ describe('renderMarkdown with hostile input', () => {
     assert.deepEqual(md('<script>alert(1)</script> <b>bold</b> &lt;i&gt; &amp; &copy;'), [
       { t: 'p', c: [{ t: 'text', v: '<script>alert(1)</script> <b>bold</b> <i> & ©' }] },
     ]);
-    assert.deepEqual(md('<div>\n*block*\n</div>'), [p(text('<div>\n'), { t: 'em', c: [text('block')] }, text('\n</div>'))]);
+    assert.deepEqual(md('<div>\n*block*\n</div>'), [
+      p(text('<div>\n'), { t: 'em', c: [text('block')] }, text('\n</div>')),
+    ]);
   });
 
   it('keeps HTML inside link labels and code as text', () => {
@@ -316,7 +370,9 @@ describe('renderMarkdown with hostile input', () => {
         text(')'),
       ),
     ]);
-    assert.ok(!JSON.stringify(md('[x <https://a.example> y](https://b.example)')).match(/"t":"link"[^\]]*"t":"link"/));
+    assert.ok(
+      !JSON.stringify(md('[x <https://a.example> y](https://b.example)')).match(/"t":"link"[^\]]*"t":"link"/),
+    );
   });
 
   it('keeps nesting to a bounded depth, and the text of what is deeper', () => {
@@ -327,36 +383,41 @@ describe('renderMarkdown with hostile input', () => {
         const [block, depth] = stack.pop()!;
         deepest = Math.max(deepest, depth);
         if (block.t === 'quote') stack.push(...block.c.map((b): [Block, number] => [b, depth + 1]));
-        if (block.t === 'ul' || block.t === 'ol') for (const item of block.items) stack.push(...item.map((b): [Block, number] => [b, depth + 1]));
+        if (block.t === 'ul' || block.t === 'ol')
+          for (const item of block.items) stack.push(...item.map((b): [Block, number] => [b, depth + 1]));
       }
       return deepest;
     };
-    const quotes = renderMarkdown('> '.repeat(20) + 'deep');
+    const quotes = renderMarkdown(`${'> '.repeat(20)}deep`);
     assert.equal(depthOf(quotes.body), MAX_BLOCK_DEPTH + 1);
     assert.ok(quotes.text.endsWith('deep'));
-    const lists = renderMarkdown('- '.repeat(20) + 'deep');
+    const lists = renderMarkdown(`${'- '.repeat(20)}deep`);
     assert.equal(depthOf(lists.body), MAX_BLOCK_DEPTH + 1);
     assert.ok(lists.text.endsWith('deep'));
 
     // Each level is `*a ` … ` a*` or `_a ` … ` a_`; the innermost kept one holds all the rest.
-    const emphasis = md('*a _a '.repeat(10) + 'x' + ' a_ a*'.repeat(10));
+    const emphasis = md(`${'*a _a '.repeat(10)}x${' a_ a*'.repeat(10)}`);
     let inline: Inline = (emphasis[0] as { c: Inline[] }).c[0]!;
     let depth = 1;
-    while (inline.t === 'em') [inline, depth] = [inline.c.find((n) => n.t === 'em') ?? inline.c[0]!, depth + 1];
+    while (inline.t === 'em')
+      [inline, depth] = [inline.c.find((n) => n.t === 'em') ?? inline.c[0]!, depth + 1];
     assert.equal(depth, MAX_INLINE_DEPTH + 1);
     const rest = 20 - MAX_INLINE_DEPTH + 1;
-    assert.deepEqual(inline, text('a '.repeat(rest) + 'x' + ' a'.repeat(rest)));
+    assert.deepEqual(inline, text(`${'a '.repeat(rest)}x${' a'.repeat(rest)}`));
   });
 
   it('reads container markers beyond the per-line cap as text', () => {
-    const line = '> '.repeat(MAX_MARKERS_PER_LINE + 3) + 'x';
+    const line = `${'> '.repeat(MAX_MARKERS_PER_LINE + 3)}x`;
     const capped = capLineMarkers(line);
-    assert.equal(capped, '> '.repeat(MAX_MARKERS_PER_LINE) + '\\> > > x');
-    assert.equal(capLineMarkers('1. '.repeat(40)), '1. '.repeat(MAX_MARKERS_PER_LINE) + '1\\. ' + '1. '.repeat(7));
+    assert.equal(capped, `${'> '.repeat(MAX_MARKERS_PER_LINE)}\\> > > x`);
+    assert.equal(
+      capLineMarkers('1. '.repeat(40)),
+      `${'1. '.repeat(MAX_MARKERS_PER_LINE)}1\\. ${'1. '.repeat(7)}`,
+    );
     // A thematic break of many dashes stays one, and ordinary text is left alone.
     assert.equal(capLineMarkers('- '.repeat(40)), '- '.repeat(40));
     assert.equal(capLineMarkers('plain text '.repeat(10)), 'plain text '.repeat(10));
-    assert.ok(renderMarkdown('>'.repeat(5000) + ' x').text.endsWith('x'));
+    assert.ok(renderMarkdown(`${'>'.repeat(5000)} x`).text.endsWith('x'));
   });
 
   it('maps only the token types it knows; any other leaves its text', () => {
@@ -380,13 +441,20 @@ describe('renderMarkdown with hostile input', () => {
   });
 
   it('counts links wherever they are', () => {
-    const source = '[a](https://a.example) > https://b.example\n\n> www.c.example\n\n- d@e.example\n\n| x |\n| - |\n| https://f.example |\n\n# https://g.example';
+    const source =
+      '[a](https://a.example) > https://b.example\n\n> www.c.example\n\n- d@e.example\n\n| x |\n| - |\n| https://f.example |\n\n# https://g.example';
     assert.equal(docLinks(md(source)).length, 6);
   });
 
   it('survives deeply nested quotes, lists and emphasis without a stack overflow', () => {
-    const nestedImages = '!['.repeat(1500) + 'x' + '](https://a.example/)'.repeat(1500);
-    for (const input of ['>'.repeat(5000) + ' x', '- '.repeat(3000) + 'x', '*_'.repeat(2500) + 'x' + '_*'.repeat(2500), '['.repeat(5000), nestedImages]) {
+    const nestedImages = `${'!['.repeat(1500)}x${'](https://a.example/)'.repeat(1500)}`;
+    for (const input of [
+      `${'>'.repeat(5000)} x`,
+      `${'- '.repeat(3000)}x`,
+      `${'*_'.repeat(2500)}x${'_*'.repeat(2500)}`,
+      '['.repeat(5000),
+      nestedImages,
+    ]) {
       const { body, text } = renderMarkdown(input);
       assert.ok(Array.isArray(body));
       assert.ok(text.includes('x') || input.startsWith('['));
@@ -451,7 +519,12 @@ describe('safeHref', () => {
   });
 
   it('leaves hostile link targets as text in rendered bodies', () => {
-    for (const target of ['&#106;avascript:alert(1)', 'javascript&colon;alert(1)', '%6Aavascript:alert(1)', 'java&#x0A;script:alert(1)']) {
+    for (const target of [
+      '&#106;avascript:alert(1)',
+      'javascript&colon;alert(1)',
+      '%6Aavascript:alert(1)',
+      'java&#x0A;script:alert(1)',
+    ]) {
       const doc = md(`[click](${target})`);
       assert.ok(!JSON.stringify(doc).includes('"t":"link"'), target);
       assert.deepEqual(doc, [{ t: 'p', c: [{ t: 'text', v: 'click' }] }]);

@@ -17,9 +17,13 @@ export function fromStoreError(error: unknown): unknown {
     case 'topic-locked':
       return new ProblemError(409, 'topic-locked', 'Topic locked', error.message);
     case 'name-reserved':
-      return new ProblemError(409, 'name-reserved', 'Name reserved', error.message, [{ path: 'authorName', message: error.message }]);
+      return new ProblemError(409, 'name-reserved', 'Name reserved', error.message, [
+        { path: 'authorName', message: error.message },
+      ]);
     case 'too-deep':
-      return new ProblemError(422, 'too-deep', 'Reply nested too deeply', error.message, [{ path: 'parentId', message: error.message }]);
+      return new ProblemError(422, 'too-deep', 'Reply nested too deeply', error.message, [
+        { path: 'parentId', message: error.message },
+      ]);
   }
 }
 

@@ -8,8 +8,13 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       // Keys are the client's text: cut long ones so a refusal never echoes a whole body back.
-      const keys = issue.keys.map((k) => (k.length > 64 ? `${k.slice(0, 64)}…` : k)).map((k) => (path ? `${path}.${k}` : k));
-      return { path: keys.join(','), message: `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}, not accepted` };
+      const keys = issue.keys
+        .map((k) => (k.length > 64 ? `${k.slice(0, 64)}…` : k))
+        .map((k) => (path ? `${path}.${k}` : k));
+      return {
+        path: keys.join(','),
+        message: `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}, not accepted`,
+      };
     }
     return { path: path || '(root)', message: issue.message };
   });
@@ -32,7 +37,9 @@ export function validate<T extends Target, S extends z.ZodType>(target: T, schem
         status === 422 ? 'invalid-body' : 'invalid-request',
         status === 422 ? 'The request body is not valid' : 'The request is not valid',
         errors
-          .map((e) => (e.path === '(root)' || e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`))
+          .map((e) =>
+            e.path === '(root)' || e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`,
+          )
           .join('; '),
         errors,
       );

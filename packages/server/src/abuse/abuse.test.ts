@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Challenge, CreatedReply } from '@colloquy/api';
 import { listen, type AppConfig } from '../index.js';
-import { ADMIN_TOKEN, expect429, expectProblem, fromAddress, json, ORIGIN, testApp } from '../testing/helpers.js';
+import {
+  ADMIN_TOKEN,
+  expect429,
+  expectProblem,
+  fromAddress,
+  json,
+  ORIGIN,
+  testApp,
+} from '../testing/helpers.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const READER = 'reader-key-0123456789';
@@ -12,10 +20,23 @@ const READER = 'reader-key-0123456789';
 async function setup(overrides: Partial<AppConfig>) {
   const t = await testApp(overrides);
   for (const id of ['topic', 'second']) await t.app.request('/api/v1/topics', json({ id, title: id }, admin));
-  const reply = (address: string, body: object = { authorName: 'A', body: 'b' }, headers: Record<string, string> = {}, topic = 'topic') =>
-    t.app.request(`/api/v1/topics/${topic}/replies`, json(body, { 'X-Colloquy-Reader': READER, ...headers }), fromAddress(address));
+  const reply = (
+    address: string,
+    body: object = { authorName: 'A', body: 'b' },
+    headers: Record<string, string> = {},
+    topic = 'topic',
+  ) =>
+    t.app.request(
+      `/api/v1/topics/${topic}/replies`,
+      json(body, { 'X-Colloquy-Reader': READER, ...headers }),
+      fromAddress(address),
+    );
   const react = (address: string, headers: Record<string, string> = {}) =>
-    t.app.request('/api/v1/topics/topic/reactions', json({ kind: 'like' }, { 'X-Colloquy-Reader': READER, ...headers }), fromAddress(address));
+    t.app.request(
+      '/api/v1/topics/topic/reactions',
+      json({ kind: 'like' }, { 'X-Colloquy-Reader': READER, ...headers }),
+      fromAddress(address),
+    );
   return { ...t, reply, react };
 }
 
@@ -32,7 +53,11 @@ describe('rate limits', () => {
       const problem = await expect429(limited);
       assert.match(problem.detail, /2 replies a minute/);
       assert.equal((await t.reply('198.51.100.1')).status, 201);
-      assert.equal((await t.reply('::ffff:198.51.100.2')).status, 201, 'an IPv4-mapped address counts as IPv4');
+      assert.equal(
+        (await t.reply('::ffff:198.51.100.2')).status,
+        201,
+        'an IPv4-mapped address counts as IPv4',
+      );
       await expect429(await t.reply('198.51.100.3'));
       // The admin token skips rate limits (imports), even from a limited network.
       assert.equal((await t.reply('203.0.113.5', { authorName: 'A', body: 'import' }, admin)).status, 201);
@@ -69,8 +94,13 @@ describe('rate limits', () => {
     const t = await testApp({ replyRateLimit: 1 });
     try {
       await t.app.request('/api/v1/topics', json({ id: 'topic', title: 'T' }, admin));
-      assert.equal((await t.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }))).status, 201);
-      await expect429(await t.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' })));
+      assert.equal(
+        (await t.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }))).status,
+        201,
+      );
+      await expect429(
+        await t.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' })),
+      );
     } finally {
       await t.close();
     }
@@ -79,7 +109,10 @@ describe('rate limits', () => {
   it('ignores X-Forwarded-For unless the socket peer is a trusted proxy, then takes the right-most untrusted entry', async () => {
     const direct = await setup({ replyRateLimit: 1 });
     try {
-      assert.equal((await direct.reply('203.0.113.1', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status, 201);
+      assert.equal(
+        (await direct.reply('203.0.113.1', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status,
+        201,
+      );
       await expect429(await direct.reply('203.0.113.1', undefined, { 'X-Forwarded-For': '198.51.100.1' }));
     } finally {
       await direct.close();
@@ -87,14 +120,27 @@ describe('rate limits', () => {
     const proxied = await setup({ replyRateLimit: 1, trustedProxies: ['10.0.0.1', '10.0.0.2'] });
     try {
       // Behind the proxy, clients are told apart by the address the proxy appended.
-      assert.equal((await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status, 201);
-      assert.equal((await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '198.51.100.1' })).status, 201);
+      assert.equal(
+        (await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status,
+        201,
+      );
+      assert.equal(
+        (await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '198.51.100.1' })).status,
+        201,
+      );
       // A client cannot escape its limit by writing its own entries to the left, nor by
       // naming a trusted proxy: the right-most address no trusted proxy wrote counts.
-      await expect429(await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '1.1.1.1, 192.0.2.1' }));
-      await expect429(await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '8.8.8.8, 192.0.2.1, 10.0.0.2' }));
+      await expect429(
+        await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '1.1.1.1, 192.0.2.1' }),
+      );
+      await expect429(
+        await proxied.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '8.8.8.8, 192.0.2.1, 10.0.0.2' }),
+      );
       // An untrusted peer's X-Forwarded-For proves nothing.
-      assert.equal((await proxied.reply('203.0.113.9', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status, 201);
+      assert.equal(
+        (await proxied.reply('203.0.113.9', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status,
+        201,
+      );
       await expect429(await proxied.reply('203.0.113.10', undefined, { 'X-Forwarded-For': '172.16.0.1' }));
     } finally {
       await proxied.close();
@@ -112,7 +158,10 @@ describe('caps and the honeypot', () => {
         assert.equal(res.status, 201);
         parentId = ((await res.json()) as CreatedReply).id;
       }
-      const problem = await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: 'too deep', parentId }), 422);
+      const problem = await expectProblem(
+        await t.reply('192.0.2.1', { authorName: 'A', body: 'too deep', parentId }),
+        422,
+      );
       assert.match(problem.detail, /at most 2 levels/);
       assert.equal(problem.errors![0]!.path, 'parentId');
     } finally {
@@ -123,16 +172,24 @@ describe('caps and the honeypot', () => {
   it('refuses more links than maxLinksPerReply (422), the admin included', async () => {
     const t = await setup({ maxLinksPerReply: 3 });
     try {
-      const links = (n: number) => Array.from({ length: n }, (_, k) => `[l${k}](https://l${k}.example/)`).join(' ');
+      const links = (n: number) =>
+        Array.from({ length: n }, (_, k) => `[l${k}](https://l${k}.example/)`).join(' ');
       assert.equal((await t.reply('192.0.2.1', { authorName: 'A', body: links(3) })).status, 201);
-      const problem = await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: links(4) }), 422);
+      const problem = await expectProblem(
+        await t.reply('192.0.2.1', { authorName: 'A', body: links(4) }),
+        422,
+      );
       assert.match(problem.detail, /at most 3 links/);
       await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: links(4) }, admin), 422);
       // Links in table cells and headings count like any other.
       const table = `# https://h.example\n\n| a |\n| - |\n| ${links(3)} |`;
       await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: table }), 422);
       // Links that are not links (other schemes) do not count.
-      assert.equal((await t.reply('192.0.2.1', { authorName: 'A', body: `${links(3)} [x](javascript:alert(1))` })).status, 201);
+      assert.equal(
+        (await t.reply('192.0.2.1', { authorName: 'A', body: `${links(3)} [x](javascript:alert(1))` }))
+          .status,
+        201,
+      );
     } finally {
       await t.close();
     }
@@ -141,7 +198,10 @@ describe('caps and the honeypot', () => {
   it('refuses a filled honeypot with a neutral 422 and accepts an empty one', async () => {
     const t = await setup({});
     try {
-      const problem = await expectProblem(await t.reply('192.0.2.1', { authorName: 'A', body: 'b', website: 'https://spam.example' }), 422);
+      const problem = await expectProblem(
+        await t.reply('192.0.2.1', { authorName: 'A', body: 'b', website: 'https://spam.example' }),
+        422,
+      );
       assert.equal(problem.errors![0]!.path, 'website');
       assert.equal((await t.reply('192.0.2.1', { authorName: 'A', body: 'b', website: '' })).status, 201);
     } finally {
@@ -185,7 +245,8 @@ describe('proof of work', () => {
   it('when required: 428 without a proof, 201 with one, 403 when reused, forged or too weak', async () => {
     const t = await setup({ powDifficulty: 8, secret: 'pow-secret' });
     try {
-      const fetchChallenge = async () => (await (await t.app.request('/api/v1/challenge')).json()) as Challenge;
+      const fetchChallenge = async () =>
+        (await (await t.app.request('/api/v1/challenge')).json()) as Challenge;
       const missing = await expectProblem(await t.reply('192.0.2.1'), 428);
       assert.match(missing.detail, /GET \/api\/v1\/challenge/);
       assert.match(missing.detail, /X-Colloquy-Proof/);
@@ -195,18 +256,33 @@ describe('proof of work', () => {
       assert.ok(!challenge.includes(':'));
       const proof = `${challenge}:${solve(challenge, 8)}`;
       assert.equal((await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': proof })).status, 201);
-      const reused = await expectProblem(await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': proof }), 403);
+      const reused = await expectProblem(
+        await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': proof }),
+        403,
+      );
       assert.match(reused.detail, /used already/);
 
       const fresh = (await fetchChallenge()).challenge;
       let weak = 0;
       while (createHash('sha256').update(`${fresh}:${weak}`).digest()[0] === 0) weak++;
-      await expectProblem(await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${fresh}:${weak}` }), 403);
+      await expectProblem(
+        await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${fresh}:${weak}` }),
+        403,
+      );
       const [expiry, random, mac] = fresh.split('.');
       const forged = `${(parseInt(expiry!, 36) + 1e9).toString(36)}.${random}.${mac}`;
-      const forgedProblem = await expectProblem(await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${forged}:${solve(forged, 8)}` }), 403);
+      const forgedProblem = await expectProblem(
+        await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${forged}:${solve(forged, 8)}` }),
+        403,
+      );
       assert.match(forgedProblem.detail, /not issued by this server/);
-      for (const garbage of ['nonsense', ':', `${fresh}:`, `${fresh}:${'9'.repeat(65)}`, `${fresh}:bad nonce`]) {
+      for (const garbage of [
+        'nonsense',
+        ':',
+        `${fresh}:`,
+        `${fresh}:${'9'.repeat(65)}`,
+        `${fresh}:bad nonce`,
+      ]) {
         await expectProblem(await t.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': garbage }), 403);
       }
       // The admin token skips the proof.
@@ -221,7 +297,10 @@ describe('proof of work', () => {
     const b = await setup({ powDifficulty: 4, secret: 'two' });
     try {
       const { challenge } = (await (await a.app.request('/api/v1/challenge')).json()) as Challenge;
-      await expectProblem(await b.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${challenge}:${solve(challenge, 4)}` }), 403);
+      await expectProblem(
+        await b.reply('192.0.2.1', undefined, { 'X-Colloquy-Proof': `${challenge}:${solve(challenge, 4)}` }),
+        403,
+      );
     } finally {
       await a.close();
       await b.close();

@@ -13,7 +13,11 @@ export function normalizeAddress(raw: string): string | null {
   const zone = text.indexOf('%');
   if (zone !== -1) text = text.slice(0, zone);
   const family = isIP(text);
-  if (family === 4) return text.split('.').map((part) => String(Number(part))).join('.');
+  if (family === 4)
+    return text
+      .split('.')
+      .map((part) => String(Number(part)))
+      .join('.');
   if (family !== 6) return null;
   const hextets = expandIpv6(text);
   if (hextets.slice(0, 5).every((h) => h === 0) && hextets[5] === 0xffff) {

@@ -41,7 +41,12 @@ export class ProofOfWork {
   verify(header: string | undefined, now = Date.now()): void {
     if (!this.required) return;
     const refuse = (why: string) =>
-      new ProblemError(403, 'invalid-proof', 'Invalid proof of work', `${why} Fetch a new challenge from GET /api/v1/challenge and solve it.`);
+      new ProblemError(
+        403,
+        'invalid-proof',
+        'Invalid proof of work',
+        `${why} Fetch a new challenge from GET /api/v1/challenge and solve it.`,
+      );
     if (header === undefined || header.trim() === '') {
       throw new ProblemError(
         428,
@@ -55,10 +60,13 @@ export class ProofOfWork {
     const nonce = header.slice(separator + 1).trim();
     const parts = CHALLENGE.exec(challenge);
     if (separator === -1 || !parts || !/^[A-Za-z0-9_-]{1,64}$/.test(nonce)) {
-      throw refuse(`${PROOF_HEADER} must be <challenge>:<nonce>, the nonce 1–64 letters, digits, "_" or "-".`);
+      throw refuse(
+        `${PROOF_HEADER} must be <challenge>:<nonce>, the nonce 1–64 letters, digits, "_" or "-".`,
+      );
     }
     const expected = Buffer.from(this.#sign(`${parts[1]}.${parts[2]}`));
-    if (!timingSafeEqual(expected, Buffer.from(parts[3]!))) throw refuse('The challenge was not issued by this server.');
+    if (!timingSafeEqual(expected, Buffer.from(parts[3]!)))
+      throw refuse('The challenge was not issued by this server.');
     const expires = parseInt(parts[1]!, 36);
     if (expires <= now) throw refuse('The challenge has expired.');
     if (leadingZeroBits(sha256(`${challenge}:${nonce}`)) < this.difficulty) {

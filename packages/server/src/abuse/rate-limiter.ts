@@ -18,13 +18,15 @@ export class RateLimiter {
       window = { start: now, count: 0 };
       this.#windows.set(key, window);
     }
-    if (window.count >= this.limit) return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
+    if (window.count >= this.limit)
+      return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
     window.count++;
     return null;
   }
 
   #sweep(now: number): void {
-    for (const [key, window] of this.#windows) if (now - window.start >= this.windowMs) this.#windows.delete(key);
+    for (const [key, window] of this.#windows)
+      if (now - window.start >= this.windowMs) this.#windows.delete(key);
   }
 }
 

@@ -11,7 +11,10 @@ const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** A JWT as a host site would sign it. */
-function jwt(claims: Record<string, unknown>, { secret = JWT_SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {}) {
+function jwt(
+  claims: Record<string, unknown>,
+  { secret = JWT_SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {},
+) {
   const head = `${b64(header)}.${b64(claims)}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
@@ -33,9 +36,15 @@ describe('identity and own edits', () => {
     return (await res.json()) as CreatedReply;
   };
   const edit = (id: string, token: string | undefined, body: object) =>
-    t.app.request(`/api/v1/replies/${id}`, json(body, token === undefined ? {} : { 'X-Colloquy-Edit-Token': token }, 'PATCH'));
+    t.app.request(
+      `/api/v1/replies/${id}`,
+      json(body, token === undefined ? {} : { 'X-Colloquy-Edit-Token': token }, 'PATCH'),
+    );
   const remove = (id: string, token: string) =>
-    t.app.request(`/api/v1/replies/${id}`, { method: 'DELETE', headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': token } });
+    t.app.request(`/api/v1/replies/${id}`, {
+      method: 'DELETE',
+      headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': token },
+    });
 
   it('returns an edit token to the author only, and never a reader key or token elsewhere', async () => {
     const res = await postReply({ authorName: 'Ann', body: 'mine' });
@@ -91,14 +100,22 @@ describe('identity and own edits', () => {
     const late = await testApp({ editWindowSeconds: 0 });
     try {
       await late.app.request('/api/v1/topics', json({ id: 'topic', title: 'Topic' }, admin));
-      const reply = (await (await late.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }))).json()) as CreatedReply;
+      const reply = (await (
+        await late.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }))
+      ).json()) as CreatedReply;
       const problem = await expectProblem(
-        await late.app.request(`/api/v1/replies/${reply.id}`, json({ body: 'changed' }, { 'X-Colloquy-Edit-Token': reply.editToken }, 'PATCH')),
+        await late.app.request(
+          `/api/v1/replies/${reply.id}`,
+          json({ body: 'changed' }, { 'X-Colloquy-Edit-Token': reply.editToken }, 'PATCH'),
+        ),
         403,
       );
       assert.equal(problem.type, 'urn:colloquy:problem:edit-window-over');
       await expectProblem(
-        await late.app.request(`/api/v1/replies/${reply.id}`, { method: 'DELETE', headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': reply.editToken } }),
+        await late.app.request(`/api/v1/replies/${reply.id}`, {
+          method: 'DELETE',
+          headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': reply.editToken },
+        }),
         403,
       );
     } finally {
@@ -122,29 +139,43 @@ describe('identity and own edits', () => {
     const gone = (await res.json()) as Reply;
     assert.deepEqual([gone.status, gone.author.name, gone.body, gone.text], ['deleted', '', [], '']);
     const page = (await (await t.app.request('/api/v1/topics/deleting/replies')).json()) as ReplyPage;
-    assert.deepEqual(page.replies.map((r) => [r.id, r.status, r.parentId]), [
-      [parent.id, 'deleted', null],
-      [child.id, 'published', parent.id],
-    ]);
+    assert.deepEqual(
+      page.replies.map((r) => [r.id, r.status, r.parentId]),
+      [
+        [parent.id, 'deleted', null],
+        [child.id, 'published', parent.id],
+      ],
+    );
     assert.equal(page.total, 1);
     assert.ok(!JSON.stringify(page).includes('parent text'));
     assert.ok(!JSON.stringify(page).includes('Parent'));
     // The child is now the latest reply; deleting it empties the summary.
-    const summary = ((await (await t.app.request('/api/v1/topics?ids=deleting')).json()) as TopicSummaries).topics[0]!;
+    const summary = ((await (await t.app.request('/api/v1/topics?ids=deleting')).json()) as TopicSummaries)
+      .topics[0]!;
     assert.equal(summary.latestReply?.id, child.id);
     await remove(child.id, child.editToken);
-    const after = ((await (await t.app.request('/api/v1/topics?ids=deleting')).json()) as TopicSummaries).topics[0]!;
+    const after = ((await (await t.app.request('/api/v1/topics?ids=deleting')).json()) as TopicSummaries)
+      .topics[0]!;
     assert.deepEqual([after.replyCount, after.latestReply], [0, null]);
     // Once deleted, it can be neither edited nor deleted again, nor replied to.
     await expectProblem(await edit(parent.id, parent.editToken, { body: 'back' }), 404);
     await expectProblem(await remove(parent.id, parent.editToken), 404);
-    await expectProblem(await t.app.request('/api/v1/topics/deleting/replies', json({ authorName: 'x', body: 'y', parentId: parent.id })), 422);
+    await expectProblem(
+      await t.app.request(
+        '/api/v1/topics/deleting/replies',
+        json({ authorName: 'x', body: 'y', parentId: parent.id }),
+      ),
+      422,
+    );
   });
 
   describe('signed-in users (JWT)', () => {
     it('marks a reply verified, with the name from the token', async () => {
       const token = jwt({ sub: 'user-1', name: 'Dana Verified', exp: inAnHour() });
-      const reply = await created({ authorName: 'ignored', body: 'signed in' }, { Authorization: `Bearer ${token}` });
+      const reply = await created(
+        { authorName: 'ignored', body: 'signed in' },
+        { Authorization: `Bearer ${token}` },
+      );
       assert.deepEqual(reply.author, { name: 'Dana Verified', verified: true });
       const fetched = (await (await t.app.request(`/api/v1/replies/${reply.id}`)).json()) as Reply;
       assert.deepEqual(fetched.author, { name: 'Dana Verified', verified: true });
@@ -157,12 +188,24 @@ describe('identity and own edits', () => {
       const reply = await created({ authorName: 'Anon', body: 'x' });
       assert.deepEqual(reply.author, { name: 'Anon' });
       await expectProblem(await postReply({ authorName: 'Anon', body: 'x', verified: true }), 422);
-      await expectProblem(await postReply({ authorName: 'Anon', body: 'x', author: { name: 'Anon', verified: true } }), 422);
+      await expectProblem(
+        await postReply({ authorName: 'Anon', body: 'x', author: { name: 'Anon', verified: true } }),
+        422,
+      );
     });
 
     it('refuses an anonymous name equal to a signed-in user’s, however it is spelled (409)', async () => {
-      await created({ body: 'claiming my name' }, { Authorization: `Bearer ${jwt({ sub: 'user-2', name: 'Erin Example', exp: inAnHour() })}` });
-      for (const spelling of ['Erin Example', 'erin example', '  ERIN   EXAMPLE ', 'Ｅｒｉｎ Ｅｘａｍｐｌｅ', 'Erin\u200b Example']) {
+      await created(
+        { body: 'claiming my name' },
+        { Authorization: `Bearer ${jwt({ sub: 'user-2', name: 'Erin Example', exp: inAnHour() })}` },
+      );
+      for (const spelling of [
+        'Erin Example',
+        'erin example',
+        '  ERIN   EXAMPLE ',
+        'Ｅｒｉｎ Ｅｘａｍｐｌｅ',
+        'Erin\u200b Example',
+      ]) {
         const problem = await expectProblem(await postReply({ authorName: spelling, body: 'impostor' }), 409);
         assert.match(problem.detail, /signed-in user/);
       }
@@ -200,7 +243,13 @@ describe('identity and own edits', () => {
       try {
         await plain.app.request('/api/v1/topics', json({ id: 'topic', title: 'Topic' }, admin));
         const problem = await expectProblem(
-          await plain.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }, { Authorization: `Bearer ${jwt({ sub: 's', name: 'n', exp: inAnHour() })}` })),
+          await plain.app.request(
+            '/api/v1/topics/topic/replies',
+            json(
+              { authorName: 'A', body: 'b' },
+              { Authorization: `Bearer ${jwt({ sub: 's', name: 'n', exp: inAnHour() })}` },
+            ),
+          ),
           401,
         );
         assert.match(problem.detail, /COLLOQUY_JWT_SECRET/);

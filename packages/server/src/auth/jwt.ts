@@ -22,19 +22,25 @@ export function verifyJwt(token: string, secret: string, now = Date.now()): Sign
   const parts = JWT.exec(token);
   if (!parts) throw invalid('The bearer token is not a JWT (three base64url parts separated by dots).');
   const header = parseJson(parts[1]!);
-  if (header === null || header['alg'] !== 'HS256') throw invalid('The sign-in token must be signed with HS256.');
+  if (header === null || header.alg !== 'HS256')
+    throw invalid('The sign-in token must be signed with HS256.');
   const expected = createHmac('sha256', secret).update(`${parts[1]}.${parts[2]}`).digest();
   const signature = Buffer.from(parts[3]!, 'base64url');
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
-    throw invalid('The sign-in token has a wrong signature; it must be signed with the secret in COLLOQUY_JWT_SECRET.');
+    throw invalid(
+      'The sign-in token has a wrong signature; it must be signed with the secret in COLLOQUY_JWT_SECRET.',
+    );
   }
   const claims = parseJson(parts[2]!);
   if (claims === null) throw invalid('The sign-in token has no valid claims.');
   const { sub, name, exp, nbf } = claims;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid('The sign-in token needs an exp claim (seconds since 1970).');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw invalid('The sign-in token needs an exp claim (seconds since 1970).');
   if (exp * 1000 <= now) throw invalid('The sign-in token has expired; sign in again.');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf * 1000 > now)) throw invalid('The sign-in token is not valid yet.');
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw invalid('The sign-in token needs a sub claim of 1–256 characters.');
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf * 1000 > now))
+    throw invalid('The sign-in token is not valid yet.');
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
+    throw invalid('The sign-in token needs a sub claim of 1–256 characters.');
   if (typeof name !== 'string') throw invalid('The sign-in token needs a name claim.');
   return { sub, name };
 }
@@ -42,7 +48,9 @@ export function verifyJwt(token: string, secret: string, now = Date.now()): Sign
 function parseJson(part: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -50,11 +50,14 @@ export class PostgresBus implements Bus {
   private constructor(url: string, options: PostgresBusOptions) {
     this.#url = url;
     this.#channel = options.channel ?? 'colloquy_events';
-    if (!CHANNEL.test(this.#channel)) throw new TypeError(`Channel "${this.#channel}" must be lowercase letters, digits and underscores.`);
+    if (!CHANNEL.test(this.#channel))
+      throw new TypeError(`Channel "${this.#channel}" must be lowercase letters, digits and underscores.`);
     this.#minBackoffMs = options.minBackoffMs ?? 100;
     this.#maxBackoffMs = options.maxBackoffMs ?? 10_000;
     this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
-    this.#pool.on('error', (error) => console.error('colloquy bus: idle PostgreSQL connection failed:', error.message));
+    this.#pool.on('error', (error) =>
+      console.error('colloquy bus: idle PostgreSQL connection failed:', error.message),
+    );
   }
 
   /** Connects the listener; rejects when the database cannot be reached at start. */
@@ -96,7 +99,11 @@ export class PostgresBus implements Bus {
   async #listen(): Promise<void> {
     // TCP keepalive: a connection that died silently (a NAT or firewall forgot it) is noticed
     // and reconnected, instead of listening to nothing for hours.
-    const client = new pg.Client({ connectionString: this.#url, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
     let dropped = false;
     const onDrop = (error?: Error) => {
       if (dropped) return;
@@ -119,7 +126,8 @@ export class PostgresBus implements Bus {
       } catch {
         return; // not one of ours
       }
-      if (typeof payload.t === 'string' && typeof payload.e === 'string') this.#subscribers.deliver(payload.t, payload.e);
+      if (typeof payload.t === 'string' && typeof payload.e === 'string')
+        this.#subscribers.deliver(payload.t, payload.e);
     });
     try {
       await client.connect();
@@ -153,7 +161,10 @@ export class PostgresBus implements Bus {
         },
         (error: unknown) => {
           if (this.#closed) return;
-          console.error('colloquy bus: reconnecting the LISTEN connection failed:', error instanceof Error ? error.message : error);
+          console.error(
+            'colloquy bus: reconnecting the LISTEN connection failed:',
+            error instanceof Error ? error.message : error,
+          );
           this.#scheduleReconnect(attempt + 1);
         },
       );

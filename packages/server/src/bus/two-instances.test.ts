@@ -14,7 +14,7 @@ import { ADMIN_TOKEN, ORIGIN } from '../testing/helpers.js';
 import { startServer, type ServerProcess } from '../testing/processes.js';
 import { SseReader } from '../testing/sse.js';
 
-const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
+const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
 const SKIP_REASON =
   'COLLOQUY_TEST_DATABASE_URL is not set: the two-instance test skipped (set it to e.g. postgres://root@127.0.0.1:5432/test)';
 if (!DATABASE_URL) console.log(SKIP_REASON);
@@ -34,11 +34,15 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)),
+    ),
   ]).finally(() => clearTimeout(timer));
 }
 
-describe('two server processes on one PostgreSQL database', { skip: DATABASE_URL ? false : SKIP_REASON }, () => {
+describe('two server processes on one PostgreSQL database', {
+  skip: DATABASE_URL ? false : SKIP_REASON,
+}, () => {
   const schema = `colloquy_test_two_${process.pid}_${randomBytes(4).toString('hex')}`;
   const running: ServerProcess[] = [];
   const env = (port: number) => ({
@@ -114,7 +118,9 @@ describe('two server processes on one PostgreSQL database', { skip: DATABASE_URL
     const missed = [await post(a, 'Missed one.'), await post(a, 'Missed two.')];
     b = await start(portB);
 
-    const resumed = await fetch(`${b.url}/api/v1/topics/shared/events`, { headers: { 'Last-Event-ID': lastEventId } });
+    const resumed = await fetch(`${b.url}/api/v1/topics/shared/events`, {
+      headers: { 'Last-Event-ID': lastEventId },
+    });
     assert.equal(resumed.status, 200);
     const again = new SseReader(resumed);
     const replayed = [await nextReplyCreated(again), await nextReplyCreated(again)];
@@ -122,7 +128,10 @@ describe('two server processes on one PostgreSQL database', { skip: DATABASE_URL
       replayed.map((event) => event.reply.id),
       missed.map((reply) => reply.id),
     );
-    assert.ok(replayed.every((event) => BigInt(event.id) > BigInt(lastEventId)), 'only events after the last one seen');
+    assert.ok(
+      replayed.every((event) => BigInt(event.id) > BigInt(lastEventId)),
+      'only events after the last one seen',
+    );
     await again.cancel();
   });
 });

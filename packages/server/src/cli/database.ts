@@ -34,7 +34,8 @@ export const DATABASE_SETTINGS = {
     help: 'postgres://… : use PostgreSQL instead of SQLite, and LISTEN/NOTIFY so several servers on one database share live updates',
     shownDefault: 'unset: SQLite',
     parse: (text: string): string | null => {
-      if (!/^postgres(ql)?:\/\//.test(text)) throw new UsageError('DATABASE_URL (--database-url) must be a postgres:// or postgresql:// URL.');
+      if (!/^postgres(ql)?:\/\//.test(text))
+        throw new UsageError('DATABASE_URL (--database-url) must be a postgres:// or postgresql:// URL.');
       return text;
     },
     fallback: () => null,
@@ -47,7 +48,9 @@ export const DATABASE_SETTINGS = {
     shownDefault: "the connection's search_path, usually public",
     parse: (text: string): string | null => {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text)) {
-        throw new UsageError(`The database schema (COLLOQUY_DB_SCHEMA) must be lowercase letters, digits and underscores, got "${text}".`);
+        throw new UsageError(
+          `The database schema (COLLOQUY_DB_SCHEMA) must be lowercase letters, digits and underscores, got "${text}".`,
+        );
       }
       return text;
     },
@@ -58,7 +61,10 @@ export const DATABASE_SETTINGS = {
 /** Opens the store the options name: PostgreSQL when a URL is given, else the SQLite file. */
 export async function openStore(options: DatabaseOptions): Promise<Store> {
   if (options.databaseUrl !== null) {
-    return PostgresStore.open(options.databaseUrl, options.dbSchema !== null ? { schema: options.dbSchema } : {});
+    return PostgresStore.open(
+      options.databaseUrl,
+      options.dbSchema !== null ? { schema: options.dbSchema } : {},
+    );
   }
   const dbFile = resolve(options.dbFile);
   mkdirSync(dirname(dbFile), { recursive: true });

@@ -59,19 +59,59 @@ describe('hardening settings', () => {
     assert.equal(app.secret, 'pow');
     assert.deepEqual(app.trustedProxies, ['10.0.0.1', '10.0.0.2', '2001:0db8:0000:0000:0000:0000:0000:0001']);
     assert.deepEqual(
-      [app.replyRateLimit, app.topicRateLimit, app.writeRateLimit, app.maxReplyDepth, app.maxLinksPerReply, app.powDifficulty, app.editWindowSeconds],
+      [
+        app.replyRateLimit,
+        app.topicRateLimit,
+        app.writeRateLimit,
+        app.maxReplyDepth,
+        app.maxLinksPerReply,
+        app.powDifficulty,
+        app.editWindowSeconds,
+      ],
       [0, 5, 1000, 4, 2, 12, 60],
     );
     assert.equal(app.moderation, 'first');
   });
 
   it('lets flags win over the environment', () => {
-    const { app } = loadConfig(
-      { COLLOQUY_MODERATION: 'all', COLLOQUY_REPLY_RATE_LIMIT: '3' },
-      ['serve', '--moderation', 'links', '--reply-rate-limit=0', '--pow-difficulty', '8', '--jwt-secret', 's', '--trusted-proxies', '127.0.0.1', '--max-links', '1', '--max-reply-depth', '2', '--topic-rate-limit', '9', '--write-rate-limit', '7', '--edit-window', '30', '--secret', 'x'],
-    );
+    const { app } = loadConfig({ COLLOQUY_MODERATION: 'all', COLLOQUY_REPLY_RATE_LIMIT: '3' }, [
+      'serve',
+      '--moderation',
+      'links',
+      '--reply-rate-limit=0',
+      '--pow-difficulty',
+      '8',
+      '--jwt-secret',
+      's',
+      '--trusted-proxies',
+      '127.0.0.1',
+      '--max-links',
+      '1',
+      '--max-reply-depth',
+      '2',
+      '--topic-rate-limit',
+      '9',
+      '--write-rate-limit',
+      '7',
+      '--edit-window',
+      '30',
+      '--secret',
+      'x',
+    ]);
     assert.deepEqual(
-      [app.moderation, app.replyRateLimit, app.powDifficulty, app.jwtSecret, app.trustedProxies, app.maxLinksPerReply, app.maxReplyDepth, app.topicRateLimit, app.writeRateLimit, app.editWindowSeconds, app.secret],
+      [
+        app.moderation,
+        app.replyRateLimit,
+        app.powDifficulty,
+        app.jwtSecret,
+        app.trustedProxies,
+        app.maxLinksPerReply,
+        app.maxReplyDepth,
+        app.topicRateLimit,
+        app.writeRateLimit,
+        app.editWindowSeconds,
+        app.secret,
+      ],
       ['links', 0, 8, 's', ['127.0.0.1'], 1, 2, 9, 7, 30, 'x'],
     );
   });
@@ -85,7 +125,11 @@ describe('hardening settings', () => {
       { COLLOQUY_MAX_LINKS: '1.5' },
       { COLLOQUY_TRUSTED_PROXIES: 'proxy.local' },
     ]) {
-      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env, ['serve']),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+        JSON.stringify(env),
+      );
     }
   });
 
@@ -145,33 +189,70 @@ describe('loadConfig', () => {
   });
 
   it('follows DEMO_PORT for the default origins', () => {
-    assert.deepEqual(loadConfig({ DEMO_PORT: '3000' }, []).app.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+    assert.deepEqual(loadConfig({ DEMO_PORT: '3000' }, []).app.allowedOrigins, [
+      'http://localhost:3000',
+      'http://127.0.0.1:3000',
+    ]);
   });
 
   it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
-    const options = loadConfig({ PORT: '9000', COLLOQUY_ADMIN_TOKEN: 'env' }, ['serve', '--port=0', '--admin-token', 'flag', '--seed']);
+    const options = loadConfig({ PORT: '9000', COLLOQUY_ADMIN_TOKEN: 'env' }, [
+      'serve',
+      '--port=0',
+      '--admin-token',
+      'flag',
+      '--seed',
+    ]);
     assert.equal(options.port, 0);
     assert.equal(options.app.adminToken, 'flag');
     assert.equal(options.seed, true);
   });
 
   it('refuses unknown flags, missing values, bad ports and bad origins (exit 2)', () => {
-    for (const argv of [['serve', '--nope'], ['serve', '--port'], ['serve', '--port', 'x'], ['serve', '--port', '70000'], ['launch'], ['serve', '--allowed-origins', 'not a url']]) {
-      assert.throws(() => loadConfig({}, argv), (e: unknown) => e instanceof UsageError && e.exitCode === 2, argv.join(' '));
+    for (const argv of [
+      ['serve', '--nope'],
+      ['serve', '--port'],
+      ['serve', '--port', 'x'],
+      ['serve', '--port', '70000'],
+      ['launch'],
+      ['serve', '--allowed-origins', 'not a url'],
+    ]) {
+      assert.throws(
+        () => loadConfig({}, argv),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+        argv.join(' '),
+      );
     }
   });
 
   it('reads DATABASE_URL and COLLOQUY_DB_SCHEMA, flags winning; SQLite when unset or empty', () => {
-    assert.deepEqual([loadConfig({}, ['serve']).databaseUrl, loadConfig({ DATABASE_URL: '' }, []).databaseUrl], [null, null]);
-    const fromEnv = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy', COLLOQUY_DB_SCHEMA: 'site_a' }, ['serve']);
+    assert.deepEqual(
+      [loadConfig({}, ['serve']).databaseUrl, loadConfig({ DATABASE_URL: '' }, []).databaseUrl],
+      [null, null],
+    );
+    const fromEnv = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy', COLLOQUY_DB_SCHEMA: 'site_a' }, [
+      'serve',
+    ]);
     assert.deepEqual([fromEnv.databaseUrl, fromEnv.dbSchema], ['postgres://u@db/colloquy', 'site_a']);
-    const fromFlags = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy' }, ['serve', '--database-url', 'postgresql://v@other/x', '--db-schema=site_b']);
+    const fromFlags = loadConfig({ DATABASE_URL: 'postgres://u@db/colloquy' }, [
+      'serve',
+      '--database-url',
+      'postgresql://v@other/x',
+      '--db-schema=site_b',
+    ]);
     assert.deepEqual([fromFlags.databaseUrl, fromFlags.dbSchema], ['postgresql://v@other/x', 'site_b']);
   });
 
   it('refuses a DATABASE_URL that is not postgres:// and a schema that is not a plain name (exit 2)', () => {
-    for (const env of [{ DATABASE_URL: 'mysql://x' }, { DATABASE_URL: 'postgres://x', COLLOQUY_DB_SCHEMA: 'a; drop' }]) {
-      assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && e.exitCode === 2, JSON.stringify(env));
+    for (const env of [
+      { DATABASE_URL: 'mysql://x' },
+      { DATABASE_URL: 'postgres://x', COLLOQUY_DB_SCHEMA: 'a; drop' },
+    ]) {
+      assert.throws(
+        () => loadConfig(env, ['serve']),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+        JSON.stringify(env),
+      );
     }
   });
 });
@@ -180,7 +261,16 @@ describe('notification settings', () => {
   it('default to: no email, webhooks to public addresses only, 10 attempts from 30 s, 10 s per attempt', () => {
     const { app } = loadConfig({}, ['serve']);
     assert.deepEqual(
-      [app.publicUrl, app.smtpUrl, app.mailFrom, app.moderatorEmails, app.webhookAllowPrivate, app.deliveryAttempts, app.retryDelaySeconds, app.deliveryTimeoutSeconds],
+      [
+        app.publicUrl,
+        app.smtpUrl,
+        app.mailFrom,
+        app.moderatorEmails,
+        app.webhookAllowPrivate,
+        app.deliveryAttempts,
+        app.retryDelaySeconds,
+        app.deliveryTimeoutSeconds,
+      ],
       [null, null, null, [], false, 10, 30, 10],
     );
   });
@@ -209,16 +299,34 @@ describe('notification settings', () => {
     const refused: Array<[Record<string, string>, RegExp]> = [
       [{ COLLOQUY_SMTP_URL: 'smtp://localhost:25' }, /needs --mail-from/],
       [{ COLLOQUY_MODERATOR_EMAILS: 'a@example.org' }, /needs --smtp-url/],
-      [{ COLLOQUY_SMTP_URL: 'http://mail.example.org', COLLOQUY_MAIL_FROM: 'a@example.org' }, /smtp:\/\/ or smtps:\/\//],
-      [{ COLLOQUY_SMTP_URL: 'smtp://x', COLLOQUY_MAIL_FROM: 'a@example.org\r\nBcc: b@example.org' }, /email address/],
-      [{ COLLOQUY_SMTP_URL: 'smtp://x', COLLOQUY_MAIL_FROM: 'a@example.org', COLLOQUY_MODERATOR_EMAILS: 'a@example.org,nobody' }, /email address/],
+      [
+        { COLLOQUY_SMTP_URL: 'http://mail.example.org', COLLOQUY_MAIL_FROM: 'a@example.org' },
+        /smtp:\/\/ or smtps:\/\//,
+      ],
+      [
+        { COLLOQUY_SMTP_URL: 'smtp://x', COLLOQUY_MAIL_FROM: 'a@example.org\r\nBcc: b@example.org' },
+        /email address/,
+      ],
+      [
+        {
+          COLLOQUY_SMTP_URL: 'smtp://x',
+          COLLOQUY_MAIL_FROM: 'a@example.org',
+          COLLOQUY_MODERATOR_EMAILS: 'a@example.org,nobody',
+        },
+        /email address/,
+      ],
       [{ COLLOQUY_PUBLIC_URL: 'ftp://example.org' }, /http\(s\) URL/],
       [{ COLLOQUY_PUBLIC_URL: 'https://example.org/?q=1' }, /without query/],
       [{ COLLOQUY_DELIVERY_TIMEOUT: '0' }, /from 1 to 120/],
       [{ COLLOQUY_DELIVERY_ATTEMPTS: '51' }, /from 1 to 50/],
       [{ COLLOQUY_RETRY_DELAY: 'soon' }, /from 1 to 86400/],
     ];
-    for (const [env, message] of refused) assert.throws(() => loadConfig(env, ['serve']), (e: unknown) => e instanceof UsageError && message.test(e.message), JSON.stringify(env));
+    for (const [env, message] of refused)
+      assert.throws(
+        () => loadConfig(env, ['serve']),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+        JSON.stringify(env),
+      );
   });
 
   it('are all in the usage text', () => {

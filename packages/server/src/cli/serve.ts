@@ -1,6 +1,14 @@
 import { normalizeAddress } from '../abuse/client-address.js';
 import { createApp } from '../app.js';
-import { APP_DEFAULTS, DEMO_PORT, defaultConfig, demoOrigins, MODERATION_MODES, type AppConfig, type ModerationMode } from '../config.js';
+import {
+  APP_DEFAULTS,
+  DEMO_PORT,
+  defaultConfig,
+  demoOrigins,
+  MODERATION_MODES,
+  type AppConfig,
+  type ModerationMode,
+} from '../config.js';
 import { listen } from '../listen.js';
 import { Dispatcher } from '../notify/dispatcher.js';
 import { smtpMailer } from '../notify/mailer.js';
@@ -17,7 +25,13 @@ export interface ServerOptions extends DatabaseOptions {
   app: AppConfig;
 }
 
-const text = (help: string, flag: string, env: string, value: string, shownDefault?: string): Setting<string | null> => ({
+const text = (
+  help: string,
+  flag: string,
+  env: string,
+  value: string,
+  shownDefault?: string,
+): Setting<string | null> => ({
   flag,
   env,
   value,
@@ -29,7 +43,13 @@ const text = (help: string, flag: string, env: string, value: string, shownDefau
 });
 
 /** Whole-number settings, each with the largest value it accepts. */
-const wholeNumber = (help: string, flag: string, env: string, field: keyof AppConfig & keyof typeof APP_DEFAULTS, max: number): Setting<number> => ({
+const wholeNumber = (
+  help: string,
+  flag: string,
+  env: string,
+  field: keyof AppConfig & keyof typeof APP_DEFAULTS,
+  max: number,
+): Setting<number> => ({
   flag,
   env,
   value: 'N',
@@ -45,11 +65,20 @@ const wholeNumber = (help: string, flag: string, env: string, field: keyof AppCo
 });
 
 /** Whole numbers from `min` to `max`, for settings where 0 makes no sense. */
-const count = (help: string, flag: string, env: string, field: keyof AppConfig & keyof typeof APP_DEFAULTS, min: number, max: number): Setting<number> => ({
+const count = (
+  help: string,
+  flag: string,
+  env: string,
+  field: keyof AppConfig & keyof typeof APP_DEFAULTS,
+  min: number,
+  max: number,
+): Setting<number> => ({
   ...wholeNumber(help, flag, env, field, max),
   parse: (given) => {
     if (!/^\d{1,10}$/.test(given) || Number(given) < min || Number(given) > max) {
-      throw new UsageError(`--${flag} (${env}) must be a whole number from ${min} to ${max}, got "${given}".`);
+      throw new UsageError(
+        `--${flag} (${env}) must be a whole number from ${min} to ${max}, got "${given}".`,
+      );
     }
     return Number(given);
   },
@@ -59,7 +88,8 @@ const count = (help: string, flag: string, env: string, field: keyof AppConfig &
 const EMAIL = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
 const email = (given: string, what: string) => {
   const address = given.trim();
-  if (!EMAIL.test(address) || address.length > 254) throw new UsageError(`${what} must be an email address such as moderators@example.org, got "${given}".`);
+  if (!EMAIL.test(address) || address.length > 254)
+    throw new UsageError(`${what} must be an email address such as moderators@example.org, got "${given}".`);
   return address;
 };
 
@@ -83,7 +113,8 @@ function parseOrigins(given: string): string[] {
     } catch {
       throw new UsageError(`"${s}" in the allowed origins is not an origin like https://example.org.`);
     }
-    if (url.origin === 'null') throw new UsageError(`"${s}" in the allowed origins is not an http(s) origin.`);
+    if (url.origin === 'null')
+      throw new UsageError(`"${s}" in the allowed origins is not an http(s) origin.`);
     return url.origin;
   });
 }
@@ -128,9 +159,15 @@ export const SERVE_SETTINGS = {
     // Set but empty: no origin at all may write, which is not the same as unset.
     emptyEnvIsValue: true,
     parse: parseOrigins,
-    fallback: (earlier: Readonly<Record<string, unknown>>) => demoOrigins(earlier['demoPort'] as number),
+    fallback: (earlier: Readonly<Record<string, unknown>>) => demoOrigins(earlier.demoPort as number),
   } satisfies Setting<string[]>,
-  adminToken: text('bearer token for admin calls', 'admin-token', 'COLLOQUY_ADMIN_TOKEN', 'T', 'admin calls refused'),
+  adminToken: text(
+    'bearer token for admin calls',
+    'admin-token',
+    'COLLOQUY_ADMIN_TOKEN',
+    'T',
+    'admin calls refused',
+  ),
   jwtSecret: text(
     "HS256 secret of the host site's JWTs for signed-in users",
     'jwt-secret',
@@ -138,7 +175,13 @@ export const SERVE_SETTINGS = {
     'S',
     'signed-in replies refused',
   ),
-  secret: text('signs proof-of-work challenges; set it when several servers share a database', 'secret', 'COLLOQUY_SECRET', 'S', 'random at start'),
+  secret: text(
+    'signs proof-of-work challenges; set it when several servers share a database',
+    'secret',
+    'COLLOQUY_SECRET',
+    'S',
+    'random at start',
+  ),
   trustedProxies: {
     flag: 'trusted-proxies',
     env: 'COLLOQUY_TRUSTED_PROXIES',
@@ -160,7 +203,13 @@ export const SERVE_SETTINGS = {
     'replyRateLimit',
     1_000_000_000,
   ),
-  topicRateLimit: wholeNumber('replies per minute per topic, 0 = no limit', 'topic-rate-limit', 'COLLOQUY_TOPIC_RATE_LIMIT', 'topicRateLimit', 1_000_000_000),
+  topicRateLimit: wholeNumber(
+    'replies per minute per topic, 0 = no limit',
+    'topic-rate-limit',
+    'COLLOQUY_TOPIC_RATE_LIMIT',
+    'topicRateLimit',
+    1_000_000_000,
+  ),
   writeRateLimit: wholeNumber(
     'writes of any kind per minute per client address /24 or /64, 0 = no limit',
     'write-rate-limit',
@@ -168,9 +217,27 @@ export const SERVE_SETTINGS = {
     'writeRateLimit',
     1_000_000_000,
   ),
-  maxReplyDepth: wholeNumber('deepest reply nesting', 'max-reply-depth', 'COLLOQUY_MAX_REPLY_DEPTH', 'maxReplyDepth', 1000),
-  maxLinksPerReply: wholeNumber('most links in one reply', 'max-links', 'COLLOQUY_MAX_LINKS', 'maxLinksPerReply', 1000),
-  powDifficulty: wholeNumber('leading zero bits of the proof-of-work a reply needs, 0 = none', 'pow-difficulty', 'COLLOQUY_POW_DIFFICULTY', 'powDifficulty', 32),
+  maxReplyDepth: wholeNumber(
+    'deepest reply nesting',
+    'max-reply-depth',
+    'COLLOQUY_MAX_REPLY_DEPTH',
+    'maxReplyDepth',
+    1000,
+  ),
+  maxLinksPerReply: wholeNumber(
+    'most links in one reply',
+    'max-links',
+    'COLLOQUY_MAX_LINKS',
+    'maxLinksPerReply',
+    1000,
+  ),
+  powDifficulty: wholeNumber(
+    'leading zero bits of the proof-of-work a reply needs, 0 = none',
+    'pow-difficulty',
+    'COLLOQUY_POW_DIFFICULTY',
+    'powDifficulty',
+    32,
+  ),
   moderation: {
     flag: 'moderation',
     env: 'COLLOQUY_MODERATION',
@@ -185,7 +252,13 @@ export const SERVE_SETTINGS = {
     },
     fallback: (): ModerationMode => APP_DEFAULTS.moderation,
   } satisfies Setting<ModerationMode>,
-  editWindowSeconds: wholeNumber('seconds an author may edit or delete a new reply', 'edit-window', 'COLLOQUY_EDIT_WINDOW', 'editWindowSeconds', 365 * 24 * 3600),
+  editWindowSeconds: wholeNumber(
+    'seconds an author may edit or delete a new reply',
+    'edit-window',
+    'COLLOQUY_EDIT_WINDOW',
+    'editWindowSeconds',
+    365 * 24 * 3600,
+  ),
   heartbeatSeconds: wholeNumber(
     'seconds between keep-alive comments on idle event streams, 0 = none',
     'heartbeat',
@@ -204,10 +277,14 @@ export const SERVE_SETTINGS = {
       try {
         url = new URL(given);
       } catch {
-        throw new UsageError(`--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL such as https://discuss.example.org, got "${given}".`);
+        throw new UsageError(
+          `--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL such as https://discuss.example.org, got "${given}".`,
+        );
       }
       if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
-        throw new UsageError(`--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL without query, fragment or credentials, got "${given}".`);
+        throw new UsageError(
+          `--public-url (COLLOQUY_PUBLIC_URL) must be an http(s) URL without query, fragment or credentials, got "${given}".`,
+        );
       }
       return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
     },
@@ -228,7 +305,14 @@ export const SERVE_SETTINGS = {
     1,
     120,
   ),
-  deliveryAttempts: count('attempts of a webhook or email delivery before it is failed', 'delivery-attempts', 'COLLOQUY_DELIVERY_ATTEMPTS', 'deliveryAttempts', 1, 50),
+  deliveryAttempts: count(
+    'attempts of a webhook or email delivery before it is failed',
+    'delivery-attempts',
+    'COLLOQUY_DELIVERY_ATTEMPTS',
+    'deliveryAttempts',
+    1,
+    50,
+  ),
   retryDelaySeconds: count(
     'seconds before the first retry of a delivery; each later one waits twice as long, with jitter, up to 6 hours',
     'retry-delay',
@@ -244,7 +328,8 @@ export const SERVE_SETTINGS = {
     help: 'smtp:// or smtps:// URL of the mail server for notification emails',
     shownDefault: 'no email',
     parse: (given: string): string | null => {
-      if (!/^smtps?:\/\/[^\s]+$/.test(given)) throw new UsageError('--smtp-url (COLLOQUY_SMTP_URL) must be an smtp:// or smtps:// URL.');
+      if (!/^smtps?:\/\/[^\s]+$/.test(given))
+        throw new UsageError('--smtp-url (COLLOQUY_SMTP_URL) must be an smtp:// or smtps:// URL.');
       return given;
     },
     fallback: (): string | null => null,
@@ -264,8 +349,11 @@ export const SERVE_SETTINGS = {
     help: 'addresses told by email about replies awaiting review',
     shownDefault: 'none',
     parse: (given: string) => {
-      const addresses = list(given).map((s) => email(s, 'Each of --moderator-emails (COLLOQUY_MODERATOR_EMAILS)'));
-      if (addresses.length > 20) throw new UsageError('--moderator-emails (COLLOQUY_MODERATOR_EMAILS) takes at most 20 addresses.');
+      const addresses = list(given).map((s) =>
+        email(s, 'Each of --moderator-emails (COLLOQUY_MODERATOR_EMAILS)'),
+      );
+      if (addresses.length > 20)
+        throw new UsageError('--moderator-emails (COLLOQUY_MODERATOR_EMAILS) takes at most 20 addresses.');
       return addresses;
     },
     fallback: (): string[] => [],
@@ -299,13 +387,21 @@ export function loadConfig(env: Env, argv: readonly string[]): ServerOptions {
 
 /** The options of `serve` from the environment and the arguments after the command's name. */
 export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
-  const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, ...app } = readSettings(SERVE_SETTINGS, env, args);
+  const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, ...app } = readSettings(
+    SERVE_SETTINGS,
+    env,
+    args,
+  );
   void demoPort; // read only for the default origins, which are in `app` already
   if (app.smtpUrl !== null && app.mailFrom === null) {
-    throw new UsageError('--smtp-url (COLLOQUY_SMTP_URL) needs --mail-from (COLLOQUY_MAIL_FROM), the From address of the emails.');
+    throw new UsageError(
+      '--smtp-url (COLLOQUY_SMTP_URL) needs --mail-from (COLLOQUY_MAIL_FROM), the From address of the emails.',
+    );
   }
   if (app.smtpUrl === null && app.moderatorEmails.length > 0) {
-    throw new UsageError('--moderator-emails (COLLOQUY_MODERATOR_EMAILS) needs --smtp-url (COLLOQUY_SMTP_URL) to send them through.');
+    throw new UsageError(
+      '--moderator-emails (COLLOQUY_MODERATOR_EMAILS) needs --smtp-url (COLLOQUY_SMTP_URL) to send them through.',
+    );
   }
   return { port, hostname, dbFile, databaseUrl, dbSchema, seed, app: defaultConfig(app) };
 }
@@ -314,7 +410,7 @@ export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
 export async function serve(options: ServerOptions): Promise<void> {
   const store = await openStore(options);
   // Undefined: the app's in-process bus, enough for one server on its own SQLite file.
-  let bus;
+  let bus: Awaited<ReturnType<typeof openBus>>;
   try {
     bus = await openBus(options);
   } catch (error) {
@@ -327,11 +423,23 @@ export async function serve(options: ServerOptions): Promise<void> {
   // The dispatcher needs the listening address for its links when no public URL is set, so
   // the app wakes it through this indirection until it exists.
   let dispatcher: Dispatcher | null = null;
-  const app = createApp({ store, config: options.app, ...(bus ? { bus } : {}), notifier: { wake: () => dispatcher?.wake() } });
-  const server = await listen(app, { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) });
+  const app = createApp({
+    store,
+    config: options.app,
+    ...(bus ? { bus } : {}),
+    notifier: { wake: () => dispatcher?.wake() },
+  });
+  const server = await listen(app, {
+    port: options.port,
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+  });
   const { smtpUrl, mailFrom, deliveryTimeoutSeconds, publicUrl } = options.app;
-  const mailer = smtpUrl !== null && mailFrom !== null ? smtpMailer({ url: smtpUrl, from: mailFrom, timeoutMs: deliveryTimeoutSeconds * 1000 }) : null;
-  if (mailer && publicUrl === null) console.log(`COLLOQUY_PUBLIC_URL is not set: the links in emails point at ${server.url}.`);
+  const mailer =
+    smtpUrl !== null && mailFrom !== null
+      ? smtpMailer({ url: smtpUrl, from: mailFrom, timeoutMs: deliveryTimeoutSeconds * 1000 })
+      : null;
+  if (mailer && publicUrl === null)
+    console.log(`COLLOQUY_PUBLIC_URL is not set: the links in emails point at ${server.url}.`);
   dispatcher = new Dispatcher({ store, config: options.app, mailer, publicUrl: publicUrl ?? server.url });
   dispatcher.start();
   // Tests and scripts/demo.js read this line to learn the port; keep its prefix.

@@ -17,22 +17,49 @@ const size: Setting<number> = {
 };
 const TABLE = {
   size,
-  twice: { flag: null, env: 'TEST_TWICE', help: 'twice the size', parse: Number, fallback: (earlier) => 2 * (earlier['size'] as number) } satisfies Setting<number>,
-  loud: { flag: 'loud', env: 'TEST_LOUD', help: 'shout', parse: (text) => text === '1', fallback: () => false } satisfies Setting<boolean>,
+  twice: {
+    flag: null,
+    env: 'TEST_TWICE',
+    help: 'twice the size',
+    parse: Number,
+    fallback: (earlier) => 2 * (earlier.size as number),
+  } satisfies Setting<number>,
+  loud: {
+    flag: 'loud',
+    env: 'TEST_LOUD',
+    help: 'shout',
+    parse: (text) => text === '1',
+    fallback: () => false,
+  } satisfies Setting<boolean>,
 };
 
 describe('a table of settings', () => {
   it('reads flags over variables over defaults, a default seeing the settings before it', () => {
     assert.deepEqual(readSettings(TABLE, {}, []), { size: 3, twice: 6, loud: false });
-    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '4', TEST_LOUD: '1' }, []), { size: 4, twice: 8, loud: true });
-    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '4' }, ['--size=5', '--loud']), { size: 5, twice: 10, loud: true });
-    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '' }, ['--size', '7']), { size: 7, twice: 14, loud: false });
+    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '4', TEST_LOUD: '1' }, []), {
+      size: 4,
+      twice: 8,
+      loud: true,
+    });
+    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '4' }, ['--size=5', '--loud']), {
+      size: 5,
+      twice: 10,
+      loud: true,
+    });
+    assert.deepEqual(readSettings(TABLE, { TEST_SIZE: '' }, ['--size', '7']), {
+      size: 7,
+      twice: 14,
+      loud: false,
+    });
     assert.equal(readSettings(TABLE, { TEST_SIZE: '' }, []).size, 3, 'an empty variable is unset');
   });
 
   it('refuses what the table does not know, values it cannot read and flags without a value', () => {
     const refused = (args: string[], message: string) =>
-      assert.throws(() => readSettings(TABLE, {}, args), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && e.message === message);
+      assert.throws(
+        () => readSettings(TABLE, {}, args),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2 && e.message === message,
+      );
     refused(['--bogus'], 'Unknown option "--bogus".');
     refused(['--bogus=1'], 'Unknown option "--bogus=1".');
     refused(['--loud=yes'], 'Unknown option "--loud=yes".');

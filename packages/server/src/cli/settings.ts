@@ -53,9 +53,18 @@ export function readSettings<S extends Settings>(settings: S, env: Env, args: re
   const byFlag = new Map<string, Setting<unknown>>();
   for (const setting of Object.values(settings)) if (setting.flag !== null) byFlag.set(setting.flag, setting);
   const options = Object.fromEntries(
-    [...byFlag].map(([flag, setting]) => [flag, { type: setting.value === undefined ? ('boolean' as const) : ('string' as const) }]),
+    [...byFlag].map(([flag, setting]) => [
+      flag,
+      { type: setting.value === undefined ? ('boolean' as const) : ('string' as const) },
+    ]),
   );
-  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
 
   const given = new Map<string, string | true>();
   for (const token of tokens) {
@@ -113,13 +122,19 @@ export function describeSettings(settings: Settings): string {
     lines.push(line);
   };
   const described = (setting: Setting<unknown>, withVariable = true) => {
-    const variable = setting.env === undefined || !withVariable ? '' : setting.value === undefined ? ` [${setting.env}=1]` : ` [${setting.env}]`;
+    const variable =
+      setting.env === undefined || !withVariable
+        ? ''
+        : setting.value === undefined
+          ? ` [${setting.env}=1]`
+          : ` [${setting.env}]`;
     const shown = setting.shownDefault === undefined ? '' : ` (default: ${setting.shownDefault})`;
     return `${setting.help}${variable}${shown}`;
   };
   const all = Object.values(settings);
   for (const setting of all) {
-    if (setting.flag !== null) entry(`--${setting.flag}${setting.value === undefined ? '' : ` ${setting.value}`}`, described(setting));
+    if (setting.flag !== null)
+      entry(`--${setting.flag}${setting.value === undefined ? '' : ` ${setting.value}`}`, described(setting));
   }
   entry('-h, --help', 'show this help');
   const envOnly = all.filter((setting) => setting.flag === null && setting.env !== undefined);

@@ -36,12 +36,19 @@ export const ATOM_MEDIA_TYPE = 'application/atom+xml; charset=utf-8';
 
 /** Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE and U+FFFF). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** Text or an attribute value, escaped; characters XML cannot hold are dropped. */
 export const text = (value: string) => value.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-const link = (rel: string, href: string, type?: string) => `<link rel="${rel}" href="${text(href)}"${type ? ` type="${type}"` : ''}/>`;
+const link = (rel: string, href: string, type?: string) =>
+  `<link rel="${rel}" href="${text(href)}"${type ? ` type="${type}"` : ''}/>`;
 
 export function renderAtom(feed: AtomFeed): string {
   const lines = [

@@ -43,7 +43,7 @@ const serializeOptions: ToMarkdownOptions = {
  */
 const link: Handle = (state: State, node: Element) => {
   const children = state.all(node) as PhrasingContent[];
-  const href = typeof node.properties['href'] === 'string' ? node.properties['href'].trim() : '';
+  const href = typeof node.properties.href === 'string' ? node.properties.href.trim() : '';
   if (href === '') return children;
   const result: Link = { type: 'link', url: state.resolve(href), title: null, children };
   state.patch(node, result);
@@ -52,8 +52,8 @@ const link: Handle = (state: State, node: Element) => {
 
 /** Replies show no images: an image becomes a link to it, named by its alt text. */
 const image: Handle = (state: State, node: Element) => {
-  const src = typeof node.properties['src'] === 'string' ? node.properties['src'].trim() : '';
-  const alt = typeof node.properties['alt'] === 'string' ? node.properties['alt'].trim() : '';
+  const src = typeof node.properties.src === 'string' ? node.properties.src.trim() : '';
+  const alt = typeof node.properties.alt === 'string' ? node.properties.alt.trim() : '';
   if (src === '') return alt === '' ? undefined : ({ type: 'text', value: alt } satisfies Text);
   const result: Link = {
     type: 'link',
@@ -95,7 +95,10 @@ const rawHtml = /<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|\/[A-Za-z][A-Za-z0-9-]*\s*>|!--
  */
 export function markdownToMarkdown(markdown: string): string {
   if (!rawHtml.test(markdown)) return markdown.trim();
-  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as MdastRoot;
+  const tree = fromMarkdown(markdown, {
+    extensions: [gfm()],
+    mdastExtensions: [gfmFromMarkdown()],
+  }) as MdastRoot;
   const hast = raw(toHast(tree, { allowDangerousHtml: true }) as HastRoot) as HastRoot;
   return hastToMarkdown(hast);
 }
@@ -135,8 +138,8 @@ export function disqusToMarkdown(html: string): string {
 function rewriteLinks(node: HastRoot | Element, rewrite: (href: string) => string): void {
   for (const child of node.children) {
     if (child.type !== 'element') continue;
-    const href = child.properties['href'];
-    if (child.tagName === 'a' && typeof href === 'string') child.properties['href'] = rewrite(href);
+    const href = child.properties.href;
+    if (child.tagName === 'a' && typeof href === 'string') child.properties.href = rewrite(href);
     rewriteLinks(child, rewrite);
   }
 }

@@ -15,10 +15,16 @@ describe('Disqus reader', () => {
       ['7001001', '7001002'],
     );
     assert.equal(comments.length, 9);
-    assert.deepEqual(skipped.map((record) => [record.what, record.sourceId, record.reason]), [
-      ['thread', '7001003', 'deleted in Disqus'],
+    assert.deepEqual(
+      skipped.map((record) => [record.what, record.sourceId, record.reason]),
+      [['thread', '7001003', 'deleted in Disqus']],
+    );
+    assert.deepEqual(order.slice(0, 4), [
+      'thread:7001001',
+      'thread:7001002',
+      'skipped:7001003',
+      'comment:5500001',
     ]);
-    assert.deepEqual(order.slice(0, 4), ['thread:7001001', 'thread:7001002', 'skipped:7001003', 'comment:5500001']);
   });
 
   test('maps threads to their page, title, date and closed state', async () => {
@@ -54,11 +60,19 @@ describe('Disqus reader', () => {
     assert.deepEqual(byId(comments, '5500001').author, { name: 'Юлия Смирнова', email: 'yulia@example.net' });
     assert.deepEqual(byId(comments, '5500003').author, { name: 'José Álvarez' });
     assert.equal(byId(comments, '5500001').createdAt, '2024-10-15T09:02:11.000Z');
-    assert.equal(byId(comments, '5500003').createdAt, '2024-10-15T11:20:00.000Z', 'a time without a zone is UTC');
+    assert.equal(
+      byId(comments, '5500003').createdAt,
+      '2024-10-15T11:20:00.000Z',
+      'a time without a zone is UTC',
+    );
     assert.equal(byId(comments, '5500004').state, 'deleted');
     assert.equal(byId(comments, '5500005').state, 'spam');
     assert.equal(byId(comments, '5500001').state, 'approved');
-    assert.equal(byId(comments, 'legacy-1001').author.name, 'Legacy Reader', 'falls back to <id> without dsq:id');
+    assert.equal(
+      byId(comments, 'legacy-1001').author.name,
+      'Legacy Reader',
+      'falls back to <id> without dsq:id',
+    );
   });
 
   test('converts messages to Markdown', async () => {
@@ -76,7 +90,10 @@ describe('Disqus reader', () => {
       byId(comments, '5500003').body.markdown,
       'Two questions:\n\n- Who audits the audits?\n- What happens at *ASL-4*?\n\nThanks — José',
     );
-    assert.equal(byId(comments, '5500005').body.markdown, 'Cheap watches!!! [click here](http://spam.example/buy)');
+    assert.equal(
+      byId(comments, '5500005').body.markdown,
+      'Cheap watches!!! [click here](http://spam.example/buy)',
+    );
     assert.equal(byId(comments, '5500004').body.markdown, '');
     assert.equal(
       byId(comments, '5500006').body.markdown,
@@ -97,7 +114,10 @@ describe('Disqus reader', () => {
     await assert.rejects(drain(reader), (error: unknown) => {
       assert.ok(error instanceof ImportFormatError);
       assert.equal(error.position.kind, 'text');
-      assert.deepEqual(error.position.kind === 'text' && [error.position.line, error.position.file], [89, fixture('disqus-truncated.xml')]);
+      assert.deepEqual(error.position.kind === 'text' && [error.position.line, error.position.file], [
+        89,
+        fixture('disqus-truncated.xml'),
+      ]);
       assert.match(error.reason, /not well-formed/);
       assert.match(error.message, /disqus-truncated\.xml:89:\d+: /);
       return true;
@@ -107,7 +127,10 @@ describe('Disqus reader', () => {
   test('stops at a malformed element, and at a post without a date', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'colloquy-disqus-'));
     const mismatched = join(directory, 'mismatched.xml');
-    await writeFile(mismatched, '<disqus xmlns="http://disqus.com">\n  <post>\n    <id>1</id></thread>\n</disqus>\n');
+    await writeFile(
+      mismatched,
+      '<disqus xmlns="http://disqus.com">\n  <post>\n    <id>1</id></thread>\n</disqus>\n',
+    );
     await assert.rejects(drain(readDisqus(mismatched)), (error: unknown) => {
       assert.ok(error instanceof ImportFormatError);
       assert.deepEqual(error.position.kind === 'text' && error.position.line, 3);

@@ -54,7 +54,8 @@ function threadRecord(element: XmlElement, position: SourcePosition, options: Re
 
 function postRecord(element: XmlElement, position: SourcePosition): CommentRecord {
   const sourceId = attribute(element, internals, 'id') ?? childText(element, 'id');
-  if (sourceId === undefined) throw new ImportFormatError(position, '<post> has neither a dsq:id attribute nor an <id>');
+  if (sourceId === undefined)
+    throw new ImportFormatError(position, '<post> has neither a dsq:id attribute nor an <id>');
   const threadSourceId = attribute(child(element, 'thread'), internals, 'id');
   if (threadSourceId === undefined) throw new ImportFormatError(position, `post ${sourceId} names no thread`);
   const createdAt = childText(element, 'createdAt');
@@ -87,7 +88,10 @@ export function readDisqus(file: string, options: ReaderOptions = {}): ImportRea
     const events = readXmlEvents(file, { collect: (path) => path.length === 2 }, progress);
     for await (const event of events) {
       if (event.type === 'open' && event.path.length === 1 && event.element.local !== 'disqus') {
-        throw new ImportFormatError(event.position, `this is not a Disqus export: its root element is <${event.element.local}>, not <disqus>`);
+        throw new ImportFormatError(
+          event.position,
+          `this is not a Disqus export: its root element is <${event.element.local}>, not <disqus>`,
+        );
       }
       if (event.type !== 'element') continue;
       if (event.element.local === 'thread') yield threadRecord(event.element, event.position, options);

@@ -17,7 +17,14 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { htmlToMarkdown, markdownToMarkdown } from './body.js';
-import { isObject, readJsonValues, stringOf, type JsonItem, type JsonObject, type JsonValue } from './json.js';
+import {
+  isObject,
+  readJsonValues,
+  stringOf,
+  type JsonItem,
+  type JsonObject,
+  type JsonValue,
+} from './json.js';
 import {
   at,
   ImportFormatError,
@@ -32,7 +39,12 @@ import {
 } from './records.js';
 import { isoInstant } from './time.js';
 
-const discussionPaths = ['data.repository.discussions.nodes.*', 'data.search.nodes.*', 'data.repository.discussion', 'errors'];
+const discussionPaths = [
+  'data.repository.discussions.nodes.*',
+  'data.search.nodes.*',
+  'data.repository.discussion',
+  'errors',
+];
 
 /** How the file is laid out, from its first bytes. */
 async function layout(file: string): Promise<{ paths: string[]; concatenated: boolean }> {
@@ -44,10 +56,14 @@ async function layout(file: string): Promise<{ paths: string[]; concatenated: bo
   } finally {
     await handle.close();
   }
-  const start = head.subarray(0, read).toString('utf8').replace(/^\uFEFF/, '');
+  const start = head
+    .subarray(0, read)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   if (/^\s*\[/.test(start)) {
     const firstKey = /^\s*\[\s*\{\s*"([^"]*)"/.exec(start)?.[1];
-    if (firstKey === 'data' || firstKey === 'errors') return { paths: discussionPaths.map((path) => `$.*.${path}`), concatenated: false };
+    if (firstKey === 'data' || firstKey === 'errors')
+      return { paths: discussionPaths.map((path) => `$.*.${path}`), concatenated: false };
     return { paths: ['$.*'], concatenated: false };
   }
   return { paths: discussionPaths.map((path) => `$.${path}`), concatenated: true };
@@ -55,18 +71,21 @@ async function layout(file: string): Promise<{ paths: string[]; concatenated: bo
 
 /** The page giscus wrote into the discussion: the last line of its body that is only a URL. */
 function pageUrl(discussion: JsonObject): string | undefined {
-  const body = stringOf(discussion['body']) ?? '';
-  const lines = body.split(/\r?\n/).map((line) => line.trim()).filter((line) => /^https?:\/\/\S+$/.test(line));
+  const body = stringOf(discussion.body) ?? '';
+  const lines = body
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => /^https?:\/\/\S+$/.test(line));
   const fromBody = lines.at(-1);
   if (fromBody !== undefined) return fromBody;
-  const title = stringOf(discussion['title']);
+  const title = stringOf(discussion.title);
   return title !== undefined && /^https?:\/\/\S+$/.test(title.trim()) ? title.trim() : undefined;
 }
 
 function stateOf(comment: JsonObject): CommentState {
-  if (stringOf(comment['deletedAt']) !== undefined) return 'deleted';
-  if (comment['isMinimized'] === true) {
-    const reason = (stringOf(comment['minimizedReason']) ?? '').toLowerCase();
+  if (stringOf(comment.deletedAt) !== undefined) return 'deleted';
+  if (comment.isMinimized === true) {
+    const reason = (stringOf(comment.minimizedReason) ?? '').toLowerCase();
     if (reason === 'spam' || reason === 'abuse') return 'spam';
   }
   return 'approved';
@@ -74,7 +93,7 @@ function stateOf(comment: JsonObject): CommentState {
 
 function nodesOf(connection: JsonValue | undefined): JsonValue[] {
   if (!isObject(connection)) return [];
-  const nodes = connection['nodes'];
+  const nodes = connection.nodes;
   return Array.isArray(nodes) ? nodes : [];
 }
 
@@ -85,14 +104,15 @@ function commentRecord(
   parentSourceId: string | null,
 ): CommentRecord {
   if (!isObject(comment)) throw new ImportFormatError(position, 'a comment node that is not an object');
-  const sourceId = stringOf(comment['id']);
+  const sourceId = stringOf(comment.id);
   if (sourceId === undefined) throw new ImportFormatError(position, 'a comment without an "id"');
-  const createdAt = stringOf(comment['createdAt']);
-  if (createdAt === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no "createdAt"`);
-  const editedAt = stringOf(comment['lastEditedAt']);
-  const author = isObject(comment['author']) ? comment['author'] : undefined;
-  const authorUrl = author === undefined ? undefined : stringOf(author['url']);
-  const markdown = stringOf(comment['body']);
+  const createdAt = stringOf(comment.createdAt);
+  if (createdAt === undefined)
+    throw new ImportFormatError(position, `comment ${sourceId} has no "createdAt"`);
+  const editedAt = stringOf(comment.lastEditedAt);
+  const author = isObject(comment.author) ? comment.author : undefined;
+  const authorUrl = author === undefined ? undefined : stringOf(author.url);
+  const markdown = stringOf(comment.body);
   const state = stateOf(comment);
   return {
     kind: 'comment',
@@ -101,7 +121,7 @@ function commentRecord(
     parentSourceId,
     // A deleted GitHub account leaves no author; GitHub shows it as "ghost".
     author: {
-      name: (author === undefined ? undefined : stringOf(author['login'])) ?? null,
+      name: (author === undefined ? undefined : stringOf(author.login)) ?? null,
       ...(authorUrl === undefined ? {} : { url: authorUrl }),
     },
     createdAt: at(position, () => isoInstant(createdAt)),
@@ -112,38 +132,43 @@ function commentRecord(
           ? ''
           : markdown !== undefined
             ? markdownToMarkdown(markdown)
-            : htmlToMarkdown(stringOf(comment['bodyHTML']) ?? ''),
+            : htmlToMarkdown(stringOf(comment.bodyHTML) ?? ''),
     },
     state,
     position,
   };
 }
 
-function* discussionRecords(item: JsonItem, seen: Set<string>, options: ReaderOptions): Generator<ImportRecord> {
+function* discussionRecords(
+  item: JsonItem,
+  seen: Set<string>,
+  options: ReaderOptions,
+): Generator<ImportRecord> {
   const discussion = item.value;
-  if (!isObject(discussion)) throw new ImportFormatError(item.position, 'a discussion node that is not an object');
-  const sourceId = stringOf(discussion['id']);
+  if (!isObject(discussion))
+    throw new ImportFormatError(item.position, 'a discussion node that is not an object');
+  const sourceId = stringOf(discussion.id);
   if (sourceId === undefined) throw new ImportFormatError(item.position, 'a discussion without an "id"');
   if (!seen.has(sourceId)) {
     seen.add(sourceId);
-    const createdAt = stringOf(discussion['createdAt']);
+    const createdAt = stringOf(discussion.createdAt);
     yield {
       kind: 'thread',
       sourceId,
       url: at(item.position, () => resolveThreadUrl(pageUrl(discussion), options)),
-      title: stringOf(discussion['title']) ?? null,
+      title: stringOf(discussion.title) ?? null,
       createdAt: createdAt === undefined ? null : at(item.position, () => isoInstant(createdAt)),
-      locked: discussion['locked'] === true,
+      locked: discussion.locked === true,
       position: item.position,
     };
   }
-  for (const comment of nodesOf(discussion['comments'])) {
+  for (const comment of nodesOf(discussion.comments)) {
     const position = isObject(comment) ? item.positionOf(comment) : item.position;
     const record = commentRecord(comment, position, sourceId, null);
     yield record;
-    for (const reply of nodesOf(isObject(comment) ? comment['replies'] : undefined)) {
+    for (const reply of nodesOf(isObject(comment) ? comment.replies : undefined)) {
       const replyPosition = isObject(reply) ? item.positionOf(reply) : position;
-      const replyTo = isObject(reply) && isObject(reply['replyTo']) ? stringOf(reply['replyTo']['id']) : undefined;
+      const replyTo = isObject(reply) && isObject(reply.replyTo) ? stringOf(reply.replyTo.id) : undefined;
       yield commentRecord(reply, replyPosition, sourceId, replyTo ?? record.sourceId);
     }
   }
@@ -151,14 +176,18 @@ function* discussionRecords(item: JsonItem, seen: Set<string>, options: ReaderOp
 
 export function readGiscus(file: string, options: ReaderOptions = {}): ImportReader {
   return makeReader('giscus', file, 'bytes', async function* (progress) {
-    if ((await stat(file)).size === 0) throw new ImportFormatError({ kind: 'text', file, line: 1, column: 1 }, 'the file is empty');
+    if ((await stat(file)).size === 0)
+      throw new ImportFormatError({ kind: 'text', file, line: 1, column: 1 }, 'the file is empty');
     const items = readJsonValues(file, await layout(file), progress);
     const seen = new Set<string>();
     for await (const item of items) {
       if (item.path.at(-1) === 'errors' || item.path.at(-2) === 'errors') {
         const first = Array.isArray(item.value) ? item.value[0] : item.value;
-        const message = isObject(first) ? stringOf(first['message']) : undefined;
-        throw new ImportFormatError(item.position, `the file holds a GraphQL error, not discussions: ${message ?? JSON.stringify(item.value)}`);
+        const message = isObject(first) ? stringOf(first.message) : undefined;
+        throw new ImportFormatError(
+          item.position,
+          `the file holds a GraphQL error, not discussions: ${message ?? JSON.stringify(item.value)}`,
+        );
       }
       yield* discussionRecords(item, seen, options);
     }

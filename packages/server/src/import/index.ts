@@ -10,7 +10,9 @@ import { readRemark42 } from './remark42.js';
 import { readWaline } from './waline.js';
 import { readWordPress } from './wordpress.js';
 
-export const readers: Readonly<Record<ImportFormat, (file: string, options?: ReaderOptions) => ImportReader>> = {
+export const readers: Readonly<
+  Record<ImportFormat, (file: string, options?: ReaderOptions) => ImportReader>
+> = {
   disqus: readDisqus,
   wordpress: readWordPress,
   remark42: readRemark42,
@@ -24,7 +26,12 @@ export function readImport(format: ImportFormat, file: string, options: ReaderOp
 }
 
 export { disqusToMarkdown, htmlToMarkdown, markdownToMarkdown, wordpressToMarkdown } from './body.js';
-export { createProgressReporter, type ImportCounts, type ProgressOptions, type ProgressReporter } from './progress.js';
+export {
+  createProgressReporter,
+  type ImportCounts,
+  type ProgressOptions,
+  type ProgressReporter,
+} from './progress.js';
 export {
   formatPosition,
   ImportFormatError,

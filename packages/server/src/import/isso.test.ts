@@ -31,12 +31,22 @@ describe('Isso reader', () => {
 
   test('yields each thread just before its comments, ordered by id', async () => {
     const { threads, comments, order } = await drain(readIsso(database));
-    assert.deepEqual(threads.map((thread) => thread.sourceId), ['1', '2', '3']);
+    assert.deepEqual(
+      threads.map((thread) => thread.sourceId),
+      ['1', '2', '3'],
+    );
     assert.equal(comments.length, 7);
     assert.deepEqual(order, [
-      'thread:1', 'comment:1', 'comment:2', 'comment:3', 'comment:4', 'comment:5',
-      'thread:2', 'comment:6',
-      'thread:3', 'comment:7',
+      'thread:1',
+      'comment:1',
+      'comment:2',
+      'comment:3',
+      'comment:4',
+      'comment:5',
+      'thread:2',
+      'comment:6',
+      'thread:3',
+      'comment:7',
     ]);
   });
 
@@ -63,15 +73,27 @@ describe('Isso reader', () => {
     assert.equal(byId(comments, '1').parentSourceId, null);
     assert.equal(byId(comments, '2').parentSourceId, '1');
     assert.equal(byId(comments, '4').parentSourceId, '1');
-    assert.deepEqual(byId(comments, '1').author, { name: 'Ferris Crab', email: 'ferris@example.org', url: 'https://ferris.example.org' });
+    assert.deepEqual(byId(comments, '1').author, {
+      name: 'Ferris Crab',
+      email: 'ferris@example.org',
+      url: 'https://ferris.example.org',
+    });
     assert.deepEqual(byId(comments, '2').author, { name: 'Ольга' });
     assert.deepEqual(byId(comments, '3').author, { name: null, email: 'removed@example.org' });
     assert.deepEqual(byId(comments, '7').author, { name: null });
     assert.equal(byId(comments, '1').createdAt, '2023-10-31T15:17:12.123Z');
     assert.equal(byId(comments, '2').editedAt, '2023-10-31T16:18:20.000Z');
     assert.equal(byId(comments, '6').createdAt, '2024-01-01T00:00:00.000Z');
-    assert.deepEqual(['1', '3', '5'].map((id) => byId(comments, id).state), ['approved', 'deleted', 'pending']);
-    assert.deepEqual(byId(comments, '5').position, { kind: 'row', file: database, table: 'comments', rowid: 5 });
+    assert.deepEqual(
+      ['1', '3', '5'].map((id) => byId(comments, id).state),
+      ['approved', 'deleted', 'pending'],
+    );
+    assert.deepEqual(byId(comments, '5').position, {
+      kind: 'row',
+      file: database,
+      table: 'comments',
+      rowid: 5,
+    });
   });
 
   test('keeps the Markdown, converting only raw HTML inside it', async () => {
@@ -101,7 +123,10 @@ describe('Isso reader', () => {
       "INSERT INTO comments (tid, id, parent, created, mode, text, voters) VALUES (99, 8, NULL, 1704070900.0, 1, 'lost', X'00');",
     );
     const { skipped } = await drain(readIsso(withOrphan));
-    assert.deepEqual(skipped.map((record) => [record.sourceId, record.reason]), [['8', 'its thread 99 is not in the database']]);
+    assert.deepEqual(
+      skipped.map((record) => [record.sourceId, record.reason]),
+      [['8', 'its thread 99 is not in the database']],
+    );
 
     const odd = await mkdtemp(join(tmpdir(), 'colloquy-isso-'));
     const withOddMode = await buildIssoDatabase(odd, 'UPDATE comments SET mode = 3 WHERE id = 6;');
@@ -114,20 +139,32 @@ describe('Isso reader', () => {
   test('stops with a clear message on a truncated or foreign file', async () => {
     const big = await mkdtemp(join(tmpdir(), 'colloquy-isso-'));
     // Enough rows that the comments table spans many pages, so a cut file loses some of them.
-    const rows = Array.from({ length: 2000 }, (_, i) => `(1, ${100 + i}, NULL, 1704070900.0, 1, '${'long text '.repeat(20)}', X'00')`).join(',');
-    const file = await buildIssoDatabase(big, `INSERT INTO comments (tid, id, parent, created, mode, text, voters) VALUES ${rows};`);
+    const rows = Array.from(
+      { length: 2000 },
+      (_, i) => `(1, ${100 + i}, NULL, 1704070900.0, 1, '${'long text '.repeat(20)}', X'00')`,
+    ).join(',');
+    const file = await buildIssoDatabase(
+      big,
+      `INSERT INTO comments (tid, id, parent, created, mode, text, voters) VALUES ${rows};`,
+    );
     const cut = join(big, 'cut.db');
     await copyFile(file, cut);
     await truncate(cut, Math.floor((await stat(file)).size / 2));
     await assert.rejects(drain(readIsso(cut)), (error: unknown) => {
       assert.ok(error instanceof ImportFormatError);
       assert.equal(error.position.kind, 'row');
-      assert.match(error.reason, /^the database could not be (read|opened): .*(malformed|not a database|corrupt)/i);
+      assert.match(
+        error.reason,
+        /^the database could not be (read|opened): .*(malformed|not a database|corrupt)/i,
+      );
       return true;
     });
 
     const notSqlite = join(big, 'notes.txt');
-    await writeFile(notSqlite, 'this is not a database at all, just some words to fill the header '.repeat(10));
+    await writeFile(
+      notSqlite,
+      'this is not a database at all, just some words to fill the header '.repeat(10),
+    );
     await assert.rejects(drain(readIsso(notSqlite)), /could not be (read|opened): file is not a database/);
 
     const foreign = join(big, 'other.db');

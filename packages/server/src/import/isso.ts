@@ -51,7 +51,11 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
     try {
       db = new Database(file, { readonly: true, fileMustExist: true });
     } catch (error) {
-      throw new ImportFormatError(position(0), `the database could not be opened: ${(error as Error).message}`, { cause: error });
+      throw new ImportFormatError(
+        position(0),
+        `the database could not be opened: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     let last = 0;
     let rows: IterableIterator<Row> | undefined;
@@ -61,7 +65,10 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
         .pluck()
         .all() as string[];
       if (tables.length !== 2) {
-        throw new ImportFormatError(position(0), 'this is not an Isso database: it has no threads and comments tables');
+        throw new ImportFormatError(
+          position(0),
+          'this is not an Isso database: it has no threads and comments tables',
+        );
       }
       progress.total = db.prepare('SELECT count(*) FROM comments').pluck().get() as number;
       rows = db
@@ -78,7 +85,13 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
         progress.done++;
         const where = position(row.id);
         if (row.uri === null) {
-          yield { kind: 'skipped', what: 'comment', sourceId: String(row.id), reason: `its thread ${row.tid} is not in the database`, position: where };
+          yield {
+            kind: 'skipped',
+            what: 'comment',
+            sourceId: String(row.id),
+            reason: `its thread ${row.tid} is not in the database`,
+            position: where,
+          };
           continue;
         }
         if (row.tid !== thread) {
@@ -94,7 +107,8 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
           };
         }
         const state = row.mode === null ? undefined : states[row.mode];
-        if (state === undefined) throw new ImportFormatError(where, `comment ${row.id} has an unknown mode ${row.mode}`);
+        if (state === undefined)
+          throw new ImportFormatError(where, `comment ${row.id} has an unknown mode ${row.mode}`);
         const email = present(row.email);
         const url = present(row.website);
         yield {
@@ -108,7 +122,9 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
             ...(url === undefined ? {} : { url }),
           },
           createdAt: at(where, () => epochSecondsInstant(row.created)),
-          ...(row.modified === null ? {} : { editedAt: at(where, () => epochSecondsInstant(row.modified as number)) }),
+          ...(row.modified === null
+            ? {}
+            : { editedAt: at(where, () => epochSecondsInstant(row.modified as number)) }),
           body: { markdown: markdownToMarkdown(row.text ?? '') },
           state,
           position: where,
@@ -116,7 +132,11 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
       }
     } catch (error) {
       if (error instanceof ImportFormatError) throw error;
-      throw new ImportFormatError(position(last), `the database could not be read: ${(error as Error).message}`, { cause: error });
+      throw new ImportFormatError(
+        position(last),
+        `the database could not be read: ${(error as Error).message}`,
+        { cause: error },
+      );
     } finally {
       rows?.return?.();
       db.close();

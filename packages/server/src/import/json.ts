@@ -84,7 +84,11 @@ export async function* readJsonValues(
   progress.total = (await stat(file)).size;
   const separator = options.concatenated === true ? '' : undefined;
   const tokenizer = new Tokenizer(separator === undefined ? {} : { separator });
-  const parser = new TokenParser({ paths: [...options.paths], keepStack: false, ...(separator === undefined ? {} : { separator }) });
+  const parser = new TokenParser({
+    paths: [...options.paths],
+    keepStack: false,
+    ...(separator === undefined ? {} : { separator }),
+  });
   const lines = new LineCounter();
   const queue: JsonItem[] = [];
   const position = (where: { line: number; column: number }): SourcePosition => ({
@@ -108,7 +112,8 @@ export async function* readJsonValues(
       open.push({ ...lines.at(info.offset), closedBefore: closed.length });
     } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) {
       lastContainer = open.pop();
-      if (lastContainer !== undefined) closed.push({ line: lastContainer.line, column: lastContainer.column });
+      if (lastContainer !== undefined)
+        closed.push({ line: lastContainer.line, column: lastContainer.column });
     } else {
       lastContainer = undefined;
     }
@@ -126,7 +131,10 @@ export async function* readJsonValues(
       const walked: object[] = [];
       containersInCloseOrder(value, walked);
       const map = new WeakMap<object, SourcePosition>();
-      if (walked.length === inner.length) walked.forEach((container, index) => map.set(container, position(inner[index] as { line: number; column: number })));
+      if (walked.length === inner.length)
+        for (const [index, container] of walked.entries()) {
+          map.set(container, position(inner[index] as { line: number; column: number }));
+        }
       queue.push({ value, path, position: own, positionOf: (container) => map.get(container) ?? own });
     } else {
       const own = position(lines.at(lastOffset));
@@ -167,7 +175,10 @@ export async function* readJsonValues(
     }
     if (progress.total === 0) throw new ImportFormatError(position(lines.end()), 'the file is empty');
     if (open.length > 0 || (!parser.isEnded && separator === undefined)) {
-      throw new ImportFormatError(position(lines.end()), 'the file ends in the middle of the JSON document: it is truncated');
+      throw new ImportFormatError(
+        position(lines.end()),
+        'the file ends in the middle of the JSON document: it is truncated',
+      );
     }
     try {
       if (!tokenizer.isEnded) tokenizer.end();

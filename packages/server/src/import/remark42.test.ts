@@ -14,10 +14,16 @@ const podcast915 = 'https://radio.example.org/p/2024/06/01/podcast-915/';
 describe('Remark42 backup reader', () => {
   test('yields each page as a thread just before its first comment', async () => {
     const { threads, comments, skipped, order } = await drain(readRemark42(fixture('remark42.jsonl')));
-    assert.deepEqual(threads.map((thread) => thread.sourceId), [podcast912, podcast915]);
+    assert.deepEqual(
+      threads.map((thread) => thread.sourceId),
+      [podcast912, podcast915],
+    );
     assert.equal(comments.length, 6);
     assert.equal(skipped.length, 0);
-    assert.deepEqual(order.slice(0, 2), [`thread:${podcast912}`, 'comment:8b5e3c1f-0c49-4a2f-9a1e-6d0f6c4f7a01']);
+    assert.deepEqual(order.slice(0, 2), [
+      `thread:${podcast912}`,
+      'comment:8b5e3c1f-0c49-4a2f-9a1e-6d0f6c4f7a01',
+    ]);
     assert.equal(order[5], `thread:${podcast915}`);
   });
 
@@ -39,7 +45,12 @@ describe('Remark42 backup reader', () => {
     const { comments } = await drain(readRemark42(fixture('remark42.jsonl')));
     const [first, second, deleted, fourth] = ['01', '02', '03', '04'].map((n) =>
       byId(comments, `8b5e3c1f-0c49-4a2f-9a1e-6d0f6c4f7a${n}`),
-    ) as [typeof comments[number], typeof comments[number], typeof comments[number], typeof comments[number]];
+    ) as [
+      (typeof comments)[number],
+      (typeof comments)[number],
+      (typeof comments)[number],
+      (typeof comments)[number],
+    ];
     assert.equal(first.parentSourceId, null);
     assert.equal(second.parentSourceId, first.sourceId);
     assert.equal(fourth.parentSourceId, deleted.sourceId);
@@ -99,7 +110,12 @@ describe('Remark42 backup reader', () => {
   test('stops at the line and column where a truncated backup breaks off', async () => {
     await assert.rejects(drain(readRemark42(fixture('remark42-truncated.jsonl'))), (error: unknown) => {
       assert.ok(error instanceof ImportFormatError);
-      assert.deepEqual(error.position, { kind: 'text', file: fixture('remark42-truncated.jsonl'), line: 6, column: 449 });
+      assert.deepEqual(error.position, {
+        kind: 'text',
+        file: fixture('remark42-truncated.jsonl'),
+        line: 6,
+        column: 449,
+      });
       assert.match(error.reason, /^this line is not JSON: /);
       return true;
     });

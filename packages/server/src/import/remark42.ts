@@ -27,7 +27,9 @@ import {
 import { isoInstant } from './time.js';
 
 /** Opens a file as text, gunzipping it when it starts with gzip's magic bytes. */
-export async function openMaybeGzipped(file: string): Promise<{ text: Readable; raw: ReturnType<typeof createReadStream> }> {
+export async function openMaybeGzipped(
+  file: string,
+): Promise<{ text: Readable; raw: ReturnType<typeof createReadStream> }> {
   const handle = await open(file);
   const magic = Buffer.alloc(2);
   try {
@@ -60,8 +62,13 @@ function parseLine(line: string, position: SourcePosition): Json {
   } catch (error) {
     const offset = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
     const where: SourcePosition =
-      offset !== undefined && position.kind === 'text' ? { ...position, column: [...line.slice(0, Number(offset))].length + 1 } : position;
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/ in JSON at position \d+.*$/s, '');
+      offset !== undefined && position.kind === 'text'
+        ? { ...position, column: [...line.slice(0, Number(offset))].length + 1 }
+        : position;
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      / in JSON at position \d+.*$/s,
+      '',
+    );
     throw new ImportFormatError(where, `this line is not JSON: ${reason}`, {
       cause: error,
     });
@@ -90,26 +97,30 @@ export function readRemark42(file: string, options: ReaderOptions = {}): ImportR
 
         if (!sawMeta) {
           sawMeta = true;
-          const version = value['version'];
-          if (!('users' in value || 'posts' in value) || (version !== 0 && version !== 1 && version !== undefined)) {
+          const version = value.version;
+          if (
+            !('users' in value || 'posts' in value) ||
+            (version !== 0 && version !== 1 && version !== undefined)
+          ) {
             throw new ImportFormatError(
               position,
               'this is not a Remark42 backup: it should start with {"version":1,"users":[…],"posts":[…]}',
             );
           }
-          for (const post of Array.isArray(value['posts']) ? value['posts'] : []) {
-            const url = isObject(post) ? text(post['url']) : undefined;
-            if (url !== undefined && isObject(post)) readOnly.set(url, post['read_only'] === true);
+          for (const post of Array.isArray(value.posts) ? value.posts : []) {
+            const url = isObject(post) ? text(post.url) : undefined;
+            if (url !== undefined && isObject(post)) readOnly.set(url, post.read_only === true);
           }
           continue;
         }
 
-        const sourceId = text(value['id']);
+        const sourceId = text(value.id);
         if (sourceId === undefined) throw new ImportFormatError(position, 'a comment without an "id"');
-        const locator = value['locator'];
-        const url = isObject(locator) ? text(locator['url']) : undefined;
-        if (url === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no locator.url`);
-        const time = text(value['time']);
+        const locator = value.locator;
+        const url = isObject(locator) ? text(locator.url) : undefined;
+        if (url === undefined)
+          throw new ImportFormatError(position, `comment ${sourceId} has no locator.url`);
+        const time = text(value.time);
         if (time === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no "time"`);
 
         if (!seen.has(url)) {
@@ -118,28 +129,32 @@ export function readRemark42(file: string, options: ReaderOptions = {}): ImportR
             kind: 'thread',
             sourceId: url,
             url: at(position, () => resolveThreadUrl(url, options)),
-            title: text(value['title']) ?? null,
+            title: text(value.title) ?? null,
             createdAt: null,
             locked: readOnly.get(url) ?? false,
             position,
           };
         }
 
-        const user = isObject(value['user']) ? value['user'] : {};
-        const edit = value['edit'];
-        const editedAt = isObject(edit) ? text(edit['time']) : undefined;
-        const orig = text(value['orig']);
-        const deleted = value['delete'] === true;
+        const user = isObject(value.user) ? value.user : {};
+        const edit = value.edit;
+        const editedAt = isObject(edit) ? text(edit.time) : undefined;
+        const orig = text(value.orig);
+        const deleted = value.delete === true;
         yield {
           kind: 'comment',
           sourceId,
           threadSourceId: url,
-          parentSourceId: text(value['pid']) ?? null,
-          author: { name: text(user['name']) ?? null },
+          parentSourceId: text(value.pid) ?? null,
+          author: { name: text(user.name) ?? null },
           createdAt: at(position, () => isoInstant(time)),
           ...(editedAt === undefined ? {} : { editedAt: at(position, () => isoInstant(editedAt)) }),
           body: {
-            markdown: deleted ? '' : orig !== undefined ? markdownToMarkdown(orig) : htmlToMarkdown(text(value['text']) ?? ''),
+            markdown: deleted
+              ? ''
+              : orig !== undefined
+                ? markdownToMarkdown(orig)
+                : htmlToMarkdown(text(value.text) ?? ''),
           },
           state: deleted ? 'deleted' : 'approved',
           position,
@@ -157,6 +172,7 @@ export function readRemark42(file: string, options: ReaderOptions = {}): ImportR
       lines.close();
       raw.destroy();
     }
-    if (!sawMeta) throw new ImportFormatError({ kind: 'text', file, line: 1, column: 1 }, 'the file is empty');
+    if (!sawMeta)
+      throw new ImportFormatError({ kind: 'text', file, line: 1, column: 1 }, 'the file is empty');
   });
 }

@@ -43,7 +43,11 @@ function zoneOffsetMinutes(zone: string): number {
 /** RFC 2822 dates as RSS writes them: `Tue, 14 Jan 2014 17:31:03 +0000`. */
 export function rfc2822Instant(text: string): string {
   const trimmed = text.trim();
-  if (!/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC|UT|Z)$/.test(trimmed)) {
+  if (
+    !/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC|UT|Z)$/.test(
+      trimmed,
+    )
+  ) {
     throw new Error(`"${text}" is not an RFC 2822 date`);
   }
   const millis = Date.parse(trimmed);

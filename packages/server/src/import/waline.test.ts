@@ -10,7 +10,10 @@ import { readWaline } from './waline.js';
 describe('Waline export reader', () => {
   test('yields each page as a thread just before its first comment', async () => {
     const { threads, comments, skipped, order } = await drain(readWaline(fixture('waline.json')));
-    assert.deepEqual(threads.map((thread) => thread.sourceId), ['/posts/hello-waline.html', '/about/']);
+    assert.deepEqual(
+      threads.map((thread) => thread.sourceId),
+      ['/posts/hello-waline.html', '/about/'],
+    );
     assert.equal(comments.length, 7, 'Counter and Users rows are not comments');
     assert.equal(skipped.length, 0);
     assert.deepEqual(order.slice(0, 2), ['thread:/posts/hello-waline.html', 'comment:1']);
@@ -18,7 +21,9 @@ describe('Waline export reader', () => {
   });
 
   test('resolves page paths against the site when given', async () => {
-    const { threads } = await drain(readWaline(fixture('waline.json'), { baseUrl: 'https://blog.example.de/' }));
+    const { threads } = await drain(
+      readWaline(fixture('waline.json'), { baseUrl: 'https://blog.example.de/' }),
+    );
     assert.deepEqual(byId(threads, '/about/'), {
       kind: 'thread',
       sourceId: '/about/',
@@ -36,12 +41,28 @@ describe('Waline export reader', () => {
     assert.equal(byId(comments, '2').parentSourceId, '1');
     assert.equal(byId(comments, '3').parentSourceId, '2', 'pid, the comment answered, not rid, the root');
     assert.equal(byId(comments, '6').parentSourceId, '7');
-    assert.deepEqual(byId(comments, '1').author, { name: 'Lena Fischer', email: 'lena@example.de', url: 'https://lena.example.de' });
+    assert.deepEqual(byId(comments, '1').author, {
+      name: 'Lena Fischer',
+      email: 'lena@example.de',
+      url: 'https://lena.example.de',
+    });
     assert.deepEqual(byId(comments, '2').author, { name: '小明', email: 'xiaoming@example.cn' });
     assert.equal(byId(comments, '1').createdAt, '2024-03-01T08:15:30.000Z');
-    assert.equal(byId(comments, '4').createdAt, '2024-03-02T10:00:00.000Z', "SQLite storage's zone-less UTC time");
-    assert.deepEqual(['1', '4', '5'].map((id) => byId(comments, id).state), ['approved', 'pending', 'spam']);
-    assert.deepEqual(byId(comments, '2').position, { kind: 'text', file: fixture('waline.json'), line: 31, column: 4 });
+    assert.equal(
+      byId(comments, '4').createdAt,
+      '2024-03-02T10:00:00.000Z',
+      "SQLite storage's zone-less UTC time",
+    );
+    assert.deepEqual(
+      ['1', '4', '5'].map((id) => byId(comments, id).state),
+      ['approved', 'pending', 'spam'],
+    );
+    assert.deepEqual(byId(comments, '2').position, {
+      kind: 'text',
+      file: fixture('waline.json'),
+      line: 31,
+      column: 4,
+    });
   });
 
   test('keeps the Markdown, converting raw HTML inside it', async () => {
@@ -65,10 +86,16 @@ describe('Waline export reader', () => {
   test('stops at malformed JSON, and refuses other JSON files', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'colloquy-waline-'));
     const broken = join(directory, 'broken.json');
-    await writeFile(broken, '{\n\t"type": "waline",\n\t"data": {\n\t\t"Comment": [\n\t\t\t{ "objectId": 1, "comment": "hi" "nick": "x" }\n\t\t]\n\t}\n}\n');
+    await writeFile(
+      broken,
+      '{\n\t"type": "waline",\n\t"data": {\n\t\t"Comment": [\n\t\t\t{ "objectId": 1, "comment": "hi" "nick": "x" }\n\t\t]\n\t}\n}\n',
+    );
     await assert.rejects(drain(readWaline(broken)), (error: unknown) => {
       assert.ok(error instanceof ImportFormatError);
-      assert.deepEqual(error.position.kind === 'text' && [error.position.line, error.position.column], [5, 37]);
+      assert.deepEqual(
+        error.position.kind === 'text' && [error.position.line, error.position.column],
+        [5, 37],
+      );
       assert.match(error.reason, /not well-formed/);
       return true;
     });

@@ -23,7 +23,11 @@ import {
 } from './records.js';
 import { epochMillisInstant, isoInstant } from './time.js';
 
-const states: Readonly<Record<string, CommentState>> = { approved: 'approved', waiting: 'pending', spam: 'spam' };
+const states: Readonly<Record<string, CommentState>> = {
+  approved: 'approved',
+  waiting: 'pending',
+  spam: 'spam',
+};
 
 /**
  * Waline's dates by storage: ISO strings (LeanCloud, MySQL, PostgreSQL through JSON), LeanCloud's
@@ -32,7 +36,7 @@ const states: Readonly<Record<string, CommentState>> = { approved: 'approved', w
 function walineInstant(value: JsonValue | undefined): string | undefined {
   if (typeof value === 'number') return epochMillisInstant(value);
   if (typeof value === 'string' && value.trim() !== '') return isoInstant(value);
-  if (isObject(value) && typeof value['iso'] === 'string') return isoInstant(value['iso']);
+  if (isObject(value) && typeof value.iso === 'string') return isoInstant(value.iso);
   return undefined;
 }
 
@@ -49,24 +53,33 @@ export function readWaline(file: string, options: ReaderOptions = {}): ImportRea
     for await (const item of items) {
       if (item.path.length === 1 && item.path[0] === 'type') {
         if (item.value !== 'waline') {
-          throw new ImportFormatError(item.position, `this is not a Waline export: its "type" is ${JSON.stringify(item.value)}, not "waline"`);
+          throw new ImportFormatError(
+            item.position,
+            `this is not a Waline export: its "type" is ${JSON.stringify(item.value)}, not "waline"`,
+          );
         }
         sawType = true;
         continue;
       }
       if (item.path[1] !== 'Comment') continue;
-      if (!isObject(item.value)) throw new ImportFormatError(item.position, 'a Comment row that is not an object');
-      if (!sawType) throw new ImportFormatError(item.position, 'this is not a Waline export: it has no "type": "waline" before its data');
+      if (!isObject(item.value))
+        throw new ImportFormatError(item.position, 'a Comment row that is not an object');
+      if (!sawType)
+        throw new ImportFormatError(
+          item.position,
+          'this is not a Waline export: it has no "type": "waline" before its data',
+        );
       const row: JsonObject = item.value;
       const { position } = item;
-      const sourceId = stringOf(row['objectId']);
+      const sourceId = stringOf(row.objectId);
       if (sourceId === undefined) throw new ImportFormatError(position, 'a comment without an "objectId"');
-      const url = stringOf(row['url']);
+      const url = stringOf(row.url);
       if (url === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no "url"`);
-      const status = stringOf(row['status']) ?? 'approved';
+      const status = stringOf(row.status) ?? 'approved';
       const state = states[status];
-      if (state === undefined) throw new ImportFormatError(position, `comment ${sourceId} has an unknown status "${status}"`);
-      const createdAt = at(position, () => walineInstant(row['insertedAt']) ?? walineInstant(row['createdAt']));
+      if (state === undefined)
+        throw new ImportFormatError(position, `comment ${sourceId} has an unknown status "${status}"`);
+      const createdAt = at(position, () => walineInstant(row.insertedAt) ?? walineInstant(row.createdAt));
       if (createdAt === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no date`);
 
       if (!seen.has(url)) {
@@ -81,26 +94,29 @@ export function readWaline(file: string, options: ReaderOptions = {}): ImportRea
           position,
         };
       }
-      const email = stringOf(row['mail']);
-      const link = stringOf(row['link']);
+      const email = stringOf(row.mail);
+      const link = stringOf(row.link);
       yield {
         kind: 'comment',
         sourceId,
         threadSourceId: url,
-        parentSourceId: stringOf(row['pid']) ?? null,
+        parentSourceId: stringOf(row.pid) ?? null,
         author: {
-          name: stringOf(row['nick']) ?? null,
+          name: stringOf(row.nick) ?? null,
           ...(email === undefined ? {} : { email }),
           ...(link === undefined ? {} : { url: link }),
         },
         createdAt,
-        body: { markdown: markdownToMarkdown(typeof row['comment'] === 'string' ? row['comment'] : '') },
+        body: { markdown: markdownToMarkdown(typeof row.comment === 'string' ? row.comment : '') },
         state,
         position,
       };
     }
     if (!sawType) {
-      throw new ImportFormatError({ kind: 'text', file, line: 1, column: 1 }, 'this is not a Waline export: it has no "type": "waline"');
+      throw new ImportFormatError(
+        { kind: 'text', file, line: 1, column: 1 },
+        'this is not a Waline export: it has no "type": "waline"',
+      );
     }
   });
 }

@@ -7,11 +7,16 @@ import { readWordPress } from './wordpress.js';
 describe('WordPress (WXR) reader', () => {
   test('yields a thread for each post with comments, before its comments', async () => {
     const { threads, comments, skipped, order } = await drain(readWordPress(fixture('wordpress.xml')));
-    assert.deepEqual(threads.map((thread) => thread.sourceId), ['18', '2'], 'the attachment without comments yields none');
+    assert.deepEqual(
+      threads.map((thread) => thread.sourceId),
+      ['18', '2'],
+      'the attachment without comments yields none',
+    );
     assert.equal(comments.length, 7);
-    assert.deepEqual(skipped.map((record) => [record.sourceId, record.reason]), [
-      ['10', 'pingbacks are links from other sites, not replies'],
-    ]);
+    assert.deepEqual(
+      skipped.map((record) => [record.sourceId, record.reason]),
+      [['10', 'pingbacks are links from other sites, not replies']],
+    );
     assert.equal(order[0], 'thread:18');
     assert.equal(order.indexOf('thread:2'), order.indexOf('comment:3') - 1);
   });
@@ -36,11 +41,23 @@ describe('WordPress (WXR) reader', () => {
     assert.equal(byId(comments, '6').parentSourceId, '4');
     assert.equal(byId(comments, '7').parentSourceId, '6');
     assert.ok(comments.indexOf(byId(comments, '7')) < comments.indexOf(byId(comments, '6')));
-    assert.deepEqual(byId(comments, '2').author, { name: 'Åsa Lindqvist', email: 'asa@example.se', url: 'https://asa.example.se/' });
-    assert.deepEqual(byId(comments, '7').author, { name: 'Tomás Ó Briain', email: 'tomas@example.ie' }, 'WordPress\'s empty "http://" is no URL');
+    assert.deepEqual(byId(comments, '2').author, {
+      name: 'Åsa Lindqvist',
+      email: 'asa@example.se',
+      url: 'https://asa.example.se/',
+    });
+    assert.deepEqual(
+      byId(comments, '7').author,
+      { name: 'Tomás Ó Briain', email: 'tomas@example.ie' },
+      'WordPress\'s empty "http://" is no URL',
+    );
     assert.deepEqual(byId(comments, '9').author, { name: 'Regretful' });
     assert.equal(byId(comments, '2').createdAt, '2024-01-14T18:02:12.000Z');
-    assert.equal(byId(comments, '8').createdAt, '2024-01-17T06:00:00.000Z', 'comment_date when comment_date_gmt is unset');
+    assert.equal(
+      byId(comments, '8').createdAt,
+      '2024-01-17T06:00:00.000Z',
+      'comment_date when comment_date_gmt is unset',
+    );
     assert.deepEqual(
       ['2', '8', '9'].map((id) => byId(comments, id).state),
       ['approved', 'pending', 'deleted'],
@@ -58,7 +75,10 @@ describe('WordPress (WXR) reader', () => {
       '> Bring boots.\n\nGood advice. I use `git log --since=2024-01-01` to date my photos, oddly.',
     );
     assert.equal(byId(comments, '6').body.markdown, 'У нас тоже снег. **Много** снега!');
-    assert.equal(byId(comments, '3').body.markdown, 'Lovely page. Three things:\n\n- more photos\n- a map\n\nand 5 < 7.');
+    assert.equal(
+      byId(comments, '3').body.markdown,
+      'Lovely page. Three things:\n\n- more photos\n- a map\n\nand 5 < 7.',
+    );
   });
 
   test('stops where a truncated export ends', async () => {
@@ -74,6 +94,9 @@ describe('WordPress (WXR) reader', () => {
   });
 
   test('refuses a file that is not a WXR export', async () => {
-    await assert.rejects(drain(readWordPress(fixture('disqus.xml'))), /not a WordPress export: its root element is <disqus>/);
+    await assert.rejects(
+      drain(readWordPress(fixture('disqus.xml'))),
+      /not a WordPress export: its root element is <disqus>/,
+    );
   });
 });

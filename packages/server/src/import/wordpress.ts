@@ -42,7 +42,8 @@ function gmtOrLocal(gmt: string | undefined, local: string | undefined): string 
 function threadRecord(post: Post, options: ReaderOptions): ThreadRecord {
   const { fields, position } = post;
   const sourceId = fields.get('wp:post_id');
-  if (sourceId === undefined) throw new ImportFormatError(position, 'an <item> with comments has no <wp:post_id> before them');
+  if (sourceId === undefined)
+    throw new ImportFormatError(position, 'an <item> with comments has no <wp:post_id> before them');
   const gmt = fields.get('wp:post_date_gmt');
   const pubDate = fields.get('pubDate');
   return {
@@ -51,7 +52,11 @@ function threadRecord(post: Post, options: ReaderOptions): ThreadRecord {
     url: at(position, () => resolveThreadUrl(fields.get('link'), options)),
     title: fields.get('title') ?? null,
     createdAt: at(position, () =>
-      gmt !== undefined && gmt !== noDate ? isoInstant(gmt) : pubDate !== undefined ? rfc2822Instant(pubDate) : null,
+      gmt !== undefined && gmt !== noDate
+        ? isoInstant(gmt)
+        : pubDate !== undefined
+          ? rfc2822Instant(pubDate)
+          : null,
     ),
     locked: fields.get('wp:comment_status') === 'closed',
     position,
@@ -74,14 +79,30 @@ function commentRecord(element: XmlElement, position: SourcePosition, threadSour
   if (sourceId === undefined) throw new ImportFormatError(position, '<wp:comment> has no <wp:comment_id>');
   const type = field('comment_type') ?? 'comment';
   if (type === 'pingback' || type === 'trackback') {
-    return { kind: 'skipped', what: 'comment', sourceId, reason: `${type}s are links from other sites, not replies`, position };
+    return {
+      kind: 'skipped',
+      what: 'comment',
+      sourceId,
+      reason: `${type}s are links from other sites, not replies`,
+      position,
+    };
   }
   if (type !== 'comment') {
-    return { kind: 'skipped', what: 'comment', sourceId, reason: `comments of type "${type}" are not replies`, position };
+    return {
+      kind: 'skipped',
+      what: 'comment',
+      sourceId,
+      reason: `comments of type "${type}" are not replies`,
+      position,
+    };
   }
   const approved = field('comment_approved') ?? '1';
   const state = states[approved];
-  if (state === undefined) throw new ImportFormatError(position, `comment ${sourceId} has an unknown <wp:comment_approved> "${approved}"`);
+  if (state === undefined)
+    throw new ImportFormatError(
+      position,
+      `comment ${sourceId} has an unknown <wp:comment_approved> "${approved}"`,
+    );
   const created = gmtOrLocal(field('comment_date_gmt'), field('comment_date'));
   if (created === undefined) throw new ImportFormatError(position, `comment ${sourceId} has no date`);
   const parent = field('comment_parent');
@@ -98,7 +119,11 @@ function commentRecord(element: XmlElement, position: SourcePosition, threadSour
       ...(url === undefined || url === 'http://' ? {} : { url }),
     },
     createdAt: at(position, () => isoInstant(created)),
-    body: { markdown: wordpressToMarkdown((element.children.find((child) => child.local === 'comment_content')?.text ?? '').trim()) },
+    body: {
+      markdown: wordpressToMarkdown(
+        (element.children.find((child) => child.local === 'comment_content')?.text ?? '').trim(),
+      ),
+    },
     state,
     position,
   };
@@ -107,19 +132,27 @@ function commentRecord(element: XmlElement, position: SourcePosition, threadSour
 /** The item fields a thread needs, by their qualified names. */
 function fieldName(element: XmlElement): string | undefined {
   if (wordpressNamespace.test(element.uri)) return `wp:${element.local}`;
-  if (element.uri === '' && ['title', 'link', 'pubDate', 'guid'].includes(element.local)) return element.local;
+  if (element.uri === '' && ['title', 'link', 'pubDate', 'guid'].includes(element.local))
+    return element.local;
   return undefined;
 }
 
 export function readWordPress(file: string, options: ReaderOptions = {}): ImportReader {
   return makeReader('wordpress', file, 'bytes', async function* (progress) {
     // Items' own fields and their comments are read whole; the channel's fields are skipped.
-    const events = readXmlEvents(file, { collect: (path) => path.length === 4 && path[2] === 'item' }, progress);
+    const events = readXmlEvents(
+      file,
+      { collect: (path) => path.length === 4 && path[2] === 'item' },
+      progress,
+    );
     let post: Post | undefined;
     for await (const event of events) {
       if (event.type === 'open') {
         if (event.path.length === 1 && event.element.local !== 'rss') {
-          throw new ImportFormatError(event.position, `this is not a WordPress export: its root element is <${event.element.local}>, not <rss>`);
+          throw new ImportFormatError(
+            event.position,
+            `this is not a WordPress export: its root element is <${event.element.local}>, not <rss>`,
+          );
         }
         if (event.path.length === 3 && event.element.local === 'item') {
           post = { position: event.position, fields: new Map(), thread: 'pending' };

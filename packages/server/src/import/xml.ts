@@ -19,8 +19,18 @@ export interface XmlElement {
 }
 
 export type XmlEvent =
-  | { readonly type: 'open'; readonly path: readonly string[]; readonly element: XmlElement; readonly position: SourcePosition }
-  | { readonly type: 'element'; readonly path: readonly string[]; readonly element: XmlElement; readonly position: SourcePosition }
+  | {
+      readonly type: 'open';
+      readonly path: readonly string[];
+      readonly element: XmlElement;
+      readonly position: SourcePosition;
+    }
+  | {
+      readonly type: 'element';
+      readonly path: readonly string[];
+      readonly element: XmlElement;
+      readonly position: SourcePosition;
+    }
   | { readonly type: 'close'; readonly path: readonly string[] };
 
 export interface XmlReadOptions {
@@ -58,15 +68,29 @@ export async function* readXmlEvents(
 
   parser.on('xmldecl', (declaration) => {
     if (declaration.encoding !== undefined && !/^utf-?8$/i.test(declaration.encoding)) {
-      throw new ImportFormatError(here(), `the file declares the ${declaration.encoding} encoding; only UTF-8 is read`);
+      throw new ImportFormatError(
+        here(),
+        `the file declares the ${declaration.encoding} encoding; only UTF-8 is read`,
+      );
     }
   });
   parser.on('opentagstart', (tag) => {
     // Where the tag's "<" is: the parser has just read its name and the character after it.
-    startPosition = { kind: 'text', file, line: parser.line, column: Math.max(1, parser.column - tag.name.length - 1) };
+    startPosition = {
+      kind: 'text',
+      file,
+      line: parser.line,
+      column: Math.max(1, parser.column - tag.name.length - 1),
+    };
   });
   parser.on('opentag', (tag) => {
-    const element: XmlElement = { uri: tag.uri, local: tag.local, attributes: attributesOf(tag), children: [], text: '' };
+    const element: XmlElement = {
+      uri: tag.uri,
+      local: tag.local,
+      attributes: attributesOf(tag),
+      children: [],
+      text: '',
+    };
     path.push(tag.local);
     const parent = building.at(-1);
     if (parent !== undefined) {
@@ -101,9 +125,13 @@ export async function* readXmlEvents(
     if (error instanceof ImportFormatError) return error;
     const message = error instanceof Error ? error.message : String(error);
     // saxes prefixes its messages with "line:column: ", which the position already says.
-    return new ImportFormatError(here(), `the XML is not well-formed: ${message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')}`, {
-      cause: error,
-    });
+    return new ImportFormatError(
+      here(),
+      `the XML is not well-formed: ${message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')}`,
+      {
+        cause: error,
+      },
+    );
   };
 
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });

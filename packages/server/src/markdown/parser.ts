@@ -135,7 +135,7 @@ export function capLineMarkers(source: string): string {
         let at = end;
         while (line[at] === ' ' || line[at] === '\t') at++;
         while (line[at]! >= '0' && line[at]! <= '9') at++;
-        lines[i] = line.slice(0, at) + '\\' + line.slice(at);
+        lines[i] = `${line.slice(0, at)}\\${line.slice(at)}`;
         changed = true;
         break;
       }

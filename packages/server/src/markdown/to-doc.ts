@@ -224,7 +224,11 @@ interface InlineFrame {
   inLink: boolean;
 }
 
-const WRAPPERS: Record<string, 'em' | 'strong' | 'del'> = { em_open: 'em', strong_open: 'strong', s_open: 'del' };
+const WRAPPERS: Record<string, 'em' | 'strong' | 'del'> = {
+  em_open: 'em',
+  strong_open: 'strong',
+  s_open: 'del',
+};
 const CLOSERS = new Set(['em_close', 'strong_close', 's_close', 'link_close']);
 
 /** The inline children of one `inline` token as tree nodes, adjacent texts merged. */

@@ -48,7 +48,8 @@ export interface DispatcherOptions {
 }
 
 /** A reply as it may be told now: one hidden since comes blanked, as readers see it. */
-const asItIsNow = (reply: Reply): Reply => (reply.status === 'hidden' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply);
+const asItIsNow = (reply: Reply): Reply =>
+  reply.status === 'hidden' ? { ...reply, author: { name: '' }, body: [], text: '' } : reply;
 
 /**
  * Delivers what the outbox holds, in the server process. Each round turns new outbox entries
@@ -77,7 +78,16 @@ export class Dispatcher {
   #stopped = true;
   readonly #inFlight = new Set<Promise<void>>();
 
-  constructor({ store, config, mailer, publicUrl, pollMs = 2000, concurrency = 4, now = () => new Date(), random = Math.random }: DispatcherOptions) {
+  constructor({
+    store,
+    config,
+    mailer,
+    publicUrl,
+    pollMs = 2000,
+    concurrency = 4,
+    now = () => new Date(),
+    random = Math.random,
+  }: DispatcherOptions) {
     this.#store = store;
     this.#config = config;
     this.#mailer = mailer;
@@ -180,10 +190,18 @@ export class Dispatcher {
     const at = this.#now();
     let outcome: AttemptOutcome;
     try {
-      outcome = claim.channel === 'webhook' ? await this.#sendWebhook(claim, at) : await this.#sendEmail(claim, at);
+      outcome =
+        claim.channel === 'webhook' ? await this.#sendWebhook(claim, at) : await this.#sendEmail(claim, at);
     } catch (error) {
       console.error('colloquy: a delivery failed unexpectedly:', error);
-      outcome = this.#failure(claim, at, null, 'The server failed to prepare the delivery; it will try again.', null, true);
+      outcome = this.#failure(
+        claim,
+        at,
+        null,
+        'The server failed to prepare the delivery; it will try again.',
+        null,
+        true,
+      );
     }
     try {
       await this.#store.notifications.finish(claim, outcome);
@@ -194,14 +212,19 @@ export class Dispatcher {
   }
 
   async #sendWebhook(claim: ClaimedDelivery, at: Date): Promise<AttemptOutcome> {
-    const target = claim.webhookId === null ? null : await this.#store.notifications.webhookTarget(claim.webhookId);
-    if (!target || target.inactive !== null) return this.#skipped(at, target?.inactive ?? 'The webhook subscription is gone.');
+    const target =
+      claim.webhookId === null ? null : await this.#store.notifications.webhookTarget(claim.webhookId);
+    if (!target || target.inactive !== null)
+      return this.#skipped(at, target?.inactive ?? 'The webhook subscription is gone.');
     const current = await this.#current(claim);
     if (!current) return this.#skipped(at, 'The reply or its topic no longer exists.');
     const payload: WebhookPayload = {
       type: claim.event,
       timestamp: claim.eventAt,
-      data: { reply: asItIsNow(current.reply), topic: { id: current.topic.id, title: current.topic.title, url: current.topic.url } },
+      data: {
+        reply: asItIsNow(current.reply),
+        topic: { id: current.topic.id, title: current.topic.title, url: current.topic.url },
+      },
     };
     const body = JSON.stringify(payload);
     const response = await postWebhook({
@@ -212,9 +235,16 @@ export class Dispatcher {
       allowPrivate: this.#config.webhookAllowPrivate,
       maxResponseBytes: MAX_RESPONSE_BYTES,
     });
-    if (response.error === null) return { result: 'delivered', at: at.toISOString(), status: response.status, error: null };
+    if (response.error === null)
+      return { result: 'delivered', at: at.toISOString(), status: response.status, error: null };
     if (response.status === 410) {
-      return { result: 'failed', at: at.toISOString(), status: 410, error: `${response.error} (the subscription is disabled)`, disableWebhook: true };
+      return {
+        result: 'failed',
+        at: at.toISOString(),
+        status: 410,
+        error: `${response.error} (the subscription is disabled)`,
+        disableWebhook: true,
+      };
     }
     // A refusal by the address policy will not change by waiting.
     const retry = !response.error.startsWith('Not sent:') && !/not a public address/.test(response.error);
@@ -227,19 +257,26 @@ export class Dispatcher {
     const current = await this.#current(claim);
     if (!current) return this.#skipped(at, 'The reply or its topic no longer exists.');
     const { reply, topic } = current;
-    let message;
+    let message: ReturnType<typeof awaitingReviewMail>;
     if (claim.recipientKind === 'moderator') {
       // The email asks for a decision; once one was made, there is nothing left to ask.
-      if (reply.status !== 'pending') return this.#skipped(at, `The reply is no longer awaiting review (it is ${reply.status}).`);
+      if (reply.status !== 'pending')
+        return this.#skipped(at, `The reply is no longer awaiting review (it is ${reply.status}).`);
       const signer = await this.#linkSigner();
       const expiresAt = new Date(at.getTime() + this.#config.emailLinkSeconds * 1000);
       const nonce = LinkSigner.nonce();
       const link = (action: 'approve' | 'hide') =>
         `${this.#publicUrl}/email/moderate/${signer.sign({ action, replyId: reply.id, nonce, expiresAt: Math.floor(expiresAt.getTime() / 1000) })}`;
-      message = awaitingReviewMail(claim.recipient, reply, topic, { approve: link('approve'), hide: link('hide'), expiresAt });
+      message = awaitingReviewMail(claim.recipient, reply, topic, {
+        approve: link('approve'),
+        hide: link('hide'),
+        expiresAt,
+      });
     } else {
-      if (reply.status !== 'published') return this.#skipped(at, `The reply is no longer published (it is ${reply.status}).`);
-      if (await this.#store.notifications.isOptedOut(claim.recipient)) return this.#skipped(at, 'The address unsubscribed.');
+      if (reply.status !== 'published')
+        return this.#skipped(at, `The reply is no longer published (it is ${reply.status}).`);
+      if (await this.#store.notifications.isOptedOut(claim.recipient))
+        return this.#skipped(at, 'The address unsubscribed.');
       const signer = await this.#linkSigner();
       const unsubscribe = `${this.#publicUrl}/email/unsubscribe/${signer.sign({ action: 'unsubscribe', emailHash: emailHash(claim.recipient).toString('hex') })}`;
       message = replyToYouMail(claim.recipient, reply, topic, unsubscribe);
@@ -266,10 +303,23 @@ export class Dispatcher {
   }
 
   /** A failed attempt: retried later unless it was the last one or retrying cannot help. */
-  #failure(claim: ClaimedDelivery, at: Date, status: number | null, error: string, retryAfterSeconds: number | null, retry: boolean): AttemptOutcome {
+  #failure(
+    claim: ClaimedDelivery,
+    at: Date,
+    status: number | null,
+    error: string,
+    retryAfterSeconds: number | null,
+    retry: boolean,
+  ): AttemptOutcome {
     const attempt = claim.attempts + 1;
-    if (!retry || attempt >= this.#config.deliveryAttempts) return { result: 'failed', at: at.toISOString(), status, error };
-    const backoff = retryDelayMs(attempt, this.#config.retryDelaySeconds * 1000, MAX_RETRY_DELAY_MS, this.#random());
+    if (!retry || attempt >= this.#config.deliveryAttempts)
+      return { result: 'failed', at: at.toISOString(), status, error };
+    const backoff = retryDelayMs(
+      attempt,
+      this.#config.retryDelaySeconds * 1000,
+      MAX_RETRY_DELAY_MS,
+      this.#random(),
+    );
     const asked = retryAfterSeconds === null ? 0 : Math.min(retryAfterSeconds * 1000, MAX_RETRY_DELAY_MS);
     const next = new Date(at.getTime() + Math.max(backoff, asked));
     return { result: 'retry', at: at.toISOString(), status, error, nextAttemptAt: next.toISOString() };

@@ -30,14 +30,25 @@ async function setup(overrides: Partial<AppConfig> = {}) {
   await seedDemo(app.store);
   const clock = { now: new Date() };
   const mailer = smtpMailer({ url: smtp.url, from: 'colloquy@example.org', timeoutMs: 5000 });
-  const dispatcher = new Dispatcher({ store: app.store, config: app.config, mailer, publicUrl: PUBLIC, now: () => clock.now, random: () => 0 });
+  const dispatcher = new Dispatcher({
+    store: app.store,
+    config: app.config,
+    mailer,
+    publicUrl: PUBLIC,
+    now: () => clock.now,
+    random: () => 0,
+  });
   const post = async (body: Record<string, unknown>, headers: Record<string, string> = admin) => {
-    const res = await app.app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Ann', body: 'A reply', ...body }, headers));
+    const res = await app.app.request(
+      '/api/v1/topics/rsp-update/replies',
+      json({ authorName: 'Ann', body: 'A reply', ...body }, headers),
+    );
     assert.equal(res.status, 201, await res.clone().text());
     return (await res.json()) as Reply;
   };
   /** Follows a link of a mail through the app (its origin is PUBLIC). */
-  const follow = (link: string, method: 'GET' | 'POST' = 'GET', init: RequestInit = {}) => app.app.request(link.replace(PUBLIC, ''), { method, ...init });
+  const follow = (link: string, method: 'GET' | 'POST' = 'GET', init: RequestInit = {}) =>
+    app.app.request(link.replace(PUBLIC, ''), { method, ...init });
   const status = async (id: string) => (await app.store.getReply(id, { admin: true }))!.status;
   return {
     app,
@@ -75,7 +86,10 @@ describe('email to moderators', () => {
     assert.match(mailText(mail.raw), /> Please review me/);
     const [approve, hide] = linksOf(mail.raw).filter((l) => l.includes('/email/moderate/'));
     assert.ok(approve && hide && approve !== hide);
-    assert.match(mailText(mail.raw), new RegExp(`Approve: ${approve!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      mailText(mail.raw),
+      new RegExp(`Approve: ${approve!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
 
     // A GET (a mail scanner, a link preview) only shows what the button would do.
     const page = await t.follow(approve!);
@@ -99,12 +113,18 @@ describe('email to moderators', () => {
   it('spends an email’s links once, even when the reply waits for review again', async () => {
     const reply = await t.post({ body: 'First words' }, {});
     await t.dispatcher.runOnce();
-    const [approve, hide] = linksOf(t.smtp.mails.splice(0)[0]!.raw).filter((l) => l.includes('/email/moderate/'));
+    const [approve, hide] = linksOf(t.smtp.mails.splice(0)[0]!.raw).filter((l) =>
+      l.includes('/email/moderate/'),
+    );
     assert.equal((await t.follow(approve!, 'POST')).status, 200);
     // The author edits it; `all` moderation holds it again, and a new email goes out.
     const edit = await t.app.app.request(`/api/v1/replies/${reply.id}`, {
       method: 'PATCH',
-      headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'X-Colloquy-Edit-Token': (reply as Reply & { editToken: string }).editToken },
+      headers: {
+        'Content-Type': 'application/json',
+        Origin: ORIGIN,
+        'X-Colloquy-Edit-Token': (reply as Reply & { editToken: string }).editToken,
+      },
       body: JSON.stringify({ body: 'Edited words' }),
     });
     assert.equal(edit.status, 200);
@@ -124,14 +144,21 @@ describe('email to moderators', () => {
     const [approve] = linksOf(t.smtp.mails.splice(0)[0]!.raw).filter((l) => l.includes('/email/moderate/'));
     const token = approve!.split('/').at(-1)!;
     const [payload, mac] = token.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ a: 'approve', r: reply.id, n: 'x', e: 9_999_999_999 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ a: 'approve', r: reply.id, n: 'x', e: 9_999_999_999 }),
+    ).toString('base64url');
     for (const bad of [`${forged}.${mac}`, `${payload}.${mac.slice(0, -2)}AA`, 'nonsense', `${payload}`]) {
       const problem = await expectProblem(await t.follow(`${PUBLIC}/email/moderate/${bad}`, 'POST'), 404);
       assert.equal(problem.type, 'urn:colloquy:problem:link-invalid');
     }
     // A link signed with the database's key, but past its expiry.
     const key = await t.app.store.notifications.sharedKey('email-links');
-    const expired = new LinkSigner(key).sign({ action: 'approve', replyId: reply.id, nonce: 'n1', expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    const expired = new LinkSigner(key).sign({
+      action: 'approve',
+      replyId: reply.id,
+      nonce: 'n1',
+      expiresAt: Math.floor(Date.now() / 1000) - 1,
+    });
     const problem = await expectProblem(await t.follow(`${PUBLIC}/email/moderate/${expired}`), 410);
     assert.equal(problem.type, 'urn:colloquy:problem:link-expired');
     const unsubscribeAsModeration = new LinkSigner(key).sign({ action: 'unsubscribe', emailHash: 'ab' });
@@ -143,7 +170,12 @@ describe('email to moderators', () => {
     t.smtp.state.refuse = 451;
     await t.post({}, {});
     await t.dispatcher.runOnce();
-    const log = async () => ((await (await t.app.app.request('/api/v1/admin/deliveries?limit=1', { headers: admin })).json()) as Deliveries).deliveries[0]!;
+    const log = async () =>
+      (
+        (await (
+          await t.app.app.request('/api/v1/admin/deliveries?limit=1', { headers: admin })
+        ).json()) as Deliveries
+      ).deliveries[0]!;
     const waiting = await log();
     assert.equal(waiting.status, 'pending');
     assert.equal(waiting.log[0]!.status, 451);
@@ -168,7 +200,11 @@ describe('email to moderators', () => {
     await t.app.app.request(`/api/v1/admin/replies/${reply.id}/approve`, { method: 'POST', headers: admin });
     await t.dispatcher.runOnce();
     assert.equal(t.smtp.mails.length, 0);
-    const [skipped] = ((await (await t.app.app.request('/api/v1/admin/deliveries?status=skipped', { headers: admin })).json()) as Deliveries).deliveries;
+    const [skipped] = (
+      (await (
+        await t.app.app.request('/api/v1/admin/deliveries?status=skipped', { headers: admin })
+      ).json()) as Deliveries
+    ).deliveries;
     assert.match(skipped!.lastError!, /no longer awaiting review/);
   });
 });
@@ -197,7 +233,10 @@ describe('email to authors', () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<button type="submit">Unsubscribe<\/button>/);
     // RFC 8058: the mail client POSTs this body to the link.
-    const done = await t.follow(unsubscribe, 'POST', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const done = await t.follow(unsubscribe, 'POST', {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(done.status, 200);
     await t.post({ authorName: 'Cy', parentId: parent.id });
     await t.dispatcher.runOnce();
@@ -218,7 +257,8 @@ describe('email to authors', () => {
       await read('/api/v1/feed.atom'),
       await read('/api/v1/topics/rsp-update/feed.atom'),
     ];
-    for (const body of reads) assert.ok(!/dee@example\.org|ann@example\.org/i.test(body), 'no read returns an author address');
+    for (const body of reads)
+      assert.ok(!/dee@example\.org|ann@example\.org/i.test(body), 'no read returns an author address');
   });
 
   it('forgets a deleted reply’s address', async () => {
@@ -227,14 +267,21 @@ describe('email to authors', () => {
     const count = () => {
       const db = new Database(`${t.app.dir}/colloquy.db`, { readonly: true });
       try {
-        return (db.prepare('SELECT count(*) AS n FROM author_emails WHERE reply_id = ?').get(parent.id) as { n: number }).n;
+        return (
+          db.prepare('SELECT count(*) AS n FROM author_emails WHERE reply_id = ?').get(parent.id) as {
+            n: number;
+          }
+        ).n;
       } finally {
         db.close();
       }
     };
     assert.equal(count(), 1);
     const token = (parent as Reply & { editToken: string }).editToken;
-    const del = await t.app.app.request(`/api/v1/replies/${parent.id}`, { method: 'DELETE', headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': token } });
+    const del = await t.app.app.request(`/api/v1/replies/${parent.id}`, {
+      method: 'DELETE',
+      headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': token },
+    });
     assert.equal(del.status, 200);
     assert.equal(count(), 0);
   });

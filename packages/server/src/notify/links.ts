@@ -54,14 +54,21 @@ export class LinkSigner {
       return null;
     }
     const v = value as Record<string, unknown>;
-    if (v['a'] === 'unsubscribe' && typeof v['h'] === 'string') return { action: 'unsubscribe', emailHash: v['h'] };
-    if ((v['a'] === 'approve' || v['a'] === 'hide') && typeof v['r'] === 'string' && typeof v['n'] === 'string' && typeof v['e'] === 'number') {
-      return { action: v['a'], replyId: v['r'], nonce: v['n'], expiresAt: v['e'] };
+    if (v.a === 'unsubscribe' && typeof v.h === 'string') return { action: 'unsubscribe', emailHash: v.h };
+    if (
+      (v.a === 'approve' || v.a === 'hide') &&
+      typeof v.r === 'string' &&
+      typeof v.n === 'string' &&
+      typeof v.e === 'number'
+    ) {
+      return { action: v.a, replyId: v.r, nonce: v.n, expiresAt: v.e };
     }
     return null;
   }
 
   #mac(payload: string): Buffer {
-    return createHmac('sha256', this.#key).update(LABEL + payload).digest();
+    return createHmac('sha256', this.#key)
+      .update(LABEL + payload)
+      .digest();
   }
 }

@@ -28,7 +28,15 @@ export interface Mailer {
  * smtp://localhost:25), with bounded waits at every step: a server that stops answering fails
  * the attempt, to be retried with the rest.
  */
-export function smtpMailer({ url, from, timeoutMs }: { url: string; from: string; timeoutMs: number }): Mailer {
+export function smtpMailer({
+  url,
+  from,
+  timeoutMs,
+}: {
+  url: string;
+  from: string;
+  timeoutMs: number;
+}): Mailer {
   const transport = nodemailer.createTransport({
     url,
     connectionTimeout: timeoutMs,
@@ -39,12 +47,21 @@ export function smtpMailer({ url, from, timeoutMs }: { url: string; from: string
   return {
     async send(message) {
       try {
-        await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, headers: message.headers ?? {} });
+        await transport.sendMail({
+          from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          headers: message.headers ?? {},
+        });
         return { ok: true, retry: false, code: 250, error: null };
       } catch (error) {
         const failure = error as Error & { responseCode?: number; code?: string };
         const code = typeof failure.responseCode === 'number' ? failure.responseCode : null;
-        const text = (failure.message || failure.code || 'The mail could not be sent.').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 200);
+        const text = (failure.message || failure.code || 'The mail could not be sent.')
+          .replace(/[^\x20-\x7e]+/g, ' ')
+          .trim()
+          .slice(0, 200);
         return { ok: false, retry: code === null || code < 500, code, error: text };
       }
     },

@@ -19,7 +19,8 @@ const subject = (text: string) => {
   return line.length > 150 ? `${line.slice(0, 149)}…` : line;
 };
 
-const where = (topic: Pick<Topic, 'title' | 'url'>) => `"${topic.title}"${topic.url ? ` (${topic.url})` : ''}`;
+const where = (topic: Pick<Topic, 'title' | 'url'>) =>
+  `"${topic.title}"${topic.url ? ` (${topic.url})` : ''}`;
 
 export function awaitingReviewMail(
   to: string,
@@ -45,7 +46,12 @@ export function awaitingReviewMail(
   };
 }
 
-export function replyToYouMail(to: string, reply: Reply, topic: Pick<Topic, 'title' | 'url'>, unsubscribe: string): MailMessage {
+export function replyToYouMail(
+  to: string,
+  reply: Reply,
+  topic: Pick<Topic, 'title' | 'url'>,
+  unsubscribe: string,
+): MailMessage {
   return {
     to,
     subject: subject(`${reply.author.name} replied to you on "${topic.title}"`),

@@ -24,7 +24,8 @@ export function notificationPlanner(policy: NotificationPolicy): Planner {
       .map((hook) => ({ channel: 'webhook' as const, webhookId: hook.id }));
     if (!policy.mail) return planned;
     if (entry.type === 'reply.pending') {
-      for (const address of policy.moderatorEmails) planned.push({ channel: 'email', recipientKind: 'moderator', recipient: address });
+      for (const address of policy.moderatorEmails)
+        planned.push({ channel: 'email', recipientKind: 'moderator', recipient: address });
     }
     const parent = context.parentAuthorEmail;
     if (

@@ -21,10 +21,12 @@ import { mailText, smtpReceiver, until, webhookReceiver } from '../testing/recei
 const ORIGIN = 'http://localhost:8080';
 const ADMIN = 'restart-admin-token';
 const admin = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
-const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
+const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
 
 const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 
 async function survivesRestart(database: Record<string, string>) {
   const receiver = await webhookReceiver();
@@ -48,7 +50,7 @@ async function survivesRestart(database: Record<string, string>) {
     COLLOQUY_RETRY_DELAY: '1',
     COLLOQUY_DELIVERY_TIMEOUT: '2',
   };
-  let first = await startServer(env);
+  const first = await startServer(env);
   let second: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
     const hookRes = await fetch(`${first.url}/api/v1/admin/webhooks`, {
@@ -67,7 +69,9 @@ async function survivesRestart(database: Record<string, string>) {
     const reply = (await posted.json()) as CreatedReply;
     assert.equal(reply.status, 'pending');
 
-    const log = async (url: string) => ((await (await fetch(`${url}/api/v1/admin/deliveries`, { headers: admin })).json()) as Deliveries).deliveries;
+    const log = async (url: string) =>
+      ((await (await fetch(`${url}/api/v1/admin/deliveries`, { headers: admin })).json()) as Deliveries)
+        .deliveries;
     // Both deliveries tried and failed, and the failures recorded, before the kill.
     await until(async () => {
       const deliveries = await log(first.url);
@@ -88,9 +92,16 @@ async function survivesRestart(database: Record<string, string>) {
     second = await startServer(env);
     const url = second.url;
 
-    await until(() => receiver.received.length > failedBefore && smtp.mails.length >= 1, 'the webhook and the email after the restart', 30_000);
+    await until(
+      () => receiver.received.length > failedBefore && smtp.mails.length >= 1,
+      'the webhook and the email after the restart',
+      30_000,
+    );
     const delivered = receiver.received.at(-1)!;
-    const payload = new Webhook(hook.secret).verify(delivered.body, delivered.headers as Record<string, string>) as WebhookPayload;
+    const payload = new Webhook(hook.secret).verify(
+      delivered.body,
+      delivered.headers as Record<string, string>,
+    ) as WebhookPayload;
     assert.equal(payload.type, 'reply.pending');
     assert.equal(payload.data.reply.id, reply.id);
     assert.equal(payload.data.reply.text, 'Waiting through a restart');
@@ -102,7 +113,11 @@ async function survivesRestart(database: Record<string, string>) {
     assert.ok(approve?.startsWith(`${url}/email/moderate/`), 'the link points at the server that sent it');
     assert.equal((await fetch(approve!)).status, 200);
     const stillPending = await fetch(`${url}/api/v1/replies/${reply.id}`, { headers: admin });
-    assert.equal(((await stillPending.json()) as { status: string }).status, 'pending', 'following the link only shows the page');
+    assert.equal(
+      ((await stillPending.json()) as { status: string }).status,
+      'pending',
+      'following the link only shows the page',
+    );
     const done = await fetch(approve!, { method: 'POST' });
     assert.equal(done.status, 200);
     const published = await fetch(`${url}/api/v1/replies/${reply.id}`);
@@ -113,15 +128,25 @@ async function survivesRestart(database: Record<string, string>) {
       'the reply.approved webhook',
       30_000,
     );
-    const approved = receiver.received.find((r) => (JSON.parse(r.body) as WebhookPayload).type === 'reply.approved')!;
-    assert.doesNotThrow(() => new Webhook(hook.secret).verify(approved.body, approved.headers as Record<string, string>));
+    const approved = receiver.received.find(
+      (r) => (JSON.parse(r.body) as WebhookPayload).type === 'reply.approved',
+    )!;
+    assert.doesNotThrow(() =>
+      new Webhook(hook.secret).verify(approved.body, approved.headers as Record<string, string>),
+    );
 
-    await until(async () => (await log(url)).filter((d) => d.status === 'delivered').length === 3, 'three deliveries logged as delivered');
+    await until(
+      async () => (await log(url)).filter((d) => d.status === 'delivered').length === 3,
+      'three deliveries logged as delivered',
+    );
     const deliveries = await log(url);
     const pendingHook = deliveries.find((d) => d.channel === 'webhook' && d.event === 'reply.pending')!;
     assert.ok(pendingHook.log.length >= 2);
     assert.equal(pendingHook.log.at(-1)!.status, 204);
-    assert.ok(pendingHook.log.slice(0, -1).every((a) => a.status === 503), 'the attempts before the kill are in the log');
+    assert.ok(
+      pendingHook.log.slice(0, -1).every((a) => a.status === 503),
+      'the attempts before the kill are in the log',
+    );
     const email = deliveries.find((d) => d.channel === 'email')!;
     assert.ok(email.log.slice(0, -1).every((a) => a.status === 451));
   } finally {
@@ -152,11 +177,9 @@ describe('notifications across a server restart', () => {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
   });
-  it(
-    'deliver a webhook and an email written before a SIGKILL (PostgreSQL)',
-    { skip: DATABASE_URL ? false : 'COLLOQUY_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped' },
-    async () => {
-      await survivesRestart({ DATABASE_URL: DATABASE_URL!, COLLOQUY_DB_SCHEMA: schema });
-    },
-  );
+  it('deliver a webhook and an email written before a SIGKILL (PostgreSQL)', {
+    skip: DATABASE_URL ? false : 'COLLOQUY_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped',
+  }, async () => {
+    await survivesRestart({ DATABASE_URL: DATABASE_URL!, COLLOQUY_DB_SCHEMA: schema });
+  });
 });

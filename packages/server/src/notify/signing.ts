@@ -13,16 +13,24 @@ const PREFIX = 'whsec_';
 export const newWebhookSecret = () => `${PREFIX}${randomBytes(32).toString('base64')}`;
 
 /** The key bytes of a secret (the schema has checked its form). */
-export const secretKey = (secret: string) => Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+export const secretKey = (secret: string) =>
+  Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
 
 /** `v1,<base64 HMAC-SHA256 of id.timestamp.body>`. */
 export function webhookSignature(secret: string, messageId: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${messageId}.${timestamp}.${body}`).digest('base64');
+  const mac = createHmac('sha256', secretKey(secret))
+    .update(`${messageId}.${timestamp}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
 /** The three headers of one attempt. */
-export function signedHeaders(secret: string, messageId: string, timestamp: number, body: string): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  messageId: string,
+  timestamp: number,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(timestamp),

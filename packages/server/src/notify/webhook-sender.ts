@@ -26,7 +26,11 @@ export interface WebhookResponse {
 
 const USER_AGENT = 'Colloquy-Webhooks/1';
 /** Keeps the log readable and free of whatever bytes a receiver sends back. */
-const printable = (text: string) => text.replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 200);
+const printable = (text: string) =>
+  text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .trim()
+    .slice(0, 200);
 
 function retryAfter(value: string | string[] | undefined): number | null {
   const text = Array.isArray(value) ? value[0] : value;
@@ -49,7 +53,11 @@ export function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
     return Promise.resolve({ status: null, error: 'The webhook URL is not a URL.', retryAfterSeconds: null });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.resolve({ status: null, error: 'Webhooks go to http(s) URLs only.', retryAfterSeconds: null });
+    return Promise.resolve({
+      status: null,
+      error: 'Webhooks go to http(s) URLs only.',
+      retryAfterSeconds: null,
+    });
   }
   if (!req.allowPrivate) {
     const refusal = literalHostRefusal(url);
@@ -82,11 +90,19 @@ export function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
       },
     });
     const deadline = setTimeout(() => {
-      finish({ status: null, error: `No answer within ${Math.round(req.timeoutMs / 1000)} seconds.`, retryAfterSeconds: null });
+      finish({
+        status: null,
+        error: `No answer within ${Math.round(req.timeoutMs / 1000)} seconds.`,
+        retryAfterSeconds: null,
+      });
       outgoing.destroy();
     }, req.timeoutMs);
     outgoing.on('error', (error: Error & { code?: string }) => {
-      finish({ status: null, error: printable(error.message || error.code || 'The connection failed.'), retryAfterSeconds: null });
+      finish({
+        status: null,
+        error: printable(error.message || error.code || 'The connection failed.'),
+        retryAfterSeconds: null,
+      });
     });
     outgoing.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
@@ -97,7 +113,9 @@ export function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
         const ok = status >= 200 && status < 300;
         finish({
           status,
-          error: ok ? null : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}${excerpt ? `: ${excerpt}` : ''}`,
+          error: ok
+            ? null
+            : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}${excerpt ? `: ${excerpt}` : ''}`,
           retryAfterSeconds: retryAfter(res.headers['retry-after']),
         });
         res.destroy();

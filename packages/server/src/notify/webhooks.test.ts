@@ -12,7 +12,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { CreatedWebhookSubscription, Deliveries, WebhookPayload, WebhookSubscriptions } from '@colloquy/api';
+import type {
+  CreatedWebhookSubscription,
+  Deliveries,
+  WebhookPayload,
+  WebhookSubscriptions,
+} from '@colloquy/api';
 import { seedDemo, type AppConfig } from '../index.js';
 import { ADMIN_TOKEN, expectProblem, json, tempDir, testApp, type TestApp } from '../testing/helpers.js';
 import { webhookReceiver } from '../testing/receivers.js';
@@ -25,7 +30,13 @@ const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** An app, a receiver and a dispatcher on a clock the test moves. */
 async function setup(overrides: Partial<AppConfig> = {}) {
-  const app: TestApp = await testApp({ webhookAllowPrivate: true, retryDelaySeconds: 10, deliveryAttempts: 4, deliveryTimeoutSeconds: 1, ...overrides });
+  const app: TestApp = await testApp({
+    webhookAllowPrivate: true,
+    retryDelaySeconds: 10,
+    deliveryAttempts: 4,
+    deliveryTimeoutSeconds: 1,
+    ...overrides,
+  });
   await seedDemo(app.store);
   const receiver = await webhookReceiver();
   const clock = { now: new Date() };
@@ -38,12 +49,18 @@ async function setup(overrides: Partial<AppConfig> = {}) {
     random: () => 0.5,
   });
   const subscribe = async (body: Record<string, unknown>) => {
-    const res = await app.app.request('/api/v1/admin/webhooks', json({ url: receiver.url, events: ['reply.created'], ...body }, admin));
+    const res = await app.app.request(
+      '/api/v1/admin/webhooks',
+      json({ url: receiver.url, events: ['reply.created'], ...body }, admin),
+    );
     assert.equal(res.status, 201, await res.clone().text());
     return (await res.json()) as CreatedWebhookSubscription;
   };
   const post = async (body = 'A reply', headers: Record<string, string> = {}) => {
-    const res = await app.app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Ann', body }, headers));
+    const res = await app.app.request(
+      '/api/v1/topics/rsp-update/replies',
+      json({ authorName: 'Ann', body }, headers),
+    );
     assert.equal(res.status, 201);
     return (await res.json()) as { id: string };
   };
@@ -73,7 +90,11 @@ async function setup(overrides: Partial<AppConfig> = {}) {
 describe('webhook signatures', () => {
   it('verify with the Standard Webhooks reference library, and fail for any change', () => {
     const secret = newWebhookSecret();
-    const body = JSON.stringify({ type: 'reply.created', timestamp: '2030-01-01T00:00:00.000Z', data: { n: 1 } });
+    const body = JSON.stringify({
+      type: 'reply.created',
+      timestamp: '2030-01-01T00:00:00.000Z',
+      data: { n: 1 },
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = signedHeaders(secret, 'msg_abc', timestamp, body);
     assert.match(headers['webhook-signature']!, /^v1,[A-Za-z0-9+/]{43}=$/);
@@ -103,7 +124,11 @@ describe("the README's verification example", () => {
       assert.equal(verifyColloquyWebhook(secret, headers, body), true);
       assert.equal(verifyColloquyWebhook(secret, headers, `${body} `), false);
       assert.equal(verifyColloquyWebhook(newWebhookSecret(), headers, body), false);
-      assert.equal(verifyColloquyWebhook(secret, signedHeaders(secret, 'msg_readme', 1_000_000_000, body), body), false, 'an old timestamp');
+      assert.equal(
+        verifyColloquyWebhook(secret, signedHeaders(secret, 'msg_readme', 1_000_000_000, body), body),
+        false,
+        'an old timestamp',
+      );
     } finally {
       await cleanup();
     }
@@ -112,7 +137,8 @@ describe("the README's verification example", () => {
 
 describe('the address policy', () => {
   it('takes public unicast addresses only', () => {
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) assert.equal(isPublicAddress(address), true, address);
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])
+      assert.equal(isPublicAddress(address), true, address);
     for (const address of [
       '127.0.0.1',
       '127.8.9.10',
@@ -144,7 +170,15 @@ describe('the address policy', () => {
   });
 
   it('refuses loopback and private literals and localhost before connecting', () => {
-    for (const url of ['http://127.0.0.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://10.0.0.1/', 'http://0x7f000001/', 'http://localhost/', 'http://a.localhost/']) {
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://10.0.0.1/',
+      'http://0x7f000001/',
+      'http://localhost/',
+      'http://a.localhost/',
+    ]) {
       assert.notEqual(literalHostRefusal(new URL(url)), null, url);
     }
     assert.equal(literalHostRefusal(new URL('https://hooks.example.org/')), null);
@@ -158,18 +192,50 @@ describe('webhook deliveries', () => {
   after(() => t.close());
 
   it('creates a subscription with its secret shown once, lists it without, and refuses bad ones', async () => {
-    const hook = await t.subscribe({ events: ['reply.created', 'reply.hidden'], description: 'Slack bridge' });
+    const hook = await t.subscribe({
+      events: ['reply.created', 'reply.hidden'],
+      description: 'Slack bridge',
+    });
     assert.match(hook.id, /^wh_/);
     assert.match(hook.secret, /^whsec_/);
-    const listed = (await (await t.app.app.request('/api/v1/admin/webhooks', { headers: admin })).json()) as WebhookSubscriptions;
-    assert.deepEqual(listed.webhooks.map((w) => w.id), [hook.id]);
+    const listed = (await (
+      await t.app.app.request('/api/v1/admin/webhooks', { headers: admin })
+    ).json()) as WebhookSubscriptions;
+    assert.deepEqual(
+      listed.webhooks.map((w) => w.id),
+      [hook.id],
+    );
     assert.ok(!JSON.stringify(listed).includes('whsec_'), 'the secret is never listed');
-    await expectProblem(await t.app.app.request('/api/v1/admin/webhooks', json({ url: 'ftp://x.example/', events: ['reply.created'] }, admin)), 422);
-    await expectProblem(await t.app.app.request('/api/v1/admin/webhooks', json({ url: t.receiver.url, events: [] }, admin)), 422);
-    await expectProblem(await t.app.app.request('/api/v1/admin/webhooks', json({ url: t.receiver.url, events: ['reply.created'] })), 401);
-    await expectProblem(await t.app.app.request('/api/v1/admin/webhooks/wh_missing', { method: 'DELETE', headers: admin }), 404);
-    await expectProblem(await t.app.app.request('/api/v1/admin/deliveries?limit=1000', { headers: admin }), 400);
-    const del = await t.app.app.request(`/api/v1/admin/webhooks/${hook.id}`, { method: 'DELETE', headers: admin });
+    await expectProblem(
+      await t.app.app.request(
+        '/api/v1/admin/webhooks',
+        json({ url: 'ftp://x.example/', events: ['reply.created'] }, admin),
+      ),
+      422,
+    );
+    await expectProblem(
+      await t.app.app.request('/api/v1/admin/webhooks', json({ url: t.receiver.url, events: [] }, admin)),
+      422,
+    );
+    await expectProblem(
+      await t.app.app.request(
+        '/api/v1/admin/webhooks',
+        json({ url: t.receiver.url, events: ['reply.created'] }),
+      ),
+      401,
+    );
+    await expectProblem(
+      await t.app.app.request('/api/v1/admin/webhooks/wh_missing', { method: 'DELETE', headers: admin }),
+      404,
+    );
+    await expectProblem(
+      await t.app.app.request('/api/v1/admin/deliveries?limit=1000', { headers: admin }),
+      400,
+    );
+    const del = await t.app.app.request(`/api/v1/admin/webhooks/${hook.id}`, {
+      method: 'DELETE',
+      headers: admin,
+    });
     assert.equal(del.status, 204);
   });
 
@@ -179,15 +245,25 @@ describe('webhook deliveries', () => {
     assert.equal(await t.dispatcher.runOnce(), 1);
     const [request] = t.receiver.received.splice(0);
     assert.ok(request);
-    const payload = new Webhook(hook.secret).verify(request.body, request.headers as Record<string, string>) as WebhookPayload;
+    const payload = new Webhook(hook.secret).verify(
+      request.body,
+      request.headers as Record<string, string>,
+    ) as WebhookPayload;
     assert.equal(payload.type, 'reply.created');
     assert.equal(payload.data.reply.id, reply.id);
     assert.equal(payload.data.reply.text, 'Hello webhooks');
-    assert.deepEqual(payload.data.topic, { id: 'rsp-update', title: payload.data.topic.title, url: payload.data.topic.url });
+    assert.deepEqual(payload.data.topic, {
+      id: 'rsp-update',
+      title: payload.data.topic.title,
+      url: payload.data.topic.url,
+    });
     assert.equal(request.headers['content-type'], 'application/json');
     const [logged] = await t.deliveries(`?webhook=${hook.id}`);
     assert.equal(logged!.status, 'delivered');
-    assert.deepEqual(logged!.log.map((a) => a.status), [204]);
+    assert.deepEqual(
+      logged!.log.map((a) => a.status),
+      [204],
+    );
     assert.equal(await t.dispatcher.runOnce(), 0, 'nothing is sent twice');
     await t.app.app.request(`/api/v1/admin/webhooks/${hook.id}`, { method: 'DELETE', headers: admin });
   });
@@ -235,7 +311,9 @@ describe('webhook deliveries', () => {
     await t.dispatcher.runOnce();
     const [gone] = await t.deliveries(`?webhook=${hook.id}`);
     assert.equal(gone!.status, 'failed');
-    const listed = (await (await t.app.app.request('/api/v1/admin/webhooks', { headers: admin })).json()) as WebhookSubscriptions;
+    const listed = (await (
+      await t.app.app.request('/api/v1/admin/webhooks', { headers: admin })
+    ).json()) as WebhookSubscriptions;
     assert.ok(listed.webhooks.find((w) => w.id === hook.id)!.disabledAt);
     const before = t.receiver.received.length;
     await t.post();
@@ -285,11 +363,16 @@ describe('webhook deliveries', () => {
     t.clock.now = new Date(); // the receiver's verifier checks the timestamp against its own clock
     const hook = await t.subscribe({ events: ['reply.created', 'reply.hidden'] });
     const reply = await t.post('Soon hidden secret words');
-    const hide = await t.app.app.request(`/api/v1/admin/replies/${reply.id}/hide`, { method: 'POST', headers: admin });
+    const hide = await t.app.app.request(`/api/v1/admin/replies/${reply.id}/hide`, {
+      method: 'POST',
+      headers: admin,
+    });
     assert.equal(hide.status, 200);
     t.receiver.received.splice(0);
     await t.dispatcher.runOnce();
-    const payloads = t.receiver.received.map((r) => new Webhook(hook.secret).verify(r.body, r.headers as Record<string, string>) as WebhookPayload);
+    const payloads = t.receiver.received.map(
+      (r) => new Webhook(hook.secret).verify(r.body, r.headers as Record<string, string>) as WebhookPayload,
+    );
     assert.deepEqual(payloads.map((p) => p.type).sort(), ['reply.created', 'reply.hidden']);
     for (const p of payloads) {
       assert.equal(p.data.reply.status, 'hidden');
@@ -307,8 +390,16 @@ describe('webhooks and private addresses, without COLLOQUY_WEBHOOK_ALLOW_PRIVATE
   after(() => t.close());
 
   it('refuses a subscription to a loopback or private literal', async () => {
-    for (const url of [t.receiver.url, `http://localhost:${t.receiver.port}/`, 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/']) {
-      const problem = await expectProblem(await t.app.app.request('/api/v1/admin/webhooks', json({ url, events: ['reply.created'] }, admin)), 422);
+    for (const url of [
+      t.receiver.url,
+      `http://localhost:${t.receiver.port}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/',
+    ]) {
+      const problem = await expectProblem(
+        await t.app.app.request('/api/v1/admin/webhooks', json({ url, events: ['reply.created'] }, admin)),
+        422,
+      );
       assert.equal(problem.errors?.[0]?.path, 'url', url);
     }
   });
@@ -316,12 +407,19 @@ describe('webhooks and private addresses, without COLLOQUY_WEBHOOK_ALLOW_PRIVATE
   it('checks the address a name resolves to when it connects, and sends nothing there', async (ctx) => {
     const name = hostname();
     const addresses = await lookup(name, { all: true }).catch(() => []);
-    if (/localhost/i.test(name) || addresses.length === 0 || addresses.some((a) => isPublicAddress(a.address))) {
+    if (
+      /localhost/i.test(name) ||
+      addresses.length === 0 ||
+      addresses.some((a) => isPublicAddress(a.address))
+    ) {
       ctx.skip(`this machine's name (${name}) does not resolve to a loopback or private address only`);
       return;
     }
     // The name passes the check made when subscribing (it is not a literal): the refusal must come at connect time.
-    const res = await t.app.app.request('/api/v1/admin/webhooks', json({ url: `http://${name}:${t.receiver.port}/hook`, events: ['reply.created'] }, admin));
+    const res = await t.app.app.request(
+      '/api/v1/admin/webhooks',
+      json({ url: `http://${name}:${t.receiver.port}/hook`, events: ['reply.created'] }, admin),
+    );
     assert.equal(res.status, 201);
     await t.post();
     await t.dispatcher.runOnce();

@@ -42,19 +42,31 @@ export function adminRoutes({ store, admin, announce }: AppDeps) {
       const result: PendingReplies = { replies: await store.listPending(MAX_PENDING_REPLIES) };
       return c.json(result);
     })
-    .post('/replies/:id/approve', validate('param', replyIdParam), async (c) => c.json(await approve(c.req.valid('param').id)))
-    .post('/replies/:id/hide', validate('param', replyIdParam), async (c) => c.json(await hide(c.req.valid('param').id)))
-    .delete('/replies/:id', validate('param', replyIdParam), async (c) => c.json(await remove(c.req.valid('param').id)))
+    .post('/replies/:id/approve', validate('param', replyIdParam), async (c) =>
+      c.json(await approve(c.req.valid('param').id)),
+    )
+    .post('/replies/:id/hide', validate('param', replyIdParam), async (c) =>
+      c.json(await hide(c.req.valid('param').id)),
+    )
+    .delete('/replies/:id', validate('param', replyIdParam), async (c) =>
+      c.json(await remove(c.req.valid('param').id)),
+    )
     .post('/bans', jsonObjectBody(), validate('json', banRequest), async (c) => {
       const { readerKey, addressPrefix } = c.req.valid('json');
       await store.addBan({ readerHash: readerKey ? sha256(readerKey) : null, addressPrefix });
       // The reader key is not echoed back: the API never returns reader keys.
       return c.json({ banned: { readerKey: readerKey !== undefined, addressPrefix } }, 201);
     })
-    .post('/topics/:id/lock', validate('param', topicIdParam), jsonObjectBody(), validate('json', lockInput), async (c) => {
-      const { id } = c.req.valid('param');
-      const topic = await store.setTopicLocked(id, c.req.valid('json').locked);
-      if (!topic) throw notFound(`No topic "${id}".`);
-      return c.json(topic);
-    });
+    .post(
+      '/topics/:id/lock',
+      validate('param', topicIdParam),
+      jsonObjectBody(),
+      validate('json', lockInput),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const topic = await store.setTopicLocked(id, c.req.valid('json').locked);
+        if (!topic) throw notFound(`No topic "${id}".`);
+        return c.json(topic);
+      },
+    );
 }

@@ -58,7 +58,10 @@ export function assetRoutes(config: AppConfig) {
           br: {
             etag: `"${hash}-br"`,
             body: brotliCompressSync(body, {
-              params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+              params: {
+                [constants.BROTLI_PARAM_QUALITY]: 11,
+                [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+              },
             }),
           },
         },

@@ -61,7 +61,14 @@ export function createDeps({ store, config, bus }: { store: Store; config: AppCo
     limits,
     announce,
     clientPrefix: prefixOf,
-    replies: new ReplyService({ store, config, pow, replyLimit: limits.reply, topicLimit: limits.topic, announce }),
+    replies: new ReplyService({
+      store,
+      config,
+      pow,
+      replyLimit: limits.reply,
+      topicLimit: limits.topic,
+      announce,
+    }),
     requester: (c) => ({
       admin: admin.isAdmin(c),
       bearerToken: bearerToken(c),

@@ -6,7 +6,8 @@ import type { LinkClaims } from '../notify/links.js';
 import { ProblemError } from '../problem.js';
 import type { AppDeps } from './deps.js';
 
-const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}blockquote{white-space:pre-wrap;border-left:3px solid #999;margin:1rem 0;padding-left:1rem}button{font:inherit;padding:.5rem 1.5rem}';
+const STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}blockquote{white-space:pre-wrap;border-left:3px solid #999;margin:1rem 0;padding-left:1rem}button{font:inherit;padding:.5rem 1.5rem}';
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 /**
  * The pages run no script, load nothing, cannot be framed and post only to themselves; the
@@ -20,19 +21,31 @@ const PAGE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 
-function page(c: Context, title: string, paragraphs: string[], quoted?: string, button?: string, status: 200 = 200): Response {
+function page(
+  c: Context,
+  title: string,
+  paragraphs: string[],
+  quoted?: string,
+  button?: string,
+  status: 200 = 200,
+): Response {
   const html = [
     '<!doctype html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex"><title>${escape(title)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>`,
     '<body>',
-    `<h1>${escape(title)}</h1>`,
-    ...paragraphs.map((p) => `<p>${escape(p)}</p>`),
-    ...(quoted !== undefined ? [`<blockquote>${escape(quoted)}</blockquote>`] : []),
-    ...(button !== undefined ? [`<form method="post"><button type="submit">${escape(button)}</button></form>`] : []),
+    `<h1>${escapeHtml(title)}</h1>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(quoted !== undefined ? [`<blockquote>${escapeHtml(quoted)}</blockquote>`] : []),
+    ...(button !== undefined
+      ? [`<form method="post"><button type="submit">${escapeHtml(button)}</button></form>`]
+      : []),
     '</body>',
     '</html>',
   ].join('\n');
@@ -40,7 +53,12 @@ function page(c: Context, title: string, paragraphs: string[], quoted?: string, 
 }
 
 const invalidLink = () =>
-  new ProblemError(404, 'link-invalid', 'Link not valid', 'This link is not one this server sent, or it was cut short; copy the whole link from the email.');
+  new ProblemError(
+    404,
+    'link-invalid',
+    'Link not valid',
+    'This link is not one this server sent, or it was cut short; copy the whole link from the email.',
+  );
 
 const ACTIONS = {
   approve: { status: 'published', verb: 'Approve', done: 'Approved', past: 'approved' },
@@ -65,12 +83,23 @@ export function emailLinkRoutes({ store, links, announce }: AppDeps) {
   const moderated = async (claims: LinkClaims): Promise<Reply> => {
     if (claims.action === 'unsubscribe') throw invalidLink();
     if (claims.expiresAt * 1000 <= Date.now()) {
-      throw new ProblemError(410, 'link-expired', 'Link expired', 'This moderation link has expired; moderate the reply through the admin API instead.');
+      throw new ProblemError(
+        410,
+        'link-expired',
+        'Link expired',
+        'This moderation link has expired; moderate the reply through the admin API instead.',
+      );
     }
     const reply = await store.getReply(claims.replyId, { admin: true });
-    if (!reply) throw new ProblemError(404, 'not-found', 'Not found', 'The reply of this link no longer exists.');
+    if (!reply)
+      throw new ProblemError(404, 'not-found', 'Not found', 'The reply of this link no longer exists.');
     if (reply.status !== 'pending') {
-      throw new ProblemError(409, 'already-moderated', 'Already moderated', `The reply is no longer awaiting review: it is ${reply.status}. Nothing was changed.`);
+      throw new ProblemError(
+        409,
+        'already-moderated',
+        'Already moderated',
+        `The reply is no longer awaiting review: it is ${reply.status}. Nothing was changed.`,
+      );
     }
     return reply;
   };
@@ -81,14 +110,25 @@ export function emailLinkRoutes({ store, links, announce }: AppDeps) {
       const claims = await claimsOf(c, 'moderate');
       const reply = await moderated(claims);
       const action = ACTIONS[claims.action as 'approve' | 'hide'];
-      return page(c, `${action.verb} this reply?`, [`A reply by ${reply.author.name}, awaiting review:`], reply.text, `${action.verb} reply`);
+      return page(
+        c,
+        `${action.verb} this reply?`,
+        [`A reply by ${reply.author.name}, awaiting review:`],
+        reply.text,
+        `${action.verb} reply`,
+      );
     })
     .post('/moderate/:token', async (c) => {
       const claims = await claimsOf(c, 'moderate');
       const reply = await moderated(claims);
       if (claims.action === 'unsubscribe') throw invalidLink();
       if (!(await store.notifications.spendLink(claims.nonce, new Date(claims.expiresAt * 1000)))) {
-        throw new ProblemError(410, 'link-used', 'Link already used', 'The links of this email were used already; each email moderates its reply once.');
+        throw new ProblemError(
+          410,
+          'link-used',
+          'Link already used',
+          'The links of this email were used already; each email moderates its reply once.',
+        );
       }
       const action = ACTIONS[claims.action];
       const changed = await store.setReplyStatus(reply.id, action.status);
@@ -97,12 +137,20 @@ export function emailLinkRoutes({ store, links, announce }: AppDeps) {
     })
     .get('/unsubscribe/:token', async (c) => {
       await claimsOf(c, 'unsubscribe');
-      return page(c, 'Unsubscribe?', ['You will get no more emails about replies to your replies on this site.'], undefined, 'Unsubscribe');
+      return page(
+        c,
+        'Unsubscribe?',
+        ['You will get no more emails about replies to your replies on this site.'],
+        undefined,
+        'Unsubscribe',
+      );
     })
     .post('/unsubscribe/:token', async (c) => {
       const claims = await claimsOf(c, 'unsubscribe');
       if (claims.action !== 'unsubscribe') throw invalidLink();
       await store.notifications.optOutDigest(Buffer.from(claims.emailHash, 'hex'));
-      return page(c, 'Unsubscribed', ['You will get no more emails about replies to your replies on this site.']);
+      return page(c, 'Unsubscribed', [
+        'You will get no more emails about replies to your replies on this site.',
+      ]);
     });
 }

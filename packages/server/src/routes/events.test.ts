@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, Reply, TopicWithReplies } from '@colloquy/api';
-import { createApp, defaultConfig, listen, loadConfig, renderMarkdown, SqliteStore, UsageError } from '../index.js';
+import {
+  createApp,
+  defaultConfig,
+  listen,
+  loadConfig,
+  renderMarkdown,
+  SqliteStore,
+  UsageError,
+} from '../index.js';
 import { ADMIN_TOKEN, expectProblem, json, ORIGIN, tempDir, testApp } from '../testing/helpers.js';
 import { bounded, eventually, SseReader } from '../testing/sse.js';
 
@@ -16,8 +24,17 @@ async function withTopic(t: TestApp, id: string): Promise<void> {
   assert.equal(res.status, 201);
 }
 
-const postReply = async (t: TestApp, topic: string, body: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
-  const res = await t.app.request(`/api/v1/topics/${topic}/replies`, json({ authorName: 'Ann', body, ...extra }, headers));
+const postReply = async (
+  t: TestApp,
+  topic: string,
+  body: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) => {
+  const res = await t.app.request(
+    `/api/v1/topics/${topic}/replies`,
+    json({ authorName: 'Ann', body, ...extra }, headers),
+  );
   assert.equal(res.status, 201, await res.clone().text());
   return (await res.json()) as CreatedReply;
 };
@@ -57,9 +74,15 @@ describe('GET /api/v1/topics/:id/events', () => {
     const query = await expectProblem(await t.app.request(eventsPath('bad-ids', '?after=%201')), 400);
     assert.match(query.detail, /after/);
     for (const bad of ['abc', '-1', '1.5', '1e3', '1234567890123456789', '']) {
-      const header = await expectProblem(await t.app.request(eventsPath('bad-ids'), { headers: { 'Last-Event-ID': bad } }), 400);
+      const header = await expectProblem(
+        await t.app.request(eventsPath('bad-ids'), { headers: { 'Last-Event-ID': bad } }),
+        400,
+      );
       assert.match(header.detail, /Last-Event-ID/);
-      const inQuery = await expectProblem(await t.app.request(eventsPath('bad-ids', `?after=${encodeURIComponent(bad)}`)), 400);
+      const inQuery = await expectProblem(
+        await t.app.request(eventsPath('bad-ids', `?after=${encodeURIComponent(bad)}`)),
+        400,
+      );
       assert.match(inQuery.detail, /after/);
     }
     assert.equal(t.bus.listenerCount(), 0, 'a refused request subscribes to nothing');
@@ -95,7 +118,11 @@ describe('GET /api/v1/topics/:id/events', () => {
     const four = await postReply(t, 'replay', 'four');
     const next = await stream.event();
     assert.equal(next.event, 'reply-created');
-    assert.equal((JSON.parse(next.data) as Reply).id, four.id, 'the first event after the replay is the new one');
+    assert.equal(
+      (JSON.parse(next.data) as Reply).id,
+      four.id,
+      'the first event after the replay is the new one',
+    );
     await stream.cancel();
   });
 
@@ -120,11 +147,20 @@ describe('GET /api/v1/topics/:id/events', () => {
 
   it('replays more events than one page of the store, or one queue of the stream, holds', async () => {
     await withTopic(t, 'many');
-    for (let k = 0; k < 200; k++) await t.store.createReply({ topicId: 'many', parentId: null, authorName: 'A', ...renderMarkdown(`r${k}`) });
+    for (let k = 0; k < 200; k++)
+      await t.store.createReply({
+        topicId: 'many',
+        parentId: null,
+        authorName: 'A',
+        ...renderMarkdown(`r${k}`),
+      });
     const stored = await t.store.listEvents('many', '0', 1000);
     assert.equal(stored.length, 400);
     const { stream } = await subscribe(t, 'many', {}, '?after=0');
-    assert.deepEqual((await stream.events(400)).map((e) => e.id), stored.map((e) => e.id));
+    assert.deepEqual(
+      (await stream.events(400)).map((e) => e.id),
+      stored.map((e) => e.id),
+    );
     await stream.cancel();
   });
 
@@ -133,14 +169,29 @@ describe('GET /api/v1/topics/:id/events', () => {
     const { stream } = await subscribe(t, 'notify');
     t.bus.publish('notify', '999999'); // no such event yet: nothing to send
     // Two writes straight to the store (no route announces them), then one stale notification.
-    const a = await t.store.createReply({ topicId: 'notify', parentId: null, authorName: 'A', ...renderMarkdown('a') });
-    const b = await t.store.createReply({ topicId: 'notify', parentId: null, authorName: 'B', ...renderMarkdown('b') });
+    const a = await t.store.createReply({
+      topicId: 'notify',
+      parentId: null,
+      authorName: 'A',
+      ...renderMarkdown('a'),
+    });
+    const b = await t.store.createReply({
+      topicId: 'notify',
+      parentId: null,
+      authorName: 'B',
+      ...renderMarkdown('b'),
+    });
     t.bus.publish('notify', '1');
     t.bus.publish('notify', '1');
     const events = await stream.events(4);
     assert.deepEqual(
       events.map((e) => [e.event, (JSON.parse(e.data) as { id?: string }).id ?? null]),
-      [['reply-created', a.id], ['counts', null], ['reply-created', b.id], ['counts', null]],
+      [
+        ['reply-created', a.id],
+        ['counts', null],
+        ['reply-created', b.id],
+        ['counts', null],
+      ],
     );
     const c = await postReply(t, 'notify', 'c');
     assert.equal((JSON.parse((await stream.event()).data) as Reply).id, c.id, 'nothing was sent twice');
@@ -153,31 +204,58 @@ describe('GET /api/v1/topics/:id/events', () => {
     const reply = await postReply(t, 'kinds', 'first', {}, { 'X-Colloquy-Reader': READER });
     await stream.events(2);
 
-    const edit = await t.app.request(`/api/v1/replies/${reply.id}`, json({ body: 'first, edited' }, { 'X-Colloquy-Edit-Token': reply.editToken }, 'PATCH'));
+    const edit = await t.app.request(
+      `/api/v1/replies/${reply.id}`,
+      json({ body: 'first, edited' }, { 'X-Colloquy-Edit-Token': reply.editToken }, 'PATCH'),
+    );
     assert.equal(edit.status, 200);
     const changed = await stream.event();
     assert.equal(changed.event, 'reply-changed');
     assert.equal((JSON.parse(changed.data) as Reply).text, 'first, edited');
 
-    await t.app.request('/api/v1/topics/kinds/reactions', json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }));
-    await t.app.request(`/api/v1/replies/${reply.id}/reactions`, json({ kind: 'insightful' }, { 'X-Colloquy-Reader': READER }));
+    await t.app.request(
+      '/api/v1/topics/kinds/reactions',
+      json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }),
+    );
+    await t.app.request(
+      `/api/v1/replies/${reply.id}/reactions`,
+      json({ kind: 'insightful' }, { 'X-Colloquy-Reader': READER }),
+    );
     const [onTopic, onReply] = await stream.events(2);
-    assert.deepEqual([onTopic!.event, JSON.parse(onTopic!.data)], ['reactions', { replyId: null, reactions: { like: 1, insightful: 0, disagree: 0 } }]);
-    assert.deepEqual([onReply!.event, JSON.parse(onReply!.data)], ['reactions', { replyId: reply.id, reactions: { like: 0, insightful: 1, disagree: 0 } }]);
+    assert.deepEqual(
+      [onTopic!.event, JSON.parse(onTopic!.data)],
+      ['reactions', { replyId: null, reactions: { like: 1, insightful: 0, disagree: 0 } }],
+    );
+    assert.deepEqual(
+      [onReply!.event, JSON.parse(onReply!.data)],
+      ['reactions', { replyId: reply.id, reactions: { like: 0, insightful: 1, disagree: 0 } }],
+    );
 
-    assert.equal((await t.app.request(`/api/v1/admin/replies/${reply.id}/hide`, json({}, admin))).status, 200);
+    assert.equal(
+      (await t.app.request(`/api/v1/admin/replies/${reply.id}/hide`, json({}, admin))).status,
+      200,
+    );
     const [hidden, afterHide] = await stream.events(2);
     const blank = JSON.parse(hidden!.data) as Reply;
-    assert.deepEqual([hidden!.event, blank.status, blank.text, blank.author.name, blank.body], ['reply-changed', 'hidden', '', '', []]);
+    assert.deepEqual(
+      [hidden!.event, blank.status, blank.text, blank.author.name, blank.body],
+      ['reply-changed', 'hidden', '', '', []],
+    );
     assert.deepEqual([afterHide!.event, JSON.parse(afterHide!.data)], ['counts', { replyCount: 0 }]);
 
     const second = await postReply(t, 'kinds', 'second');
     await stream.events(2);
-    const del = await t.app.request(`/api/v1/replies/${second.id}`, { method: 'DELETE', headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': second.editToken } });
+    const del = await t.app.request(`/api/v1/replies/${second.id}`, {
+      method: 'DELETE',
+      headers: { Origin: ORIGIN, 'X-Colloquy-Edit-Token': second.editToken },
+    });
     assert.equal(del.status, 200);
     const [deleted, afterDelete] = await stream.events(2);
     const gone = JSON.parse(deleted!.data) as Reply;
-    assert.deepEqual([deleted!.event, gone.id, gone.status, gone.text, gone.author.name], ['reply-changed', second.id, 'deleted', '', '']);
+    assert.deepEqual(
+      [deleted!.event, gone.id, gone.status, gone.text, gone.author.name],
+      ['reply-changed', second.id, 'deleted', '', ''],
+    );
     assert.deepEqual(JSON.parse(afterDelete!.data), { replyCount: 0 });
 
     // Locking changes the topic read (and its ETag) but is no event.
@@ -224,7 +302,10 @@ describe('event stream moderation', () => {
       const held = await postReply(t, 'held', 'please review', {}, { 'X-Colloquy-Reader': READER });
       assert.equal(held.status, 'pending');
       assert.equal(await t.store.lastEventId('held'), '0');
-      assert.equal((await t.app.request(`/api/v1/admin/replies/${held.id}/approve`, json({}, admin))).status, 200);
+      assert.equal(
+        (await t.app.request(`/api/v1/admin/replies/${held.id}/approve`, json({}, admin))).status,
+        200,
+      );
       const [created, counts] = await stream.events(2);
       assert.equal(created!.event, 'reply-created', 'the first event is the approval, not the posting');
       const reply = JSON.parse(created!.data) as Reply;
@@ -267,7 +348,10 @@ describe('event stream over a real socket', () => {
       const reply = await postReply(t, 'socket', 'over the wire');
       assert.equal((JSON.parse((await stream.event()).data) as Reply).id, reply.id);
       abort.abort();
-      await eventually(() => t.bus.listenerCount('socket') === 0, 'the subscription to end when the socket closes');
+      await eventually(
+        () => t.bus.listenerCount('socket') === 0,
+        'the subscription to end when the socket closes',
+      );
 
       const open = await fetch(`${server.url}${eventsPath('socket')}`);
       await new SseReader(open).frame();
@@ -279,19 +363,30 @@ describe('event stream over a real socket', () => {
 });
 
 describe('event stream without a shared bus', () => {
-  it('finds another process\'s writes to the same SQLite file at the next heartbeat', async () => {
+  it("finds another process's writes to the same SQLite file at the next heartbeat", async () => {
     const { dir, cleanup } = await tempDir();
     const file = join(dir, 'shared.db');
-    const config = defaultConfig({ allowedOrigins: [ORIGIN], adminToken: ADMIN_TOKEN, widgetBundlePath: join(dir, 'none.js'), heartbeatSeconds: 1 });
+    const config = defaultConfig({
+      allowedOrigins: [ORIGIN],
+      adminToken: ADMIN_TOKEN,
+      widgetBundlePath: join(dir, 'none.js'),
+      heartbeatSeconds: 1,
+    });
     const [storeA, storeB] = [SqliteStore.open(file), SqliteStore.open(file)];
     try {
       // Each app has a MemoryBus of its own, as two server processes would.
       const a = createApp({ store: storeA, config });
       const b = createApp({ store: storeB, config });
-      assert.equal((await a.request('/api/v1/topics', json({ id: 'shared', title: 'Shared' }, admin))).status, 201);
+      assert.equal(
+        (await a.request('/api/v1/topics', json({ id: 'shared', title: 'Shared' }, admin))).status,
+        201,
+      );
       const stream = new SseReader(await a.request(eventsPath('shared')));
       await stream.frame();
-      const posted = await b.request('/api/v1/topics/shared/replies', json({ authorName: 'B', body: 'from b' }));
+      const posted = await b.request(
+        '/api/v1/topics/shared/replies',
+        json({ authorName: 'B', body: 'from b' }),
+      );
       const reply = (await posted.json()) as CreatedReply;
       const event = await stream.event();
       assert.deepEqual([event.event, (JSON.parse(event.data) as Reply).id], ['reply-created', reply.id]);
@@ -315,9 +410,23 @@ describe('a failing bus', () => {
         subscribe: () => () => {},
         close: async () => {},
       };
-      const app = createApp({ store, bus, config: defaultConfig({ allowedOrigins: [ORIGIN], adminToken: ADMIN_TOKEN, widgetBundlePath: join(dir, 'none.js') }) });
-      assert.equal((await app.request('/api/v1/topics', json({ id: 'busy', title: 'Busy' }, admin))).status, 201);
-      const res = await app.request('/api/v1/topics/busy/replies', json({ authorName: 'A', body: 'still here' }));
+      const app = createApp({
+        store,
+        bus,
+        config: defaultConfig({
+          allowedOrigins: [ORIGIN],
+          adminToken: ADMIN_TOKEN,
+          widgetBundlePath: join(dir, 'none.js'),
+        }),
+      });
+      assert.equal(
+        (await app.request('/api/v1/topics', json({ id: 'busy', title: 'Busy' }, admin))).status,
+        201,
+      );
+      const res = await app.request(
+        '/api/v1/topics/busy/replies',
+        json({ authorName: 'A', body: 'still here' }),
+      );
       assert.equal(res.status, 201);
       assert.equal(logged.mock.callCount(), 1, 'the failure is logged');
     } finally {
@@ -331,7 +440,10 @@ describe('heartbeat setting', () => {
   it('is read from --heartbeat and COLLOQUY_HEARTBEAT, 15 seconds by default', () => {
     assert.equal(loadConfig({}, ['serve']).app.heartbeatSeconds, 15);
     assert.equal(loadConfig({ COLLOQUY_HEARTBEAT: '30' }, ['serve']).app.heartbeatSeconds, 30);
-    assert.equal(loadConfig({ COLLOQUY_HEARTBEAT: '30' }, ['serve', '--heartbeat', '5']).app.heartbeatSeconds, 5);
+    assert.equal(
+      loadConfig({ COLLOQUY_HEARTBEAT: '30' }, ['serve', '--heartbeat', '5']).app.heartbeatSeconds,
+      5,
+    );
     assert.throws(() => loadConfig({}, ['serve', '--heartbeat', 'soon']), UsageError);
     assert.throws(() => loadConfig({}, ['serve', '--heartbeat', '3601']), UsageError);
   });

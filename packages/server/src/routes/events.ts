@@ -15,7 +15,8 @@ const EVENT_ID = /^\d{1,18}$/;
 const QUEUED_FRAMES = 256;
 
 const encoder = new TextEncoder();
-const frame = (event: TopicEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+const frame = (event: TopicEvent) =>
+  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 
 /**
  * `GET /topics/:id/events`: Server-Sent Events of one topic. The stream starts after
@@ -32,9 +33,10 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
     const given = c.req.header('Last-Event-ID') ?? c.req.query('after');
     if (given !== undefined && !EVENT_ID.test(given)) {
       const from = c.req.header('Last-Event-ID') !== undefined ? 'Last-Event-ID' : 'after';
-      throw badRequest(`${from} must be an event id (a whole number of up to 18 digits) as this server sent it.`, [
-        { path: from, message: 'must be a whole number of up to 18 digits' },
-      ]);
+      throw badRequest(
+        `${from} must be an event id (a whole number of up to 18 digits) as this server sent it.`,
+        [{ path: from, message: 'must be a whole number of up to 18 digits' }],
+      );
     }
     if ((await store.topicVersion(id)) === null) throw notFound(`No topic "${id}".`);
     const after = given !== undefined ? BigInt(given).toString() : await store.lastEventId(id);
@@ -49,7 +51,11 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
     if (c.req.method === 'HEAD') return c.body(null, 200, headers);
 
     const { heartbeatSeconds } = config;
-    return c.body(eventStream({ store, bus, topicId: id, after, heartbeatSeconds, signal: c.req.raw.signal }), 200, headers);
+    return c.body(
+      eventStream({ store, bus, topicId: id, after, heartbeatSeconds, signal: c.req.raw.signal }),
+      200,
+      headers,
+    );
   });
 }
 

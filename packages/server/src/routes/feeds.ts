@@ -15,9 +15,13 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 
 /** A strong ETag from what the feed is read at (a topic's version, the site's version) and its base URL. */
 const feedTag = (kind: string, version: string, base: string) =>
-  `"${kind}${createHash('sha256').update(JSON.stringify([FEED_REPRESENTATION, kind, version, base])).digest('base64url').slice(0, 20)}"`;
+  `"${kind}${createHash('sha256')
+    .update(JSON.stringify([FEED_REPRESENTATION, kind, version, base]))
+    .digest('base64url')
+    .slice(0, 20)}"`;
 
-const notModified = (c: Context, etag: string) => c.body(null, 304, { ETag: etag, 'Cache-Control': PUBLIC_READ });
+const notModified = (c: Context, etag: string) =>
+  c.body(null, 304, { ETag: etag, 'Cache-Control': PUBLIC_READ });
 
 const entryOf = (base: string, reply: Reply, title: string, alternate: string | null): AtomEntry => ({
   id: `${base}/api/v1/replies/${encodeURIComponent(reply.id)}`,
@@ -29,7 +33,8 @@ const entryOf = (base: string, reply: Reply, title: string, alternate: string | 
   alternate,
 });
 
-const newest = (entries: AtomEntry[], fallback: string) => entries.reduce((latest, e) => (e.updated > latest ? e.updated : latest), fallback);
+const newest = (entries: AtomEntry[], fallback: string) =>
+  entries.reduce((latest, e) => (e.updated > latest ? e.updated : latest), fallback);
 
 /**
  * Atom feeds of published replies: `GET /api/v1/topics/:id/feed.atom` (a topic's newest
@@ -57,7 +62,9 @@ export function feedRoutes({ store, config }: AppDeps) {
       const topic = await store.getTopic(id);
       if (!topic) throw notFound(`No topic "${id}".`);
       const replies = await store.feedReplies(id, MAX_FEED_ENTRIES);
-      const entries = replies.map((reply) => entryOf(base, reply, `Reply by ${reply.author.name}`, topic.url));
+      const entries = replies.map((reply) =>
+        entryOf(base, reply, `Reply by ${reply.author.name}`, topic.url),
+      );
       const self = `${base}/api/v1/topics/${encodeURIComponent(id)}/feed.atom`;
       const xml = renderAtom({
         id: self,
@@ -78,9 +85,18 @@ export function feedRoutes({ store, config }: AppDeps) {
       const etag = feedTag('s', version, base);
       if (etagMatches(c.req.header('If-None-Match'), etag)) return notModified(c, etag);
       const replies = await store.siteFeedReplies(MAX_FEED_ENTRIES);
-      const entries = replies.map((reply) => entryOf(base, reply, `${reply.author.name} on "${reply.topic.title}"`, reply.topic.url));
+      const entries = replies.map((reply) =>
+        entryOf(base, reply, `${reply.author.name} on "${reply.topic.title}"`, reply.topic.url),
+      );
       const self = `${base}/api/v1/feed.atom`;
-      const xml = renderAtom({ id: self, title: 'Recent replies', updated: newest(entries, EPOCH), self, alternate: null, entries });
+      const xml = renderAtom({
+        id: self,
+        title: 'Recent replies',
+        updated: newest(entries, EPOCH),
+        self,
+        alternate: null,
+        entries,
+      });
       return send(c, (await store.siteVersion()) === version ? etag : null, xml);
     });
 }

@@ -9,7 +9,12 @@ export function healthRoutes({ store }: AppDeps) {
       await store.ping();
     } catch (error) {
       console.error(error);
-      throw new ProblemError(503, 'store-unavailable', 'Store unavailable', 'The server cannot reach its database.');
+      throw new ProblemError(
+        503,
+        'store-unavailable',
+        'Store unavailable',
+        'The server cannot reach its database.',
+      );
     }
     return c.json({ status: 'ok' as const });
   });

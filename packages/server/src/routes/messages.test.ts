@@ -20,7 +20,10 @@ describe('GET /api/v1/messages/:lang', () => {
   });
 
   it('serves one language of the built catalogs, cacheable for a day, and 404 naming the others', async () => {
-    await writeFile(t.config.catalogsPath, JSON.stringify({ en: { like: 'Like' }, de: { like: 'Gefällt mir' } }));
+    await writeFile(
+      t.config.catalogsPath,
+      JSON.stringify({ en: { like: 'Like' }, de: { like: 'Gefällt mir' } }),
+    );
     const res = await t.app.request('/api/v1/messages/de');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('Content-Type'), 'application/json');
@@ -28,16 +31,21 @@ describe('GET /api/v1/messages/:lang', () => {
     assert.deepEqual(await res.json(), { like: 'Gefällt mir' });
     const etag = res.headers.get('ETag');
     assert.ok(etag);
-    assert.equal((await t.app.request('/api/v1/messages/de', { headers: { 'If-None-Match': etag } })).status, 304);
+    assert.equal(
+      (await t.app.request('/api/v1/messages/de', { headers: { 'If-None-Match': etag } })).status,
+      304,
+    );
     const missing = await expectProblem(await t.app.request('/api/v1/messages/fr'), 404);
     assert.equal(missing.detail, 'No UI strings for "fr"; available: en, de.');
     await expectProblem(await t.app.request('/api/v1/messages/__proto__'), 404);
   });
 
   it('follows the file when the catalogs are built again', async () => {
-    await writeFile(t.config.catalogsPath, JSON.stringify({ en: { like: 'Like' }, de: { like: 'Mag ich' }, fr: { like: 'J’aime' } }));
+    await writeFile(
+      t.config.catalogsPath,
+      JSON.stringify({ en: { like: 'Like' }, de: { like: 'Mag ich' }, fr: { like: 'J’aime' } }),
+    );
     assert.deepEqual(await (await t.app.request('/api/v1/messages/de')).json(), { like: 'Mag ich' });
     assert.deepEqual(await (await t.app.request('/api/v1/messages/fr')).json(), { like: 'J’aime' });
   });
 });
-

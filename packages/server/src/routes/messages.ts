@@ -24,12 +24,19 @@ export function messageRoutes(config: Pick<AppConfig, 'catalogsPath'>) {
     const path = config.catalogsPath;
     const stats = await stat(path).catch(() => null);
     if (!stats?.isFile()) {
-      throw new ProblemError(503, 'widget-not-built', 'Message catalogs missing', "The widget's message catalogs have not been built; run npm run build.");
+      throw new ProblemError(
+        503,
+        'widget-not-built',
+        'Message catalogs missing',
+        "The widget's message catalogs have not been built; run npm run build.",
+      );
     }
     const version = `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
     if (cached?.version !== version) {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as Record<string, object>;
-      const bodies = new Map(Object.entries(parsed).map(([lang, catalog]) => [lang, JSON.stringify(catalog)]));
+      const bodies = new Map(
+        Object.entries(parsed).map(([lang, catalog]) => [lang, JSON.stringify(catalog)]),
+      );
       cached = { version, bodies, languages: [...bodies.keys()].join(', ') };
     }
     return cached;
@@ -39,7 +46,8 @@ export function messageRoutes(config: Pick<AppConfig, 'catalogsPath'>) {
     const lang = c.req.param('lang');
     const { bodies, languages } = await catalogs();
     const body = bodies.get(lang);
-    if (body === undefined) throw notFound(`No UI strings for "${lang.slice(0, 20)}"; available: ${languages}.`);
+    if (body === undefined)
+      throw notFound(`No UI strings for "${lang.slice(0, 20)}"; available: ${languages}.`);
     c.header('Cache-Control', 'public, max-age=86400, stale-while-revalidate=604800');
     return c.body(body, 200, { 'Content-Type': 'application/json' });
   });

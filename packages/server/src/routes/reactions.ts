@@ -12,7 +12,8 @@ export function reactionRoutes({ store, announce }: AppDeps) {
   const toggle = async (target: ReactionTarget, kind: ReactionKind, reader: string) => {
     const state = await store.toggleReaction(target, kind, reader);
     if (!state) throw notFound(`No ${target.type} "${target.id}".`);
-    const topicId = target.type === 'topic' ? target.id : (await store.getReplyCredentials(target.id))?.topicId;
+    const topicId =
+      target.type === 'topic' ? target.id : (await store.getReplyCredentials(target.id))?.topicId;
     if (topicId !== undefined) await announce(topicId);
     return state;
   };

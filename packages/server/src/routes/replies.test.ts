@@ -10,7 +10,11 @@ describe('replies', () => {
   const t = seededApp();
   const { post, postReply } = t;
   before(async () => {
-    const locked = await post('/api/v1/topics', { id: 'admin-topic', title: 'Admin topic', locked: true }, admin);
+    const locked = await post(
+      '/api/v1/topics',
+      { id: 'admin-topic', title: 'Admin topic', locked: true },
+      admin,
+    );
     assert.equal(locked.status, 201);
   });
 
@@ -24,39 +28,62 @@ describe('replies', () => {
       assert.equal(reply.text, 'First reply [1]');
       assert.equal(res.headers.get('Location'), `/api/v1/replies/${reply.id}`);
       const fetched = await t.app.request(res.headers.get('Location')!);
-      const { editToken, editableUntil, ...published } = reply as Reply & { editToken: string; editableUntil: string };
+      const { editToken, editableUntil, ...published } = reply as Reply & {
+        editToken: string;
+        editableUntil: string;
+      };
       assert.match(editToken, /^[A-Za-z0-9_-]{43}$/);
       assert.ok(Date.parse(editableUntil) > Date.parse(reply.createdAt));
       assert.deepEqual(await fetched.json(), published);
       const topic = (await (await t.app.request(topicPath('rsp-update'))).json()) as TopicWithReplies;
       assert.equal(topic.replyCount, 1);
-      assert.deepEqual(topic.replies.map((r) => r.id), [reply.id]);
+      assert.deepEqual(
+        topic.replies.map((r) => r.id),
+        [reply.id],
+      );
     });
 
     it('nests a reply under a parent of the same topic and refuses others with 422', async () => {
-      const parent = (await (await postReply('rsp-update', { authorName: 'P', body: 'parent' })).json()) as Reply;
+      const parent = (await (
+        await postReply('rsp-update', { authorName: 'P', body: 'parent' })
+      ).json()) as Reply;
       const child = await postReply('rsp-update', { authorName: 'C', body: 'child', parentId: parent.id });
       assert.equal(child.status, 201);
       assert.equal(((await child.json()) as Reply).depth, 1);
-      const other = (await (await postReply('admin-topic-2', { authorName: 'x', body: 'x' })).status);
+      const other = await (await postReply('admin-topic-2', { authorName: 'x', body: 'x' })).status;
       assert.equal(other, 404);
-      const problem = await expectProblem(await postReply('rsp-update', { authorName: 'C', body: 'x', parentId: 'NOSUCHREPLY' }), 422);
+      const problem = await expectProblem(
+        await postReply('rsp-update', { authorName: 'C', body: 'x', parentId: 'NOSUCHREPLY' }),
+        422,
+      );
       assert.equal(problem.errors![0]!.path, 'parentId');
     });
 
     it('refuses a parent from another topic with 422', async () => {
       await post('/api/v1/topics', { id: 'second', title: 'Second' }, admin);
       const foreign = (await (await postReply('second', { authorName: 'F', body: 'f' })).json()) as Reply;
-      await expectProblem(await postReply('rsp-update', { authorName: 'C', body: 'x', parentId: foreign.id }), 422);
+      await expectProblem(
+        await postReply('rsp-update', { authorName: 'C', body: 'x', parentId: foreign.id }),
+        422,
+      );
     });
 
     it('enforces lengths after trimming, with messages naming the field', async () => {
-      const blankName = await expectProblem(await postReply('rsp-update', { authorName: '   ', body: 'x' }), 422);
+      const blankName = await expectProblem(
+        await postReply('rsp-update', { authorName: '   ', body: 'x' }),
+        422,
+      );
       assert.match(blankName.detail, /authorName must be 1–60 characters/);
       await expectProblem(await postReply('rsp-update', { authorName: 'a'.repeat(61), body: 'x' }), 422);
-      const longBody = await expectProblem(await postReply('rsp-update', { authorName: 'a', body: 'b'.repeat(10_001) }), 422);
+      const longBody = await expectProblem(
+        await postReply('rsp-update', { authorName: 'a', body: 'b'.repeat(10_001) }),
+        422,
+      );
       assert.match(longBody.detail, /body must be 1–10,000 characters/);
-      assert.equal((await postReply('rsp-update', { authorName: 'a'.repeat(60), body: 'b'.repeat(10_000) })).status, 201);
+      assert.equal(
+        (await postReply('rsp-update', { authorName: 'a'.repeat(60), body: 'b'.repeat(10_000) })).status,
+        201,
+      );
       await expectProblem(await postReply('rsp-update', { authorName: 'a', body: 'x', surprise: true }), 422);
       await expectProblem(await postReply('rsp-update', { authorName: 'a', body: 42 }), 422);
     });
@@ -72,10 +99,21 @@ describe('replies', () => {
       const page = `${ORIGIN}/articles/1`;
       const foreignPage = 'https://elsewhere.example/articles/1';
       // Same id from no origin (even with the admin token), or for another site's URL: no topic springs up.
-      const noOrigin = { method: 'POST', headers: { 'Content-Type': 'application/json', ...admin }, body: JSON.stringify({ authorName: 'a', body: 'x' }) };
+      const noOrigin = {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...admin },
+        body: JSON.stringify({ authorName: 'a', body: 'x' }),
+      };
       await expectProblem(await t.app.request(`${topicPath(page)}/replies`, noOrigin), 404);
-      await expectProblem(await postReply(foreignPage, { authorName: 'a', body: 'x' }, { Origin: ORIGIN }), 404);
-      const res = await postReply(page, { authorName: 'a', body: 'x', pageTitle: 'Article one' }, { Origin: ORIGIN });
+      await expectProblem(
+        await postReply(foreignPage, { authorName: 'a', body: 'x' }, { Origin: ORIGIN }),
+        404,
+      );
+      const res = await postReply(
+        page,
+        { authorName: 'a', body: 'x', pageTitle: 'Article one' },
+        { Origin: ORIGIN },
+      );
       assert.equal(res.status, 201);
       const topic = (await (await t.app.request(topicPath(page))).json()) as TopicWithReplies;
       assert.equal(topic.title, 'Article one');
@@ -87,25 +125,44 @@ describe('replies', () => {
       await post('/api/v1/topics', { id: 'paging', title: 'Paging' }, admin);
       const ids: string[] = [];
       for (let k = 0; k < 3; k++) {
-        const root = (await (await postReply('paging', { authorName: 'r', body: `root ${k}` })).json()) as Reply;
-        const kid = (await (await postReply('paging', { authorName: 'k', body: `kid ${k}`, parentId: root.id })).json()) as Reply;
+        const root = (await (
+          await postReply('paging', { authorName: 'r', body: `root ${k}` })
+        ).json()) as Reply;
+        const kid = (await (
+          await postReply('paging', { authorName: 'k', body: `kid ${k}`, parentId: root.id })
+        ).json()) as Reply;
         ids.push(root.id, kid.id);
       }
-      const first = (await (await t.app.request('/api/v1/topics/paging/replies?limit=2')).json()) as ReplyPage;
-      assert.deepEqual(first.replies.map((r) => r.id), ids.slice(0, 4));
+      const first = (await (
+        await t.app.request('/api/v1/topics/paging/replies?limit=2')
+      ).json()) as ReplyPage;
+      assert.deepEqual(
+        first.replies.map((r) => r.id),
+        ids.slice(0, 4),
+      );
       assert.equal(first.total, 6);
       assert.ok(first.nextCursor);
-      const second = (await (await t.app.request(`/api/v1/topics/paging/replies?limit=2&cursor=${first.nextCursor}`)).json()) as ReplyPage;
-      assert.deepEqual(second.replies.map((r) => r.id), ids.slice(4));
+      const second = (await (
+        await t.app.request(`/api/v1/topics/paging/replies?limit=2&cursor=${first.nextCursor}`)
+      ).json()) as ReplyPage;
+      assert.deepEqual(
+        second.replies.map((r) => r.id),
+        ids.slice(4),
+      );
       assert.equal(second.nextCursor, null);
-      const withTopic = (await (await t.app.request('/api/v1/topics/paging?limit=1')).json()) as TopicWithReplies;
+      const withTopic = (await (
+        await t.app.request('/api/v1/topics/paging?limit=1')
+      ).json()) as TopicWithReplies;
       assert.equal(withTopic.replies.length, 2);
       assert.ok(withTopic.nextCursor);
     });
 
     it('answers 400 for a bad limit or a malformed or forged cursor, 404 for an unknown topic', async () => {
       for (const limit of ['0', '101', 'abc', '-1', '1.5']) {
-        const problem = await expectProblem(await t.app.request(`/api/v1/topics/paging/replies?limit=${limit}`), 400);
+        const problem = await expectProblem(
+          await t.app.request(`/api/v1/topics/paging/replies?limit=${limit}`),
+          400,
+        );
         assert.match(problem.detail, /limit must be a whole number from 1 to 100/);
       }
       await expectProblem(await t.app.request('/api/v1/topics/paging/replies?cursor=***'), 400);

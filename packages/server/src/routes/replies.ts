@@ -1,6 +1,14 @@
 import { Hono } from 'hono';
 import { EDIT_TOKEN_HEADER } from '@colloquy/api';
-import { editTokenHeader, newReply, optionalReaderHeader, pageQuery, replyEdit, replyIdParam, topicIdParam } from '@colloquy/api/schemas';
+import {
+  editTokenHeader,
+  newReply,
+  optionalReaderHeader,
+  pageQuery,
+  replyEdit,
+  replyIdParam,
+  topicIdParam,
+} from '@colloquy/api/schemas';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
@@ -33,7 +41,10 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
           limit,
           cursor,
           readerHash,
-          read: () => store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(rethrowStoreError),
+          read: () =>
+            store
+              .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
+              .catch(rethrowStoreError),
         });
       },
     )
@@ -50,13 +61,18 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
         return c.json(reply, 201);
       },
     )
-    .get('/replies/:id', validate('param', replyIdParam), validate('header', optionalReaderHeader), async (c) => {
-      const { id } = c.req.valid('param');
-      const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: admin.isAdmin(c) });
-      if (!reply) throw notFound(`No reply "${id}".`);
-      markPrivateIfPending(c, [reply]);
-      return c.json(reply);
-    })
+    .get(
+      '/replies/:id',
+      validate('param', replyIdParam),
+      validate('header', optionalReaderHeader),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: admin.isAdmin(c) });
+        if (!reply) throw notFound(`No reply "${id}".`);
+        markPrivateIfPending(c, [reply]);
+        return c.json(reply);
+      },
+    )
     .patch(
       '/replies/:id',
       validate('param', replyIdParam),
@@ -65,13 +81,23 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
       validate('json', replyEdit),
       async (c) => {
         const editToken = c.req.valid('header')[EDIT_TOKEN_HEADER];
-        const reply = await replies.edit(c.req.valid('param').id, c.req.valid('json').body, editToken, requester(c));
+        const reply = await replies.edit(
+          c.req.valid('param').id,
+          c.req.valid('json').body,
+          editToken,
+          requester(c),
+        );
         markPrivateIfPending(c, [reply]);
         return c.json(reply);
       },
     )
-    .delete('/replies/:id', validate('param', replyIdParam), validate('header', editTokenHeader), async (c) => {
-      const reply = await replies.remove(c.req.valid('param').id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
-      return c.json(reply);
-    });
+    .delete(
+      '/replies/:id',
+      validate('param', replyIdParam),
+      validate('header', editTokenHeader),
+      async (c) => {
+        const reply = await replies.remove(c.req.valid('param').id, c.req.valid('header')[EDIT_TOKEN_HEADER]);
+        return c.json(reply);
+      },
+    );
 }

@@ -43,17 +43,31 @@ describe('topics', () => {
       id: 'admin-topic',
       title: 'Admin topic',
       body: 'Hello **world** [1]\n\n[bad](javascript:alert(1))',
-      sources: [{ title: 'One', url: 'https://one.example/' }, { title: 'Two', url: 'https://two.example/' }],
+      sources: [
+        { title: 'One', url: 'https://one.example/' },
+        { title: 'Two', url: 'https://two.example/' },
+      ],
     };
 
     it('creates (201) then updates (200) a topic, rendering Markdown on write', async () => {
       const created = await post('/api/v1/topics', input, admin);
       assert.equal(created.status, 201);
       const topic = (await created.json()) as Topic;
-      assert.deepEqual(topic.sources.map((s) => [s.n, s.title]), [[1, 'One'], [2, 'Two']]);
+      assert.deepEqual(
+        topic.sources.map((s) => [s.n, s.title]),
+        [
+          [1, 'One'],
+          [2, 'Two'],
+        ],
+      );
       assert.deepEqual(topic.body[0], {
         t: 'p',
-        c: [{ t: 'text', v: 'Hello ' }, { t: 'strong', c: [{ t: 'text', v: 'world' }] }, { t: 'text', v: ' ' }, { t: 'cite', n: 1 }],
+        c: [
+          { t: 'text', v: 'Hello ' },
+          { t: 'strong', c: [{ t: 'text', v: 'world' }] },
+          { t: 'text', v: ' ' },
+          { t: 'cite', n: 1 },
+        ],
       });
       assert.deepEqual(topic.body[1], { t: 'p', c: [{ t: 'text', v: 'bad' }] });
       assert.equal(topic.locked, false);
@@ -74,7 +88,10 @@ describe('topics', () => {
     it('answers 403 naming COLLOQUY_ADMIN_TOKEN when no admin token is configured', async () => {
       const other = await testApp({ adminToken: null });
       try {
-        const problem = await expectProblem(await other.app.request('/api/v1/topics', json(input, admin)), 403);
+        const problem = await expectProblem(
+          await other.app.request('/api/v1/topics', json(input, admin)),
+          403,
+        );
         assert.match(problem.detail, /COLLOQUY_ADMIN_TOKEN/);
       } finally {
         await other.close();
@@ -83,9 +100,16 @@ describe('topics', () => {
 
     it('refuses unknown fields and invalid values with 422 and field errors', async () => {
       const unknown = await expectProblem(await post('/api/v1/topics', { ...input, extra: 1 }, admin), 422);
-      assert.deepEqual(unknown.errors!.map((e) => e.path), ['extra']);
+      assert.deepEqual(
+        unknown.errors!.map((e) => e.path),
+        ['extra'],
+      );
       const bad = await expectProblem(
-        await post('/api/v1/topics', { ...input, title: '  ', sources: [{ title: 'x', url: 'javascript:alert(1)' }] }, admin),
+        await post(
+          '/api/v1/topics',
+          { ...input, title: '  ', sources: [{ title: 'x', url: 'javascript:alert(1)' }] },
+          admin,
+        ),
         422,
       );
       assert.deepEqual(bad.errors!.map((e) => e.path).sort(), ['sources.0.url', 'title']);
@@ -98,8 +122,18 @@ describe('topics', () => {
       const res = await t.app.request('/api/v1/topics?ids=rsp-update,unknown-one');
       assert.equal(res.status, 200);
       const { topics } = (await res.json()) as TopicSummaries;
-      assert.deepEqual(topics.map((s) => s.id), ['rsp-update']);
-      assert.deepEqual(Object.keys(topics[0]!).sort(), ['id', 'latestReply', 'reactions', 'replyCount', 'title', 'url']);
+      assert.deepEqual(
+        topics.map((s) => s.id),
+        ['rsp-update'],
+      );
+      assert.deepEqual(Object.keys(topics[0]!).sort(), [
+        'id',
+        'latestReply',
+        'reactions',
+        'replyCount',
+        'title',
+        'url',
+      ]);
     });
 
     it('answers 400 for none, too many or invalid ids', async () => {
@@ -118,7 +152,9 @@ describe('topics', () => {
       assert.equal(first.headers.get('Cache-Control'), 'public, max-age=5, stale-while-revalidate=60');
       const tag = first.headers.get('ETag')!;
       assert.match(tag, /^"[^"]+"$/);
-      const same = await t.app.request(topicPath('rsp-update'), { headers: { Origin: ORIGIN, 'If-None-Match': tag } });
+      const same = await t.app.request(topicPath('rsp-update'), {
+        headers: { Origin: ORIGIN, 'If-None-Match': tag },
+      });
       assert.equal(same.status, 304);
       assert.equal(same.headers.get('Access-Control-Allow-Origin'), ORIGIN, 'CORS headers survive a 304');
       await postReply('rsp-update', { authorName: 'n', body: 'new' });

@@ -1,12 +1,25 @@
 import { Hono } from 'hono';
 import type { TopicWithReplies } from '@colloquy/api';
-import { isFresh, notModified, PUBLIC_READ, validatingItself, VersionedBodies, versionTag } from '../caching.js';
+import {
+  isFresh,
+  notModified,
+  PUBLIC_READ,
+  validatingItself,
+  VersionedBodies,
+  versionTag,
+} from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly } from '../middleware/admin-only/index.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { notFound } from '../problem.js';
-import { optionalReaderHeader, pageQuery, summariesQuery, topicIdParam, topicInput } from '@colloquy/api/schemas';
+import {
+  optionalReaderHeader,
+  pageQuery,
+  summariesQuery,
+  topicIdParam,
+  topicInput,
+} from '@colloquy/api/schemas';
 import { validate } from '../validate.js';
 import { rethrowStoreError } from '../store-errors.js';
 import { readerHashOf, type AppDeps } from './deps.js';
@@ -50,26 +63,34 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
       });
       return c.json(topic, created ? 201 : 200);
     })
-    .get('/:id', validate('param', topicIdParam), validate('query', pageQuery), validate('header', optionalReaderHeader), async (c) => {
-      const { id } = c.req.valid('param');
-      const { limit = config.pageSize, cursor } = c.req.valid('query');
-      const readerHash = readerHashOf(c);
-      return versionedRead(c, {
-        store,
-        bodies,
-        topicId: id,
-        kind: 't',
-        limit,
-        cursor,
-        readerHash,
-        read: async (): Promise<TopicWithReplies> => {
-          // Read before the topic, so that subscribing from it can repeat an event but never miss one.
-          const lastEventId = await store.lastEventId(id);
-          const topic = await store.getTopic(id);
-          if (!topic) throw notFound(`No topic "${id}".`);
-          const page = await store.listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash }).catch(rethrowStoreError);
-          return { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
-        },
-      });
-    });
+    .get(
+      '/:id',
+      validate('param', topicIdParam),
+      validate('query', pageQuery),
+      validate('header', optionalReaderHeader),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { limit = config.pageSize, cursor } = c.req.valid('query');
+        const readerHash = readerHashOf(c);
+        return versionedRead(c, {
+          store,
+          bodies,
+          topicId: id,
+          kind: 't',
+          limit,
+          cursor,
+          readerHash,
+          read: async (): Promise<TopicWithReplies> => {
+            // Read before the topic, so that subscribing from it can repeat an event but never miss one.
+            const lastEventId = await store.lastEventId(id);
+            const topic = await store.getTopic(id);
+            if (!topic) throw notFound(`No topic "${id}".`);
+            const page = await store
+              .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
+              .catch(rethrowStoreError);
+            return { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
+          },
+        });
+      },
+    );
 }

@@ -1,5 +1,10 @@
 import { Hono } from 'hono';
-import { MAX_DELIVERIES_PAGE, MAX_WEBHOOK_SUBSCRIPTIONS, type CreatedWebhookSubscription, type WebhookSubscriptions } from '@colloquy/api';
+import {
+  MAX_DELIVERIES_PAGE,
+  MAX_WEBHOOK_SUBSCRIPTIONS,
+  type CreatedWebhookSubscription,
+  type WebhookSubscriptions,
+} from '@colloquy/api';
 import { deliveriesQuery, webhookIdParam, webhookInput } from '@colloquy/api/schemas';
 import { adminOnly } from '../middleware/admin-only/index.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
@@ -15,11 +20,15 @@ import type { AppDeps } from './deps.js';
  */
 export function webhookRoutes({ store, admin, config }: AppDeps) {
   /** A URL that can never be sent to is refused now, not at its first delivery. */
-  const subscription = webhookInput.refine((v) => config.webhookAllowPrivate || literalHostRefusal(new URL(v.url)) === null, {
-    path: ['url'],
-    message: 'url must be on a public address (not loopback, private or link-local) unless the server sets COLLOQUY_WEBHOOK_ALLOW_PRIVATE=1',
-    when: ({ issues }) => !issues.some((issue) => issue.path?.[0] === 'url'),
-  });
+  const subscription = webhookInput.refine(
+    (v) => config.webhookAllowPrivate || literalHostRefusal(new URL(v.url)) === null,
+    {
+      path: ['url'],
+      message:
+        'url must be on a public address (not loopback, private or link-local) unless the server sets COLLOQUY_WEBHOOK_ALLOW_PRIVATE=1',
+      when: ({ issues }) => !issues.some((issue) => issue.path?.[0] === 'url'),
+    },
+  );
 
   return new Hono()
     .use('*', adminOnly(admin))
@@ -31,7 +40,12 @@ export function webhookRoutes({ store, admin, config }: AppDeps) {
     .post('/webhooks', jsonObjectBody(), validate('json', subscription), async (c) => {
       const input = c.req.valid('json');
       const secret = input.secret ?? newWebhookSecret();
-      const hook = await store.notifications.createWebhook({ url: input.url, events: input.events, secret, description: input.description ?? null });
+      const hook = await store.notifications.createWebhook({
+        url: input.url,
+        events: input.events,
+        secret,
+        description: input.description ?? null,
+      });
       if (!hook) {
         throw new ProblemError(
           409,
@@ -53,6 +67,13 @@ export function webhookRoutes({ store, admin, config }: AppDeps) {
     .get('/deliveries', validate('query', deliveriesQuery), async (c) => {
       const { limit = MAX_DELIVERIES_PAGE, before, webhook, status } = c.req.valid('query');
       c.header('Cache-Control', 'private, no-store');
-      return c.json(await store.notifications.listDeliveries({ limit, before: before ?? null, webhookId: webhook ?? null, status: status ?? null }));
+      return c.json(
+        await store.notifications.listDeliveries({
+          limit,
+          before: before ?? null,
+          webhookId: webhook ?? null,
+          status: status ?? null,
+        }),
+      );
     });
 }

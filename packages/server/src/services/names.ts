@@ -7,7 +7,11 @@ import { MAX_NAME_LENGTH } from '@colloquy/api';
 export function nameKey(name: string): string {
   return name
     .normalize('NFKC')
-    .replace(/[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g, '')
+    .replace(
+      // biome-ignore lint/suspicious/noMisleadingCharacterClass: a list of single invisible code points, each removed on its own
+      /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .trim()
     .toUpperCase()
@@ -21,6 +25,9 @@ export function nameKey(name: string): string {
  */
 export function signedInName(claim: string): string | null {
   const name = claim.normalize('NFKC').trim();
-  const broken = name.length === 0 || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name);
+  const broken =
+    name.length === 0 ||
+    name.length > MAX_NAME_LENGTH ||
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name);
   return broken ? null : name;
 }

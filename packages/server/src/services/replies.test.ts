@@ -40,7 +40,15 @@ async function service(overrides: Partial<AppConfig> = {}) {
     topicLimit: new RateLimiter(config.topicRateLimit),
     announce: async (topicId) => void announced.push(topicId),
   });
-  return { replies, store, announced, close: async () => (await store.close(), await cleanup()) };
+  return {
+    replies,
+    store,
+    announced,
+    close: async () => {
+      await store.close();
+      await cleanup();
+    },
+  };
 }
 
 /** An anonymous reader on the allowed host page, unless `overrides` say otherwise. */
@@ -71,7 +79,11 @@ function jwt(claims: Record<string, unknown>) {
   return `${head}.${createHmac('sha256', JWT_SECRET).update(head).digest('base64url')}`;
 }
 
-const post = (body = 'Hello', extra: Partial<NewReply> = {}): NewReply => ({ body, authorName: 'Ada', ...extra });
+const post = (body = 'Hello', extra: Partial<NewReply> = {}): NewReply => ({
+  body,
+  authorName: 'Ada',
+  ...extra,
+});
 
 describe('ReplyService.create', () => {
   it('stores a published reply, announces it and hands its author an edit token for the window', async () => {
@@ -94,8 +106,15 @@ describe('ReplyService.create', () => {
     const s = await service();
     try {
       const nameless = await refused(s.replies.create('topic', { body: 'x' }, reader()), 422, 'invalid-body');
-      assert.deepEqual(nameless.errors?.map((e) => e.path), ['authorName']);
-      const bot = await refused(s.replies.create('topic', post('x', { website: 'https://spam.example' }), reader()), 422, 'invalid-body');
+      assert.deepEqual(
+        nameless.errors?.map((e) => e.path),
+        ['authorName'],
+      );
+      const bot = await refused(
+        s.replies.create('topic', post('x', { website: 'https://spam.example' }), reader()),
+        422,
+        'invalid-body',
+      );
       assert.deepEqual(bot.errors, [{ path: 'website', message: 'website must be left empty' }]);
       await s.replies.create('topic', post('x', { website: '  ' }), reader());
     } finally {
@@ -109,16 +128,32 @@ describe('ReplyService.create', () => {
       const token = jwt({ sub: 'user-1', name: '  Grace  ', exp: Math.floor(Date.now() / 1000) + 60 });
       const reply = await s.replies.create('topic', { body: 'Signed' }, reader({ bearerToken: token }));
       assert.deepEqual(reply.author, { name: 'Grace', verified: true });
-      await refused(s.replies.create('topic', post(), reader({ bearerToken: 'not-a-jwt' })), 401, 'invalid-token');
+      await refused(
+        s.replies.create('topic', post(), reader({ bearerToken: 'not-a-jwt' })),
+        401,
+        'invalid-token',
+      );
       const badName = jwt({ sub: 'user-2', name: 'x'.repeat(61), exp: Math.floor(Date.now() / 1000) + 60 });
-      await refused(s.replies.create('topic', post(), reader({ bearerToken: badName })), 401, 'invalid-token');
-      await refused(s.replies.create('topic', post('x', { authorName: 'GRACE' }), reader()), 409, 'name-reserved');
+      await refused(
+        s.replies.create('topic', post(), reader({ bearerToken: badName })),
+        401,
+        'invalid-token',
+      );
+      await refused(
+        s.replies.create('topic', post('x', { authorName: 'GRACE' }), reader()),
+        409,
+        'name-reserved',
+      );
     } finally {
       await s.close();
     }
     const closed = await service({ jwtSecret: null });
     try {
-      await refused(closed.replies.create('topic', post(), reader({ bearerToken: 'a.b.c' })), 401, 'sign-in-disabled');
+      await refused(
+        closed.replies.create('topic', post(), reader({ bearerToken: 'a.b.c' })),
+        401,
+        'sign-in-disabled',
+      );
     } finally {
       await closed.close();
     }
@@ -131,7 +166,11 @@ describe('ReplyService.create', () => {
       const limited = await refused(s.replies.create('topic', post(), reader()), 429, 'rate-limited');
       assert.match(limited.headers['Retry-After'] ?? '', /^\d+$/);
       await s.replies.create('topic', post(), reader({ clientPrefix: '198.51.100.0/24' }));
-      await refused(s.replies.create('topic', post(), reader({ clientPrefix: '203.0.113.0/24' })), 429, 'rate-limited');
+      await refused(
+        s.replies.create('topic', post(), reader({ clientPrefix: '203.0.113.0/24' })),
+        429,
+        'rate-limited',
+      );
       await s.replies.create('topic', post(), reader({ admin: true }));
     } finally {
       await s.close();
@@ -139,8 +178,15 @@ describe('ReplyService.create', () => {
     const proofs = await service({ powDifficulty: 8 });
     try {
       await refused(proofs.replies.create('topic', post(), reader()), 428, 'proof-required');
-      await refused(proofs.replies.create('topic', post(), reader({ proof: 'forged:1' })), 403, 'invalid-proof');
-      assert.equal((await proofs.replies.create('topic', post(), reader({ admin: true }))).status, 'published');
+      await refused(
+        proofs.replies.create('topic', post(), reader({ proof: 'forged:1' })),
+        403,
+        'invalid-proof',
+      );
+      assert.equal(
+        (await proofs.replies.create('topic', post(), reader({ admin: true }))).status,
+        'published',
+      );
     } finally {
       await proofs.close();
     }
@@ -150,7 +196,11 @@ describe('ReplyService.create', () => {
     const s = await service({ maxLinksPerReply: 1 });
     try {
       await s.replies.create('topic', post('https://a.example/'), reader());
-      const problem = await refused(s.replies.create('topic', post('https://a.example/ https://b.example/'), reader({ admin: true })), 422, 'too-many-links');
+      const problem = await refused(
+        s.replies.create('topic', post('https://a.example/ https://b.example/'), reader({ admin: true })),
+        422,
+        'too-many-links',
+      );
       assert.equal(problem.detail, 'A reply may carry at most 1 links; this one has 2.');
     } finally {
       await s.close();
@@ -161,8 +211,14 @@ describe('ReplyService.create', () => {
     const links = await service({ moderation: 'links' });
     try {
       assert.equal((await links.replies.create('topic', post('plain'), reader())).status, 'published');
-      assert.equal((await links.replies.create('topic', post('see https://a.example/'), reader())).status, 'pending');
-      assert.equal((await links.replies.create('topic', post('see https://a.example/'), reader({ admin: true }))).status, 'published');
+      assert.equal(
+        (await links.replies.create('topic', post('see https://a.example/'), reader())).status,
+        'pending',
+      );
+      assert.equal(
+        (await links.replies.create('topic', post('see https://a.example/'), reader({ admin: true }))).status,
+        'published',
+      );
       assert.deepEqual(links.announced, ['topic', 'topic']);
     } finally {
       await links.close();
@@ -182,10 +238,17 @@ describe('ReplyService.create', () => {
     const s = await service();
     try {
       const page = `${ORIGIN}/articles/one`;
-      await refused(s.replies.create(page, post(), reader({ origin: 'https://elsewhere.example' })), 404, 'not-found');
+      await refused(
+        s.replies.create(page, post(), reader({ origin: 'https://elsewhere.example' })),
+        404,
+        'not-found',
+      );
       await refused(s.replies.create('https://other.example/page', post(), reader()), 404, 'not-found');
       await s.replies.create(page, post('x', { pageTitle: 'Article one' }), reader());
-      assert.deepEqual([(await s.store.getTopic(page))?.title, (await s.store.getTopic(page))?.url], ['Article one', page]);
+      assert.deepEqual(
+        [(await s.store.getTopic(page))?.title, (await s.store.getTopic(page))?.url],
+        ['Article one', page],
+      );
     } finally {
       await s.close();
     }
@@ -197,13 +260,25 @@ describe('ReplyService.edit and remove', () => {
     const s = await service({ moderation: 'all' });
     try {
       const reply = await s.replies.create('topic', post('before'), reader({ admin: true }));
-      await refused(s.replies.edit(reply.id, 'after', 'wrong-token', { admin: false }), 403, 'wrong-edit-token');
+      await refused(
+        s.replies.edit(reply.id, 'after', 'wrong-token', { admin: false }),
+        403,
+        'wrong-edit-token',
+      );
       const edited = await s.replies.edit(reply.id, 'after', reply.editToken, { admin: false });
-      assert.deepEqual([edited.text, edited.status], ['after', 'pending'], 'an edit waits for review again in `all` mode');
+      assert.deepEqual(
+        [edited.text, edited.status],
+        ['after', 'pending'],
+        'an edit waits for review again in `all` mode',
+      );
       const removed = await s.replies.remove(reply.id, reply.editToken);
       assert.equal(removed.status, 'deleted');
       await refused(s.replies.remove(reply.id, reply.editToken), 404, 'not-found');
-      await refused(s.replies.edit('no-such-reply', 'x', reply.editToken, { admin: false }), 404, 'not-found');
+      await refused(
+        s.replies.edit('no-such-reply', 'x', reply.editToken, { admin: false }),
+        404,
+        'not-found',
+      );
     } finally {
       await s.close();
     }
@@ -213,7 +288,11 @@ describe('ReplyService.edit and remove', () => {
     const s = await service({ editWindowSeconds: 0 });
     try {
       const reply = await s.replies.create('topic', post(), reader());
-      await refused(s.replies.edit(reply.id, 'late', reply.editToken, { admin: false }), 403, 'edit-window-over');
+      await refused(
+        s.replies.edit(reply.id, 'late', reply.editToken, { admin: false }),
+        403,
+        'edit-window-over',
+      );
     } finally {
       await s.close();
     }

@@ -119,11 +119,20 @@ export class ReplyService {
       })
       .catch(rethrowStoreError);
     if (reply.status !== 'pending') await this.#announce(reply.topicId);
-    return { ...reply, editToken, editableUntil: new Date(this.#editableUntil(reply.createdAt)).toISOString() };
+    return {
+      ...reply,
+      editToken,
+      editableUntil: new Date(this.#editableUntil(reply.createdAt)).toISOString(),
+    };
   }
 
   /** The author's edit of their reply, with its edit token, within the edit window. */
-  async edit(id: string, markdown: string, editToken: string, from: Pick<Requester, 'admin'>): Promise<Reply> {
+  async edit(
+    id: string,
+    markdown: string,
+    editToken: string,
+    from: Pick<Requester, 'admin'>,
+  ): Promise<Reply> {
     await this.#authorize(id, editToken);
     const { body, text, links } = this.#render(markdown);
     // An edit cannot smuggle past review what a new reply could not: in `all` mode, and in
@@ -152,7 +161,9 @@ export class ReplyService {
     const name = user?.name ?? input.authorName;
     if (name === undefined) {
       const message = `authorName is required: the name shown with the reply, 1–${MAX_NAME_LENGTH} characters`;
-      throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [{ path: 'authorName', message }]);
+      throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [
+        { path: 'authorName', message },
+      ]);
     }
     return { name, sub: user?.sub ?? null, readerHash: from.readerHash };
   }
@@ -189,11 +200,17 @@ export class ReplyService {
   #withinRateLimits(topicId: string, from: Requester): void {
     const retryReply = this.#replyLimit.hit(from.clientPrefix ?? 'unknown');
     if (retryReply !== null) {
-      throw tooManyRequests(retryReply, `At most ${this.#config.replyRateLimit} replies a minute may come from one network.`);
+      throw tooManyRequests(
+        retryReply,
+        `At most ${this.#config.replyRateLimit} replies a minute may come from one network.`,
+      );
     }
     const retryTopic = this.#topicLimit.hit(topicId);
     if (retryTopic !== null) {
-      throw tooManyRequests(retryTopic, `This topic takes at most ${this.#config.topicRateLimit} replies a minute.`);
+      throw tooManyRequests(
+        retryTopic,
+        `This topic takes at most ${this.#config.topicRateLimit} replies a minute.`,
+      );
     }
   }
 
@@ -220,7 +237,9 @@ export class ReplyService {
       case 'links':
         return links > 0 ? 'pending' : 'published';
       case 'first':
-        return (await this.#store.hasPublishedReply({ readerHash: author.readerHash, sub: author.sub })) ? 'published' : 'pending';
+        return (await this.#store.hasPublishedReply({ readerHash: author.readerHash, sub: author.sub }))
+          ? 'published'
+          : 'pending';
     }
   }
 
@@ -231,7 +250,13 @@ export class ReplyService {
    */
   #pageTopic(id: string, origin: string | undefined, pageTitle: string | undefined) {
     const url = pageTopicUrl(id);
-    if (!url || origin === undefined || !this.#config.allowedOrigins.includes(origin) || url.origin !== origin) return {};
+    if (
+      !url ||
+      origin === undefined ||
+      !this.#config.allowedOrigins.includes(origin) ||
+      url.origin !== origin
+    )
+      return {};
     return { createTopic: { title: pageTitle ?? id, url: id } };
   }
 
@@ -241,7 +266,12 @@ export class ReplyService {
     if (!credentials || credentials.status === 'deleted') throw notFound(`No reply "${id}".`);
     const hash = credentials.editTokenHash;
     if (hash === null || !matchesDigest(token, hash)) {
-      throw new ProblemError(403, 'wrong-edit-token', 'Not your reply', `${EDIT_TOKEN_HEADER} is not the edit token of this reply.`);
+      throw new ProblemError(
+        403,
+        'wrong-edit-token',
+        'Not your reply',
+        `${EDIT_TOKEN_HEADER} is not the edit token of this reply.`,
+      );
     }
     if (Date.now() >= this.#editableUntil(credentials.createdAt)) {
       const minutes = Math.round(this.#config.editWindowSeconds / 60);
@@ -253,7 +283,12 @@ export class ReplyService {
       );
     }
     if (credentials.status === 'hidden') {
-      throw new ProblemError(403, 'reply-hidden', 'Reply hidden', 'A moderator has hidden this reply; it can no longer be changed.');
+      throw new ProblemError(
+        403,
+        'reply-hidden',
+        'Reply hidden',
+        'A moderator has hidden this reply; it can no longer be changed.',
+      );
     }
     return credentials;
   }
@@ -272,6 +307,8 @@ export class ReplyService {
 function refuseFilledHoneypot(input: NewReply): void {
   if (input.website !== undefined && input.website.trim() !== '') {
     const message = 'website must be left empty';
-    throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [{ path: 'website', message }]);
+    throw new ProblemError(422, 'invalid-body', 'The request body is not valid', message, [
+      { path: 'website', message },
+    ]);
   }
 }

@@ -354,9 +354,16 @@ CREATE INDEX topics_updated ON topics (updated_at);
  * The migrations a database at version `applied` still needs, with their version numbers.
  * Throws for a database newer than this server: it would misread what it does not know.
  */
-export function pendingMigrations(migrations: readonly string[], applied: number): Array<[version: number, sql: string]> {
+export function pendingMigrations(
+  migrations: readonly string[],
+  applied: number,
+): Array<[version: number, sql: string]> {
   if (applied > migrations.length) {
-    throw new Error(`The database schema (version ${applied}) is newer than this server knows (${migrations.length}).`);
+    throw new Error(
+      `The database schema (version ${applied}) is newer than this server knows (${migrations.length}).`,
+    );
   }
-  return migrations.flatMap((sql, index) => (index + 1 > applied ? [[index + 1, sql] as [number, string]] : []));
+  return migrations.flatMap((sql, index) =>
+    index + 1 > applied ? [[index + 1, sql] as [number, string]] : [],
+  );
 }

@@ -106,7 +106,12 @@ export interface NotificationStore {
   /** False when there is no such subscription (or it was deleted already). */
   deleteWebhook(id: string): Promise<boolean>;
   /** Newest first, with each delivery's attempts; author addresses are never included. */
-  listDeliveries(query: { limit: number; before: string | null; webhookId: string | null; status: DeliveryStatus | null }): Promise<Deliveries>;
+  listDeliveries(query: {
+    limit: number;
+    before: string | null;
+    webhookId: string | null;
+    status: DeliveryStatus | null;
+  }): Promise<Deliveries>;
 
   /** The key of `name`, made at random on first use and the same for every server on the database. */
   sharedKey(name: string): Promise<Buffer>;

@@ -11,14 +11,23 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Reply, TopicWithReplies } from '@colloquy/api';
-import { createApp, defaultConfig, PostgresBus, PostgresStore, RESYNC, renderMarkdown, seedDemo } from '../index.js';
+import {
+  createApp,
+  defaultConfig,
+  PostgresBus,
+  PostgresStore,
+  RESYNC,
+  renderMarkdown,
+  seedDemo,
+} from '../index.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
 import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
-const DATABASE_URL = process.env['COLLOQUY_TEST_DATABASE_URL'];
-const SKIP_REASON = 'COLLOQUY_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (set it to e.g. postgres://root@127.0.0.1:5432/test)';
+const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
+const SKIP_REASON =
+  'COLLOQUY_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (set it to e.g. postgres://root@127.0.0.1:5432/test)';
 
 const RUN_PREFIX = `colloquy_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 let schemaCount = 0;
@@ -58,7 +67,9 @@ function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<vo
 if (!DATABASE_URL) {
   console.log(SKIP_REASON);
   describe('PostgreSQL', () => {
-    it('PostgresStore contracts, PostgresBus, createApp and the CLI over PostgreSQL', { skip: SKIP_REASON }, () => {});
+    it('PostgresStore contracts, PostgresBus, createApp and the CLI over PostgreSQL', {
+      skip: SKIP_REASON,
+    }, () => {});
   });
 } else {
   const url = DATABASE_URL;
@@ -94,9 +105,17 @@ if (!DATABASE_URL) {
         const other = freshSchema();
         const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(url, { schema: other })));
         await Promise.all(stores.map((s) => s.close()));
-        const { rows } = await admin.query(`SELECT version FROM "${other}".schema_migrations ORDER BY version`);
-        assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((_, k) => k + 1));
-        const tables = await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [other]);
+        const { rows } = await admin.query(
+          `SELECT version FROM "${other}".schema_migrations ORDER BY version`,
+        );
+        assert.deepEqual(
+          rows.map((r) => r.version),
+          MIGRATIONS.map((_, k) => k + 1),
+        );
+        const tables = await admin.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+          [other],
+        );
         assert.deepEqual(
           tables.rows.map((r) => r.table_name),
           [
@@ -120,7 +139,9 @@ if (!DATABASE_URL) {
       });
 
       it('keeps stores in different schemas apart', async () => {
-        const [one, two] = await Promise.all([freshSchema(), freshSchema()].map((name) => PostgresStore.open(url, { schema: name })));
+        const [one, two] = await Promise.all(
+          [freshSchema(), freshSchema()].map((name) => PostgresStore.open(url, { schema: name })),
+        );
         try {
           await one!.upsertTopic(topicRecord('only-in-one'));
           assert.equal((await one!.getTopic('only-in-one'))!.id, 'only-in-one');
@@ -139,13 +160,20 @@ if (!DATABASE_URL) {
       it('refuses a database newer than it knows', async () => {
         const other = freshSchema();
         await (await PostgresStore.open(url, { schema: other })).close();
-        await admin.query(`INSERT INTO "${other}".schema_migrations (version) VALUES ($1)`, [MIGRATIONS.length + 1]);
+        await admin.query(`INSERT INTO "${other}".schema_migrations (version) VALUES ($1)`, [
+          MIGRATIONS.length + 1,
+        ]);
         await assert.rejects(PostgresStore.open(url, { schema: other }), /newer than this server knows/);
       });
 
       it('stores hashes as 32-byte BYTEA, never the reader key, and documents as JSONB', async () => {
         await store.upsertTopic(topicRecord('hashes'));
-        const r = await store.createReply({ topicId: 'hashes', parentId: null, authorName: 'a', ...renderMarkdown('*x*') });
+        const r = await store.createReply({
+          topicId: 'hashes',
+          parentId: null,
+          authorName: 'a',
+          ...renderMarkdown('*x*'),
+        });
         await store.toggleReaction({ type: 'reply', id: r.id }, 'like', 'reader-one-aaaaaaaa');
         const { rows } = await admin.query(`SELECT reader_hash FROM "${schema}".reactions`);
         assert.ok(rows.length > 0);
@@ -169,7 +197,10 @@ if (!DATABASE_URL) {
       });
 
       it('returns a topic createdAt verbatim, as SQLite does', async () => {
-        const { topic } = await store.upsertTopic({ ...topicRecord('verbatim'), createdAt: '2026-04-21T16:20:34Z' });
+        const { topic } = await store.upsertTopic({
+          ...topicRecord('verbatim'),
+          createdAt: '2026-04-21T16:20:34Z',
+        });
         assert.equal(topic.createdAt, '2026-04-21T16:20:34Z');
         assert.equal((await store.getTopic('verbatim'))!.createdAt, '2026-04-21T16:20:34Z');
       });
@@ -189,7 +220,12 @@ if (!DATABASE_URL) {
             ),
             /replies_top_level/,
           );
-          assert.match(await plan('SELECT * FROM replies WHERE root_id = ANY($1::text[]) ORDER BY created_at, id', [['a']]), /replies_thread/);
+          assert.match(
+            await plan('SELECT * FROM replies WHERE root_id = ANY($1::text[]) ORDER BY created_at, id', [
+              ['a'],
+            ]),
+            /replies_thread/,
+          );
         } finally {
           client.release();
         }
@@ -198,13 +234,28 @@ if (!DATABASE_URL) {
       it('keeps counters exact under concurrent writers', async () => {
         await store.upsertTopic(topicRecord('busy'));
         const replies = await Promise.all(
-          Array.from({ length: 20 }, (_, k) => store.createReply({ topicId: 'busy', parentId: null, authorName: `n${k}`, ...renderMarkdown('x') })),
+          Array.from({ length: 20 }, (_, k) =>
+            store.createReply({
+              topicId: 'busy',
+              parentId: null,
+              authorName: `n${k}`,
+              ...renderMarkdown('x'),
+            }),
+          ),
         );
         assert.equal((await store.getTopic('busy'))!.replyCount, 20);
-        await Promise.all(Array.from({ length: 20 }, (_, k) => store.toggleReaction({ type: 'topic', id: 'busy' }, 'like', `reader-${k}-aaaaaaaa`)));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, k) =>
+            store.toggleReaction({ type: 'topic', id: 'busy' }, 'like', `reader-${k}-aaaaaaaa`),
+          ),
+        );
         assert.equal((await store.getTopic('busy'))!.reactions.like, 20);
         // The same reader toggling 10 times at once: an even number of toggles leaves it off.
-        await Promise.all(Array.from({ length: 10 }, () => store.toggleReaction({ type: 'reply', id: replies[0]!.id }, 'insightful', 'same-reader-aaaaaaaa')));
+        await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.toggleReaction({ type: 'reply', id: replies[0]!.id }, 'insightful', 'same-reader-aaaaaaaa'),
+          ),
+        );
         assert.equal((await store.getReply(replies[0]!.id))!.reactions.insightful, 0);
         const hidden = replies.slice(0, 5);
         await Promise.all(hidden.map((r) => store.setReplyStatus(r.id, 'hidden')));
@@ -216,52 +267,89 @@ if (!DATABASE_URL) {
         const base = { topicId: 'race-names', parentId: null, ...renderMarkdown('x') };
         const results = await Promise.allSettled([
           store.createReply({ ...base, authorName: 'Zed', nameKey: 'zed', verifiedSub: 'sub-z' }),
-          ...Array.from({ length: 5 }, () => store.createReply({ ...base, authorName: 'Zed', nameKey: 'zed' })),
+          ...Array.from({ length: 5 }, () =>
+            store.createReply({ ...base, authorName: 'Zed', nameKey: 'zed' }),
+          ),
         ]);
         assert.equal(results[0]!.status, 'fulfilled');
         // Anonymous replies that won the race before the claim are allowed; any after it are refused.
         const anonymous = results.slice(1);
-        assert.ok(anonymous.every((r) => r.status === 'fulfilled' || (r.reason as { code?: string }).code === 'name-reserved'));
-        await assert.rejects(store.createReply({ ...base, authorName: 'ZED', nameKey: 'zed' }), /belongs to a signed-in user/);
+        assert.ok(
+          anonymous.every(
+            (r) => r.status === 'fulfilled' || (r.reason as { code?: string }).code === 'name-reserved',
+          ),
+        );
+        await assert.rejects(
+          store.createReply({ ...base, authorName: 'ZED', nameKey: 'zed' }),
+          /belongs to a signed-in user/,
+        );
       });
 
       it('records events in id order with the write, bumping the version', async () => {
         await store.upsertTopic(topicRecord('ev'));
         const v0 = (await store.topicVersion('ev'))!;
         assert.equal(await store.lastEventId('ev'), '0');
-        const r = await store.createReply({ topicId: 'ev', parentId: null, authorName: 'A', ...renderMarkdown('x') });
+        const r = await store.createReply({
+          topicId: 'ev',
+          parentId: null,
+          authorName: 'A',
+          ...renderMarkdown('x'),
+        });
         await store.toggleReaction({ type: 'reply', id: r.id }, 'like', 'reader-one-aaaaaaaa');
         await store.setReplyStatus(r.id, 'hidden');
         const events = await store.listEvents('ev', '0', 100);
-        assert.deepEqual(events.map((e) => e.type), ['reply-created', 'counts', 'reactions', 'reply-changed', 'counts']);
+        assert.deepEqual(
+          events.map((e) => e.type),
+          ['reply-created', 'counts', 'reactions', 'reply-changed', 'counts'],
+        );
         const ids = events.map((e) => BigInt(e.id));
-        assert.deepEqual([...ids].sort((a, b) => (a < b ? -1 : 1)), ids);
+        assert.deepEqual(
+          [...ids].sort((a, b) => (a < b ? -1 : 1)),
+          ids,
+        );
         assert.equal(await store.lastEventId('ev'), events.at(-1)!.id);
         assert.deepEqual(events[1]!.data, { replyCount: 1 });
-        assert.deepEqual(events[2]!.data, { replyId: r.id, reactions: { like: 1, insightful: 0, disagree: 0 } });
+        assert.deepEqual(events[2]!.data, {
+          replyId: r.id,
+          reactions: { like: 1, insightful: 0, disagree: 0 },
+        });
         assert.equal((events[3]!.data as Reply).text, '', 'a hidden reply is blanked in its event');
         assert.ok((await store.topicVersion('ev'))! > v0);
-        assert.deepEqual((await store.listEvents('ev', events[2]!.id, 100)).map((e) => e.type), ['reply-changed', 'counts']);
+        assert.deepEqual(
+          (await store.listEvents('ev', events[2]!.id, 100)).map((e) => e.type),
+          ['reply-changed', 'counts'],
+        );
         assert.equal(await store.topicVersion('missing'), null);
         await assert.rejects(store.listEvents('ev', 'nope', 10), TypeError);
       });
 
-      it('prunes old events, keeping each topic\'s newest', async () => {
+      it("prunes old events, keeping each topic's newest", async () => {
         await store.upsertTopic(topicRecord('prune'));
-        for (let k = 0; k < 3; k++) await store.toggleReaction({ type: 'topic', id: 'prune' }, 'like', `reader-${k}-cccccccc`);
+        for (let k = 0; k < 3; k++)
+          await store.toggleReaction({ type: 'topic', id: 'prune' }, 'like', `reader-${k}-cccccccc`);
         const last = await store.lastEventId('prune');
         assert.ok((await store.pruneEvents(new Date(Date.now() + 60_000))) >= 2);
-        assert.deepEqual((await store.listEvents('prune', '0', 10)).map((e) => e.id), [last]);
+        assert.deepEqual(
+          (await store.listEvents('prune', '0', 10)).map((e) => e.id),
+          [last],
+        );
         assert.equal(await store.lastEventId('prune'), last);
       });
 
       it('gives concurrently committed events ids in commit order', async () => {
         await store.upsertTopic(topicRecord('ev-race'));
-        await Promise.all(Array.from({ length: 20 }, (_, k) => store.toggleReaction({ type: 'topic', id: 'ev-race' }, 'like', `reader-${k}-bbbbbbbb`)));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, k) =>
+            store.toggleReaction({ type: 'topic', id: 'ev-race' }, 'like', `reader-${k}-bbbbbbbb`),
+          ),
+        );
         const events = await store.listEvents('ev-race', '0', 100);
         assert.equal(events.length, 20);
         // In commit order, each toggle's count is one more than the last one's.
-        assert.deepEqual(events.map((e) => (e.data as { reactions: { like: number } }).reactions.like), Array.from({ length: 20 }, (_, k) => k + 1));
+        assert.deepEqual(
+          events.map((e) => (e.data as { reactions: { like: number } }).reactions.like),
+          Array.from({ length: 20 }, (_, k) => k + 1),
+        );
       });
     });
 
@@ -287,36 +375,63 @@ if (!DATABASE_URL) {
 
       it('is healthy, serves the seeded topic, takes replies and reactions', async () => {
         assert.equal((await app.request('/healthz')).status, 200);
-        const posted = await app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Pat', body: 'Hello **there**' }));
+        const posted = await app.request(
+          '/api/v1/topics/rsp-update/replies',
+          json({ authorName: 'Pat', body: 'Hello **there**' }),
+        );
         assert.equal(posted.status, 201, await posted.clone().text());
         const reply = (await posted.json()) as Reply;
-        const child = await app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Sam', body: 'Hi', parentId: reply.id }));
+        const child = await app.request(
+          '/api/v1/topics/rsp-update/replies',
+          json({ authorName: 'Sam', body: 'Hi', parentId: reply.id }),
+        );
         assert.equal(child.status, 201);
-        const reacted = await app.request(`/api/v1/replies/${reply.id}/reactions`, json({ kind: 'like' }, { 'X-Colloquy-Reader': 'reader-key-aaaaaaaaaaaaaaaa' }));
-        assert.ok(reacted.status === 200 || reacted.status === 201, `reaction: ${reacted.status} ${await reacted.clone().text()}`);
-        const topic = (await (await app.request('/api/v1/topics/rsp-update', { headers: { Origin: ORIGIN } })).json()) as TopicWithReplies;
+        const reacted = await app.request(
+          `/api/v1/replies/${reply.id}/reactions`,
+          json({ kind: 'like' }, { 'X-Colloquy-Reader': 'reader-key-aaaaaaaaaaaaaaaa' }),
+        );
+        assert.ok(
+          reacted.status === 200 || reacted.status === 201,
+          `reaction: ${reacted.status} ${await reacted.clone().text()}`,
+        );
+        const topic = (await (
+          await app.request('/api/v1/topics/rsp-update', { headers: { Origin: ORIGIN } })
+        ).json()) as TopicWithReplies;
         assert.equal(topic.title, 'Updated Responsible Scaling Policy: a step towards safe AI');
         assert.equal(topic.createdAt, '2026-04-21T16:20:34Z');
         assert.equal(topic.replyCount, 2);
-        assert.deepEqual(topic.replies.map((r) => r.author.name), ['Pat', 'Sam']);
+        assert.deepEqual(
+          topic.replies.map((r) => r.author.name),
+          ['Pat', 'Sam'],
+        );
         assert.equal(topic.replies[0]!.text, 'Hello there');
       });
 
       it('moderates: hides a reply through the admin API', async () => {
-        const posted = (await (await app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Spam', body: 'buy now' }))).json()) as Reply;
+        const posted = (await (
+          await app.request(
+            '/api/v1/topics/rsp-update/replies',
+            json({ authorName: 'Spam', body: 'buy now' }),
+          )
+        ).json()) as Reply;
         const hidden = await app.request(`/api/v1/admin/replies/${posted.id}/hide`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
         });
         assert.equal(hidden.status, 200, await hidden.clone().text());
-        const read = (await (await app.request(`/api/v1/replies/${posted.id}`, { headers: { Origin: ORIGIN } })).json()) as Reply;
+        const read = (await (
+          await app.request(`/api/v1/replies/${posted.id}`, { headers: { Origin: ORIGIN } })
+        ).json()) as Reply;
         assert.deepEqual([read.status, read.text], ['hidden', '']);
       });
 
       it('answers 503 on /healthz once the store is closed', async () => {
         const closed = await PostgresStore.open(url, { schema: freshSchema() });
         await closed.close();
-        const down = createApp({ store: closed, config: defaultConfig({ widgetBundlePath: '/nonexistent/colloquy.js' }) });
+        const down = createApp({
+          store: closed,
+          config: defaultConfig({ widgetBundlePath: '/nonexistent/colloquy.js' }),
+        });
         const errors = console.error;
         console.error = () => {};
         try {
@@ -350,11 +465,17 @@ if (!DATABASE_URL) {
         const abort = new AbortController();
         try {
           await seedDemo(a.store);
-          const stream = await b.app.request('/api/v1/topics/rsp-update/events', { headers: { Origin: ORIGIN }, signal: abort.signal });
+          const stream = await b.app.request('/api/v1/topics/rsp-update/events', {
+            headers: { Origin: ORIGIN },
+            signal: abort.signal,
+          });
           assert.equal(stream.status, 200);
           assert.match(stream.headers.get('Content-Type') ?? '', /^text\/event-stream/);
           const reader = stream.body!.getReader();
-          const posted = await a.app.request('/api/v1/topics/rsp-update/replies', json({ authorName: 'Remote', body: 'From server A' }));
+          const posted = await a.app.request(
+            '/api/v1/topics/rsp-update/replies',
+            json({ authorName: 'Remote', body: 'From server A' }),
+          );
           assert.equal(posted.status, 201, await posted.clone().text());
           const reply = (await posted.json()) as Reply;
           let text = '';
@@ -383,7 +504,10 @@ if (!DATABASE_URL) {
     describe('PostgresBus', () => {
       it('delivers a publish on one bus to a subscriber on another', async () => {
         const channel = `colloquy_test_${randomBytes(4).toString('hex')}`;
-        const [a, b] = await Promise.all([PostgresBus.connect(url, { channel }), PostgresBus.connect(url, { channel })]);
+        const [a, b] = await Promise.all([
+          PostgresBus.connect(url, { channel }),
+          PostgresBus.connect(url, { channel }),
+        ]);
         try {
           const heardOnB: string[] = [];
           const heardOther: string[] = [];
@@ -441,7 +565,14 @@ if (!DATABASE_URL) {
       it('serves the seeded topic from PostgreSQL', async () => {
         const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
         const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
-          env: { ...process.env, PORT: '0', DATABASE_URL: url, COLLOQUY_DB_SCHEMA: freshSchema(), COLLOQUY_SEED: '1', COLLOQUY_DB: '/nonexistent/never.db' },
+          env: {
+            ...process.env,
+            PORT: '0',
+            DATABASE_URL: url,
+            COLLOQUY_DB_SCHEMA: freshSchema(),
+            COLLOQUY_SEED: '1',
+            COLLOQUY_DB: '/nonexistent/never.db',
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
@@ -454,7 +585,9 @@ if (!DATABASE_URL) {
             };
             child.stdout.on('data', onData);
             child.stderr.on('data', onData);
-            child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+            child.once('exit', (code) =>
+              reject(new Error(`exited with ${code} before listening:\n${output}`)),
+            );
           });
           assert.match(output, /PostgreSQL/);
           const topic = (await (await fetch(`${base}/api/v1/topics/rsp-update`)).json()) as TopicWithReplies;

@@ -1,5 +1,13 @@
 import pg from 'pg';
-import { CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type QueryResult, type SqlBool } from 'kysely';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type QueryResult,
+  type SqlBool,
+} from 'kysely';
 import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS_TABLE } from './migrations.js';
 import { compilerFor, SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
 
@@ -33,7 +41,9 @@ const POSTGRES: SqlDialect = {
    * for the few microseconds between insert and commit.
    */
   lock: async (trx, key) => {
-    await trx.executeQuery(CompiledQuery.raw('SELECT pg_advisory_xact_lock(hashtext($1))', [LOCK_PREFIX + key]));
+    await trx.executeQuery(
+      CompiledQuery.raw('SELECT pg_advisory_xact_lock(hashtext($1))', [LOCK_PREFIX + key]),
+    );
   },
 };
 
@@ -69,7 +79,9 @@ function pooled(pool: pg.Pool): SqlConnection {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query(access === 'read only' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+        await client.query(
+          access === 'read only' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+        );
         const result = await work(on(client));
         await client.query('COMMIT');
         return result;
@@ -150,14 +162,17 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
   const lockSql = (fn: string) => `SELECT ${fn}(hashtext($1))`;
   let lockKey: string[] = [];
   try {
-    const target = schema ?? (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
+    const target =
+      schema ?? (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
     lockKey = [`${MIGRATION_LOCK}:${target}`];
     await client.query(lockSql('pg_advisory_lock'), lockKey);
     try {
       // Concurrent CREATE SCHEMA IF NOT EXISTS can still collide, hence inside the lock.
       if (schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(POSTGRES_MIGRATIONS_TABLE);
-      const applied = (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0;
+      const applied =
+        (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]
+          ?.v ?? 0;
       for (const [version, script] of pendingMigrations(POSTGRES_MIGRATIONS, applied)) {
         await client.query('BEGIN');
         try {

@@ -34,7 +34,11 @@ export function prepareNamed<Values extends object, Row>(
       return slot;
     },
   });
-  const bind = bindable(build(standIn), slots, ([values]: [Values], key) => (values as Record<string, unknown>)[key]);
+  const bind = bindable(
+    build(standIn),
+    slots,
+    ([values]: [Values], key) => (values as Record<string, unknown>)[key],
+  );
   return (values) => bind(values);
 }
 
@@ -46,7 +50,9 @@ function bindable<Args extends unknown[], Row>(
   const compiled = query.compile();
   const { sql, query: node, queryId, parameters: fixed } = compiled;
   /** Where each argument goes: positions in the parameters, and the argument's key. */
-  const places = fixed.flatMap((value, position) => (value instanceof Slot ? [{ position, key: value.key }] : []));
+  const places = fixed.flatMap((value, position) =>
+    value instanceof Slot ? [{ position, key: value.key }] : [],
+  );
   for (const slot of slots) {
     if (!places.some((place) => place.key === slot.key)) {
       throw new TypeError(`Argument ${slot.key} of a prepared query is not one of its parameters: ${sql}`);

@@ -1,7 +1,23 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import { REACTION_KINDS, type DeliveryStatus, type NotificationEvent, type ReactionKind, type ReplyStatus } from '@colloquy/api';
+import {
+  REACTION_KINDS,
+  type DeliveryStatus,
+  type NotificationEvent,
+  type ReactionKind,
+  type ReplyStatus,
+} from '@colloquy/api';
 import { prepare, prepareNamed } from './prepared.js';
-import type { CountColumn, DeliveriesTable, DeliveryAttemptsTable, Instant, Json, RepliesTable, Schema, TopicsTable, WebhooksTable } from './schema.js';
+import type {
+  CountColumn,
+  DeliveriesTable,
+  DeliveryAttemptsTable,
+  Instant,
+  Json,
+  RepliesTable,
+  Schema,
+  TopicsTable,
+  WebhooksTable,
+} from './schema.js';
 import type { TopicEvent } from './store.js';
 
 /**
@@ -30,7 +46,10 @@ export type EventType = TopicEvent['type'];
  * `now` for a new one); an update bumps the version, so version 1 tells a row the statement
  * inserted.
  */
-export type TopicValues = Pick<Selectable<TopicsTable>, 'id' | 'title' | 'url' | 'category' | 'label' | 'summary' | 'author' | 'body' | 'text' | 'sources'> & {
+export type TopicValues = Pick<
+  Selectable<TopicsTable>,
+  'id' | 'title' | 'url' | 'category' | 'label' | 'summary' | 'author' | 'body' | 'text' | 'sources'
+> & {
   created_at: string | null;
   locked: boolean;
   now: Instant;
@@ -52,7 +71,10 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .where('id', '=', id)
           .returning(COUNT_COLUMNS),
       );
-    return Object.fromEntries(REACTION_KINDS.map((kind) => [kind, update(kind)])) as Record<ReactionKind, ReturnType<typeof update>>;
+    return Object.fromEntries(REACTION_KINDS.map((kind) => [kind, update(kind)])) as Record<
+      ReactionKind,
+      ReturnType<typeof update>
+    >;
   };
 
   return {
@@ -65,7 +87,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
       db
         .selectFrom('topics')
         .leftJoin('replies', 'replies.id', 'topics.latest_reply_id')
-        .select(['topics.id', 'topics.title', 'topics.url', 'topics.reply_count', ...COUNT_COLUMNS.map((c) => `topics.${c}` as const)])
+        .select([
+          'topics.id',
+          'topics.title',
+          'topics.url',
+          'topics.reply_count',
+          ...COUNT_COLUMNS.map((c) => `topics.${c}` as const),
+        ])
         .select([
           'replies.id as latest_id',
           'replies.author_name as latest_author',
@@ -140,7 +168,11 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     countNewReply: prepare((id: string, replyId: string) =>
       db
         .updateTable('topics')
-        .set((eb) => ({ reply_count: eb('reply_count', '+', 1), latest_reply_id: replyId, version: eb('version', '+', 1) }))
+        .set((eb) => ({
+          reply_count: eb('reply_count', '+', 1),
+          latest_reply_id: replyId,
+          version: eb('version', '+', 1),
+        }))
         .where('id', '=', id)
         .returning('reply_count'),
     ),
@@ -167,9 +199,15 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     // Replies
     reply: prepare((id: string) => replies.selectAll().where('id', '=', id)),
     replyTopic: prepare((id: string) => replies.select('topic_id').where('id', '=', id)),
-    lockReply: prepare((id: string) => replies.select(['topic_id', 'status']).where('id', '=', id).forUpdate()),
-    parent: prepare((id: string) => replies.select(['topic_id', 'root_id', 'depth', 'status']).where('id', '=', id).forShare()),
-    credentials: prepare((id: string) => replies.select(['topic_id', 'created_at', 'status', 'edit_token_hash']).where('id', '=', id)),
+    lockReply: prepare((id: string) =>
+      replies.select(['topic_id', 'status']).where('id', '=', id).forUpdate(),
+    ),
+    parent: prepare((id: string) =>
+      replies.select(['topic_id', 'root_id', 'depth', 'status']).where('id', '=', id).forShare(),
+    ),
+    credentials: prepare((id: string) =>
+      replies.select(['topic_id', 'created_at', 'status', 'edit_token_hash']).where('id', '=', id),
+    ),
     insertReply: prepareNamed((reply: Omit<Selectable<RepliesTable>, CountColumn | 'edited_at'>) =>
       db
         .insertInto('replies')
@@ -193,17 +231,31 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     editReply: prepare((id: string, body: Json, text: string, editedAt: Instant) =>
       db.updateTable('replies').set({ body, text, edited_at: editedAt }).where('id', '=', id),
     ),
-    setReplyStatus: prepare((id: string, status: ReplyStatus) => db.updateTable('replies').set({ status }).where('id', '=', id)),
+    setReplyStatus: prepare((id: string, status: ReplyStatus) =>
+      db.updateTable('replies').set({ status }).where('id', '=', id),
+    ),
     /** Gone for good: nothing of the author or the text stays, only the reply's place. */
     blankReply: prepare((id: string) =>
       db
         .updateTable('replies')
-        .set({ body: '[]', text: '', author_name: '', author_sub: null, edit_token_hash: null, reader_hash: null })
+        .set({
+          body: '[]',
+          text: '',
+          author_name: '',
+          author_sub: null,
+          edit_token_hash: null,
+          reader_hash: null,
+        })
         .where('id', '=', id),
     ),
     /** A cursor names a top-level reply of its topic, at its exact time. */
     cursorReply: prepare((topicId: string, createdAt: Instant, id: string) =>
-      replies.select('id').where('id', '=', id).where('topic_id', '=', topicId).where('parent_id', 'is', null).where('created_at', '=', createdAt),
+      replies
+        .select('id')
+        .where('id', '=', id)
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where('created_at', '=', createdAt),
     ),
     // Pending replies are listed only to their author (`reader`); the rest are for everyone.
     firstRoots: prepare((topicId: string, reader: Buffer | null, limit: number) =>
@@ -216,16 +268,17 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .orderBy('id')
         .limit(limit),
     ),
-    rootsAfter: prepare((topicId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
-      replies
-        .select(['id', 'created_at'])
-        .where('topic_id', '=', topicId)
-        .where('parent_id', 'is', null)
-        .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
-        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit),
+    rootsAfter: prepare(
+      (topicId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+        replies
+          .select(['id', 'created_at'])
+          .where('topic_id', '=', topicId)
+          .where('parent_id', 'is', null)
+          .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+          .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit),
     ),
     /** Whole threads in creation order, each one a range of replies_thread. */
     threads: prepare((rootIds: readonly string[], reader: Buffer | null) =>
@@ -256,10 +309,15 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .where('kind', '=', kind)
         .where('reader_hash', '=', readerHash),
     ),
-    addReaction: prepare((type: 'topic' | 'reply', id: string, kind: ReactionKind, readerHash: Buffer, now: Instant) =>
-      db.insertInto('reactions').values({ target_type: type, target_id: id, kind, reader_hash: readerHash, created_at: now }),
+    addReaction: prepare(
+      (type: 'topic' | 'reply', id: string, kind: ReactionKind, readerHash: Buffer, now: Instant) =>
+        db
+          .insertInto('reactions')
+          .values({ target_type: type, target_id: id, kind, reader_hash: readerHash, created_at: now }),
     ),
-    verifiedName: prepare((nameKey: string) => db.selectFrom('verified_names').select('sub').where('name_key', '=', nameKey)),
+    verifiedName: prepare((nameKey: string) =>
+      db.selectFrom('verified_names').select('sub').where('name_key', '=', nameKey),
+    ),
     claimName: prepare((nameKey: string, sub: string, now: Instant) =>
       db
         .insertInto('verified_names')
@@ -281,11 +339,12 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
       db.insertInto('events').values({ topic_id: topicId, type, data, created_at: now }),
     ),
     /** Two events of one write, in this order (VALUES rows are inserted, and numbered, in order). */
-    addEvents: prepare((topicId: string, type: EventType, data: Json, then: EventType, thenData: Json, now: Instant) =>
-      db.insertInto('events').values([
-        { topic_id: topicId, type, data, created_at: now },
-        { topic_id: topicId, type: then, data: thenData, created_at: now },
-      ]),
+    addEvents: prepare(
+      (topicId: string, type: EventType, data: Json, then: EventType, thenData: Json, now: Instant) =>
+        db.insertInto('events').values([
+          { topic_id: topicId, type, data, created_at: now },
+          { topic_id: topicId, type: then, data: thenData, created_at: now },
+        ]),
     ),
     events: prepare((topicId: string, afterId: string, limit: number) =>
       db
@@ -311,7 +370,14 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
       db
         .deleteFrom('events')
         .where('created_at', '<', before)
-        .where('id', 'not in', db.selectFrom('events').select((eb) => eb.fn.max('id').as('newest')).groupBy('topic_id')),
+        .where(
+          'id',
+          'not in',
+          db
+            .selectFrom('events')
+            .select((eb) => eb.fn.max('id').as('newest'))
+            .groupBy('topic_id'),
+        ),
     ),
 
     // Notifications: the outbox, webhook subscriptions, deliveries and their attempts, email
@@ -323,7 +389,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     nextOutbox: prepare(() =>
       db
         .selectFrom('outbox')
-        .select((eb) => [eb.cast<string>('id', 'text').as('outbox_id'), 'type', 'reply_id', 'topic_id', 'created_at'])
+        .select((eb) => [
+          eb.cast<string>('id', 'text').as('outbox_id'),
+          'type',
+          'reply_id',
+          'topic_id',
+          'created_at',
+        ])
         .orderBy('id')
         .limit(1)
         .forUpdate()
@@ -332,9 +404,21 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     deleteOutbox: prepare((id: string) => db.deleteFrom('outbox').where('id', '=', id)),
     pruneOutbox: prepare((before: Instant) => db.deleteFrom('outbox').where('created_at', '<', before)),
     activeWebhooks: prepare(() =>
-      db.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).where('disabled_at', 'is', null).orderBy('created_at'),
+      db
+        .selectFrom('webhooks')
+        .select(['id', 'events'])
+        .where('deleted_at', 'is', null)
+        .where('disabled_at', 'is', null)
+        .orderBy('created_at'),
     ),
-    listWebhooks: prepare(() => db.selectFrom('webhooks').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id')),
+    listWebhooks: prepare(() =>
+      db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('deleted_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id'),
+    ),
     countWebhooks: prepare(() =>
       db
         .selectFrom('webhooks')
@@ -345,18 +429,39 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     insertWebhook: prepareNamed((hook: Omit<Selectable<WebhooksTable>, 'disabled_at' | 'deleted_at'>) =>
       db
         .insertInto('webhooks')
-        .values({ id: hook.id, url: hook.url, events: hook.events, secret: hook.secret, description: hook.description, created_at: hook.created_at })
+        .values({
+          id: hook.id,
+          url: hook.url,
+          events: hook.events,
+          secret: hook.secret,
+          description: hook.description,
+          created_at: hook.created_at,
+        })
         .returningAll(),
     ),
     deleteWebhook: prepare((id: string, now: Instant) =>
-      db.updateTable('webhooks').set({ deleted_at: now }).where('id', '=', id).where('deleted_at', 'is', null),
+      db
+        .updateTable('webhooks')
+        .set({ deleted_at: now })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null),
     ),
     disableWebhook: prepare((id: string, now: Instant) =>
-      db.updateTable('webhooks').set({ disabled_at: now }).where('id', '=', id).where('disabled_at', 'is', null),
+      db
+        .updateTable('webhooks')
+        .set({ disabled_at: now })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null),
     ),
-    insertAuthorEmail: prepare((replyId: string, email: string) => db.insertInto('author_emails').values({ reply_id: replyId, email })),
-    deleteAuthorEmail: prepare((replyId: string) => db.deleteFrom('author_emails').where('reply_id', '=', replyId)),
-    authorEmail: prepare((replyId: string) => db.selectFrom('author_emails').select('email').where('reply_id', '=', replyId)),
+    insertAuthorEmail: prepare((replyId: string, email: string) =>
+      db.insertInto('author_emails').values({ reply_id: replyId, email }),
+    ),
+    deleteAuthorEmail: prepare((replyId: string) =>
+      db.deleteFrom('author_emails').where('reply_id', '=', replyId),
+    ),
+    authorEmail: prepare((replyId: string) =>
+      db.selectFrom('author_emails').select('email').where('reply_id', '=', replyId),
+    ),
     /** The address the author of the reply's parent gave, if any. */
     parentAuthorEmail: prepare((replyId: string) =>
       db
@@ -365,7 +470,9 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .select('author_emails.email')
         .where('replies.id', '=', replyId),
     ),
-    optedOut: prepare((hash: Buffer) => db.selectFrom('email_opt_outs').select('created_at').where('email_hash', '=', hash)),
+    optedOut: prepare((hash: Buffer) =>
+      db.selectFrom('email_opt_outs').select('created_at').where('email_hash', '=', hash),
+    ),
     optOut: prepare((hash: Buffer, now: Instant) =>
       db
         .insertInto('email_opt_outs')
@@ -439,13 +546,31 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     ),
     /** The delivery as its lease holder left it, locked until the attempt is recorded. */
     heldDelivery: prepare((id: string) =>
-      db.selectFrom('deliveries').select(['status', 'attempts', 'lease_token', 'webhook_id']).where('id', '=', id).forUpdate(),
+      db
+        .selectFrom('deliveries')
+        .select(['status', 'attempts', 'lease_token', 'webhook_id'])
+        .where('id', '=', id)
+        .forUpdate(),
     ),
-    addAttempt: prepareNamed((a: Omit<Selectable<DeliveryAttemptsTable>, 'delivery_id'> & { delivery_id: string }) =>
-      db.insertInto('delivery_attempts').values({ delivery_id: a.delivery_id, attempt: a.attempt, at: a.at, status: a.status, error: a.error }),
+    addAttempt: prepareNamed(
+      (a: Omit<Selectable<DeliveryAttemptsTable>, 'delivery_id'> & { delivery_id: string }) =>
+        db.insertInto('delivery_attempts').values({
+          delivery_id: a.delivery_id,
+          attempt: a.attempt,
+          at: a.at,
+          status: a.status,
+          error: a.error,
+        }),
     ),
     finishDelivery: prepareNamed(
-      (d: { id: string; status: DeliveryStatus; attempts: number; next_attempt_at: Instant | null; last_error: string | null; now: Instant }) =>
+      (d: {
+        id: string;
+        status: DeliveryStatus;
+        attempts: number;
+        next_attempt_at: Instant | null;
+        last_error: string | null;
+        now: Instant;
+      }) =>
         db
           .updateTable('deliveries')
           .set({
@@ -460,52 +585,68 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .where('id', '=', d.id),
     ),
     /** A page of the delivery log, newest first; `webhook` and `status` null for any. */
-    deliveries: prepare((before: string, webhook: string | null, status: DeliveryStatus | null, limit: number) =>
-      db
-        .selectFrom('deliveries')
-        .select((eb) => [
-          eb.cast<string>('id', 'text').as('delivery_id'),
-          'channel',
-          'event',
-          'reply_id',
-          'webhook_id',
-          'recipient_kind',
-          'recipient',
-          'status',
-          'attempts',
-          'next_attempt_at',
-          'last_error',
-          'created_at',
-        ])
-        .where('id', '<', before)
-        .where((eb) => eb.or([eb(eb.cast(eb.val(webhook), 'text'), 'is', null), eb('webhook_id', '=', webhook)]))
-        .where((eb) => eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('status', '=', status)]))
-        .orderBy('id', 'desc')
-        .limit(limit),
+    deliveries: prepare(
+      (before: string, webhook: string | null, status: DeliveryStatus | null, limit: number) =>
+        db
+          .selectFrom('deliveries')
+          .select((eb) => [
+            eb.cast<string>('id', 'text').as('delivery_id'),
+            'channel',
+            'event',
+            'reply_id',
+            'webhook_id',
+            'recipient_kind',
+            'recipient',
+            'status',
+            'attempts',
+            'next_attempt_at',
+            'last_error',
+            'created_at',
+          ])
+          .where('id', '<', before)
+          .where((eb) =>
+            eb.or([eb(eb.cast(eb.val(webhook), 'text'), 'is', null), eb('webhook_id', '=', webhook)]),
+          )
+          .where((eb) => eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('status', '=', status)]))
+          .orderBy('id', 'desc')
+          .limit(limit),
     ),
     /** The attempts of a page of the log (between its oldest and newest id, same filters), oldest first. */
-    attemptsOfPage: prepare((oldest: string, newest: string, webhook: string | null, status: DeliveryStatus | null) =>
-      db
-        .selectFrom('delivery_attempts')
-        .innerJoin('deliveries', 'deliveries.id', 'delivery_attempts.delivery_id')
-        .select((eb) => [
-          eb.cast<string>('delivery_attempts.delivery_id', 'text').as('delivery_id'),
-          'delivery_attempts.attempt',
-          'delivery_attempts.at',
-          'delivery_attempts.status',
-          'delivery_attempts.error',
-        ])
-        .where('deliveries.id', '>=', oldest)
-        .where('deliveries.id', '<=', newest)
-        .where((eb) => eb.or([eb(eb.cast(eb.val(webhook), 'text'), 'is', null), eb('deliveries.webhook_id', '=', webhook)]))
-        .where((eb) => eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('deliveries.status', '=', status)]))
-        .orderBy('delivery_attempts.delivery_id')
-        .orderBy('delivery_attempts.attempt'),
+    attemptsOfPage: prepare(
+      (oldest: string, newest: string, webhook: string | null, status: DeliveryStatus | null) =>
+        db
+          .selectFrom('delivery_attempts')
+          .innerJoin('deliveries', 'deliveries.id', 'delivery_attempts.delivery_id')
+          .select((eb) => [
+            eb.cast<string>('delivery_attempts.delivery_id', 'text').as('delivery_id'),
+            'delivery_attempts.attempt',
+            'delivery_attempts.at',
+            'delivery_attempts.status',
+            'delivery_attempts.error',
+          ])
+          .where('deliveries.id', '>=', oldest)
+          .where('deliveries.id', '<=', newest)
+          .where((eb) =>
+            eb.or([
+              eb(eb.cast(eb.val(webhook), 'text'), 'is', null),
+              eb('deliveries.webhook_id', '=', webhook),
+            ]),
+          )
+          .where((eb) =>
+            eb.or([eb(eb.cast(eb.val(status), 'text'), 'is', null), eb('deliveries.status', '=', status)]),
+          )
+          .orderBy('delivery_attempts.delivery_id')
+          .orderBy('delivery_attempts.attempt'),
     ),
     pruneDeliveries: prepare((before: Instant) =>
-      db.deleteFrom('deliveries').where('created_at', '<', before).where('status', '<>', sql.lit<DeliveryStatus>('pending')),
+      db
+        .deleteFrom('deliveries')
+        .where('created_at', '<', before)
+        .where('status', '<>', sql.lit<DeliveryStatus>('pending')),
     ),
-    notificationKey: prepare((name: string) => db.selectFrom('notification_keys').select('key').where('name', '=', name)),
+    notificationKey: prepare((name: string) =>
+      db.selectFrom('notification_keys').select('key').where('name', '=', name),
+    ),
     addNotificationKey: prepare((name: string, key: Buffer, now: Instant) =>
       db
         .insertInto('notification_keys')
@@ -543,15 +684,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     ),
     /** What the site's feed is tagged by: the newest event of any topic and the newest topic change. */
     siteVersion: prepare(() =>
-      db
-        .selectFrom('events')
-        .select((eb) => [
-          eb.cast<string | null>(eb.fn.max('id'), 'text').as('event_id'),
-          eb
-            .selectFrom('topics')
-            .select((inner) => inner.fn.max('updated_at').as('u'))
-            .as('topic_updated_at'),
-        ]),
+      db.selectFrom('events').select((eb) => [
+        eb.cast<string | null>(eb.fn.max('id'), 'text').as('event_id'),
+        eb
+          .selectFrom('topics')
+          .select((inner) => inner.fn.max('updated_at').as('u'))
+          .as('topic_updated_at'),
+      ]),
     ),
   };
 }

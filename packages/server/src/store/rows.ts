@@ -1,5 +1,12 @@
 import type { Selectable } from 'kysely';
-import { REACTION_KINDS, type Doc, type Reactions, type Reply, type ReplyStatus, type Topic } from '@colloquy/api';
+import {
+  REACTION_KINDS,
+  type Doc,
+  type Reactions,
+  type Reply,
+  type ReplyStatus,
+  type Topic,
+} from '@colloquy/api';
 import { countColumn } from './queries.js';
 import type { CountColumn, RepliesTable, TopicsTable } from './schema.js';
 import type { Viewer } from './store.js';
@@ -25,7 +32,11 @@ export function toTopic(row: TopicRow): Topic {
     createdAt: row.created_at,
     body: JSON.parse(row.body) as Doc,
     text: row.text,
-    sources: (JSON.parse(row.sources) as Array<{ title: string; url: string }>).map((s, k) => ({ n: k + 1, title: s.title, url: s.url })),
+    sources: (JSON.parse(row.sources) as Array<{ title: string; url: string }>).map((s, k) => ({
+      n: k + 1,
+      title: s.title,
+      url: s.url,
+    })),
     reactions: reactionsOf(row),
     replyCount: row.reply_count,
     locked: Boolean(row.locked),
@@ -43,7 +54,11 @@ export function toReply(row: ReplyRow, viewer: Viewer = {}): Reply {
     topicId: row.topic_id,
     parentId: row.parent_id,
     depth: row.depth,
-    author: blank ? { name: '' } : row.author_sub !== null ? { name: row.author_name, verified: true } : { name: row.author_name },
+    author: blank
+      ? { name: '' }
+      : row.author_sub !== null
+        ? { name: row.author_name, verified: true }
+        : { name: row.author_name },
     createdAt: row.created_at,
     editedAt: row.edited_at,
     body: blank ? [] : (JSON.parse(row.body) as Doc),
@@ -61,7 +76,10 @@ export const publicView = (reply: Reply): Reply =>
 export const listed = (status: ReplyStatus): boolean => status !== 'pending';
 
 /** Depth-first, oldest first at each level; iterative because threads can be deep. */
-export function threadOrder<Row extends { id: string; parent_id: string | null }>(rootIds: string[], rows: Row[]): Row[] {
+export function threadOrder<Row extends { id: string; parent_id: string | null }>(
+  rootIds: string[],
+  rows: Row[],
+): Row[] {
   const children = new Map<string | null, Row[]>();
   const byId = new Map(rows.map((row) => [row.id, row]));
   for (const row of rows) {

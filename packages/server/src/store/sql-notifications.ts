@@ -56,19 +56,37 @@ export class SqlNotifications implements NotificationStore {
     return this.#db.transaction('read write', async (trx) => {
       const row = await trx.takeFirst(q.nextOutbox());
       if (!row) return false;
-      const entry: OutboxEntry = { id: row.outbox_id, type: row.type, replyId: row.reply_id, topicId: row.topic_id, createdAt: row.created_at };
+      const entry: OutboxEntry = {
+        id: row.outbox_id,
+        type: row.type,
+        replyId: row.reply_id,
+        topicId: row.topic_id,
+        createdAt: row.created_at,
+      };
       const webhooks = (await trx.executeQuery(q.activeWebhooks())).rows.map((hook) => ({
         id: hook.id,
         events: JSON.parse(hook.events) as NotificationEvent[],
       }));
       const replyAuthorEmail = (await trx.takeFirst(q.authorEmail(entry.replyId)))?.email ?? null;
       let parentAuthorEmail = (await trx.takeFirst(q.parentAuthorEmail(entry.replyId)))?.email ?? null;
-      if (parentAuthorEmail !== null && (await trx.takeFirst(q.optedOut(emailHash(parentAuthorEmail))))) parentAuthorEmail = null;
+      if (parentAuthorEmail !== null && (await trx.takeFirst(q.optedOut(emailHash(parentAuthorEmail)))))
+        parentAuthorEmail = null;
       const emailsToParentAuthorToday =
         parentAuthorEmail === null
           ? 0
-          : Number((await trx.takeFirst(q.emailsToSince(parentAuthorEmail, new Date(now.getTime() - DAY_MS).toISOString())))?.n ?? 0);
-      const context: PlanContext = { webhooks, parentAuthorEmail, replyAuthorEmail, emailsToParentAuthorToday };
+          : Number(
+              (
+                await trx.takeFirst(
+                  q.emailsToSince(parentAuthorEmail, new Date(now.getTime() - DAY_MS).toISOString()),
+                )
+              )?.n ?? 0,
+            );
+      const context: PlanContext = {
+        webhooks,
+        parentAuthorEmail,
+        replyAuthorEmail,
+        emailsToParentAuthorToday,
+      };
       const planned = plan(entry, context);
       if (planned.length > 0) {
         let waiting = Number((await trx.takeFirst(q.countPendingDeliveries()))?.n ?? 0);
@@ -109,7 +127,9 @@ export class SqlNotifications implements NotificationStore {
       const due = await trx.takeFirst(q.nextDue(now.toISOString()));
       if (!due) return null;
       const token = randomBytes(12).toString('base64url');
-      const row = await trx.takeFirst(q.leaseDelivery(due.delivery_id, new Date(now.getTime() + leaseMs).toISOString(), token));
+      const row = await trx.takeFirst(
+        q.leaseDelivery(due.delivery_id, new Date(now.getTime() + leaseMs).toISOString(), token),
+      );
       if (!row) return null;
       return {
         id: row.delivery_id,
@@ -133,9 +153,17 @@ export class SqlNotifications implements NotificationStore {
     return this.#db.transaction('read write', async (trx) => {
       const held = await trx.takeFirst(q.heldDelivery(claim.id));
       // Another dispatcher took it over after this one's lease ran out: its record stands.
-      if (!held || held.status !== 'pending' || held.lease_token !== claim.leaseToken) return false;
+      if (held?.status !== 'pending' || held.lease_token !== claim.leaseToken) return false;
       const attempt = held.attempts + 1;
-      await trx.executeQuery(q.addAttempt({ delivery_id: claim.id, attempt, at: outcome.at, status: outcome.status, error: outcome.error }));
+      await trx.executeQuery(
+        q.addAttempt({
+          delivery_id: claim.id,
+          attempt,
+          at: outcome.at,
+          status: outcome.status,
+          error: outcome.error,
+        }),
+      );
       const status: DeliveryStatus = outcome.result === 'retry' ? 'pending' : outcome.result;
       await trx.executeQuery(
         q.finishDelivery({
@@ -147,7 +175,8 @@ export class SqlNotifications implements NotificationStore {
           now: new Date().toISOString(),
         }),
       );
-      if (outcome.disableWebhook && held.webhook_id !== null) await trx.executeQuery(q.disableWebhook(held.webhook_id, outcome.at));
+      if (outcome.disableWebhook && held.webhook_id !== null)
+        await trx.executeQuery(q.disableWebhook(held.webhook_id, outcome.at));
       return true;
     });
   }
@@ -208,14 +237,17 @@ export class SqlNotifications implements NotificationStore {
   }): Promise<Deliveries> {
     const q = this.#q;
     return this.#db.transaction('read only', async (trx) => {
-      const rows = (await trx.executeQuery(q.deliveries(before ?? NEWEST, webhookId, status, limit + 1))).rows;
+      const rows = (await trx.executeQuery(q.deliveries(before ?? NEWEST, webhookId, status, limit + 1)))
+        .rows;
       const page = rows.slice(0, limit);
       const newest = page[0];
       const oldest = page.at(-1);
       const attempts = new Map<string, DeliveryAttempt[]>();
       if (newest && oldest) {
         // The page's deliveries have at most the configured attempts each: a bounded read.
-        for (const a of (await trx.executeQuery(q.attemptsOfPage(oldest.delivery_id, newest.delivery_id, webhookId, status))).rows) {
+        for (const a of (
+          await trx.executeQuery(q.attemptsOfPage(oldest.delivery_id, newest.delivery_id, webhookId, status))
+        ).rows) {
           const list = attempts.get(a.delivery_id) ?? [];
           list.push({ attempt: a.attempt, at: a.at, status: a.status, error: a.error });
           attempts.set(a.delivery_id, list);

@@ -31,13 +31,23 @@ describe('released migrations', () => {
 
 describe('prepare', () => {
   // Compiling needs no connection: these dialects are never asked for one.
-  const sqlite = new Kysely<Schema>({ dialect: new SqliteDialect({ database: { close() {}, prepare: () => assert.fail('no query runs') } }) });
-  const postgres = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: async () => assert.fail('no query runs') }) });
+  const sqlite = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: { close() {}, prepare: () => assert.fail('no query runs') } }),
+  });
+  const postgres = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: async () => assert.fail('no query runs') }),
+  });
 
   it('compiles once and binds new values in the places of the arguments, constants kept', () => {
     for (const db of [sqlite, postgres]) {
       const page = prepare((topicId: string, limit: number) =>
-        db.selectFrom('replies').select('id').where('topic_id', '=', topicId).where('depth', '=', 0).where('root_id', '<>', topicId).limit(limit),
+        db
+          .selectFrom('replies')
+          .select('id')
+          .where('topic_id', '=', topicId)
+          .where('depth', '=', 0)
+          .where('root_id', '<>', topicId)
+          .limit(limit),
       );
       const first = page('a', 5);
       const second = page('b', 7);
@@ -59,11 +69,20 @@ describe('prepare', () => {
   it('refuses a build that uses an argument as anything but a value', () => {
     // Arithmetic and string building run once, on the stand-in, and would bind their result for good.
     assert.throws(
-      () => prepare((limit: number) => sqlite.selectFrom('topics').select('id').limit(limit + 1)),
+      () =>
+        prepare((limit: number) =>
+          sqlite
+            .selectFrom('topics')
+            .select('id')
+            .limit(limit + 1),
+        ),
       /Argument 0 of a prepared query is not one of its parameters/,
     );
     assert.throws(
-      () => prepareNamed((topic: { id: string }) => sqlite.selectFrom('topics').select('id').where('id', '=', `page:${topic.id}`)),
+      () =>
+        prepareNamed((topic: { id: string }) =>
+          sqlite.selectFrom('topics').select('id').where('id', '=', `page:${topic.id}`),
+        ),
       /Argument id of a prepared query is not one of its parameters/,
     );
   });

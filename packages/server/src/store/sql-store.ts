@@ -1,7 +1,24 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, DummyDriver, Kysely, type Dialect, type KyselyPlugin, type QueryResult } from 'kysely';
+import {
+  CompiledQuery,
+  DummyDriver,
+  Kysely,
+  type Dialect,
+  type KyselyPlugin,
+  type QueryResult,
+} from 'kysely';
 import { REACTION_KINDS } from '@colloquy/api';
-import type { Doc, NotificationEvent, ReactionKind, ReactionState, Reply, ReplyPage, ReplyStatus, Topic, TopicSummary } from '@colloquy/api';
+import type {
+  Doc,
+  NotificationEvent,
+  ReactionKind,
+  ReactionState,
+  Reply,
+  ReplyPage,
+  ReplyStatus,
+  Topic,
+  TopicSummary,
+} from '@colloquy/api';
 import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
 import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
@@ -10,7 +27,17 @@ import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
 import { SqlNotifications } from './sql-notifications.js';
 import { StoreError } from './store.js';
-import type { Ban, NewReplyRecord, PageCursor, ReactionTarget, ReplyCredentials, Store, TopicEvent, TopicRecord, Viewer } from './store.js';
+import type {
+  Ban,
+  NewReplyRecord,
+  PageCursor,
+  ReactionTarget,
+  ReplyCredentials,
+  Store,
+  TopicEvent,
+  TopicRecord,
+  Viewer,
+} from './store.js';
 
 /** Events older than this are pruned, except each topic's newest (see Store.listEvents). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -39,7 +66,10 @@ export interface SqlConnection extends Executor {
  * Kysely for a dialect, only to compile the store's statements (no driver): the dialect's
  * SqlConnection runs them.
  */
-export function compilerFor(dialect: Omit<Dialect, 'createDriver'>, plugins: KyselyPlugin[] = []): Kysely<Schema> {
+export function compilerFor(
+  dialect: Omit<Dialect, 'createDriver'>,
+  plugins: KyselyPlugin[] = [],
+): Kysely<Schema> {
   return new Kysely<Schema>({ dialect: { ...dialect, createDriver: () => new DummyDriver() }, plugins });
 }
 
@@ -53,8 +83,10 @@ export interface SqlDialect extends QueryDialect {
   lock(trx: Executor, key: string): Promise<void>;
 }
 
-const rowsOf = async <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row[]> => (await db.executeQuery(query)).rows;
-const firstOf = <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row | undefined> => db.takeFirst(query);
+const rowsOf = async <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row[]> =>
+  (await db.executeQuery(query)).rows;
+const firstOf = <Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row | undefined> =>
+  db.takeFirst(query);
 /** The one row a statement must return (an insert's, or an update's of a row the transaction holds). */
 async function oneOf<Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row> {
   const row = await db.takeFirst(query);
@@ -149,7 +181,12 @@ export abstract class SqlStore implements Store {
         reactions: reactionsOf(row),
         latestReply:
           latest_id !== null && latest_author !== null && latest_created_at !== null && latest_text !== null
-            ? { id: latest_id, author: { name: latest_author }, createdAt: latest_created_at, text: latest_text }
+            ? {
+                id: latest_id,
+                author: { name: latest_author },
+                createdAt: latest_created_at,
+                text: latest_text,
+              }
             : null,
       };
     });
@@ -175,7 +212,11 @@ export abstract class SqlStore implements Store {
     return { topic: toTopic(row), created: Number(row.version) === 1 };
   }
 
-  async listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }, viewer: Viewer = {}): Promise<ReplyPage> {
+  async listReplies(
+    topicId: string,
+    page: { limit: number; cursor: PageCursor | null },
+    viewer: Viewer = {},
+  ): Promise<ReplyPage> {
     const reader = viewer.readerHash ?? null;
     const { cursor, limit } = page;
     const q = this.#q;
@@ -185,12 +226,20 @@ export abstract class SqlStore implements Store {
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
       // A cursor must name a top-level reply of this topic: anything else was forged or
       // belongs to another topic, and silently paging from it would hide replies.
-      if (cursor && !(isReplyTime(cursor.createdAt) && (await firstOf(trx, q.cursorReply(topicId, cursor.createdAt, cursor.id))))) {
+      if (
+        cursor &&
+        !(
+          isReplyTime(cursor.createdAt) &&
+          (await firstOf(trx, q.cursorReply(topicId, cursor.createdAt, cursor.id)))
+        )
+      ) {
         throw new StoreError('invalid-cursor', 'The cursor does not belong to this topic.');
       }
       const roots = await rowsOf(
         trx,
-        cursor ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1) : q.firstRoots(topicId, reader, limit + 1),
+        cursor
+          ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1)
+          : q.firstRoots(topicId, reader, limit + 1),
       );
       const pageRoots = roots.slice(0, limit);
       const rootIds = pageRoots.map((root) => root.id);
@@ -198,7 +247,8 @@ export abstract class SqlStore implements Store {
       const last = pageRoots.at(-1);
       return {
         replies: threadOrder(rootIds, replies).map((row) => toReply(row, viewer)),
-        nextCursor: roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        nextCursor:
+          roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
         total: topic.reply_count,
       };
     });
@@ -207,7 +257,8 @@ export abstract class SqlStore implements Store {
   async getReply(id: string, viewer: Viewer = {}): Promise<Reply | null> {
     const row = await firstOf(this.#db, this.#q.reply(id));
     if (!row) return null;
-    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash)) return null;
+    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash))
+      return null;
     return toReply(row, viewer);
   }
 
@@ -216,26 +267,39 @@ export abstract class SqlStore implements Store {
     return this.#write(async (trx) => {
       const now = new Date();
       const at = now.toISOString();
-      if (reply.createTopic) await trx.executeQuery(q.insertPageTopic(reply.topicId, reply.createTopic.title, reply.createTopic.url, at));
+      if (reply.createTopic)
+        await trx.executeQuery(
+          q.insertPageTopic(reply.topicId, reply.createTopic.title, reply.createTopic.url, at),
+        );
       const topic = await firstOf(trx, q.lockTopic(reply.topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${reply.topicId}".`);
-      if (topic.locked) throw new StoreError('topic-locked', 'This topic is locked: it accepts no new replies.');
+      if (topic.locked)
+        throw new StoreError('topic-locked', 'This topic is locked: it accepts no new replies.');
       let rootId: string | null = null;
       let depth = 0;
       if (reply.parentId !== null) {
         const parent = await firstOf(trx, q.parent(reply.parentId));
         if (!parent || parent.topic_id !== reply.topicId) {
-          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" is not a reply of this topic.`);
+          throw new StoreError(
+            'invalid-parent',
+            `parentId "${reply.parentId}" is not a reply of this topic.`,
+          );
         }
         if (parent.status !== 'published') {
           const why = parent.status === 'pending' ? 'not published yet' : 'removed';
-          throw new StoreError('invalid-parent', `parentId "${reply.parentId}" was ${why}; it takes no replies.`);
+          throw new StoreError(
+            'invalid-parent',
+            `parentId "${reply.parentId}" was ${why}; it takes no replies.`,
+          );
         }
         rootId = parent.root_id;
         depth = parent.depth + 1;
       }
       if (reply.maxDepth !== undefined && depth > reply.maxDepth) {
-        throw new StoreError('too-deep', `Replies nest at most ${reply.maxDepth} levels deep; reply to an earlier reply of this thread instead.`);
+        throw new StoreError(
+          'too-deep',
+          `Replies nest at most ${reply.maxDepth} levels deep; reply to an earlier reply of this thread instead.`,
+        );
       }
       const sub = reply.verifiedSub ?? null;
       if (reply.nameKey !== undefined) {
@@ -245,7 +309,10 @@ export abstract class SqlStore implements Store {
         if (sub !== null) {
           await trx.executeQuery(q.claimName(reply.nameKey, sub, at));
         } else if (await firstOf(trx, q.verifiedName(reply.nameKey))) {
-          throw new StoreError('name-reserved', `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`);
+          throw new StoreError(
+            'name-reserved',
+            `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
+          );
         }
       }
       const status = reply.status ?? 'published';
@@ -271,24 +338,47 @@ export abstract class SqlStore implements Store {
       // A pending reply changes no read but its author's own: no event, no version bump.
       if (status === 'published') {
         const { reply_count } = await oneOf(trx, q.countNewReply(reply.topicId, id));
-        await this.#appendEvents(trx, reply.topicId, ['reply-created', publicView(toReply(row))], ['counts', { replyCount: reply_count }]);
+        await this.#appendEvents(
+          trx,
+          reply.topicId,
+          ['reply-created', publicView(toReply(row))],
+          ['counts', { replyCount: reply_count }],
+        );
       }
       if (reply.authorEmail) await trx.executeQuery(q.insertAuthorEmail(id, reply.authorEmail));
-      if (reply.notify !== false) await this.#enqueue(trx, status === 'published' ? 'reply.created' : 'reply.pending', id, reply.topicId);
+      if (reply.notify !== false)
+        await this.#enqueue(
+          trx,
+          status === 'published' ? 'reply.created' : 'reply.pending',
+          id,
+          reply.topicId,
+        );
       return toReply(row, { admin: true });
     });
   }
 
   async getReplyCredentials(id: string): Promise<ReplyCredentials | null> {
     const row = await firstOf(this.#db, this.#q.credentials(id));
-    return row ? { topicId: row.topic_id, createdAt: row.created_at, status: row.status, editTokenHash: row.edit_token_hash } : null;
+    return row
+      ? {
+          topicId: row.topic_id,
+          createdAt: row.created_at,
+          status: row.status,
+          editTokenHash: row.edit_token_hash,
+        }
+      : null;
   }
 
-  async editReply(id: string, edit: { body: Doc; text: string; status?: 'published' | 'pending' }): Promise<Reply | null> {
+  async editReply(
+    id: string,
+    edit: { body: Doc; text: string; status?: 'published' | 'pending' },
+  ): Promise<Reply | null> {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, id);
       if (!locked) return null;
-      await trx.executeQuery(this.#q.editReply(id, JSON.stringify(edit.body), edit.text, new Date().toISOString()));
+      await trx.executeQuery(
+        this.#q.editReply(id, JSON.stringify(edit.body), edit.text, new Date().toISOString()),
+      );
       return this.#changeStatus(trx, id, locked, edit.status ?? locked.status);
     });
   }
@@ -316,7 +406,12 @@ export abstract class SqlStore implements Store {
    * the status, the topic's count and latest reply, then the version bump and events that
    * Store.listEvents documents, from the status the reply had before to the one it has now.
    */
-  async #changeStatus(trx: Executor, id: string, before: { topic_id: string; status: ReplyStatus }, status: ReplyStatus): Promise<Reply> {
+  async #changeStatus(
+    trx: Executor,
+    id: string,
+    before: { topic_id: string; status: ReplyStatus },
+    status: ReplyStatus,
+  ): Promise<Reply> {
     const q = this.#q;
     const topicId = before.topic_id;
     let replyCount: number | null = null;
@@ -343,11 +438,23 @@ export abstract class SqlStore implements Store {
    * or not with the write): published by a moderator → reply.approved, hidden → reply.hidden,
    * held again for review → reply.pending. A deleted reply's author address goes for good.
    */
-  async #notifyStatusChange(trx: Executor, id: string, topicId: string, before: ReplyStatus, after: ReplyStatus): Promise<void> {
+  async #notifyStatusChange(
+    trx: Executor,
+    id: string,
+    topicId: string,
+    before: ReplyStatus,
+    after: ReplyStatus,
+  ): Promise<void> {
     if (before === after) return;
     if (after === 'deleted') await trx.executeQuery(this.#q.deleteAuthorEmail(id));
     const type: NotificationEvent | null =
-      after === 'published' ? 'reply.approved' : after === 'hidden' ? 'reply.hidden' : after === 'pending' ? 'reply.pending' : null;
+      after === 'published'
+        ? 'reply.approved'
+        : after === 'hidden'
+          ? 'reply.hidden'
+          : after === 'pending'
+            ? 'reply.pending'
+            : null;
     if (type !== null) await this.#enqueue(trx, type, id, topicId);
   }
 
@@ -360,7 +467,7 @@ export abstract class SqlStore implements Store {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, replyId);
       // Only what readers can see can be reported.
-      if (!locked || locked.status !== 'published') return null;
+      if (locked?.status !== 'published') return null;
       await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
       return toReply(await oneOf(trx, this.#q.reply(replyId)), { admin: true });
     });
@@ -381,7 +488,9 @@ export abstract class SqlStore implements Store {
   }
 
   async listPending(limit: number): Promise<Reply[]> {
-    return (await rowsOf(this.#db, this.#q.pendingReplies(limit))).map((row) => toReply(row, { admin: true }));
+    return (await rowsOf(this.#db, this.#q.pendingReplies(limit))).map((row) =>
+      toReply(row, { admin: true }),
+    );
   }
 
   async hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean> {
@@ -392,13 +501,15 @@ export abstract class SqlStore implements Store {
   async addBan(ban: Ban): Promise<void> {
     const now = new Date().toISOString();
     await this.#db.transaction('read write', async (trx) => {
-      if (ban.readerHash) await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
+      if (ban.readerHash)
+        await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
       if (ban.addressPrefix) await trx.executeQuery(this.#q.addBan('address', ban.addressPrefix, now));
     });
   }
 
   async isBanned(ban: Ban): Promise<boolean> {
-    const banned = async (kind: 'reader' | 'address', value: string) => !!(await firstOf(this.#db, this.#q.ban(kind, value)));
+    const banned = async (kind: 'reader' | 'address', value: string) =>
+      !!(await firstOf(this.#db, this.#q.ban(kind, value)));
     return (
       (!!ban.readerHash && (await banned('reader', ban.readerHash.toString('hex')))) ||
       (!!ban.addressPrefix && (await banned('address', ban.addressPrefix)))
@@ -410,7 +521,11 @@ export abstract class SqlStore implements Store {
     return row ? toTopic(row) : null;
   }
 
-  async toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null> {
+  async toggleReaction(
+    target: ReactionTarget,
+    kind: ReactionKind,
+    readerKey: string,
+  ): Promise<ReactionState | null> {
     if (!REACTION_KINDS.includes(kind)) throw new TypeError(`Unknown reaction kind ${kind}`);
     const q = this.#q;
     return this.#write(async (trx): Promise<ReactionState | null> => {
@@ -421,16 +536,20 @@ export abstract class SqlStore implements Store {
       } else {
         const reply = await this.#lockReply(trx, target.id);
         // Only published replies take reactions: a pending, hidden or deleted one is not there for others.
-        if (!reply || reply.status !== 'published') return null;
+        if (reply?.status !== 'published') return null;
         topicId = reply.topic_id;
       }
       const hash = readerHash(readerKey);
       const removed = (await changesOf(trx, q.removeReaction(target.type, target.id, kind, hash))) > 0;
-      if (!removed) await trx.executeQuery(q.addReaction(target.type, target.id, kind, hash, new Date().toISOString()));
+      if (!removed)
+        await trx.executeQuery(q.addReaction(target.type, target.id, kind, hash, new Date().toISOString()));
       const counters = target.type === 'topic' ? q.addToTopicCount : q.addToReplyCount;
       const reactions = reactionsOf(await oneOf(trx, counters[kind](removed ? -1 : 1, target.id)));
       await trx.executeQuery(q.bumpVersion(topicId));
-      await this.#appendEvents(trx, topicId, ['reactions', { replyId: target.type === 'reply' ? target.id : null, reactions }]);
+      await this.#appendEvents(trx, topicId, [
+        'reactions',
+        { replyId: target.type === 'reply' ? target.id : null, reactions },
+      ]);
       return { kind, active: !removed, reactions };
     });
   }
@@ -447,7 +566,12 @@ export abstract class SqlStore implements Store {
   async listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]> {
     if (!/^\d{1,19}$/.test(afterId)) throw new TypeError(`Not an event id: "${afterId}"`);
     const rows = await rowsOf(this.#db, this.#q.events(topicId, afterId, limit));
-    return rows.map((row) => ({ id: row.event_id, topicId, type: row.type, data: JSON.parse(row.data) as unknown }));
+    return rows.map((row) => ({
+      id: row.event_id,
+      topicId,
+      type: row.type,
+      data: JSON.parse(row.data) as unknown,
+    }));
   }
 
   async lastEventId(topicId: string): Promise<string> {
@@ -458,7 +582,9 @@ export abstract class SqlStore implements Store {
     return (await rowsOf(this.#db, this.#q.topicFeed(topicId, limit))).map((row) => toReply(row));
   }
 
-  async siteFeedReplies(limit: number): Promise<Array<Reply & { topic: { title: string; url: string | null } }>> {
+  async siteFeedReplies(
+    limit: number,
+  ): Promise<Array<Reply & { topic: { title: string; url: string | null } }>> {
     const rows = await rowsOf(this.#db, this.#q.siteFeed(limit));
     return rows.map((row) => ({ ...toReply(row), topic: { title: row.topic_title, url: row.topic_url } }));
   }

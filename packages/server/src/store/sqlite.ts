@@ -71,7 +71,8 @@ export class SqliteStore extends SqlStore {
 
 function migrate(db: Database.Database): void {
   db.exec(SQLITE_MIGRATIONS_TABLE);
-  const applied = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const applied =
+    (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
   for (const [version, script] of pendingMigrations(SQLITE_MIGRATIONS, applied)) {
     db.transaction(() => {
@@ -117,7 +118,8 @@ class SqliteConnection implements SqlConnection {
 
   /** Runs a statement now, outside any transaction; throws while one is open. */
   runNow<Row>(query: CompiledQuery<Row>): QueryResult<Row> {
-    if (this.#open) throw new Error('A transaction of this store is open; run this once its writes are done.');
+    if (this.#open)
+      throw new Error('A transaction of this store is open; run this once its writes are done.');
     return this.#run(query);
   }
 
@@ -194,7 +196,9 @@ class SqliteConnection implements SqlConnection {
 
 /** Values as SQLite binds them: booleans as 0/1, lists as JSON text (see SQLITE.anyOf). */
 const bind = (values: readonly unknown[]) =>
-  values.map((value) => (typeof value === 'boolean' ? Number(value) : Array.isArray(value) ? JSON.stringify(value) : value));
+  values.map((value) =>
+    typeof value === 'boolean' ? Number(value) : Array.isArray(value) ? JSON.stringify(value) : value,
+  );
 
 /**
  * SQLite has no row locks and needs none (a write transaction holds the whole database), so
@@ -204,7 +208,9 @@ const bind = (values: readonly unknown[]) =>
 class WithoutRowLocks implements KyselyPlugin {
   transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
     if (!SelectQueryNode.is(node) || !node.endModifiers) return node;
-    const endModifiers = node.endModifiers.filter((m) => m.modifier !== 'ForUpdate' && m.modifier !== 'ForShare' && m.modifier !== 'SkipLocked');
+    const endModifiers = node.endModifiers.filter(
+      (m) => m.modifier !== 'ForUpdate' && m.modifier !== 'ForShare' && m.modifier !== 'SkipLocked',
+    );
     return { ...node, endModifiers };
   }
 

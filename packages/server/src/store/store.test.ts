@@ -10,7 +10,9 @@ import { eventContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
-notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), { concurrentStores: false });
+notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), {
+  concurrentStores: false,
+});
 
 describe('SqliteStore specifics', () => {
   let dir: string;
@@ -21,7 +23,13 @@ describe('SqliteStore specifics', () => {
     ({ dir, cleanup } = await tempDir());
     const store = SqliteStore.open(file());
     await seedDemo(store);
-    const r = await store.createReply({ topicId: 'rsp-update', parentId: null, authorName: 'a', body: [], text: '' });
+    const r = await store.createReply({
+      topicId: 'rsp-update',
+      parentId: null,
+      authorName: 'a',
+      body: [],
+      text: '',
+    });
     await store.toggleReaction({ type: 'reply', id: r.id }, 'like', 'reader-one-aaaaaaaa');
     await store.close();
   });
@@ -45,15 +53,26 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const plan = (sql: string, ...args: unknown[]) =>
-        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>)
+          .map((r) => r.detail)
+          .join('\n');
       assert.match(
         plan(
           'SELECT id, created_at FROM replies WHERE topic_id = ? AND parent_id IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?',
-          'rsp-update', '', '', 21,
+          'rsp-update',
+          '',
+          '',
+          21,
         ),
         /USING (COVERING )?INDEX replies_top_level/,
       );
-      assert.match(plan('SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id', '[]'), /INDEX replies_thread/);
+      assert.match(
+        plan(
+          'SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
+          '[]',
+        ),
+        /INDEX replies_thread/,
+      );
     } finally {
       db.close();
     }
@@ -94,18 +113,32 @@ describe('schema upgrade', () => {
       const store = SqliteStore.open(file);
       try {
         const page = await store.listReplies('old', { limit: 10, cursor: null });
-        assert.deepEqual(page.replies.map((r) => [r.id, r.status, r.author]), [['R1', 'published', { name: 'Old timer' }]]);
+        assert.deepEqual(
+          page.replies.map((r) => [r.id, r.status, r.author]),
+          [['R1', 'published', { name: 'Old timer' }]],
+        );
         assert.equal(page.total, 1);
         // An old reply has no edit token: nobody can edit it.
         assert.equal((await store.getReplyCredentials('R1'))!.editTokenHash, null);
-        const reply = await store.createReply({ topicId: 'old', parentId: 'R1', authorName: 'New', body: [], text: 'new' });
+        const reply = await store.createReply({
+          topicId: 'old',
+          parentId: 'R1',
+          authorName: 'New',
+          body: [],
+          text: 'new',
+        });
         assert.equal(reply.depth, 1);
       } finally {
         await store.close();
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [
+          { version: 1 },
+          { version: 2 },
+          { version: 3 },
+          { version: 4 },
+        ]);
       } finally {
         check.close();
       }
@@ -124,16 +157,28 @@ describe('seedDemo', () => {
       assert.equal(await seedDemo(store), false);
       const t = (await store.getTopic('rsp-update'))!;
       assert.equal(t.title, 'Updated Responsible Scaling Policy: a step towards safe AI');
-      assert.deepEqual(t.category, { slug: 'anthropic', name: 'Anthropic', path: ['Community', 'Anthropic'] });
+      assert.deepEqual(t.category, {
+        slug: 'anthropic',
+        name: 'Anthropic',
+        path: ['Community', 'Anthropic'],
+      });
       assert.equal(t.label, 'Background');
       assert.deepEqual(t.author, { name: 'Natalya Tihonova', avatarUrl: null });
       assert.equal(t.createdAt, '2026-04-21T16:20:34Z');
       assert.equal(t.body.length, 6);
-      assert.ok(t.text.startsWith('Anthropic has announced updates to its Responsible Scaling Policy (RSP), aimed at'));
+      assert.ok(
+        t.text.startsWith(
+          'Anthropic has announced updates to its Responsible Scaling Policy (RSP), aimed at',
+        ),
+      );
       assert.ok(t.text.endsWith('challenges facing the industry.'));
       assert.ok(t.summary!.startsWith('Anthropic has announced updates'));
       assert.deepEqual(t.sources, [
-        { n: 1, title: 'Anthropic News', url: 'https://www.anthropic.com/news/announcing-our-updated-responsible-scaling-policy' },
+        {
+          n: 1,
+          title: 'Anthropic News',
+          url: 'https://www.anthropic.com/news/announcing-our-updated-responsible-scaling-policy',
+        },
       ]);
       assert.equal(t.replyCount, 0);
       assert.deepEqual(t.reactions, { like: 0, insightful: 0, disagree: 0 });
@@ -145,7 +190,7 @@ describe('seedDemo', () => {
 });
 
 describe('SqliteStore events', () => {
-  it('prunes old events but keeps each topic\'s newest, so lastEventId never goes back', async () => {
+  it("prunes old events but keeps each topic's newest, so lastEventId never goes back", async () => {
     const { dir, cleanup } = await tempDir();
     const file = join(dir, 'events.db');
     const store = SqliteStore.open(file);
@@ -159,13 +204,22 @@ describe('SqliteStore events', () => {
       assert.equal(store.pruneEvents(new Date('2000-01-01T00:00:00Z')), 0, 'nothing is that old');
       assert.equal(store.pruneEvents(new Date(Date.now() + 60_000)), 3);
       const kept = await store.listEvents('rsp-update', '0', 100);
-      assert.deepEqual(kept.map((e) => e.id), [last]);
+      assert.deepEqual(
+        kept.map((e) => e.id),
+        [last],
+      );
       assert.equal(await store.lastEventId('rsp-update'), last);
       // Ids are never reused, even once the newest rows are gone.
       const db = new Database(file);
       db.prepare('DELETE FROM events').run();
       db.close();
-      await store.createReply({ topicId: 'rsp-update', parentId: null, authorName: 'A', body: [], text: 'c' });
+      await store.createReply({
+        topicId: 'rsp-update',
+        parentId: null,
+        authorName: 'A',
+        body: [],
+        text: 'c',
+      });
       assert.ok(BigInt(await store.lastEventId('rsp-update')) > BigInt(last));
     } finally {
       await store.close();
@@ -181,7 +235,9 @@ describe('SqliteStore events', () => {
       db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
       db.exec(MIGRATIONS[0]!);
       db.exec(MIGRATIONS[1]!);
-      db.prepare(`INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z')`).run();
+      db.prepare(
+        `INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z')`,
+      ).run();
       db.prepare(
         `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at)
          VALUES ('old', 'Old', '2026-01-01T00:00:00.000Z', '[]', '', '[]', '2026-01-01T00:00:00.000Z')`,

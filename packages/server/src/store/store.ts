@@ -139,14 +139,21 @@ export interface Store {
    * Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic.
    * Pending replies are included only for their author (`viewer.readerHash`).
    */
-  listReplies(topicId: string, page: { limit: number; cursor: PageCursor | null }, viewer?: Viewer): Promise<ReplyPage>;
+  listReplies(
+    topicId: string,
+    page: { limit: number; cursor: PageCursor | null },
+    viewer?: Viewer,
+  ): Promise<ReplyPage>;
   /** Null when missing, or pending and not the viewer's own. Hidden replies are blanked for non-admins. */
   getReply(id: string, viewer?: Viewer): Promise<Reply | null>;
   /** Throws `topic-not-found`, `topic-locked`, `invalid-parent`, `too-deep` or `name-reserved`. */
   createReply(reply: NewReplyRecord): Promise<Reply>;
   getReplyCredentials(id: string): Promise<ReplyCredentials | null>;
   /** New body (re-rendered); `status` may move a published reply back to pending. Null when missing. */
-  editReply(id: string, edit: { body: Doc; text: string; status?: 'published' | 'pending' }): Promise<Reply | null>;
+  editReply(
+    id: string,
+    edit: { body: Doc; text: string; status?: 'published' | 'pending' },
+  ): Promise<Reply | null>;
   /**
    * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
    * reply's place so its children stay attached; counts follow. Null when missing.
@@ -161,7 +168,11 @@ export interface Store {
   /** Null when the topic does not exist. */
   setTopicLocked(id: string, locked: boolean): Promise<Topic | null>;
   /** Null when the target does not exist. */
-  toggleReaction(target: ReactionTarget, kind: ReactionKind, readerKey: string): Promise<ReactionState | null>;
+  toggleReaction(
+    target: ReactionTarget,
+    kind: ReactionKind,
+    readerKey: string,
+  ): Promise<ReactionState | null>;
   countTopics(): Promise<number>;
   /**
    * The topic's version, bumped in the same transaction by every write that changes any read of

@@ -21,7 +21,8 @@ export function parseXml(xml: string): Element {
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const attributes: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attributes[a.local] = a.value;
+    for (const a of Object.values(tag.attributes) as SaxesAttributeNS[])
+      if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attributes[a.local] = a.value;
     const element: Element = { uri: tag.uri, local: tag.local, attributes, children: [], text: '' };
     stack.at(-1)?.children.push(element);
     stack.push(element);
@@ -41,13 +42,14 @@ export function parseXml(xml: string): Element {
   return root;
 }
 
-const atom = (parent: Element, local: string) => parent.children.filter((c) => c.uri === ATOM && c.local === local);
+const atom = (parent: Element, local: string) =>
+  parent.children.filter((c) => c.uri === ATOM && c.local === local);
 
 /** An RFC 3339 date-time, as atom:updated and atom:published must be (RFC 4287, 3.3). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function checkText(element: Element, where: string) {
-  const type = element.attributes['type'] ?? 'text';
+  const type = element.attributes.type ?? 'text';
   assert.ok(['text', 'html', 'xhtml'].includes(type), `${where}: type ${type}`);
   if (type === 'text') assert.equal(element.children.length, 0, `${where}: text constructs hold no elements`);
 }
@@ -92,8 +94,8 @@ export function validateAtom(xml: string): { feed: Element; entries: Element[] }
   for (const subtitle of atom(feed, 'subtitle')) checkText(subtitle, 'feed subtitle');
   checkDate(feed, 'updated', 'feed', true);
   const links = atom(feed, 'link');
-  for (const link of links) assert.ok(link.attributes['href'], 'every atom:link has an href');
-  assert.equal(links.filter((l) => l.attributes['rel'] === 'self').length, 1, 'feed: one rel="self" link');
+  for (const link of links) assert.ok(link.attributes.href, 'every atom:link has an href');
+  assert.equal(links.filter((l) => l.attributes.rel === 'self').length, 1, 'feed: one rel="self" link');
   const feedHasAuthor = checkAuthors(feed, 'feed');
   const entries = atom(feed, 'entry');
   const seen = new Set<string>();
@@ -111,7 +113,7 @@ export function validateAtom(xml: string): { feed: Element; entries: Element[] }
     assert.ok(checkAuthors(entry, where) || feedHasAuthor, `${where}: an atom:author, or one on the feed`);
     const contents = atom(entry, 'content');
     assert.ok(contents.length <= 1, `${where}: at most one atom:content`);
-    const alternate = atom(entry, 'link').filter((l) => (l.attributes['rel'] ?? 'alternate') === 'alternate');
+    const alternate = atom(entry, 'link').filter((l) => (l.attributes.rel ?? 'alternate') === 'alternate');
     assert.ok(contents.length === 1 || alternate.length > 0, `${where}: atom:content or an alternate link`);
     for (const content of contents) checkText(content, `${where} content`);
   }

@@ -61,7 +61,8 @@ export interface SeededApp extends TestApp {
 export function seededApp(overrides: Partial<AppConfig> = {}): SeededApp {
   const t = {
     post: (path, body, headers = {}) => t.app.request(path, json(body, headers)),
-    postReply: (topicId, body, headers = {}) => t.post(`/api/v1/topics/${encodeURIComponent(topicId)}/replies`, body, headers),
+    postReply: (topicId, body, headers = {}) =>
+      t.post(`/api/v1/topics/${encodeURIComponent(topicId)}/replies`, body, headers),
   } as SeededApp;
   before(async () => {
     Object.assign(t, await testApp(overrides));
@@ -73,7 +74,11 @@ export function seededApp(overrides: Partial<AppConfig> = {}): SeededApp {
 
 /** A JSON POST as the widget sends it: from the allowed host page ORIGIN unless `headers` say otherwise. */
 export function json(body: unknown, headers: Record<string, string> = {}, method = 'POST'): RequestInit {
-  return { method, headers: { 'Content-Type': 'application/json', Origin: ORIGIN, ...headers }, body: JSON.stringify(body) };
+  return {
+    method,
+    headers: { 'Content-Type': 'application/json', Origin: ORIGIN, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** A request `env` as @hono/node-server passes it, so the app sees `address` as the socket peer. */

@@ -58,14 +58,18 @@ export const GFM_SECTIONS = [
 export const EXCLUDED: Record<string, { reason: string; examples: string[] }> = {
   html: {
     reason: 'Raw HTML is never interpreted: it shows as the text that was written.',
-    examples: [21, 31, 308, 309, 344, 475, 476, 477, 491, 494, 524, 536, 642, 643].map((n) => `commonmark-${n}`),
+    examples: [21, 31, 308, 309, 344, 475, 476, 477, 491, 494, 524, 536, 642, 643].map(
+      (n) => `commonmark-${n}`,
+    ),
   },
   autolinkLiterals: {
-    reason: "GFM's autolink literals are on everywhere, so a bare URL or email in a CommonMark example is a link.",
+    reason:
+      "GFM's autolink literals are on everywhere, so a bare URL or email in a CommonMark example is a link.",
     examples: [602, 608, 611, 612].map((n) => `commonmark-${n}`),
   },
   urlPolicy: {
-    reason: 'A link target is kept as a browser parses it (WHATWG URL): in an http(s) URL a backslash is a slash.',
+    reason:
+      'A link target is kept as a browser parses it (WHATWG URL): in an http(s) URL a backslash is a slash.',
     examples: ['commonmark-603'],
   },
 };
@@ -105,14 +109,26 @@ export const examples: Example[] = [
   ...gfm.testCases
     .map((t) => ({ ...t, section: t.section.replace(/^[\d.]+ /, '') }))
     .filter((t) => GFM_SECTIONS.includes(t.section))
-    .map((t) => ({ id: `gfm-${t.example}`, spec: 'GFM' as const, section: t.section, markdown: t.markdown, html: t.html })),
+    .map((t) => ({
+      id: `gfm-${t.example}`,
+      spec: 'GFM' as const,
+      section: t.section,
+      markdown: t.markdown,
+      html: t.html,
+    })),
 ];
 
 const excluded = new Set(Object.values(EXCLUDED).flatMap((e) => e.examples));
 export const isExcluded = (example: Example) => excluded.has(example.id);
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const unescape = (text: string) => text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The spec's expected HTML with the differences every rendering has (links, images, headings) applied. */
 export function expectedForColloquy(html: string): string {
@@ -124,14 +140,14 @@ export function expectedForColloquy(html: string): string {
     const image = /^<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? \/>$/.exec(chunk);
     const heading = /^<(\/?)h[1-6]>$/.exec(chunk);
     if (link) {
-      const href = inKeptLink() ? null : safeHref(unescape(link[1]!));
+      const href = inKeptLink() ? null : safeHref(unescapeHtml(link[1]!));
       links.push(href !== null);
-      if (href) out += `<a href="${escape(href)}">`;
+      if (href) out += `<a href="${escapeHtml(href)}">`;
     } else if (chunk === '</a>') {
       if (links.pop()) out += '</a>';
     } else if (image) {
-      const href = inKeptLink() ? null : safeHref(unescape(image[1]!));
-      out += href ? `<a href="${escape(href)}">${image[2] || escape(href)}</a>` : image[2];
+      const href = inKeptLink() ? null : safeHref(unescapeHtml(image[1]!));
+      out += href ? `<a href="${escapeHtml(href)}">${image[2] || escapeHtml(href)}</a>` : image[2];
     } else if (heading) out += heading[1] ? '</strong></p>' : '<p><strong>';
     else out += chunk;
   }
@@ -140,7 +156,7 @@ export function expectedForColloquy(html: string): string {
 
 /** A URL as compared: parsed as a browser would and percent-decoded, as the harness meant to. */
 function comparableHref(href: string): string {
-  let url = unescape(href);
+  let url = unescapeHtml(href);
   try {
     url = new URL(url).href;
   } catch {
@@ -151,10 +167,11 @@ function comparableHref(href: string): string {
   } catch {
     // Not UTF-8 once decoded: compare as encoded.
   }
-  return escape(url);
+  return escapeHtml(url);
 }
 
-const comparable = (html: string) => normalizeHtml(html).replace(/ href="([^"]*)"/g, (_, href: string) => ` href="${comparableHref(href)}"`);
+const comparable = (html: string) =>
+  normalizeHtml(html).replace(/ href="([^"]*)"/g, (_, href: string) => ` href="${comparableHref(href)}"`);
 
 export interface Outcome {
   example: Example;
@@ -182,7 +199,13 @@ export function figures(): SectionFigures[] {
   const rows = new Map<string, SectionFigures>();
   for (const example of examples) {
     const key = `${example.spec} ${example.section}`;
-    const row = rows.get(key) ?? { spec: example.spec, section: example.section, examples: 0, excluded: 0, passed: 0 };
+    const row = rows.get(key) ?? {
+      spec: example.spec,
+      section: example.section,
+      examples: 0,
+      excluded: 0,
+      passed: 0,
+    };
     rows.set(key, row);
     row.examples++;
     if (isExcluded(example)) row.excluded++;

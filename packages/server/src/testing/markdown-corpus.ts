@@ -6,19 +6,20 @@
 export const BODY_LIMIT = 10_000;
 
 /** `unit` repeated to exactly `length` characters. */
-const fill = (unit: string, length = BODY_LIMIT) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+const fill = (unit: string, length = BODY_LIMIT) =>
+  unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 /** `head`, then `unit` repeated up to the body limit. */
 const then = (head: string, unit: string) => head + fill(unit, BODY_LIMIT - head.length);
 /** Lines made by `line(k)` for k = 0, 1, 2, … up to the body limit. */
 const lines = (line: (k: number) => string) => {
   let out = '';
-  for (let k = 0; out.length < BODY_LIMIT; k++) out += line(k) + '\n';
+  for (let k = 0; out.length < BODY_LIMIT; k++) out += `${line(k)}\n`;
   return out.slice(0, BODY_LIMIT);
 };
 
 function mixedBackticks(): string {
   let out = '';
-  for (let k = 1; out.length < BODY_LIMIT; k = (k % 40) + 1) out += '`'.repeat(k) + 'a';
+  for (let k = 1; out.length < BODY_LIMIT; k = (k % 40) + 1) out += `${'`'.repeat(k)}a`;
   return out.slice(0, BODY_LIMIT);
 }
 
@@ -37,7 +38,7 @@ export const PATHOLOGICAL: Record<string, string> = {
   'image openers `![a](`': fill('![a]('),
   'nested images': (() => {
     const depth = Math.floor(BODY_LIMIT / 17);
-    return fill('![', 2 * depth) + 'a' + fill('](https://a.b/)', BODY_LIMIT - 2 * depth - 1);
+    return `${fill('![', 2 * depth)}a${fill('](https://a.b/)', BODY_LIMIT - 2 * depth - 1)}`;
   })(),
   'reference uses `[a][`': then('[a]: https://a.example\n', '[a]['),
   'reference definitions': fill('[a]: <b> "c"\n'),
@@ -53,8 +54,8 @@ export const PATHOLOGICAL: Record<string, string> = {
   'backtick run': fill('`'),
   'backticks of mixed lengths': mixedBackticks(),
   'backtick openers `` `a ``': fill('`a'),
-  '9,990 spaces then `"`': fill(' ', 9_990) + '"' + fill('a', 9),
-  'link title: 9,990 spaces then `"`': '[a](b' + fill(' ', 9_990) + '"' + fill('a', 4),
+  '9,990 spaces then `"`': `${fill(' ', 9_990)}"${fill('a', 9)}`,
+  'link title: 9,990 spaces then `"`': `[a](b${fill(' ', 9_990)}"${fill('a', 4)}`,
   'link title `"(`': then('[a](b "', '('),
   'URL then `)`': then('https://example.com/', ')'),
   '`www.` then `)`': then('www.example.com/', ')'),
@@ -69,23 +70,23 @@ export const PATHOLOGICAL: Record<string, string> = {
   'HTML openers `<a href="`': fill('<a href="'),
   'character references `&#`': fill('&#'),
   'character references `&amp`': fill('&amp'),
-  'backslashes': fill('\\'),
+  backslashes: fill('\\'),
   'escaped brackets `\\[`': fill('\\['),
   'citations `[1]`': fill('[1]'),
   'quotes `>`': fill('>'),
   'quotes `> `': fill('> '),
   'quote lines `>`': fill('>\n'),
-  'lines of 30 quotes': lines(() => '> '.repeat(30) + 'x'),
+  'lines of 30 quotes': lines(() => `${'> '.repeat(30)}x`),
   'list markers `- `': fill('- '),
   'ordered markers `1. `': fill('1. '),
   'quotes and lists `> - `': fill('> - '),
-  'list nested by indentation': lines((k) => ' '.repeat(2 * k) + '- x'),
-  'quote nested by indentation': lines((k) => ' '.repeat(k) + '> x'),
+  'list nested by indentation': lines((k) => `${' '.repeat(2 * k)}- x`),
+  'quote nested by indentation': lines((k) => `${' '.repeat(k)}> x`),
   'long flat list': fill('- a\n'),
   'task items `- [ ] `': fill('- [ ] '),
   'table of many columns': (() => {
     const columns = Math.floor((BODY_LIMIT - 3) / 4);
-    return '|' + fill('a|', 2 * columns) + '\n|' + fill('-|', 2 * columns) + '\n';
+    return `|${fill('a|', 2 * columns)}\n|${fill('-|', 2 * columns)}\n`;
   })(),
   'table of many rows': then('|a|b|\n|-|-|\n', '|x|y|\n'),
   'table of pipes': then('a|b\n-|-\n', '|'),
@@ -97,7 +98,7 @@ export const PATHOLOGICAL: Record<string, string> = {
   'tilde fences `~~~`': fill('~~~\n'),
   'blank lines': fill('\n'),
   'hard breaks': fill('a  \n'),
-  'tabs': fill('\t'),
+  tabs: fill('\t'),
   'NUL characters': fill('\u0000'),
 };
 
@@ -115,6 +116,6 @@ function realisticChunk(k: number): string {
 /** A long reply as people write them: paragraphs, links, lists, a quote, code, a table. */
 export const REALISTIC = (() => {
   let out = '';
-  for (let k = 0; out.length < BODY_LIMIT; k++) out += realisticChunk(k) + '\n\n';
+  for (let k = 0; out.length < BODY_LIMIT; k++) out += `${realisticChunk(k)}\n\n`;
   return out.slice(0, BODY_LIMIT);
 })();

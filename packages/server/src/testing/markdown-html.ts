@@ -2,13 +2,13 @@
 // normalization, for comparing the tree with the spec's examples.
 import type { Block, Doc, Inline } from '@colloquy/api';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function inline(node: Inline): string {
   switch (node.t) {
     case 'text':
-      return escape(node.v);
+      return escapeHtml(node.v);
     case 'em':
       return `<em>${node.c.map(inline).join('')}</em>`;
     case 'strong':
@@ -16,9 +16,9 @@ function inline(node: Inline): string {
     case 'del':
       return `<del>${node.c.map(inline).join('')}</del>`;
     case 'code':
-      return `<code>${escape(node.v)}</code>`;
+      return `<code>${escapeHtml(node.v)}</code>`;
     case 'link':
-      return `<a href="${escape(node.href)}">${node.c.map(inline).join('')}</a>`;
+      return `<a href="${escapeHtml(node.href)}">${node.c.map(inline).join('')}</a>`;
     case 'br':
       return '<br />\n';
     case 'cite':
@@ -36,10 +36,12 @@ function block(node: Block, tight = false): string {
       // As the elements show it: a bold paragraph, also in a tight list.
       return `<p><strong>${node.c.map(inline).join('')}</strong></p>\n`;
     case 'pre':
-      return `<pre><code${node.lang ? ` class="language-${escape(node.lang)}"` : ''}>${escape(node.v)}</code></pre>\n`;
+      return `<pre><code${node.lang ? ` class="language-${escapeHtml(node.lang)}"` : ''}>${escapeHtml(node.v)}</code></pre>\n`;
     case 'ul':
     case 'ol': {
-      const items = node.items.map((item) => `<li>${item.map((b) => block(b, node.tight === true)).join('')}</li>\n`).join('');
+      const items = node.items
+        .map((item) => `<li>${item.map((b) => block(b, node.tight === true)).join('')}</li>\n`)
+        .join('');
       return node.t === 'ul'
         ? `<ul>\n${items}</ul>\n`
         : `<ol${node.start === 1 ? '' : ` start="${node.start}"`}>\n${items}</ol>\n`;
@@ -51,7 +53,9 @@ function block(node: Block, tight = false): string {
     case 'table': {
       const cells = (row: Inline[][], tag: string) =>
         `<tr>\n${row.map((c, k) => `<${tag}${node.align[k] ? ` align="${node.align[k]}"` : ''}>${c.map(inline).join('')}</${tag}>\n`).join('')}</tr>\n`;
-      const body = node.rows.length ? `<tbody>\n${node.rows.map((r) => cells(r, 'td')).join('')}</tbody>\n` : '';
+      const body = node.rows.length
+        ? `<tbody>\n${node.rows.map((r) => cells(r, 'td')).join('')}</tbody>\n`
+        : '';
       return `<table>\n<thead>\n${cells(node.head, 'th')}</thead>\n${body}</table>\n`;
     }
   }
@@ -61,15 +65,17 @@ function block(node: Block, tight = false): string {
 export const doc = (tree: Doc): string => tree.map((b) => block(b)).join('');
 
 const BLOCK_TAGS = new Set(
-  ('article header aside hgroup blockquote hr iframe body li map button object canvas ol caption ' +
+  (
+    'article header aside hgroup blockquote hr iframe body li map button object canvas ol caption ' +
     'output col p colgroup pre dd progress section dl table td dt tbody embed textarea fieldset tfoot ' +
-    'figcaption th figure thead footer tr form ul h1 h2 h3 h4 h5 h6 video script style').split(' '),
+    'figcaption th figure thead footer tr form ul h1 h2 h3 h4 h5 h6 video script style'
+  ).split(' '),
 );
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
 const charOut = (c: string | null, fallback: string) =>
-  c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : c ?? fallback;
+  c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : (c ?? fallback);
 
 function decodeAttribute(value: string): string {
   return value.replace(/&(#[xX][0-9a-fA-F]+|#\d+|[a-zA-Z][a-zA-Z0-9]*);?/g, (whole, ref: string) => {
@@ -82,7 +88,12 @@ function decodeAttribute(value: string): string {
 }
 
 const escapeAttribute = (v: string) =>
-  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+  v
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;');
 
 /**
  * The normalization of the CommonMark spec's test harness (`test/normalize.py`, a Python
@@ -114,7 +125,8 @@ export function normalizeHtml(html: string): string {
     if (BLOCK_TAGS.has(tag)) output = output.trimEnd();
     output += `<${tag}`;
     attrs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : (a[1] ?? '') < (b[1] ?? '') ? -1 : 1));
-    for (const [name, value] of attrs) output += value === null ? ` ${name}` : ` ${name}="${escapeAttribute(value)}"`;
+    for (const [name, value] of attrs)
+      output += value === null ? ` ${name}` : ` ${name}="${escapeAttribute(value)}"`;
     output += '>';
     lastTag = tag;
     last = 'starttag';

@@ -32,7 +32,10 @@ const T0 = new Date('2030-01-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 /** Empties the outbox, returning what it held, with the context each entry was planned in. */
-async function drain(store: Store, plan: (entry: OutboxEntry, context: PlanContext) => PlannedDelivery[] = () => []) {
+async function drain(
+  store: Store,
+  plan: (entry: OutboxEntry, context: PlanContext) => PlannedDelivery[] = () => [],
+) {
   const seen: Array<{ entry: OutboxEntry; context: PlanContext }> = [];
   const planner = (entry: OutboxEntry, context: PlanContext) => {
     seen.push({ entry, context });
@@ -100,7 +103,9 @@ export function notificationContract(
       await store.upsertTopic(topic('n2'));
       const parent = await store.createReply(reply('n2', { authorEmail: 'Ann@Example.org' }));
       await drain(store);
-      const child = await store.createReply(reply('n2', { parentId: parent.id, authorEmail: 'bob@example.org' }));
+      const child = await store.createReply(
+        reply('n2', { parentId: parent.id, authorEmail: 'bob@example.org' }),
+      );
       const [seen] = await drain(store);
       assert.equal(seen!.context.parentAuthorEmail, 'Ann@Example.org');
       assert.equal(seen!.context.replyAuthorEmail, 'bob@example.org');
@@ -116,12 +121,21 @@ export function notificationContract(
       await store.notifications.optOut('ann@EXAMPLE.org ');
       assert.equal(await store.notifications.isOptedOut('ANN@example.org'), true);
       await store.createReply(reply('n2', { parentId: parent.id }));
-      assert.equal((await drain(store))[0]!.context.parentAuthorEmail, null, 'an address that unsubscribed is not offered');
+      assert.equal(
+        (await drain(store))[0]!.context.parentAuthorEmail,
+        null,
+        'an address that unsubscribed is not offered',
+      );
     });
 
     it('leases a delivery to one dispatcher at a time, and only the holder records an attempt', async () => {
       await store.upsertTopic(topic('n3'));
-      const hook = await store.notifications.createWebhook({ url: 'https://hooks.example.org/a', events: ['reply.created'], secret: SECRET, description: null });
+      const hook = await store.notifications.createWebhook({
+        url: 'https://hooks.example.org/a',
+        events: ['reply.created'],
+        secret: SECRET,
+        description: null,
+      });
       assert.ok(hook);
       const r = await store.createReply(reply('n3'));
       await drain(store, () => [{ channel: 'webhook', webhookId: hook.id }]);
@@ -131,14 +145,26 @@ export function notificationContract(
       assert.equal(first.replyId, r.id);
       assert.equal(first.attempts, 0);
       assert.match(first.messageId, /^msg_[A-Za-z0-9_-]+$/);
-      assert.equal(await store.notifications.claimNext({ now: at(30), leaseMs: 60_000 }), null, 'held while its lease runs');
+      assert.equal(
+        await store.notifications.claimNext({ now: at(30), leaseMs: 60_000 }),
+        null,
+        'held while its lease runs',
+      );
 
       // The holder died: after its lease another takes it over, and the first can no longer record.
       const second = await store.notifications.claimNext({ now: at(61), leaseMs: 60_000 });
       assert.ok(second);
       assert.equal(second.id, first.id);
       assert.equal(second.messageId, first.messageId, 'the same webhook-id on every attempt');
-      assert.equal(await store.notifications.finish(first, { result: 'delivered', at: at(62).toISOString(), status: 200, error: null }), false);
+      assert.equal(
+        await store.notifications.finish(first, {
+          result: 'delivered',
+          at: at(62).toISOString(),
+          status: 200,
+          error: null,
+        }),
+        false,
+      );
       assert.equal(
         await store.notifications.finish(second, {
           result: 'retry',
@@ -149,13 +175,33 @@ export function notificationContract(
         }),
         true,
       );
-      assert.equal(await store.notifications.claimNext({ now: at(119), leaseMs: 60_000 }), null, 'not due before its retry time');
+      assert.equal(
+        await store.notifications.claimNext({ now: at(119), leaseMs: 60_000 }),
+        null,
+        'not due before its retry time',
+      );
       const third = await store.notifications.claimNext({ now: at(120), leaseMs: 60_000 });
       assert.equal(third?.attempts, 1);
-      assert.ok(await store.notifications.finish(third!, { result: 'delivered', at: at(121).toISOString(), status: 204, error: null }));
-      assert.equal(await store.notifications.claimNext({ now: at(10_000), leaseMs: 60_000 }), null, 'a delivered one is never sent again');
+      assert.ok(
+        await store.notifications.finish(third!, {
+          result: 'delivered',
+          at: at(121).toISOString(),
+          status: 204,
+          error: null,
+        }),
+      );
+      assert.equal(
+        await store.notifications.claimNext({ now: at(10_000), leaseMs: 60_000 }),
+        null,
+        'a delivered one is never sent again',
+      );
 
-      const { deliveries } = await store.notifications.listDeliveries({ limit: 10, before: null, webhookId: hook.id, status: null });
+      const { deliveries } = await store.notifications.listDeliveries({
+        limit: 10,
+        before: null,
+        webhookId: hook.id,
+        status: null,
+      });
       assert.equal(deliveries.length, 1);
       const [delivery] = deliveries;
       assert.equal(delivery!.status, 'delivered');
@@ -174,10 +220,16 @@ export function notificationContract(
       await store.upsertTopic(topic('n4'));
       const other = await open(dir);
       try {
-        const hook = await store.notifications.createWebhook({ url: 'https://hooks.example.org/b', events: ['reply.created'], secret: SECRET, description: null });
+        const hook = await store.notifications.createWebhook({
+          url: 'https://hooks.example.org/b',
+          events: ['reply.created'],
+          secret: SECRET,
+          description: null,
+        });
         for (let k = 0; k < 6; k++) await store.createReply(reply('n4'));
         await drain(store, () => [{ channel: 'webhook', webhookId: hook!.id }]);
-        const claim = (k: number) => (k % 2 ? other : store).notifications.claimNext({ now: at(200), leaseMs: 60_000 });
+        const claim = (k: number) =>
+          (k % 2 ? other : store).notifications.claimNext({ now: at(200), leaseMs: 60_000 });
         const claims = concurrentStores
           ? await Promise.all(Array.from({ length: 10 }, (_, k) => claim(k)))
           : [
@@ -190,7 +242,14 @@ export function notificationContract(
         const ids = claims.filter((c) => c !== null).map((c) => c.id);
         assert.equal(ids.length, 6, 'each due delivery is claimed');
         assert.equal(new Set(ids).size, 6, 'and by one dispatcher only');
-        for (const claim of claims) if (claim) await store.notifications.finish(claim, { result: 'delivered', at: at(201).toISOString(), status: 200, error: null });
+        for (const claim of claims)
+          if (claim)
+            await store.notifications.finish(claim, {
+              result: 'delivered',
+              at: at(201).toISOString(),
+              status: 200,
+              error: null,
+            });
       } finally {
         await other.close();
       }
@@ -198,22 +257,54 @@ export function notificationContract(
 
     it('bounds what waits: past maxPending, new deliveries are recorded as failed', async () => {
       await store.upsertTopic(topic('n5'));
-      const before = (await store.notifications.listDeliveries({ limit: 100, before: null, webhookId: null, status: 'pending' })).deliveries.length;
+      const before = (
+        await store.notifications.listDeliveries({
+          limit: 100,
+          before: null,
+          webhookId: null,
+          status: 'pending',
+        })
+      ).deliveries.length;
       await store.createReply(reply('n5'));
-      const plan = (): PlannedDelivery[] => [1, 2, 3].map((k) => ({ channel: 'email', recipientKind: 'moderator', recipient: `m${k}@example.org` }));
+      const plan = (): PlannedDelivery[] =>
+        [1, 2, 3].map((k) => ({
+          channel: 'email',
+          recipientKind: 'moderator',
+          recipient: `m${k}@example.org`,
+        }));
       while (await store.notifications.expandNext(plan, { now: at(300), maxPending: before + 1 }));
-      const { deliveries } = await store.notifications.listDeliveries({ limit: 3, before: null, webhookId: null, status: null });
+      const { deliveries } = await store.notifications.listDeliveries({
+        limit: 3,
+        before: null,
+        webhookId: null,
+        status: null,
+      });
       assert.deepEqual(deliveries.map((d) => d.status).sort(), ['failed', 'failed', 'pending']);
       assert.match(deliveries.find((d) => d.status === 'failed')!.lastError!, /already waiting/);
       assert.deepEqual(deliveries[0]!.recipient, { kind: 'moderator', address: 'm3@example.org' });
     });
 
     it('pages the delivery log newest first', async () => {
-      const all = (await store.notifications.listDeliveries({ limit: 100, before: null, webhookId: null, status: null })).deliveries;
+      const all = (
+        await store.notifications.listDeliveries({ limit: 100, before: null, webhookId: null, status: null })
+      ).deliveries;
       assert.ok(all.length >= 4);
-      const first = await store.notifications.listDeliveries({ limit: 2, before: null, webhookId: null, status: null });
-      const second = await store.notifications.listDeliveries({ limit: 2, before: first.nextCursor, webhookId: null, status: null });
-      assert.deepEqual([...first.deliveries, ...second.deliveries].map((d) => d.id), all.slice(0, 4).map((d) => d.id));
+      const first = await store.notifications.listDeliveries({
+        limit: 2,
+        before: null,
+        webhookId: null,
+        status: null,
+      });
+      const second = await store.notifications.listDeliveries({
+        limit: 2,
+        before: first.nextCursor,
+        webhookId: null,
+        status: null,
+      });
+      assert.deepEqual(
+        [...first.deliveries, ...second.deliveries].map((d) => d.id),
+        all.slice(0, 4).map((d) => d.id),
+      );
       assert.ok(all.every((d, k) => k === 0 || BigInt(d.id) < BigInt(all[k - 1]!.id)));
     });
 
@@ -221,23 +312,51 @@ export function notificationContract(
       const existing = (await store.notifications.listWebhooks()).length;
       const made = [];
       for (let k = existing; k < MAX_WEBHOOK_SUBSCRIPTIONS; k++) {
-        made.push(await store.notifications.createWebhook({ url: `https://hooks.example.org/${k}`, events: ['reply.pending'], secret: SECRET, description: `hook ${k}` }));
+        made.push(
+          await store.notifications.createWebhook({
+            url: `https://hooks.example.org/${k}`,
+            events: ['reply.pending'],
+            secret: SECRET,
+            description: `hook ${k}`,
+          }),
+        );
       }
       assert.ok(made.every((hook) => hook !== null));
-      assert.equal(await store.notifications.createWebhook({ url: 'https://hooks.example.org/x', events: ['reply.pending'], secret: SECRET, description: null }), null);
+      assert.equal(
+        await store.notifications.createWebhook({
+          url: 'https://hooks.example.org/x',
+          events: ['reply.pending'],
+          secret: SECRET,
+          description: null,
+        }),
+        null,
+      );
       const victim = made.at(-1)!;
       assert.equal(await store.notifications.deleteWebhook(victim.id), true);
       assert.equal(await store.notifications.deleteWebhook(victim.id), false);
       assert.ok(!(await store.notifications.listWebhooks()).some((hook) => hook.id === victim.id));
       assert.match((await store.notifications.webhookTarget(victim.id))!.inactive!, /deleted/);
-      assert.ok(JSON.stringify(await store.notifications.listWebhooks()).indexOf('whsec_') === -1, 'listing never shows a secret');
-      assert.ok(await store.notifications.createWebhook({ url: 'https://hooks.example.org/y', events: ['reply.pending'], secret: SECRET, description: null }));
+      assert.ok(
+        JSON.stringify(await store.notifications.listWebhooks()).indexOf('whsec_') === -1,
+        'listing never shows a secret',
+      );
+      assert.ok(
+        await store.notifications.createWebhook({
+          url: 'https://hooks.example.org/y',
+          events: ['reply.pending'],
+          secret: SECRET,
+          description: null,
+        }),
+      );
     });
 
     it('shares one key per name between stores, and spends a link once', async () => {
       const other = await open(dir);
       try {
-        const [a, b] = await Promise.all([store.notifications.sharedKey('links'), other.notifications.sharedKey('links')]);
+        const [a, b] = await Promise.all([
+          store.notifications.sharedKey('links'),
+          other.notifications.sharedKey('links'),
+        ]);
         assert.equal(a.length, 32);
         assert.deepEqual(a, b);
         assert.notDeepEqual(await store.notifications.sharedKey('other'), a);

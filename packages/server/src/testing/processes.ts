@@ -31,6 +31,8 @@ export function startServer(env: Record<string, string>, args: string[] = ['serv
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`exited (${code ?? signal}) before listening:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`exited (${code ?? signal}) before listening:\n${output}`)),
+    );
   });
 }

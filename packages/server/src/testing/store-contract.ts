@@ -12,7 +12,10 @@ const topic = (id: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({
   summary: null,
   author: null,
   ...renderMarkdown('Body'),
-  sources: [{ title: 'A', url: 'https://a.example/' }, { title: 'B', url: 'https://b.example/' }],
+  sources: [
+    { title: 'A', url: 'https://a.example/' },
+    { title: 'B', url: 'https://b.example/' },
+  ],
   locked: false,
   ...extra,
 });
@@ -46,7 +49,10 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
     it('creates and updates topics, numbering sources from 1', async () => {
       const first = await store.upsertTopic(topic('t1'));
       assert.equal(first.created, true);
-      assert.deepEqual(first.topic.sources.map((s) => s.n), [1, 2]);
+      assert.deepEqual(
+        first.topic.sources.map((s) => s.n),
+        [1, 2],
+      );
       assert.deepEqual(first.topic.reactions, { like: 0, insightful: 0, disagree: 0 });
       const second = await store.upsertTopic(topic('t1', { title: 'Renamed' }));
       assert.equal(second.created, false);
@@ -83,9 +89,18 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       await store.upsertTopic(topic('t4', { locked: true }));
       const other = await store.createReply(reply('t3', null));
       await store.upsertTopic(topic('t5'));
-      await assert.rejects(store.createReply(reply('t5', other.id)), (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent');
-      await assert.rejects(store.createReply(reply('none', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found');
-      await assert.rejects(store.createReply(reply('t4', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-locked');
+      await assert.rejects(
+        store.createReply(reply('t5', other.id)),
+        (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent',
+      );
+      await assert.rejects(
+        store.createReply(reply('none', null)),
+        (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found',
+      );
+      await assert.rejects(
+        store.createReply(reply('t4', null)),
+        (e: unknown) => e instanceof StoreError && e.code === 'topic-locked',
+      );
       assert.equal((await store.getTopic('t5'))!.replyCount, 0, 'a refused reply leaves no count behind');
     });
 
@@ -111,16 +126,28 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       const C1 = await store.createReply(reply('paged', C.id, 'C1'));
 
       const page1 = await store.listReplies('paged', { limit: 2, cursor: null });
-      assert.deepEqual(page1.replies.map((r) => r.text), ['A', 'A1', 'A1a', 'A2', 'B']);
+      assert.deepEqual(
+        page1.replies.map((r) => r.text),
+        ['A', 'A1', 'A1a', 'A2', 'B'],
+      );
       assert.equal(page1.total, 7);
       assert.ok(page1.nextCursor);
       const decoded = Buffer.from(page1.nextCursor, 'base64url').toString();
       assert.equal(decoded, `${B.createdAt}|${B.id}`);
 
-      const page2 = await store.listReplies('paged', { limit: 2, cursor: { createdAt: B.createdAt, id: B.id } });
-      assert.deepEqual(page2.replies.map((r) => r.id), [C.id, C1.id]);
+      const page2 = await store.listReplies('paged', {
+        limit: 2,
+        cursor: { createdAt: B.createdAt, id: B.id },
+      });
+      assert.deepEqual(
+        page2.replies.map((r) => r.id),
+        [C.id, C1.id],
+      );
       assert.equal(page2.nextCursor, null);
-      assert.deepEqual([A2.id, A1a.id].every((id) => page1.replies.some((r) => r.id === id)), true);
+      assert.deepEqual(
+        [A2.id, A1a.id].every((id) => page1.replies.some((r) => r.id === id)),
+        true,
+      );
     });
 
     it('refuses a cursor that is not a top-level reply of the topic', async () => {
@@ -132,49 +159,91 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
         { createdAt: '2020-01-01T00:00:00.000Z', id: root.id },
         { createdAt: root.createdAt, id: 'FORGED' },
       ]) {
-        await assert.rejects(store.listReplies('cur', { limit: 5, cursor }), (e: unknown) => e instanceof StoreError && e.code === 'invalid-cursor');
+        await assert.rejects(
+          store.listReplies('cur', { limit: 5, cursor }),
+          (e: unknown) => e instanceof StoreError && e.code === 'invalid-cursor',
+        );
       }
-      await assert.rejects(store.listReplies('nope', { limit: 5, cursor: null }), (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found');
+      await assert.rejects(
+        store.listReplies('nope', { limit: 5, cursor: null }),
+        (e: unknown) => e instanceof StoreError && e.code === 'topic-not-found',
+      );
     });
 
     it('toggles reactions per reader and keeps the counts', async () => {
       await store.upsertTopic(topic('react'));
       const r = await store.createReply(reply('react', null));
       const on = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-one-aaaaaaaa');
-      assert.deepEqual(on, { kind: 'like', active: true, reactions: { like: 1, insightful: 0, disagree: 0 } });
+      assert.deepEqual(on, {
+        kind: 'like',
+        active: true,
+        reactions: { like: 1, insightful: 0, disagree: 0 },
+      });
       const other = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-two-bbbbbbbb');
       assert.equal(other!.reactions.like, 2);
       const off = await store.toggleReaction({ type: 'topic', id: 'react' }, 'like', 'reader-one-aaaaaaaa');
-      assert.deepEqual(off, { kind: 'like', active: false, reactions: { like: 1, insightful: 0, disagree: 0 } });
-      const onReply = await store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa');
+      assert.deepEqual(off, {
+        kind: 'like',
+        active: false,
+        reactions: { like: 1, insightful: 0, disagree: 0 },
+      });
+      const onReply = await store.toggleReaction(
+        { type: 'reply', id: r.id },
+        'insightful',
+        'reader-one-aaaaaaaa',
+      );
       assert.deepEqual(onReply!.reactions, { like: 0, insightful: 1, disagree: 0 });
       assert.equal((await store.getReply(r.id))!.reactions.insightful, 1);
-      assert.equal(await store.toggleReaction({ type: 'reply', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'), null);
-      assert.equal(await store.toggleReaction({ type: 'topic', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'), null);
+      assert.equal(
+        await store.toggleReaction({ type: 'reply', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'),
+        null,
+      );
+      assert.equal(
+        await store.toggleReaction({ type: 'topic', id: 'missing' }, 'like', 'reader-one-aaaaaaaa'),
+        null,
+      );
     });
 
-  it('keeps everything across close and reopen', async () => {
+    it('keeps everything across close and reopen', async () => {
       await store.close();
       store = await open(dir);
       assert.equal((await store.getTopic('react'))!.reactions.like, 1);
       assert.equal((await store.getTopic('t2'))!.replyCount, 3);
       const page = await store.listReplies('paged', { limit: 10, cursor: null });
-      assert.deepEqual(page.replies.map((r) => r.text), ['A', 'A1', 'A1a', 'A2', 'B', 'C', 'C1']);
+      assert.deepEqual(
+        page.replies.map((r) => r.text),
+        ['A', 'A1', 'A1a', 'A2', 'B', 'C', 'C1'],
+      );
     });
 
     it('keeps a pending reply out of counts and lists, except for its author', async () => {
       await store.upsertTopic(topic('moderated'));
       const author = Buffer.alloc(32, 1);
       const other = Buffer.alloc(32, 2);
-      const pending = await store.createReply({ ...reply('moderated', null, 'wait'), status: 'pending', readerHash: author });
+      const pending = await store.createReply({
+        ...reply('moderated', null, 'wait'),
+        status: 'pending',
+        readerHash: author,
+      });
       assert.equal(pending.status, 'pending');
       assert.equal((await store.getTopic('moderated'))!.replyCount, 0);
       assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null })).replies, []);
-      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: other })).replies, []);
-      assert.deepEqual((await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: author })).replies.map((r) => r.id), [pending.id]);
+      assert.deepEqual(
+        (await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: other })).replies,
+        [],
+      );
+      assert.deepEqual(
+        (
+          await store.listReplies('moderated', { limit: 10, cursor: null }, { readerHash: author })
+        ).replies.map((r) => r.id),
+        [pending.id],
+      );
       assert.equal(await store.getReply(pending.id), null);
       assert.equal((await store.getReply(pending.id, { readerHash: author }))!.id, pending.id);
-      assert.deepEqual((await store.listPending(10)).map((r) => r.id), [pending.id]);
+      assert.deepEqual(
+        (await store.listPending(10)).map((r) => r.id),
+        [pending.id],
+      );
       assert.equal(await store.hasPublishedReply({ readerHash: author }), false);
 
       const approved = (await store.setReplyStatus(pending.id, 'published'))!;
@@ -195,15 +264,27 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
 
     it('deletes in place, blanking the author and the text for good', async () => {
       await store.upsertTopic(topic('deletes'));
-      const parent = await store.createReply({ ...reply('deletes', null, 'secret text'), editTokenHash: Buffer.alloc(32, 3) });
+      const parent = await store.createReply({
+        ...reply('deletes', null, 'secret text'),
+        editTokenHash: Buffer.alloc(32, 3),
+      });
       const child = await store.createReply(reply('deletes', parent.id, 'child'));
       const deleted = (await store.setReplyStatus(parent.id, 'deleted'))!;
-      assert.deepEqual([deleted.status, deleted.text, deleted.body, deleted.author.name], ['deleted', '', [], '']);
+      assert.deepEqual(
+        [deleted.status, deleted.text, deleted.body, deleted.author.name],
+        ['deleted', '', [], ''],
+      );
       assert.equal((await store.getReplyCredentials(parent.id))!.editTokenHash, null);
       const page = await store.listReplies('deletes', { limit: 10, cursor: null });
-      assert.deepEqual(page.replies.map((r) => r.id), [parent.id, child.id]);
+      assert.deepEqual(
+        page.replies.map((r) => r.id),
+        [parent.id, child.id],
+      );
       assert.equal(page.total, 1);
-      await assert.rejects(store.createReply(reply('deletes', parent.id)), (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent');
+      await assert.rejects(
+        store.createReply(reply('deletes', parent.id)),
+        (e: unknown) => e instanceof StoreError && e.code === 'invalid-parent',
+      );
     });
 
     it('edits a reply, setting editedAt', async () => {
@@ -217,16 +298,26 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
 
     it('reserves a verified name and caps the depth', async () => {
       await store.upsertTopic(topic('names'));
-      const verified = await store.createReply({ ...reply('names', null), authorName: 'Gil', verifiedSub: 'sub-1', nameKey: 'gil' });
+      const verified = await store.createReply({
+        ...reply('names', null),
+        authorName: 'Gil',
+        verifiedSub: 'sub-1',
+        nameKey: 'gil',
+      });
       assert.deepEqual(verified.author, { name: 'Gil', verified: true });
       await assert.rejects(
         store.createReply({ ...reply('names', null), authorName: 'GIL', nameKey: 'gil' }),
         (e: unknown) => e instanceof StoreError && e.code === 'name-reserved',
       );
-      assert.deepEqual((await store.createReply({ ...reply('names', null), nameKey: 'ann' })).author, { name: 'Ann' });
+      assert.deepEqual((await store.createReply({ ...reply('names', null), nameKey: 'ann' })).author, {
+        name: 'Ann',
+      });
       const root = await store.createReply({ ...reply('names', null), maxDepth: 1 });
       const one = await store.createReply({ ...reply('names', root.id), maxDepth: 1 });
-      await assert.rejects(store.createReply({ ...reply('names', one.id), maxDepth: 1 }), (e: unknown) => e instanceof StoreError && e.code === 'too-deep');
+      await assert.rejects(
+        store.createReply({ ...reply('names', one.id), maxDepth: 1 }),
+        (e: unknown) => e instanceof StoreError && e.code === 'too-deep',
+      );
     });
 
     it('bans readers and address prefixes, and locks topics', async () => {
@@ -237,10 +328,16 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       await store.addBan({ addressPrefix: '192.0.2.0/24' }); // twice is fine
       assert.equal(await store.isBanned({ readerHash: reader }), true);
       assert.equal(await store.isBanned({ addressPrefix: '192.0.2.0/24' }), true);
-      assert.equal(await store.isBanned({ readerHash: Buffer.alloc(32, 8), addressPrefix: '198.51.100.0/24' }), false);
+      assert.equal(
+        await store.isBanned({ readerHash: Buffer.alloc(32, 8), addressPrefix: '198.51.100.0/24' }),
+        false,
+      );
       await store.upsertTopic(topic('lockable'));
       assert.equal((await store.setTopicLocked('lockable', true))!.locked, true);
-      await assert.rejects(store.createReply(reply('lockable', null)), (e: unknown) => e instanceof StoreError && e.code === 'topic-locked');
+      await assert.rejects(
+        store.createReply(reply('lockable', null)),
+        (e: unknown) => e instanceof StoreError && e.code === 'topic-locked',
+      );
       assert.equal((await store.setTopicLocked('lockable', false))!.locked, false);
       assert.equal(await store.setTopicLocked('missing', true), null);
     });
@@ -307,7 +404,10 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
     it('records a published reply as reply-created and counts, with increasing decimal ids', async () => {
       await store.upsertTopic(topic('ev-reply'));
       let first!: Awaited<ReturnType<Store['createReply']>>;
-      await versionAcross('ev-reply', async () => (first = await store.createReply(reply('ev-reply', null, 'one'))));
+      await versionAcross(
+        'ev-reply',
+        async () => (first = await store.createReply(reply('ev-reply', null, 'one'))),
+      );
       const second = await store.createReply(reply('ev-reply', first.id, 'two'));
       const events = await eventsOf('ev-reply');
       assert.deepEqual(brief(events), [
@@ -321,7 +421,10 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
         assert.equal(event.topicId, 'ev-reply');
       }
       const ids = events.map((e) => BigInt(e.id));
-      assert.ok(ids.every((id, k) => k === 0 || id > ids[k - 1]!), 'ids increase');
+      assert.ok(
+        ids.every((id, k) => k === 0 || id > ids[k - 1]!),
+        'ids increase',
+      );
       assert.equal(await store.lastEventId('ev-reply'), events.at(-1)!.id);
     });
 
@@ -336,7 +439,10 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       assert.equal(all.length, 6);
       assert.ok(all.every((e) => e.topicId === 'ev-page'));
       const page = await store.listEvents('ev-page', all[1]!.id, 2);
-      assert.deepEqual(page.map((e) => e.id), [all[2]!.id, all[3]!.id]);
+      assert.deepEqual(
+        page.map((e) => e.id),
+        [all[2]!.id, all[3]!.id],
+      );
       assert.deepEqual(await store.listEvents('ev-page', all[5]!.id, 10), []);
       // Ids increase across the whole database: the other topic's are interleaved.
       const other = await eventsOf('ev-other');
@@ -348,7 +454,12 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       let pending!: Awaited<ReturnType<Store['createReply']>>;
       await versionAcross(
         'ev-pending',
-        async () => (pending = await store.createReply({ ...reply('ev-pending', null, 'wait'), status: 'pending', readerHash: Buffer.alloc(32, 5) })),
+        async () =>
+          (pending = await store.createReply({
+            ...reply('ev-pending', null, 'wait'),
+            status: 'pending',
+            readerHash: Buffer.alloc(32, 5),
+          })),
         false,
       );
       assert.deepEqual(await eventsOf('ev-pending'), []);
@@ -382,8 +493,17 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
         ['reply-changed', await store.getReply(a.id)],
         ['counts', { replyCount: 1 }],
       ]);
-      const blanked = hidden[0]!.data as { status: string; text: string; body: unknown[]; author: { name: string } };
-      assert.deepEqual([blanked.status, blanked.text, blanked.body, blanked.author.name], ['hidden', '', [], ''], 'no hidden text in an event');
+      const blanked = hidden[0]!.data as {
+        status: string;
+        text: string;
+        body: unknown[];
+        author: { name: string };
+      };
+      assert.deepEqual(
+        [blanked.status, blanked.text, blanked.body, blanked.author.name],
+        ['hidden', '', [], ''],
+        'no hidden text in an event',
+      );
 
       const beforeDelete = await store.lastEventId('ev-change');
       await versionAcross('ev-change', () => store.setReplyStatus(b.id, 'deleted'));
@@ -399,9 +519,15 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       await store.upsertTopic(topic('ev-react'));
       const r = await store.createReply(reply('ev-react', null));
       const start = await store.lastEventId('ev-react');
-      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
-      await versionAcross('ev-react', () => store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa'));
-      await versionAcross('ev-react', () => store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'));
+      await versionAcross('ev-react', () =>
+        store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'),
+      );
+      await versionAcross('ev-react', () =>
+        store.toggleReaction({ type: 'reply', id: r.id }, 'insightful', 'reader-one-aaaaaaaa'),
+      );
+      await versionAcross('ev-react', () =>
+        store.toggleReaction({ type: 'topic', id: 'ev-react' }, 'like', 'reader-one-aaaaaaaa'),
+      );
       assert.deepEqual(brief(await eventsOf('ev-react', start)), [
         ['reactions', { replyId: null, reactions: { like: 1, insightful: 0, disagree: 0 } }],
         ['reactions', { replyId: r.id, reactions: { like: 0, insightful: 1, disagree: 0 } }],
@@ -411,7 +537,11 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
 
     it('leaves no event and no version change behind a refused write', async () => {
       await store.upsertTopic(topic('ev-locked', { locked: true }));
-      await versionAcross('ev-locked', () => store.createReply(reply('ev-locked', null)).catch(() => undefined), false);
+      await versionAcross(
+        'ev-locked',
+        () => store.createReply(reply('ev-locked', null)).catch(() => undefined),
+        false,
+      );
       assert.deepEqual(await eventsOf('ev-locked'), []);
     });
 

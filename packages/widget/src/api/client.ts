@@ -36,7 +36,7 @@ export async function request<T>(url: string, { body, ...init }: RequestOptions 
       // (a 304 when nothing changed) so a reader never sees an older copy than their last write.
       cache: 'no-cache',
       ...init,
-      headers: body ? { ...init.headers, 'content-type': 'application/json' } : init.headers,
+      headers: body ? { ...init.headers, 'content-type': 'application/json' } : (init.headers ?? {}),
       body: body ? JSON.stringify(body) : null,
     });
   } catch (error) {

@@ -16,7 +16,7 @@ const page = 'https://news.example.org/a b?x=1#top';
 const encodedPage = 'https%3A%2F%2Fnews.example.org%2Fa%20b%3Fx%3D1%23top';
 
 describe('API URLs', () => {
-  it('put a topic id, a page topic\'s whole URL included, in one path segment', () => {
+  it("put a topic id, a page topic's whole URL included, in one path segment", () => {
     expect(topicUrl(api, 'rsp-update')).to.equal(`${api}/api/v1/topics/rsp-update`);
     expect(topicUrl(api, page)).to.equal(`${api}/api/v1/topics/${encodedPage}`);
     expect(repliesUrl(api, page)).to.equal(`${api}/api/v1/topics/${encodedPage}/replies`);

@@ -28,7 +28,18 @@ const p = (v: string) => ({ t: 'p' as const, c: [{ t: 'text' as const, v }] });
 describe('renderDoc', () => {
   it('renders every node type with elements made by templates', async () => {
     const box = await rendered([
-      { t: 'p', c: [{ t: 'text', v: 'a ' }, { t: 'em', c: [{ t: 'text', v: 'b' }] }, { t: 'strong', c: [{ t: 'text', v: 'c' }] }, { t: 'code', v: 'd' }, { t: 'br' }, { t: 'cite', n: 2 }, { t: 'del', c: [{ t: 'text', v: 'e' }] }] },
+      {
+        t: 'p',
+        c: [
+          { t: 'text', v: 'a ' },
+          { t: 'em', c: [{ t: 'text', v: 'b' }] },
+          { t: 'strong', c: [{ t: 'text', v: 'c' }] },
+          { t: 'code', v: 'd' },
+          { t: 'br' },
+          { t: 'cite', n: 2 },
+          { t: 'del', c: [{ t: 'text', v: 'e' }] },
+        ],
+      },
       { t: 'pre', v: 'x < y' },
       { t: 'ul', items: [[{ t: 'p', c: [{ t: 'text', v: 'one' }] }]] },
       { t: 'ol', start: 3, items: [[{ t: 'p', c: [{ t: 'text', v: 'three' }] }]] },
@@ -63,7 +74,10 @@ describe('renderDoc', () => {
   });
 
   it('gives a code block its language as a class the host can style', async () => {
-    const box = await rendered([{ t: 'pre', v: 'print(1)\n', lang: 'python' }, { t: 'pre', v: 'x', lang: '"><img src=x>' }]);
+    const box = await rendered([
+      { t: 'pre', v: 'print(1)\n', lang: 'python' },
+      { t: 'pre', v: 'x', lang: '"><img src=x>' },
+    ]);
     const [python, hostile] = [...box.querySelectorAll('pre code')];
     expect(python!.className).to.equal('language-python');
     expect(hostile!.className).to.equal('language-"><img src=x>');
@@ -80,14 +94,36 @@ describe('renderDoc', () => {
     expect(tight.querySelector(':scope > li > p')).to.equal(null);
     expect([...tight.querySelectorAll(':scope > li')].map((li) => li.textContent)).to.deep.equal(['a', 'bc']);
     expect(tight.querySelector(':scope > li > ul > li')!.textContent).to.equal('c');
-    expect([...loose.querySelectorAll(':scope > li > p')].map((el) => el.textContent)).to.deep.equal(['a', 'b']);
+    expect([...loose.querySelectorAll(':scope > li > p')].map((el) => el.textContent)).to.deep.equal([
+      'a',
+      'b',
+    ]);
   });
 
   it('renders task list items as disabled checkboxes', async () => {
     const box = await rendered([
       {
         t: 'ul',
-        items: [[{ t: 'p', c: [{ t: 'task', checked: true }, { t: 'text', v: ' done' }] }], [{ t: 'p', c: [{ t: 'task', checked: false }, { t: 'text', v: ' open' }] }]],
+        items: [
+          [
+            {
+              t: 'p',
+              c: [
+                { t: 'task', checked: true },
+                { t: 'text', v: ' done' },
+              ],
+            },
+          ],
+          [
+            {
+              t: 'p',
+              c: [
+                { t: 'task', checked: false },
+                { t: 'text', v: ' open' },
+              ],
+            },
+          ],
+        ],
         tight: true,
       },
     ]);
@@ -109,12 +145,21 @@ describe('renderDoc', () => {
       },
     ]);
     const table = box.querySelector('.table > table')!;
-    expect([...table.querySelectorAll('tr:first-child th')].map((th) => [th.textContent, th.getAttribute('align')])).to.deep.equal([
+    expect(
+      [...table.querySelectorAll('tr:first-child th')].map((th) => [
+        th.textContent,
+        th.getAttribute('align'),
+      ]),
+    ).to.deep.equal([
       ['a', 'left'],
       ['b', 'center'],
       ['c', null],
     ]);
-    expect([...table.querySelectorAll('tr:last-child td')].map((td) => td.textContent)).to.deep.equal(['1', '[1]', '']);
+    expect([...table.querySelectorAll('tr:last-child td')].map((td) => td.textContent)).to.deep.equal([
+      '1',
+      '[1]',
+      '',
+    ]);
     expect(table.querySelector('td')!.getAttribute('align')).to.equal('left');
     await expect(box).to.be.accessible();
   });
@@ -123,7 +168,12 @@ describe('renderDoc', () => {
     const word = 'Averyveryverylongcellwordthatwillnotbreak';
     const doc: Doc = [
       p('before'),
-      { t: 'table', align: [null, null, null, null], head: [0, 1, 2, 3].map(() => [{ t: 'text', v: word }]), rows: [[0, 1, 2, 3].map(() => [{ t: 'text', v: 'x' }])] },
+      {
+        t: 'table',
+        align: [null, null, null, null],
+        head: [0, 1, 2, 3].map(() => [{ t: 'text', v: word }]),
+        rows: [[0, 1, 2, 3].map(() => [{ t: 'text', v: 'x' }])],
+      },
     ];
     const { host, root } = await styled(doc, 320);
     const scroller = root.querySelector<HTMLElement>('.table')!;
@@ -150,12 +200,21 @@ describe('renderDoc', () => {
       '- [ ] ~~skip~~ the appendix',
     ].join('\n');
     const id = await createTopic({ body });
-    const box = await fixture(html`<div style="width: 320px"><topic-card api=${api} topic=${id}></topic-card></div>`);
+    const box = await fixture(
+      html`<div style="width: 320px"><topic-card api=${api} topic=${id}></topic-card></div>`,
+    );
     const el = box.querySelector('topic-card')!;
     await waitUntil(() => el.shadowRoot?.querySelector('[part=body] table'), 'no table rendered');
     const shadow = el.shadowRoot!;
-    expect([...shadow.querySelectorAll('th')].map((th) => th.getAttribute('align'))).to.deep.equal([null, 'center', 'right', null]);
-    expect([...shadow.querySelectorAll('input[type=checkbox]')].map((c) => (c as HTMLInputElement).checked)).to.deep.equal([true, false]);
+    expect([...shadow.querySelectorAll('th')].map((th) => th.getAttribute('align'))).to.deep.equal([
+      null,
+      'center',
+      'right',
+      null,
+    ]);
+    expect(
+      [...shadow.querySelectorAll('input[type=checkbox]')].map((c) => (c as HTMLInputElement).checked),
+    ).to.deep.equal([true, false]);
     expect(shadow.querySelector('li del')!.textContent).to.equal('skip');
     const scroller = shadow.querySelector<HTMLElement>('.table')!;
     expect(scroller.scrollWidth).to.be.above(scroller.clientWidth);
@@ -177,7 +236,8 @@ describe('renderDoc', () => {
     const links = [...box.querySelectorAll('a')];
     expect(links.map((a) => a.textContent)).to.deep.equal(['good', 'mail']);
     expect(box.textContent).to.contain('evil');
-    expect(links.every((a) => a.rel === 'nofollow ugc noopener noreferrer' && a.target === '_blank')).to.be.true;
+    expect(links.every((a) => a.rel === 'nofollow ugc noopener noreferrer' && a.target === '_blank')).to.be
+      .true;
   });
 
   it('keeps markup-looking text as text', async () => {

@@ -37,9 +37,6 @@ export type Messages = typeof en;
 /** English, the catalog built into the elements and the fallback for every missing string. */
 export { en };
 
-
-
-
 /** Formatting and strings for one locale. */
 export class I18n {
   /** The UI strings, English when the language has no catalog. */
@@ -58,7 +55,14 @@ export class I18n {
     this.#numbers = new Intl.NumberFormat(locale);
     // The numeric date and time with seconds that toLocaleString() gives, e.g. "4/21/2026, 4:20:34 PM".
     const n = 'numeric';
-    this.#dates = new Intl.DateTimeFormat(locale, { year: n, month: n, day: n, hour: n, minute: n, second: n });
+    this.#dates = new Intl.DateTimeFormat(locale, {
+      year: n,
+      month: n,
+      day: n,
+      hour: n,
+      minute: n,
+      second: n,
+    });
   }
 
   num = (n: number): string => this.#numbers.format(n);

@@ -1,10 +1,4 @@
-import {
-  html,
-  LitElement,
-  nothing,
-  type PropertyDeclarations,
-  type PropertyValues,
-} from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ColloquyError } from '../api/client.js';
 import type { ReactionKind, Reactions } from '@colloquy/api';
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';

@@ -5,6 +5,5 @@
 export function defineElement(tag: string, element: CustomElementConstructor): void {
   const existing = customElements.get(tag);
   if (!existing) customElements.define(tag, element);
-  else if (existing !== element)
-    console.warn(`Colloquy: <${tag}> is taken by another element`);
+  else if (existing !== element) console.warn(`Colloquy: <${tag}> is taken by another element`);
 }

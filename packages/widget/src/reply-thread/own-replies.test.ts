@@ -8,7 +8,7 @@ import type { ReplyThread } from './reply-thread.js';
 const { api, strictApi, adminToken } = testEnv();
 const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector)!;
 const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-const text = (el: Element | null) => el?.textContent!.replace(/\s+/g, ' ').trim();
+const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim();
 
 async function thread(server: string, topic: string, token?: string) {
   const el = await fixture<ReplyThread>(
@@ -33,9 +33,11 @@ async function post(el: ReplyThread, name: string | null, body: string): Promise
 }
 
 const read = async (server: string, id: string) =>
-  (await (await fetch(`${server}/api/v1/topics/${encodeURIComponent(id)}`, { cache: 'no-cache' })).json()) as TopicWithReplies;
+  (await (
+    await fetch(`${server}/api/v1/topics/${encodeURIComponent(id)}`, { cache: 'no-cache' })
+  ).json()) as TopicWithReplies;
 
-describe('a reader\'s own replies', () => {
+describe("a reader's own replies", () => {
   beforeEach(() => localStorage.clear());
 
   it('solves the proof of work in the background and shows a held reply to its author only', async () => {
@@ -94,7 +96,7 @@ describe('a reader\'s own replies', () => {
     expect(reply.text).to.equal('Second.');
   });
 
-  it('posts under the name in the host site\'s token, marked as signed in', async () => {
+  it("posts under the name in the host site's token, marked as signed in", async () => {
     const id = await createTopic({}, strictApi);
     const token = await signToken({ sub: 'user-42', name: 'Grace Hopper' });
     const el = await thread(strictApi, id, token);

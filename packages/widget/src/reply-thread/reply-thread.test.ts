@@ -8,17 +8,21 @@ import type { ReplyThread } from './reply-thread.js';
 const { api } = testEnv();
 const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector)!;
 const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-const text = (el: Element | null) => el?.textContent!.replace(/\s+/g, ' ').trim();
+const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim();
 const ready = (el: ReplyThread) => waitUntil(() => $(el, 'section'), 'thread did not render');
 
 async function thread(topic: string, lang = 'en') {
-  const el = await fixture<ReplyThread>(html`<reply-thread api=${api} topic=${topic} lang=${lang}></reply-thread>`);
+  const el = await fixture<ReplyThread>(
+    html`<reply-thread api=${api} topic=${topic} lang=${lang}></reply-thread>`,
+  );
   await ready(el);
   return el;
 }
 
 const read = async (id: string) =>
-  (await (await fetch(`${api}/api/v1/topics/${encodeURIComponent(id)}`, { cache: 'no-cache' })).json()) as TopicWithReplies;
+  (await (
+    await fetch(`${api}/api/v1/topics/${encodeURIComponent(id)}`, { cache: 'no-cache' })
+  ).json()) as TopicWithReplies;
 
 /** Types into a form field like a reader: value plus an input event. */
 function fill(el: ReplyThread, selector: 'input' | 'textarea', value: string) {
@@ -74,7 +78,7 @@ describe('<reply-thread>', () => {
     expect(fresh.replyCount).to.equal(1);
   });
 
-  it('rolls back a refused reply and shows the server\'s message', async () => {
+  it("rolls back a refused reply and shows the server's message", async () => {
     const id = await createTopic();
     const el = await thread(id);
     fill(el, 'input', 'x'.repeat(61)); // set programmatically: maxlength does not stop it
@@ -144,7 +148,8 @@ describe('<reply-thread>', () => {
   it('shows replies deeper than 3 flat, "in reply to" their parent', async () => {
     const id = await createTopic();
     let parent = null as string | null;
-    for (const name of ['A', 'B', 'C', 'D', 'E']) parent = (await postReply(id, `By ${name}`, name, parent)).id;
+    for (const name of ['A', 'B', 'C', 'D', 'E'])
+      parent = (await postReply(id, `By ${name}`, name, parent)).id;
     const el = await thread(id);
     const lists = $$(el, 'ol[part=list]');
     expect(lists).to.have.length(4); // depths 0, 1, 2 and 3; depth 4 joins depth 3
@@ -212,7 +217,11 @@ describe('<reply-thread>', () => {
 
   it('renders hostile-looking replies as text', async () => {
     const id = await createTopic();
-    await postReply(id, '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> [x](javascript:alert(1))', '<b>Mallory</b>');
+    await postReply(
+      id,
+      '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> [x](javascript:alert(1))',
+      '<b>Mallory</b>',
+    );
     const el = await thread(id);
     const reply = $(el, '[part=reply]');
     expect(reply.querySelectorAll('script, img, b').length).to.equal(0);
@@ -254,8 +263,17 @@ describe('<reply-thread>', () => {
     const id = await createTopic();
     let parent = null as string | null;
     for (let i = 0; i < 6; i++)
-      parent = (await postReply(id, `https://example.org/${'long-'.repeat(30)} ${'w'.repeat(120)}`, 'N'.repeat(60), parent)).id;
-    const box = await fixture(html`<div style="width: 320px"><reply-thread api=${api} topic=${id}></reply-thread></div>`);
+      parent = (
+        await postReply(
+          id,
+          `https://example.org/${'long-'.repeat(30)} ${'w'.repeat(120)}`,
+          'N'.repeat(60),
+          parent,
+        )
+      ).id;
+    const box = await fixture(
+      html`<div style="width: 320px"><reply-thread api=${api} topic=${id}></reply-thread></div>`,
+    );
     const el = box.querySelector('reply-thread')!;
     await ready(el);
     $$(el, '[part=reply-button]').at(-1)!.click();
@@ -265,7 +283,9 @@ describe('<reply-thread>', () => {
   });
 
   it('shows an error with Retry when loading fails', async () => {
-    const el = await fixture<ReplyThread>(html`<reply-thread api="http://127.0.0.1:9" topic="x"></reply-thread>`);
+    const el = await fixture<ReplyThread>(
+      html`<reply-thread api="http://127.0.0.1:9" topic="x"></reply-thread>`,
+    );
     await waitUntil(() => $(el, '[part=error]'));
     expect(text($(el, '[part=error] button'))).to.equal('Retry');
   });

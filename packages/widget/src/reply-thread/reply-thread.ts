@@ -106,7 +106,7 @@ export class ReplyThread extends ColloquyElement {
     // Private reactive state, created here rather than in `static properties` so the
     // custom elements manifest does not list it as attributes.
     for (const name of ['replyTo', 'name', 'text', 'posting', 'formError'])
-      this.createProperty(name, { state: true });
+      ReplyThread.createProperty(name, { state: true });
   }
 
   /**
@@ -213,29 +213,37 @@ export class ReplyThread extends ColloquyElement {
       <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>
-          ${author.verified
-            ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
-            : nothing}
+          ${
+            author.verified
+              ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
+              : nothing
+          }
           <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
         <div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
-        ${gone
-          ? nothing
-          : html`<div class="actions">
+        ${
+          gone
+            ? nothing
+            : html`<div class="actions">
               ${this.renderReactions(reply.reactions, reply.id, sending)}
-              ${this.store?.topic?.locked
-                ? nothing
-                : html`<button part="reply-button" type="button" ?disabled=${sending}
+              ${
+                this.store?.topic?.locked
+                  ? nothing
+                  : html`<button part="reply-button" type="button" ?disabled=${sending}
                     aria-label=${fill(t.replyTo, author.name)} @click=${() => this.#answer(reply)}>
                     ${t.reply}
-                  </button>`}
-            </div>`}
+                  </button>`
+              }
+            </div>`
+        }
       </article>
-      ${children.length
-        ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
-        : nothing}
+      ${
+        children.length
+          ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
+          : nothing
+      }
     </li>`;
   }
 
@@ -248,20 +256,24 @@ export class ReplyThread extends ColloquyElement {
     const field = (id: string, label: string, control: unknown) =>
       html`<div part="field"><label for=${id}>${label}</label>${control}</div>`;
     return html`<form part="form" @submit=${this.#submit} @input=${this.#onInput}>
-      ${replyTo
-        ? html`<p class="muted">
+      ${
+        replyTo
+          ? html`<p class="muted">
             ${fill(t.replyingTo, replyTo.author.name)}
             <button type="button" @click=${() => this.#answer(null)}>${t.cancel}</button>
           </p>`
-        : nothing}
-      ${this.token
-        ? nothing
-        : field(
-            'name',
-            t.name,
-            html`<input id="name" name="name" autocomplete="name" maxlength="60" required
+          : nothing
+      }
+      ${
+        this.token
+          ? nothing
+          : field(
+              'name',
+              t.name,
+              html`<input id="name" name="name" autocomplete="name" maxlength="60" required
               pattern=".*\\S.*" .value=${name} />`,
-          )}
+            )
+      }
       <div class="sr" aria-hidden="true">
         <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
       </div>
@@ -285,18 +297,24 @@ export class ReplyThread extends ColloquyElement {
     if (state !== nothing || !store) return state;
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
-      ${store.replies.length
-        ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
-        : html`<p part="empty" class="muted">${t.noReplies}</p>`}
-      ${store.unseen.length
-        ? html`<button part="new-replies" type="button" @click=${() => store.reveal()}>
+      ${
+        store.replies.length
+          ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
+          : html`<p part="empty" class="muted">${t.noReplies}</p>`
+      }
+      ${
+        store.unseen.length
+          ? html`<button part="new-replies" type="button" @click=${() => store.reveal()}>
             ${fill(t.newReplies, store.unseen.length)}
           </button>`
-        : nothing}
-      ${store.nextCursor
-        ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
+          : nothing
+      }
+      ${
+        store.nextCursor
+          ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
             @click=${this.#more}>${t.loadMore}</button>`
-        : nothing}
+          : nothing
+      }
       ${this.#renderForm()}
     </section>`;
   }

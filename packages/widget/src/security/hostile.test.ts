@@ -15,14 +15,22 @@ declare global {
 }
 window.__colloquyCanary = () => ran.push('canary');
 window.alert = () => ran.push('alert');
-window.confirm = () => (ran.push('confirm'), false);
-window.prompt = () => (ran.push('prompt'), null);
+window.confirm = () => {
+  ran.push('confirm');
+  return false;
+};
+window.prompt = () => {
+  ran.push('prompt');
+  return null;
+};
 window.addEventListener('beforeunload', () => ran.push('navigation'));
 
 /** Every tag the elements' own templates create; anything else came from a payload. */
 const OWN_TAGS = new Set(
-  ('article header nav ol ul li p a strong em code pre blockquote br span div button time h2 ' +
-    'form label input textarea slot section small').split(' '),
+  (
+    'article header nav ol ul li p a strong em code pre blockquote br span div button time h2 ' +
+    'form label input textarea slot section small'
+  ).split(' '),
 );
 const SAFE_LINK = /^(https?:|mailto:)/;
 
@@ -133,8 +141,9 @@ describe('hostile content', function () {
     const hrefs: string[] = [];
     const visit = (nodes: unknown[]): void => {
       for (const node of nodes as Array<Record<string, unknown>>) {
-        if (node['t'] === 'link') hrefs.push(node['href'] as string);
-        for (const key of ['c', 'items']) if (Array.isArray(node[key])) visit((node[key] as unknown[]).flat());
+        if (node.t === 'link') hrefs.push(node.href as string);
+        for (const key of ['c', 'items'])
+          if (Array.isArray(node[key])) visit((node[key] as unknown[]).flat());
       }
     };
     for (const reply of replies) visit(reply.body);

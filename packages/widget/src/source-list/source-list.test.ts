@@ -9,13 +9,15 @@ const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLEl
 const ready = (el: SourceList) => waitUntil(() => $(el, 'ol'), 'sources did not render');
 
 async function list(topic: string, lang = 'en') {
-  const el = await fixture<SourceList>(html`<source-list api=${api} topic=${topic} lang=${lang}></source-list>`);
+  const el = await fixture<SourceList>(
+    html`<source-list api=${api} topic=${topic} lang=${lang}></source-list>`,
+  );
   await ready(el);
   return el;
 }
 
 describe('<source-list>', () => {
-  it('renders the seed topic\'s numbered sources with their domains', async () => {
+  it("renders the seed topic's numbered sources with their domains", async () => {
     const el = await list('rsp-update');
     expect($(el, 'h2[part=heading]').textContent!.trim()).to.equal('Sources');
     const item = $(el, 'li#colloquy-source-1');
@@ -90,9 +92,16 @@ describe('<source-list>', () => {
 
   it('has no horizontal overflow at 320 px', async () => {
     const id = await createTopic({
-      sources: [{ title: 'Averyveryverylongtitlewithoutanyspacesatallthatwouldoverflow', url: 'https://example.org/' + 'x'.repeat(200) }],
+      sources: [
+        {
+          title: 'Averyveryverylongtitlewithoutanyspacesatallthatwouldoverflow',
+          url: `https://example.org/${'x'.repeat(200)}`,
+        },
+      ],
     });
-    const box = await fixture(html`<div style="width: 320px"><source-list api=${api} topic=${id}></source-list></div>`);
+    const box = await fixture(
+      html`<div style="width: 320px"><source-list api=${api} topic=${id}></source-list></div>`,
+    );
     const el = box.querySelector('source-list')!;
     await ready(el);
     expect(el.scrollWidth).to.be.at.most(el.clientWidth);

@@ -49,7 +49,6 @@ export function domainOf(url: string): string {
 export class SourceList extends ColloquyElement {
   static override styles = [theme, styles];
 
-
   #anchors() {
     return this.querySelectorAll(':scope > [data-colloquy-anchor]');
   }
@@ -62,7 +61,7 @@ export class SourceList extends ColloquyElement {
     for (const id of wanted) {
       const anchor = document.createElement('span');
       anchor.id = anchor.slot = id;
-      anchor.dataset['colloquyAnchor'] = '';
+      anchor.dataset.colloquyAnchor = '';
       this.append(anchor);
     }
   }
@@ -78,9 +77,11 @@ export class SourceList extends ColloquyElement {
         ${sources.map(
           ({ n, title, url }) =>
             html`<li part="source" id=${sourceAnchor(n)} value=${n}>
-              <slot name=${sourceAnchor(n)}></slot>${SAFE_HREF.test(url)
-                ? html`<a href=${url} rel="nofollow ugc noopener noreferrer" target="_blank">${title}</a>`
-                : title}<span part="domain" class="muted">${domainOf(url)}</span>
+              <slot name=${sourceAnchor(n)}></slot>${
+                SAFE_HREF.test(url)
+                  ? html`<a href=${url} rel="nofollow ugc noopener noreferrer" target="_blank">${title}</a>`
+                  : title
+              }<span part="domain" class="muted">${domainOf(url)}</span>
             </li>`,
         )}
       </ol>

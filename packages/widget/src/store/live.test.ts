@@ -13,7 +13,10 @@ const bodies = (el: Element) => $$(el, '[part~=reply] [part=body]').map(text);
 async function reactAsSomeoneElse(path: string, kind: string) {
   const res = await fetch(`${api}/api/v1/${path}/reactions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-colloquy-reader': `someone-else-${Math.random().toString(36).slice(2)}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-colloquy-reader': `someone-else-${Math.random().toString(36).slice(2)}`,
+    },
     body: JSON.stringify({ kind }),
   });
   expect(res.status).to.equal(200);
@@ -34,7 +37,10 @@ describe('live updates', () => {
     // Another reader answers Ada, and another starts a new thread.
     await postReply(id, 'An answer to Ada.', 'Grace', first.id);
     await postReply(id, 'A new thread.', 'Linus');
-    await waitUntil(() => text($(thread, '[part=new-replies]')) === 'New replies (2)', 'no live replies offered');
+    await waitUntil(
+      () => text($(thread, '[part=new-replies]')) === 'New replies (2)',
+      'no live replies offered',
+    );
     // Nothing moved: the new replies wait behind the button; the counts follow at once.
     expect(bodies(thread)).to.deep.equal(['Already here.']);
     expect(text($(thread, '[part=heading]'))).to.equal('Replies (3)');
@@ -86,13 +92,20 @@ describe('listing pages', () => {
         ${[...ids, 'no-such-topic'].map((id) => html`<topic-card variant="compact" api=${api} topic=${id}></topic-card>`)}
       </div>`);
       const cards = [...box.querySelectorAll('topic-card')];
-      await waitUntil(() => cards.slice(0, 3).every((card) => $(card, '[part=title]')), 'the cards did not render');
+      await waitUntil(
+        () => cards.slice(0, 3).every((card) => $(card, '[part=title]')),
+        'the cards did not render',
+      );
     } finally {
       window.fetch = original;
     }
     expect(requests).to.deep.equal(['/api/v1/topics']);
     const cards = [...box.querySelectorAll('topic-card')];
-    expect(cards.slice(0, 3).map((card) => text($(card, '[part=title]')))).to.deep.equal(['Listing 1', 'Listing 2', 'Listing 3']);
+    expect(cards.slice(0, 3).map((card) => text($(card, '[part=title]')))).to.deep.equal([
+      'Listing 1',
+      'Listing 2',
+      'Listing 3',
+    ]);
     expect(text($(cards[1]!, '[part=replies]'))).to.equal('Replies (1)');
     expect($(cards[3]!, '[part=title]')).to.equal(null);
     await expect(cards[0]).to.be.accessible();
@@ -151,7 +164,10 @@ describe('the live stream', () => {
     };
     try {
       const el = await fixture(html`<reply-thread api=${api} topic=${id}></reply-thread>`);
-      await waitUntil(() => opened.length === 1 && opened[0]!.readyState === EventSource.OPEN, 'no stream opened');
+      await waitUntil(
+        () => opened.length === 1 && opened[0]!.readyState === EventSource.OPEN,
+        'no stream opened',
+      );
       expect(new URL(opened[0]!.url).pathname).to.equal(`/api/v1/topics/${id}/events`);
 
       setHidden(true);
@@ -162,7 +178,10 @@ describe('the live stream', () => {
       // ...and the new stream starts after the last event seen, so the server replays it.
       expect(opened).to.have.length(2);
       expect(new URL(opened[1]!.url).searchParams.get('after')).to.match(/^\d+$/);
-      await waitUntil(() => text($(el, '[part=new-replies]')) === 'New replies (1)', 'the missed reply was not replayed');
+      await waitUntil(
+        () => text($(el, '[part=new-replies]')) === 'New replies (1)',
+        'the missed reply was not replayed',
+      );
 
       el.remove();
       expect(opened[1]!.readyState).to.equal(EventSource.CLOSED);
@@ -172,7 +191,7 @@ describe('the live stream', () => {
     }
   });
 
-  it('listens to the tab\'s visibility only while someone shows the topic', async () => {
+  it("listens to the tab's visibility only while someone shows the topic", async () => {
     const id = await createTopic();
     // The visibilitychange listeners added to the document from here on and not removed since.
     const listening = new Set<unknown>();
@@ -181,7 +200,10 @@ describe('the live stream', () => {
       if (args[0] === 'visibilitychange') listening.add(args[1]);
       addEventListener.apply(this, args);
     };
-    document.removeEventListener = function (this: Document, ...args: Parameters<typeof removeEventListener>) {
+    document.removeEventListener = function (
+      this: Document,
+      ...args: Parameters<typeof removeEventListener>
+    ) {
       if (args[0] === 'visibilitychange') listening.delete(args[1]);
       removeEventListener.apply(this, args);
     };
@@ -194,7 +216,10 @@ describe('the live stream', () => {
         <reply-thread api=${api} topic=${id}></reply-thread>
       </div>`);
       const [card, thread] = [...box.children];
-      await waitUntil(() => topicStore(api, id).state === 'ready' && listening.size === 1, 'the stream does not follow the tab');
+      await waitUntil(
+        () => topicStore(api, id).state === 'ready' && listening.size === 1,
+        'the stream does not follow the tab',
+      );
       card!.remove();
       expect(listening.size, 'one element still shows the topic').to.equal(1);
       thread!.remove();

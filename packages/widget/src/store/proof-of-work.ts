@@ -27,7 +27,9 @@ export interface ProofOfWork {
 export async function solve({ challenge, difficulty }: Challenge): Promise<string> {
   const encoder = new TextEncoder();
   for (let nonce = 0; ; nonce++) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${nonce}`)));
+    const digest = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${nonce}`)),
+    );
     let bits = 0;
     for (const byte of digest) {
       bits += byte ? Math.clz32(byte) - 24 : 8;
@@ -46,7 +48,10 @@ export function proofOfWork(api: string): ProofOfWork {
     prepare: () =>
       (proof ??= request<Challenge>(challengeUrl(api))
         .then((challenge) => (challenge.difficulty ? solve(challenge) : ''))
-        .catch(() => (spend(), ''))),
+        .catch(() => {
+          spend();
+          return '';
+        })),
     spend,
   };
 }

@@ -27,7 +27,12 @@ export function readSummary(api: string, topic: string, done: SummaryCallback): 
       batches.delete(api);
       for (let i = 0; i < waiting.length; i += PER_REQUEST) {
         const part = waiting.slice(i, i + PER_REQUEST);
-        request<TopicSummaries>(summariesUrl(api, part.map(([id]) => id))).then(
+        request<TopicSummaries>(
+          summariesUrl(
+            api,
+            part.map(([id]) => id),
+          ),
+        ).then(
           ({ topics }) => part.map(([id, settle]) => settle(topics.find((t) => t.id === id))),
           (error: ColloquyError) => part.map(([, settle]) => settle(undefined, error)),
         );

@@ -65,7 +65,7 @@ describe('topic store', () => {
     const first = await createTopic({ title: 'First' });
     const second = await createTopic({ title: 'Second' });
     const card = await fixture(html`<topic-card api=${api} topic=${first}></topic-card>`);
-    const title = () => card.shadowRoot!.querySelector('[part=title]')?.textContent!.trim();
+    const title = () => card.shadowRoot!.querySelector('[part=title]')?.textContent?.trim();
     await waitUntil(() => title() === 'First');
     card.setAttribute('topic', second);
     await waitUntil(() => title() === 'Second');

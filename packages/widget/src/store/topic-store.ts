@@ -1,4 +1,4 @@
-import { ColloquyError, request } from '../api/client.js';
+import { type ColloquyError, request } from '../api/client.js';
 import { reactionsUrl, repliesPageUrl, repliesUrl, topicUrl } from '../api/urls.js';
 import {
   PROOF_HEADER,
@@ -272,7 +272,7 @@ export class TopicStore {
       if (proof) this.#proofs.spend(); // a challenge is good for one reply
       const headers: Record<string, string> = { [READER_HEADER]: readerKey() };
       if (proof) headers[PROOF_HEADER] = proof;
-      if (token) headers['authorization'] = `Bearer ${token}`;
+      if (token) headers.authorization = `Bearer ${token}`;
       try {
         return await request<CreatedReply>(repliesUrl(this.api, this.topicId), {
           method: 'POST',

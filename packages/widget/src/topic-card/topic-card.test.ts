@@ -72,7 +72,7 @@ describe('<topic-card>', () => {
     expect(getComputedStyle(el).backgroundColor).to.equal('rgb(18, 18, 18)');
   });
 
-  it('sets the title\'s level with heading-level', async () => {
+  it("sets the title's level with heading-level", async () => {
     const el = await card('rsp-update');
     expect($(el, '[part=title]').getAttribute('aria-level')).to.equal('2');
     el.setAttribute('heading-level', '3');
@@ -116,7 +116,9 @@ describe('<topic-card>', () => {
     expect(event.detail).to.include({ kind: 'like', active: true, replyId: null, topicId: id });
     expect(like.getAttribute('aria-pressed')).to.equal('true');
     expect(like.querySelector('[part=count]')!.textContent).to.equal('1');
-    const topic = (await (await fetch(`${api}/api/v1/topics/${id}`, { cache: 'no-cache' })).json()) as TopicWithReplies;
+    const topic = (await (
+      await fetch(`${api}/api/v1/topics/${id}`, { cache: 'no-cache' })
+    ).json()) as TopicWithReplies;
     expect(topic.reactions.like).to.equal(1);
 
     // Remembered: a new element shows it pressed, and a second toggle takes it back.
@@ -156,8 +158,8 @@ describe('<topic-card>', () => {
     const el = await card(id);
     const root = el.shadowRoot!;
     expect(root.querySelectorAll('img, script, svg, b, iframe').length).to.equal(0);
-    expect([...root.querySelectorAll('a')].every((a) => /^(https?:|mailto:|#)/.test(a.getAttribute('href')!))).to.be
-      .true;
+    expect([...root.querySelectorAll('a')].every((a) => /^(https?:|mailto:|#)/.test(a.getAttribute('href')!)))
+      .to.be.true;
     expect($(el, '[part=title]').textContent).to.contain('<img src=x');
     expect($(el, '[part=body]').textContent).to.contain('<b>bold?</b>');
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
@@ -184,7 +186,9 @@ describe('<topic-card>', () => {
       category: { slug: 'c', name: 'C', path: ['Community', 'Anthropic'] },
       author: { name: 'Natalya Tihonova' },
     });
-    const box = await fixture(html`<div style="width: 320px"><topic-card api=${api} topic=${id}></topic-card></div>`);
+    const box = await fixture(
+      html`<div style="width: 320px"><topic-card api=${api} topic=${id}></topic-card></div>`,
+    );
     const el = box.querySelector('topic-card')!;
     await ready(el);
     expect(el.scrollWidth).to.be.at.most(el.clientWidth);
@@ -192,7 +196,9 @@ describe('<topic-card>', () => {
   });
 
   it('shows an error with Retry when the server cannot be reached', async () => {
-    const failing = fixture<TopicCard>(html`<topic-card api="http://127.0.0.1:9" topic="nowhere"></topic-card>`);
+    const failing = fixture<TopicCard>(
+      html`<topic-card api="http://127.0.0.1:9" topic="nowhere"></topic-card>`,
+    );
     const el = await failing;
     await waitUntil(() => $(el, '[part=error]'), 'no error shown');
     expect($(el, '[role=alert]').textContent).to.contain('Could not load the discussion.');

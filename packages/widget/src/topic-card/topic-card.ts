@@ -86,26 +86,32 @@ export class TopicCard extends ColloquyElement {
       </article>`;
     const { author, category } = topic;
     return html`<article part="card">
-      ${category?.path.length
-        ? html`<nav part="breadcrumb" aria-label=${t.category}>
+      ${
+        category?.path.length
+          ? html`<nav part="breadcrumb" aria-label=${t.category}>
             <ol>
               ${category.path.map((name) => html`<li>${name}</li>`)}
             </ol>
           </nav>`
-        : nothing}
+          : nothing
+      }
       ${heading(this.headingLevel, 'title', topic.title)}
       ${topic.label ? html`<p part="label">${topic.label}</p>` : nothing}
       ${topic.summary ? html`<p part="summary">${topic.summary}</p>` : nothing}
-      ${author
-        ? html`<div part="author">
-            ${author.avatarUrl
-              ? html`<img part="avatar" class="avatar" src=${author.avatarUrl} alt="" />`
-              : html`<span part="avatar" class="avatar" aria-hidden="true"
+      ${
+        author
+          ? html`<div part="author">
+            ${
+              author.avatarUrl
+                ? html`<img part="avatar" class="avatar" src=${author.avatarUrl} alt="" />`
+                : html`<span part="avatar" class="avatar" aria-hidden="true"
                   >${initial(author.name)}</span
-                >`}
+                >`
+            }
             <span>${author.name}</span>
           </div>`
-        : nothing}
+          : nothing
+      }
       <time part="time" datetime=${topic.createdAt}>${date(topic.createdAt)}</time>
       <div part="body">${renderDoc(topic.body)}</div>
       ${this.renderReactions(topic.reactions, null)}

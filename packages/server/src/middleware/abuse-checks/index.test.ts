@@ -11,9 +11,17 @@ async function setup(overrides: Partial<AppConfig>) {
   const t = await testApp(overrides);
   await t.app.request('/api/v1/topics', json({ id: 'topic', title: 'topic' }, admin));
   const reply = (address: string) =>
-    t.app.request('/api/v1/topics/topic/replies', json({ authorName: 'A', body: 'b' }, { 'X-Colloquy-Reader': READER }), fromAddress(address));
+    t.app.request(
+      '/api/v1/topics/topic/replies',
+      json({ authorName: 'A', body: 'b' }, { 'X-Colloquy-Reader': READER }),
+      fromAddress(address),
+    );
   const react = (address: string) =>
-    t.app.request('/api/v1/topics/topic/reactions', json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }), fromAddress(address));
+    t.app.request(
+      '/api/v1/topics/topic/reactions',
+      json({ kind: 'like' }, { 'X-Colloquy-Reader': READER }),
+      fromAddress(address),
+    );
   return { ...t, reply, react };
 }
 

@@ -26,11 +26,22 @@ export function abuseChecks({ store, admin, writeLimit, clientPrefix }: AbuseChe
     }
     const prefix = clientPrefix(c);
     const readerKey = c.req.header(READER_HEADER);
-    if (await store.isBanned({ readerHash: readerKey ? sha256(readerKey) : null, addressPrefix: prefix ?? null })) {
-      throw new ProblemError(403, 'banned', 'Writing not allowed', 'A moderator has blocked writes from this reader or network.');
+    if (
+      await store.isBanned({
+        readerHash: readerKey ? sha256(readerKey) : null,
+        addressPrefix: prefix ?? null,
+      })
+    ) {
+      throw new ProblemError(
+        403,
+        'banned',
+        'Writing not allowed',
+        'A moderator has blocked writes from this reader or network.',
+      );
     }
     const retry = writeLimit.hit(prefix ?? 'unknown');
-    if (retry !== null) throw tooManyRequests(retry, `At most ${writeLimit.limit} writes a minute may come from one network.`);
+    if (retry !== null)
+      throw tooManyRequests(retry, `At most ${writeLimit.limit} writes a minute may come from one network.`);
     return next();
   };
 }

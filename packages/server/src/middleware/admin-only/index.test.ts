@@ -23,9 +23,16 @@ describe('admin only', () => {
         ['POST', '/api/v1/admin/bans'],
         ['POST', '/api/v1/admin/topics/topic/lock'],
       ] as const) {
-        const headers: Record<string, string> = method === 'GET' ? {} : { Origin: ORIGIN, 'Content-Type': 'application/json' };
-        await expectProblem(await t.app.request(path, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) }), 401);
-        await expectProblem(await t.app.request(path, { method, headers: { ...headers, Authorization: 'Bearer wrong-token' } }), 401);
+        const headers: Record<string, string> =
+          method === 'GET' ? {} : { Origin: ORIGIN, 'Content-Type': 'application/json' };
+        await expectProblem(
+          await t.app.request(path, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) }),
+          401,
+        );
+        await expectProblem(
+          await t.app.request(path, { method, headers: { ...headers, Authorization: 'Bearer wrong-token' } }),
+          401,
+        );
       }
     } finally {
       await t.close();

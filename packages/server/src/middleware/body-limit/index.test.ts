@@ -10,7 +10,11 @@ describe('body-limit', () => {
       const big = JSON.stringify({ authorName: 'a', body: 'x'.repeat(t.config.maxBodyBytes) });
       const declared = await t.app.request(path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'Content-Length': String(Buffer.byteLength(big)) },
+        headers: {
+          'Content-Type': 'application/json',
+          Origin: ORIGIN,
+          'Content-Length': String(Buffer.byteLength(big)),
+        },
         body: big,
       });
       await expectProblem(declared, 413);

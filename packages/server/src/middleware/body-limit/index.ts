@@ -12,7 +12,12 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ProblemError(413, 'body-too-large', 'Request body too large', `The request body must be at most ${maxBytes} bytes.`);
+      throw new ProblemError(
+        413,
+        'body-too-large',
+        'Request body too large',
+        `The request body must be at most ${maxBytes} bytes.`,
+      );
     },
   });
   return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));

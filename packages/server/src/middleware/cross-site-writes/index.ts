@@ -18,7 +18,10 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * it by itself the way it does cookies, so a foreign page cannot make a reader's browser send
  * it, and such a request cannot be a cross-site request forgery. It needs no Origin.
  */
-export function crossSiteWrites(config: Pick<AppConfig, 'allowedOrigins'>, admin: AdminAuth): MiddlewareHandler {
+export function crossSiteWrites(
+  config: Pick<AppConfig, 'allowedOrigins'>,
+  admin: AdminAuth,
+): MiddlewareHandler {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header('Origin');

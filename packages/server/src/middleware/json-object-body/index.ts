@@ -30,7 +30,12 @@ export function jsonObjectBody(): MiddlewareHandler {
       throw new ProblemError(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.');
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ProblemError(422, 'invalid-body', 'The request body is not valid', 'The request body must be a JSON object.');
+      throw new ProblemError(
+        422,
+        'invalid-body',
+        'The request body is not valid',
+        'The request body must be a JSON object.',
+      );
     }
     await next();
   };

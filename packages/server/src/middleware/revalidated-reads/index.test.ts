@@ -11,7 +11,9 @@ describe('HTTP caching elsewhere', () => {
     const t = await twoInstances();
     try {
       await t.a.request('/api/v1/topics', json({ id: 'misc', title: 'Misc' }, admin));
-      const posted = (await (await t.a.request('/api/v1/topics/misc/replies', json({ authorName: 'A', body: 'x' }))).json()) as CreatedReply;
+      const posted = (await (
+        await t.a.request('/api/v1/topics/misc/replies', json({ authorName: 'A', body: 'x' }))
+      ).json()) as CreatedReply;
       const reply = await t.a.request(`/api/v1/replies/${posted.id}`);
       const tag = reply.headers.get('ETag')!;
       assert.match(tag, /^"[^"]+"$/);

@@ -18,7 +18,12 @@ export function revalidatedReads(): MiddlewareHandler {
     await next();
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.res.ok) return;
     const headers = c.res.headers;
-    if (headers.has('ETag') || validatesItself(c) || (headers.get('Content-Type') ?? '').startsWith('text/event-stream')) return;
+    if (
+      headers.has('ETag') ||
+      validatesItself(c) ||
+      (headers.get('Content-Type') ?? '').startsWith('text/event-stream')
+    )
+      return;
     // Nothing will be stored, so nothing will be revalidated.
     if (/\bno-store\b/.test(headers.get('Cache-Control') ?? '')) return;
     if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-cache');
