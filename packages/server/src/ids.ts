@@ -20,6 +20,15 @@ export function newReplyId(now = Date.now()): string {
   return encode(BigInt(now), 10) + encode(lastRandom, 16);
 }
 
+/**
+ * The id of an imported reply: like newReplyId(), but for a time in the past, so that it sorts
+ * among the topic's replies by when the reply was written in the source system.
+ */
+export function importedReplyId(createdAt: number): string {
+  const time = BigInt(Math.max(0, Math.min(createdAt, 2 ** 48 - 1)));
+  return encode(time, 10) + encode(BigInt(`0x${randomBytes(10).toString('hex')}`), 16);
+}
+
 function encode(value: bigint, length: number): string {
   let out = '';
   for (let k = 0; k < length; k++) {

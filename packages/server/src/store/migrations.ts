@@ -190,6 +190,25 @@ CREATE TABLE notification_keys (
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
 `,
+  // Imports: each imported thread and comment by its source system and its id there, so that
+  // importing the same file again finds what is already in and changes nothing. The rows go
+  // with their topic or reply.
+  `
+CREATE TABLE import_topics (
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  PRIMARY KEY (source, source_id)
+) WITHOUT ROWID;
+CREATE INDEX import_topics_topic ON import_topics (topic_id);
+CREATE TABLE import_replies (
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  reply_id TEXT NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+  PRIMARY KEY (source, source_id)
+) WITHOUT ROWID;
+CREATE INDEX import_replies_reply ON import_replies (reply_id);
+`,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -347,6 +366,23 @@ CREATE TABLE notification_keys (
 );
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
+`,
+  // Imports: the source ids of imported threads and comments, as in SQLite.
+  `
+CREATE TABLE import_topics (
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  PRIMARY KEY (source, source_id)
+);
+CREATE INDEX import_topics_topic ON import_topics (topic_id);
+CREATE TABLE import_replies (
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  reply_id TEXT NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+  PRIMARY KEY (source, source_id)
+);
+CREATE INDEX import_replies_reply ON import_replies (reply_id);
 `,
 ];
 

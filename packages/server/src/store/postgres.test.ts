@@ -125,6 +125,8 @@ if (!DATABASE_URL) {
             'delivery_attempts',
             'email_opt_outs',
             'events',
+            'import_replies',
+            'import_topics',
             'notification_keys',
             'outbox',
             'reactions',

@@ -26,7 +26,10 @@ import type { TopicEvent } from './store.js';
  */
 export interface QueryDialect {
   /** `column` is one of `values`, bound as one parameter whatever the length of the list. */
-  anyOf(column: 'topics.id' | 'replies.root_id', values: readonly string[]): Expression<SqlBool>;
+  anyOf(
+    column: 'topics.id' | 'replies.root_id' | 'import_topics.source_id' | 'import_replies.source_id',
+    values: readonly string[],
+  ): Expression<SqlBool>;
 }
 
 export const countColumn = (kind: ReactionKind): CountColumn => `${kind}_count`;

@@ -177,6 +177,20 @@ export interface NotificationKeysTable {
   created_at: Instant;
 }
 
+/** An imported thread (see import/): its source system's name and id there, and its topic. */
+export interface ImportTopicsTable {
+  source: string;
+  source_id: string;
+  topic_id: string;
+}
+
+/** An imported comment: its source system's name and id there, and its reply. */
+export interface ImportRepliesTable {
+  source: string;
+  source_id: string;
+  reply_id: string;
+}
+
 export interface Schema {
   topics: TopicsTable;
   replies: RepliesTable;
@@ -192,4 +206,6 @@ export interface Schema {
   email_opt_outs: EmailOptOutsTable;
   spent_links: SpentLinksTable;
   notification_keys: NotificationKeysTable;
+  import_topics: ImportTopicsTable;
+  import_replies: ImportRepliesTable;
 }

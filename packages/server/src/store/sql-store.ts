@@ -23,8 +23,10 @@ import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
 import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
 import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import type { ImportStore } from './imports.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
+import { SqlImports } from './sql-imports.js';
 import { SqlNotifications } from './sql-notifications.js';
 import { StoreError } from './store.js';
 import type {
@@ -123,12 +125,14 @@ export abstract class SqlStore implements Store {
   #prunedAt = 0;
   #closed = false;
   readonly notifications: NotificationStore;
+  readonly imports: ImportStore;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
     this.#db = connection;
     this.#dialect = dialect;
     this.#q = compileQueries(compiler, dialect);
     this.notifications = new SqlNotifications(connection, this.#q, dialect);
+    this.imports = new SqlImports(compiler, connection, dialect);
   }
 
   /** A write transaction; now and then, events past their retention go after it. */

@@ -10,6 +10,7 @@ import type {
   TopicSummary,
 } from '@colloquy/api';
 
+import type { ImportStore } from './imports.js';
 import type { NotificationStore } from './notifications.js';
 
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
@@ -218,6 +219,8 @@ export interface Store {
   siteVersion(): Promise<string>;
   /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
   readonly notifications: NotificationStore;
+  /** Batches of topics and replies from another system's export (see imports.ts). */
+  readonly imports: ImportStore;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;

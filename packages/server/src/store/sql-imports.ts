@@ -1,0 +1,241 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { ReplyStatus } from '@colloquy/api';
+import { importedReplyId } from '../ids.js';
+import type {
+  ImportBatchResult,
+  ImportedReply,
+  ImportedTopic,
+  ImportOutcome,
+  ImportStore,
+} from './imports.js';
+import { prepare, prepareNamed } from './prepared.js';
+import type { QueryDialect } from './queries.js';
+import type { Schema } from './schema.js';
+import type { SqlConnection } from './sql-store.js';
+
+const published = sql.lit<ReplyStatus>('published');
+
+/** The statements of an import, compiled once for the store's dialect (see prepare()). */
+function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
+  return {
+    knownTopics: prepare((source: string, ids: readonly string[]) =>
+      db
+        .selectFrom('import_topics')
+        .select(['source_id', 'topic_id'])
+        .where('source', '=', source)
+        .where(dialect.anyOf('import_topics.source_id', ids)),
+    ),
+    knownReplies: prepare((source: string, ids: readonly string[]) =>
+      db
+        .selectFrom('import_replies')
+        .innerJoin('replies', 'replies.id', 'import_replies.reply_id')
+        .select([
+          'import_replies.source_id',
+          'replies.id',
+          'replies.root_id',
+          'replies.depth',
+          'replies.topic_id',
+        ])
+        .where('import_replies.source', '=', source)
+        .where(dialect.anyOf('import_replies.source_id', ids)),
+    ),
+    /** A page topic; one already at this URL (made by a first reply, say) is kept as it is. */
+    insertTopic: prepareNamed(
+      (topic: { id: string; title: string; created_at: string; locked: boolean; now: string }) =>
+        db
+          .insertInto('topics')
+          .values({
+            id: topic.id,
+            title: topic.title,
+            url: topic.id,
+            created_at: topic.created_at,
+            body: '[]',
+            text: '',
+            sources: '[]',
+            locked: topic.locked,
+            updated_at: topic.now,
+          })
+          .onConflict((oc) => oc.column('id').doNothing()),
+    ),
+    topicSource: prepare((source: string, sourceId: string, topicId: string) =>
+      db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
+    ),
+    insertReply: prepareNamed(
+      (reply: {
+        id: string;
+        topic_id: string;
+        parent_id: string | null;
+        root_id: string;
+        depth: number;
+        author_name: string;
+        created_at: string;
+        edited_at: string | null;
+        body: string;
+        text: string;
+        status: ReplyStatus;
+      }) =>
+        db.insertInto('replies').values({
+          id: reply.id,
+          topic_id: reply.topic_id,
+          parent_id: reply.parent_id,
+          root_id: reply.root_id,
+          depth: reply.depth,
+          author_name: reply.author_name,
+          created_at: reply.created_at,
+          edited_at: reply.edited_at,
+          body: reply.body,
+          text: reply.text,
+          status: reply.status,
+        }),
+    ),
+    replySource: prepare((source: string, sourceId: string, replyId: string) =>
+      db.insertInto('import_replies').values({ source, source_id: sourceId, reply_id: replyId }),
+    ),
+    /** After a batch added replies to a topic: its count, latest reply and version follow. */
+    recount: prepare((id: string, now: string) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({
+          reply_count: eb
+            .selectFrom('replies')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .where('replies.topic_id', '=', id)
+            .where('replies.status', '=', published),
+          latest_reply_id: eb
+            .selectFrom('replies')
+            .select('replies.id')
+            .where('replies.topic_id', '=', id)
+            .where('replies.status', '=', published)
+            .orderBy('replies.created_at', 'desc')
+            .orderBy('replies.id', 'desc')
+            .limit(1),
+          version: eb('version', '+', 1),
+          updated_at: now,
+        }))
+        .where('id', '=', id),
+    ),
+  };
+}
+
+type ImportQueries = ReturnType<typeof compileImportQueries>;
+
+/** Where an already written reply sits, for the replies that answer it. */
+interface Placed {
+  id: string;
+  rootId: string;
+  depth: number;
+  topicId: string;
+}
+
+/** The store's ImportStore, for both dialects. */
+export class SqlImports implements ImportStore {
+  readonly #db: SqlConnection;
+  readonly #q: ImportQueries;
+
+  constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: QueryDialect) {
+    this.#db = connection;
+    this.#q = compileImportQueries(compiler, dialect);
+  }
+
+  importBatch(
+    source: string,
+    batch: { topics: readonly ImportedTopic[]; replies: readonly ImportedReply[] },
+  ): Promise<ImportBatchResult> {
+    const q = this.#q;
+    return this.#db.transaction('read write', async (trx) => {
+      const now = new Date().toISOString();
+      const threadIds = new Set<string>();
+      for (const topic of batch.topics) threadIds.add(topic.sourceId);
+      for (const reply of batch.replies) threadIds.add(reply.threadSourceId);
+      const topicOf = new Map<string, string>();
+      if (threadIds.size > 0) {
+        const known = await trx.executeQuery(q.knownTopics(source, [...threadIds]));
+        for (const row of known.rows) topicOf.set(row.source_id, row.topic_id);
+      }
+      const topics = { imported: 0, present: 0 };
+      for (const topic of batch.topics) {
+        if (topicOf.has(topic.sourceId)) {
+          topics.present++;
+          continue;
+        }
+        await trx.executeQuery(
+          q.insertTopic({
+            id: topic.url,
+            title: topic.title,
+            created_at: topic.createdAt ?? now,
+            locked: topic.locked,
+            now,
+          }),
+        );
+        await trx.executeQuery(q.topicSource(source, topic.sourceId, topic.url));
+        topicOf.set(topic.sourceId, topic.url);
+        topics.imported++;
+      }
+
+      const wanted = new Set<string>();
+      for (const reply of batch.replies) {
+        wanted.add(reply.sourceId);
+        if (reply.parentSourceId !== null) wanted.add(reply.parentSourceId);
+      }
+      const placed = new Map<string, Placed>();
+      if (wanted.size > 0) {
+        const known = await trx.executeQuery(q.knownReplies(source, [...wanted]));
+        for (const row of known.rows) {
+          placed.set(row.source_id, {
+            id: row.id,
+            rootId: row.root_id,
+            depth: row.depth,
+            topicId: row.topic_id,
+          });
+        }
+      }
+      const outcomes: ImportOutcome[] = [];
+      const touched = new Set<string>();
+      for (const reply of batch.replies) {
+        if (placed.has(reply.sourceId)) {
+          outcomes.push('present');
+          continue;
+        }
+        const topicId = topicOf.get(reply.threadSourceId);
+        if (topicId === undefined) {
+          outcomes.push('no-topic');
+          continue;
+        }
+        let parent: Placed | undefined;
+        if (reply.parentSourceId !== null) {
+          parent = placed.get(reply.parentSourceId);
+          // A parent on another page is no parent: the reply would show under a thread it is not in.
+          if (parent === undefined || parent.topicId !== topicId) {
+            outcomes.push('no-parent');
+            continue;
+          }
+        }
+        const id = importedReplyId(Date.parse(reply.createdAt));
+        const depth = parent === undefined ? 0 : parent.depth + 1;
+        const rootId = parent === undefined ? id : parent.rootId;
+        await trx.executeQuery(
+          q.insertReply({
+            id,
+            topic_id: topicId,
+            parent_id: parent?.id ?? null,
+            root_id: rootId,
+            depth,
+            author_name: reply.authorName,
+            created_at: reply.createdAt,
+            edited_at: reply.editedAt,
+            body: JSON.stringify(reply.body),
+            text: reply.text,
+            status: reply.status,
+          }),
+        );
+        await trx.executeQuery(q.replySource(source, reply.sourceId, id));
+        placed.set(reply.sourceId, { id, rootId, depth, topicId });
+        touched.add(topicId);
+        outcomes.push('imported');
+      }
+      for (const topicId of touched) await trx.executeQuery(q.recount(topicId, now));
+      return { topics, replies: outcomes };
+    });
+  }
+}
