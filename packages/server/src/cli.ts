@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { importCommand, importOptions, USAGE as IMPORT_USAGE } from './cli/import.js';
 import { serve, serveOptions, USAGE as SERVE_USAGE } from './cli/serve.js';
 import { UsageError } from './cli/settings.js';
 
@@ -10,6 +11,12 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   serve: { usage: SERVE_USAGE, run: (env, args) => serve(serveOptions(env, args)) },
+  import: {
+    usage: IMPORT_USAGE,
+    run: async (env, args) => {
+      await importCommand(importOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
+    },
+  },
 };
 
 async function main(argv: string[]): Promise<void> {

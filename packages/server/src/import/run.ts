@@ -1,0 +1,260 @@
+/**
+ * An import run: records from a reader, rendered and validated like any reply, written into the
+ * store in batches of one transaction each. Memory stays that of one batch, plus the ids of
+ * threads and comments that were skipped (their comments are skipped too, with a reason) and
+ * any comments that come before their thread or parent in the file (held until it is written).
+ */
+import { MAX_NAME_LENGTH, MAX_TITLE_LENGTH, pageTopicUrl, type ReplyStatus } from '@colloquy/api';
+import { newReply } from '@colloquy/api/schemas';
+import { renderMarkdown } from '../markdown.js';
+import type { ImportedReply, ImportedTopic, ImportOutcome } from '../store/imports.js';
+import type { Store } from '../store/store.js';
+import type { ProgressReporter } from './progress.js';
+import type { CommentRecord, ImportReader, ThreadRecord } from './records.js';
+
+export interface ImportRunOptions {
+  reader: ImportReader;
+  /** Null: a dry run, which reads, renders and validates everything and writes nothing. */
+  store: Store | null;
+  /** Comments and threads per transaction. */
+  batchSize: number;
+  progress?: ProgressReporter;
+}
+
+export interface ImportSummary {
+  dryRun: boolean;
+  topics: { imported: number; present: number };
+  replies: { imported: number; present: number; byStatus: Record<ReplyStatus, number> };
+  /** Reason → how many threads or comments were left out for it. */
+  skipped: Map<string, number>;
+}
+
+const statusOf = { approved: 'published', pending: 'pending', spam: 'hidden', deleted: 'deleted' } as const;
+
+/** Anonymous and erased authors, and names that end up empty once cleaned. */
+export const ANONYMOUS = 'Anonymous';
+
+/**
+ * A display name as a reply shows it: NFKC, without control or bidirectional override
+ * characters, spaces collapsed, at most MAX_NAME_LENGTH code units (never cutting a character
+ * in two). A name another system allowed is kept rather than refused, as much of it as fits.
+ */
+export function importedName(raw: string | null): string {
+  if (raw === null) return ANONYMOUS;
+  const cleaned = raw
+    .normalize('NFKC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  let name = '';
+  for (const character of cleaned) {
+    if (name.length + character.length > MAX_NAME_LENGTH) break;
+    name += character;
+  }
+  name = name.trim();
+  return name === '' ? ANONYMOUS : name;
+}
+
+function cut(text: string, max: number): string {
+  let out = '';
+  for (const character of text) {
+    if (out.length + character.length > max) break;
+    out += character;
+  }
+  return out;
+}
+
+type Converted<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function topicOf(record: ThreadRecord): Converted<ImportedTopic> {
+  if (record.url === null) return { ok: false, reason: 'thread without a page URL' };
+  if (pageTopicUrl(record.url) === null) {
+    return {
+      ok: false,
+      reason: /^[a-z][a-z0-9+.-]*:/i.test(record.url)
+        ? 'thread whose page URL is not an http(s) URL'
+        : 'thread whose page is a path without a site (give --base-url)',
+    };
+  }
+  const title = cut((record.title ?? '').replace(/\s+/g, ' ').trim(), MAX_TITLE_LENGTH).trim();
+  return {
+    ok: true,
+    value: {
+      sourceId: record.sourceId,
+      url: record.url,
+      title: title === '' ? record.url : title,
+      createdAt: record.createdAt,
+      locked: record.locked,
+    },
+  };
+}
+
+const bodyRule = newReply.shape.body;
+
+function replyOf(record: CommentRecord): Converted<ImportedReply> {
+  const status = statusOf[record.state];
+  const base = {
+    sourceId: record.sourceId,
+    threadSourceId: record.threadSourceId,
+    parentSourceId: record.parentSourceId,
+    createdAt: new Date(record.createdAt).toISOString(),
+    editedAt: record.editedAt === undefined ? null : new Date(record.editedAt).toISOString(),
+    status,
+  };
+  // A deleted comment keeps only its place, so that the replies to it stay where they were.
+  if (status === 'deleted') return { ok: true, value: { ...base, authorName: '', body: [], text: '' } };
+  const checked = bodyRule.safeParse(record.body.markdown);
+  if (!checked.success) {
+    const reason =
+      record.body.markdown.trim() === ''
+        ? 'comment with an empty body'
+        : `comment whose body breaks the rules of a reply (${checked.error.issues[0]?.message ?? 'invalid'})`;
+    return { ok: false, reason };
+  }
+  const { body, text } = renderMarkdown(checked.data);
+  return { ok: true, value: { ...base, authorName: importedName(record.author.name), body, text } };
+}
+
+/** Why a reply that could not be placed is left out, once nothing more can place it. */
+const unplaced: Record<'no-topic' | 'no-parent', string> = {
+  'no-topic': 'comment whose thread is not in the file',
+  'no-parent': 'comment whose parent comment is not in the file or is on another page',
+};
+
+export function emptySummary(dryRun: boolean): ImportSummary {
+  return {
+    dryRun,
+    topics: { imported: 0, present: 0 },
+    replies: {
+      imported: 0,
+      present: 0,
+      byStatus: { published: 0, pending: 0, hidden: 0, deleted: 0 },
+    },
+    skipped: new Map(),
+  };
+}
+
+/**
+ * Runs the import, counting into `summary` as batches commit: when reading fails part way, the
+ * summary says what the batches before the failure wrote (the failed batch writes nothing).
+ */
+export async function runImport(
+  options: ImportRunOptions,
+  summary: ImportSummary = emptySummary(options.store === null),
+): Promise<ImportSummary> {
+  const { reader, store, batchSize, progress } = options;
+  const skip = (reason: string) => summary.skipped.set(reason, (summary.skipped.get(reason) ?? 0) + 1);
+  /** Threads and comments left out: what answers them is left out too. */
+  const skippedThreads = new Set<string>();
+  const skippedComments = new Set<string>();
+  /** A dry run keeps the threads it has seen, to tell which comments have none. */
+  const seenThreads = new Set<string>();
+  let topics: ImportedTopic[] = [];
+  let replies: ImportedReply[] = [];
+  /** Comments whose thread or parent was not written yet, retried at the end. */
+  let held: Array<{ reply: ImportedReply; outcome: ImportOutcome }> = [];
+
+  const count = (reply: ImportedReply, outcome: ImportOutcome): boolean => {
+    if (outcome === 'imported') {
+      summary.replies.imported++;
+      summary.replies.byStatus[reply.status]++;
+    } else if (outcome === 'present') summary.replies.present++;
+    else return false;
+    return true;
+  };
+
+  const write = async (batchTopics: ImportedTopic[], batchReplies: ImportedReply[]) => {
+    if (store === null) {
+      summary.topics.imported += batchTopics.length;
+      for (const reply of batchReplies) {
+        if (seenThreads.has(reply.threadSourceId)) count(reply, 'imported');
+        else held.push({ reply, outcome: 'no-topic' });
+      }
+      return;
+    }
+    const result = await store.imports.importBatch(reader.format, {
+      topics: batchTopics,
+      replies: batchReplies,
+    });
+    summary.topics.imported += result.topics.imported;
+    summary.topics.present += result.topics.present;
+    result.replies.forEach((outcome, index) => {
+      const reply = batchReplies[index];
+      if (reply !== undefined && !count(reply, outcome)) held.push({ reply, outcome });
+    });
+  };
+
+  const flush = async () => {
+    if (topics.length === 0 && replies.length === 0) return;
+    const [batchTopics, batchReplies] = [topics, replies];
+    topics = [];
+    replies = [];
+    await write(batchTopics, batchReplies);
+  };
+
+  for await (const record of reader) {
+    progress?.record(record, reader.progress);
+    if (record.kind === 'skipped') {
+      skip(`${record.what} ${record.reason}`);
+      if (record.sourceId !== null)
+        (record.what === 'thread' ? skippedThreads : skippedComments).add(record.sourceId);
+      continue;
+    }
+    if (record.kind === 'thread') {
+      const topic = topicOf(record);
+      if (!topic.ok) {
+        skip(topic.reason);
+        skippedThreads.add(record.sourceId);
+        continue;
+      }
+      if (store === null) seenThreads.add(record.sourceId);
+      topics.push(topic.value);
+    } else {
+      if (skippedThreads.has(record.threadSourceId)) {
+        skip('comment on a thread that was left out');
+        skippedComments.add(record.sourceId);
+        continue;
+      }
+      if (record.parentSourceId !== null && skippedComments.has(record.parentSourceId)) {
+        skip('comment answering a comment that was left out');
+        skippedComments.add(record.sourceId);
+        continue;
+      }
+      const reply = replyOf(record);
+      if (!reply.ok) {
+        skip(reply.reason);
+        skippedComments.add(record.sourceId);
+        continue;
+      }
+      replies.push(reply.value);
+    }
+    if (topics.length + replies.length >= batchSize) await flush();
+  }
+  await flush();
+
+  if (store === null) {
+    const waiting = held;
+    held = [];
+    for (const entry of waiting) {
+      if (seenThreads.has(entry.reply.threadSourceId)) count(entry.reply, 'imported');
+      else held.push(entry);
+    }
+  }
+  // Comments that came before their thread or parent: again, oldest first, until a pass places
+  // none of them.
+  while (held.length > 0 && store !== null) {
+    const waiting = held.sort((a, b) => (a.reply.createdAt < b.reply.createdAt ? -1 : 1));
+    held = [];
+    for (let start = 0; start < waiting.length; start += batchSize) {
+      await write(
+        [],
+        waiting.slice(start, start + batchSize).map((entry) => entry.reply),
+      );
+    }
+    if (held.length === waiting.length) break;
+  }
+  for (const { outcome } of held) skip(unplaced[outcome === 'no-topic' ? 'no-topic' : 'no-parent']);
+  progress?.finish(reader.progress);
+  return summary;
+}
