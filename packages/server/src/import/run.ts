@@ -43,7 +43,6 @@ export function importedName(raw: string | null): string {
   if (raw === null) return ANONYMOUS;
   const cleaned = raw
     .normalize('NFKC')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
