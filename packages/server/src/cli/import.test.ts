@@ -375,6 +375,36 @@ for (const { name, make, skip } of targets()) {
       assert.equal((await importedReplies(target)).length, 8);
     });
 
+    it('prepares bodies on worker threads for a file larger than a batch, with the same result', async () => {
+      const comparable = async () =>
+        (await importedReplies(target))
+          .map(({ source_id, parent_source_id, depth, author_name, created_at, body, text, status }) =>
+            JSON.stringify({
+              source_id,
+              parent_source_id,
+              depth,
+              author_name,
+              created_at,
+              body,
+              text,
+              status,
+            }),
+          )
+          .sort();
+      await target.reset();
+      await runImport(target, 'wordpress', fixture('wordpress.xml'), ['--workers', '0']);
+      const inline = await comparable();
+      await target.reset();
+      const { summary } = await runImport(target, 'wordpress', fixture('wordpress.xml'), [
+        '--batch-size',
+        '2',
+        '--workers',
+        '2',
+      ]);
+      assert.equal(summary.replies.imported, 7);
+      assert.deepEqual(await comparable(), inline);
+    });
+
     it('writes nothing on a dry run and says what it would import', async () => {
       await target.reset();
       const before = await target.dump();

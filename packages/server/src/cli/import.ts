@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultWorkers } from '../import/convert-pool.js';
 import { readers } from '../import/index.js';
 import { createProgressReporter, formatCount } from '../import/progress.js';
 import { ImportFormatError, importFormats, type ImportFormat } from '../import/records.js';
@@ -55,6 +56,18 @@ const IMPORT_SETTINGS = {
     },
     fallback: () => 1000,
   } satisfies Setting<number>,
+  workers: {
+    flag: 'workers',
+    value: 'N',
+    help: 'worker threads converting and rendering comment bodies once the file is larger than one batch; 0: none',
+    shownDefault: 'one per core, at most 8',
+    parse: (text: string): number => {
+      if (!/^\d{1,2}$/.test(text) || Number(text) > 64)
+        throw new UsageError(`--workers must be a whole number from 0 to 64, got "${text}".`);
+      return Number(text);
+    },
+    fallback: defaultWorkers,
+  } satisfies Setting<number>,
   dryRun: {
     flag: 'dry-run',
     help: 'read, convert and check everything, say what would be imported, write nothing',
@@ -82,6 +95,7 @@ export interface ImportOptions {
   dbSchema: string | null;
   baseUrl: string | null;
   batchSize: number;
+  workers: number;
   dryRun: boolean;
 }
 
@@ -155,6 +169,7 @@ export async function importCommand(options: ImportOptions, output: Output): Pro
         reader,
         store,
         batchSize: options.batchSize,
+        workers: options.workers,
         progress: createProgressReporter({ stream: output.stderr, label }),
       },
       summary,

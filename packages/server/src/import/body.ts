@@ -143,3 +143,46 @@ function rewriteLinks(node: HastRoot | Element, rewrite: (href: string) => strin
     rewriteLinks(child, rewrite);
   }
 }
+
+/** How a source keeps a comment's body, which decides how it becomes Markdown. */
+export type BodyKind = 'html' | 'disqus' | 'wordpress' | 'markdown';
+
+/** A comment's body as the source has it, before conversion. */
+export interface BodySource {
+  readonly kind: BodyKind;
+  readonly text: string;
+}
+
+/** The source's body to Markdown source, by how the source keeps it. */
+export function convertBody(source: BodySource): string {
+  switch (source.kind) {
+    case 'html':
+      return htmlToMarkdown(source.text);
+    case 'disqus':
+      return disqusToMarkdown(source.text);
+    case 'wordpress':
+      return wordpressToMarkdown(source.text);
+    case 'markdown':
+      return markdownToMarkdown(source.text);
+  }
+}
+
+/**
+ * A body converted when its Markdown is first read, keeping its source: the import converts
+ * sources on worker threads (see convert-pool.ts), so that the thread reading the file does not
+ * wait for the conversion, the costliest part of an import.
+ */
+export function lazyBody(
+  kind: BodyKind,
+  text: string,
+): { readonly markdown: string; readonly source: BodySource } {
+  const source: BodySource = { kind, text };
+  let markdown: string | undefined;
+  return {
+    source,
+    get markdown() {
+      markdown ??= convertBody(source);
+      return markdown;
+    },
+  };
+}

@@ -7,7 +7,7 @@
  * format promises that a post's thread or parent comes earlier, and posts of threads missing from
  * the file do occur.
  */
-import { disqusToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import {
   at,
   ImportFormatError,
@@ -77,7 +77,7 @@ function postRecord(element: XmlElement, position: SourcePosition): CommentRecor
       ...(email === undefined ? {} : { email }),
     },
     createdAt: at(position, () => isoInstant(createdAt)),
-    body: { markdown: disqusToMarkdown(child(element, 'message')?.text ?? '') },
+    body: lazyBody('disqus', child(element, 'message')?.text ?? ''),
     state,
     position,
   };

@@ -16,7 +16,7 @@
  * (its next page of comments) yields no second thread record.
  */
 import { open, stat } from 'node:fs/promises';
-import { htmlToMarkdown, markdownToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import {
   isObject,
   readJsonValues,
@@ -126,14 +126,12 @@ function commentRecord(
     },
     createdAt: at(position, () => isoInstant(createdAt)),
     ...(editedAt === undefined ? {} : { editedAt: at(position, () => isoInstant(editedAt)) }),
-    body: {
-      markdown:
-        state === 'deleted'
-          ? ''
-          : markdown !== undefined
-            ? markdownToMarkdown(markdown)
-            : htmlToMarkdown(stringOf(comment.bodyHTML) ?? ''),
-    },
+    body:
+      state === 'deleted'
+        ? lazyBody('markdown', '')
+        : markdown !== undefined
+          ? lazyBody('markdown', markdown)
+          : lazyBody('html', stringOf(comment.bodyHTML) ?? ''),
     state,
     position,
   };

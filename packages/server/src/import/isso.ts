@@ -10,7 +10,7 @@
  * its replies.
  */
 import Database from 'better-sqlite3';
-import { markdownToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import {
   at,
   ImportFormatError,
@@ -125,7 +125,7 @@ export function readIsso(file: string, options: ReaderOptions = {}): ImportReade
           ...(row.modified === null
             ? {}
             : { editedAt: at(where, () => epochSecondsInstant(row.modified as number)) }),
-          body: { markdown: markdownToMarkdown(row.text ?? '') },
+          body: lazyBody('markdown', row.text ?? ''),
           state,
           position: where,
         };

@@ -3,6 +3,8 @@
  * file order, so that writing them into a store is the same for every format.
  */
 
+import type { BodySource } from './body.js';
+
 /** The formats a reader exists for. */
 export const importFormats = ['disqus', 'wordpress', 'remark42', 'isso', 'waline', 'giscus'] as const;
 export type ImportFormat = (typeof importFormats)[number];
@@ -59,7 +61,7 @@ export interface CommentRecord {
    * Markdown source, still to be rendered and validated like any reply: HTML bodies are converted,
    * Markdown bodies are kept (with any raw HTML inside them converted).
    */
-  readonly body: { readonly markdown: string };
+  readonly body: { readonly markdown: string; readonly source?: BodySource };
   readonly state: CommentState;
   readonly position: SourcePosition;
 }

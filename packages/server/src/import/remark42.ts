@@ -14,7 +14,7 @@ import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { htmlToMarkdown, markdownToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import {
   at,
   ImportFormatError,
@@ -149,13 +149,11 @@ export function readRemark42(file: string, options: ReaderOptions = {}): ImportR
           author: { name: text(user.name) ?? null },
           createdAt: at(position, () => isoInstant(time)),
           ...(editedAt === undefined ? {} : { editedAt: at(position, () => isoInstant(editedAt)) }),
-          body: {
-            markdown: deleted
-              ? ''
-              : orig !== undefined
-                ? markdownToMarkdown(orig)
-                : htmlToMarkdown(text(value.text) ?? ''),
-          },
+          body: deleted
+            ? lazyBody('markdown', '')
+            : orig !== undefined
+              ? lazyBody('markdown', orig)
+              : lazyBody('html', text(value.text) ?? ''),
           state: deleted ? 'deleted' : 'approved',
           position,
         };

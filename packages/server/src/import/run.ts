@@ -5,10 +5,10 @@
  * any comments that come before their thread or parent in the file (held until it is written).
  */
 import { MAX_NAME_LENGTH, MAX_TITLE_LENGTH, pageTopicUrl, type ReplyStatus } from '@colloquy/api';
-import { newReply } from '@colloquy/api/schemas';
-import { renderMarkdown } from '../markdown.js';
 import type { ImportedReply, ImportedTopic, ImportOutcome } from '../store/imports.js';
 import type { Store } from '../store/store.js';
+import type { BodySource } from './body.js';
+import { inlineConverter, workerConverter, type BodyConverter } from './convert-pool.js';
 import type { ProgressReporter } from './progress.js';
 import type { CommentRecord, ImportReader, ThreadRecord } from './records.js';
 
@@ -18,6 +18,11 @@ export interface ImportRunOptions {
   store: Store | null;
   /** Comments and threads per transaction. */
   batchSize: number;
+  /**
+   * Worker threads that prepare bodies (see convert-pool.ts), started once the file proves
+   * larger than one batch; 0: all on the main thread.
+   */
+  workers: number;
   progress?: ProgressReporter;
 }
 
@@ -89,30 +94,28 @@ function topicOf(record: ThreadRecord): Converted<ImportedTopic> {
   };
 }
 
-const bodyRule = newReply.shape.body;
+/** A comment read and checked, its body still to be prepared (null: deleted, nothing to show). */
+interface ReadReply {
+  base: Omit<ImportedReply, 'authorName' | 'body' | 'text'>;
+  authorName: string;
+  input: string | BodySource | null;
+}
 
-function replyOf(record: CommentRecord): Converted<ImportedReply> {
+function readReply(record: CommentRecord): ReadReply {
   const status = statusOf[record.state];
-  const base = {
-    sourceId: record.sourceId,
-    threadSourceId: record.threadSourceId,
-    parentSourceId: record.parentSourceId,
-    createdAt: new Date(record.createdAt).toISOString(),
-    editedAt: record.editedAt === undefined ? null : new Date(record.editedAt).toISOString(),
-    status,
+  return {
+    base: {
+      sourceId: record.sourceId,
+      threadSourceId: record.threadSourceId,
+      parentSourceId: record.parentSourceId,
+      createdAt: new Date(record.createdAt).toISOString(),
+      editedAt: record.editedAt === undefined ? null : new Date(record.editedAt).toISOString(),
+      status,
+    },
+    // A deleted comment keeps only its place, so that the replies to it stay where they were.
+    authorName: status === 'deleted' ? '' : importedName(record.author.name),
+    input: status === 'deleted' ? null : (record.body.source ?? record.body.markdown),
   };
-  // A deleted comment keeps only its place, so that the replies to it stay where they were.
-  if (status === 'deleted') return { ok: true, value: { ...base, authorName: '', body: [], text: '' } };
-  const checked = bodyRule.safeParse(record.body.markdown);
-  if (!checked.success) {
-    const reason =
-      record.body.markdown.trim() === ''
-        ? 'comment with an empty body'
-        : `comment whose body breaks the rules of a reply (${checked.error.issues[0]?.message ?? 'invalid'})`;
-    return { ok: false, reason };
-  }
-  const { body, text } = renderMarkdown(checked.data);
-  return { ok: true, value: { ...base, authorName: importedName(record.author.name), body, text } };
 }
 
 /** Why a reply that could not be placed is left out, once nothing more can place it. */
@@ -150,9 +153,10 @@ export async function runImport(
   /** A dry run keeps the threads it has seen, to tell which comments have none. */
   const seenThreads = new Set<string>();
   let topics: ImportedTopic[] = [];
-  let replies: ImportedReply[] = [];
+  let replies: ReadReply[] = [];
   /** Comments whose thread or parent was not written yet, retried at the end. */
   let held: Array<{ reply: ImportedReply; outcome: ImportOutcome }> = [];
+  let converter: BodyConverter = inlineConverter;
 
   const count = (reply: ImportedReply, outcome: ImportOutcome): boolean => {
     if (outcome === 'imported') {
@@ -184,53 +188,101 @@ export async function runImport(
     });
   };
 
+  /** Bodies prepared, the comments that fail the rules (and those answering them) left out. */
+  const complete = async (read: ReadReply[]): Promise<ImportedReply[]> => {
+    const inputs = read.flatMap((reply) => (reply.input === null ? [] : [reply.input]));
+    const prepared = await converter.prepare(inputs);
+    let next = 0;
+    const done: ImportedReply[] = [];
+    for (const reply of read) {
+      const body = reply.input === null ? null : prepared[next++];
+      const { sourceId, parentSourceId } = reply.base;
+      if (parentSourceId !== null && skippedComments.has(parentSourceId)) {
+        skip('comment answering a comment that was left out');
+        skippedComments.add(sourceId);
+      } else if (body === null) {
+        done.push({ ...reply.base, authorName: '', body: [], text: '' });
+      } else if (body === undefined || !body.ok) {
+        skip(body?.reason ?? 'comment whose body could not be converted');
+        skippedComments.add(sourceId);
+      } else {
+        done.push({ ...reply.base, authorName: reply.authorName, body: body.body, text: body.text });
+      }
+    }
+    return done;
+  };
+
+  /**
+   * The batch written before this one, while this one's bodies are prepared: at most two
+   * batches are in memory, and the file is read on while the workers convert.
+   */
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (topics.length === 0 && replies.length === 0) return;
     const [batchTopics, batchReplies] = [topics, replies];
     topics = [];
     replies = [];
-    await write(batchTopics, batchReplies);
+    if (
+      converter === inlineConverter &&
+      options.workers > 0 &&
+      batchTopics.length + batchReplies.length >= batchSize
+    )
+      converter = workerConverter(options.workers);
+    const previous = writing;
+    writing = (async () => {
+      await previous;
+      const ready = await complete(batchReplies);
+      await write(batchTopics, ready);
+    })();
+    // Failures surface at the next flush or at the end, in file order.
+    writing.catch(() => {});
+    await previous;
   };
 
-  for await (const record of reader) {
-    progress?.record(record, reader.progress);
-    if (record.kind === 'skipped') {
-      skip(`${record.what} ${record.reason}`);
-      if (record.sourceId !== null)
-        (record.what === 'thread' ? skippedThreads : skippedComments).add(record.sourceId);
-      continue;
+  try {
+    try {
+      for await (const record of reader) {
+        progress?.record(record, reader.progress);
+        if (record.kind === 'skipped') {
+          skip(`${record.what} ${record.reason}`);
+          if (record.sourceId !== null)
+            (record.what === 'thread' ? skippedThreads : skippedComments).add(record.sourceId);
+          continue;
+        }
+        if (record.kind === 'thread') {
+          const topic = topicOf(record);
+          if (!topic.ok) {
+            skip(topic.reason);
+            skippedThreads.add(record.sourceId);
+            continue;
+          }
+          if (store === null) seenThreads.add(record.sourceId);
+          topics.push(topic.value);
+        } else {
+          if (skippedThreads.has(record.threadSourceId)) {
+            skip('comment on a thread that was left out');
+            skippedComments.add(record.sourceId);
+            continue;
+          }
+          if (record.parentSourceId !== null && skippedComments.has(record.parentSourceId)) {
+            skip('comment answering a comment that was left out');
+            skippedComments.add(record.sourceId);
+            continue;
+          }
+          replies.push(readReply(record));
+        }
+        if (topics.length + replies.length >= batchSize) await flush();
+      }
+    } catch (error) {
+      // The batches read whole before the failure are written; the one being read is not.
+      await writing;
+      throw error;
     }
-    if (record.kind === 'thread') {
-      const topic = topicOf(record);
-      if (!topic.ok) {
-        skip(topic.reason);
-        skippedThreads.add(record.sourceId);
-        continue;
-      }
-      if (store === null) seenThreads.add(record.sourceId);
-      topics.push(topic.value);
-    } else {
-      if (skippedThreads.has(record.threadSourceId)) {
-        skip('comment on a thread that was left out');
-        skippedComments.add(record.sourceId);
-        continue;
-      }
-      if (record.parentSourceId !== null && skippedComments.has(record.parentSourceId)) {
-        skip('comment answering a comment that was left out');
-        skippedComments.add(record.sourceId);
-        continue;
-      }
-      const reply = replyOf(record);
-      if (!reply.ok) {
-        skip(reply.reason);
-        skippedComments.add(record.sourceId);
-        continue;
-      }
-      replies.push(reply.value);
-    }
-    if (topics.length + replies.length >= batchSize) await flush();
+    await flush();
+    await writing;
+  } finally {
+    await converter.close();
   }
-  await flush();
 
   if (store === null) {
     const waiting = held;

@@ -10,7 +10,7 @@
  * order, which is usually the order they were written, but a reply may come before its parent.
  * Counter and Users are not read: names come from each comment's own `nick`.
  */
-import { markdownToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import { isObject, readJsonValues, stringOf, type JsonObject, type JsonValue } from './json.js';
 import {
   at,
@@ -107,7 +107,7 @@ export function readWaline(file: string, options: ReaderOptions = {}): ImportRea
           ...(link === undefined ? {} : { url: link }),
         },
         createdAt,
-        body: { markdown: markdownToMarkdown(typeof row.comment === 'string' ? row.comment : '') },
+        body: lazyBody('markdown', typeof row.comment === 'string' ? row.comment : ''),
         state,
         position,
       };

@@ -7,7 +7,7 @@
  * comments; a post without comments yields no thread. Comments come in the exporter's order (no
  * ORDER BY), so a reply may come before the comment it answers.
  */
-import { wordpressToMarkdown } from './body.js';
+import { lazyBody } from './body.js';
 import {
   at,
   ImportFormatError,
@@ -119,11 +119,10 @@ function commentRecord(element: XmlElement, position: SourcePosition, threadSour
       ...(url === undefined || url === 'http://' ? {} : { url }),
     },
     createdAt: at(position, () => isoInstant(created)),
-    body: {
-      markdown: wordpressToMarkdown(
-        (element.children.find((child) => child.local === 'comment_content')?.text ?? '').trim(),
-      ),
-    },
+    body: lazyBody(
+      'wordpress',
+      (element.children.find((child) => child.local === 'comment_content')?.text ?? '').trim(),
+    ),
     state,
     position,
   };

@@ -1,0 +1,89 @@
+/**
+ * Where an import prepares its bodies. Converting HTML to Markdown and rendering it is most of
+ * an import's work (the profile of a Disqus import: parse5, the hast and mdast utilities and
+ * markdown-it take over 80 % of the time; reading the XML and writing SQLite the rest), and
+ * each body is independent of the others, so a large import spreads them over worker threads,
+ * one per core, while the main thread reads the file and writes the store. A small import
+ * (one batch) converts on the main thread and starts no worker.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BodySource } from './body.js';
+import { prepareBody, type PreparedBody } from './prepare.js';
+
+export interface BodyConverter {
+  /** The bodies prepared, in the order given. */
+  prepare(sources: ReadonlyArray<string | BodySource>): Promise<PreparedBody[]>;
+  close(): Promise<void>;
+}
+
+export const defaultWorkers = (): number => Math.min(8, availableParallelism());
+
+/** Prepares on the calling thread. */
+export const inlineConverter: BodyConverter = {
+  prepare: async (sources) => sources.map(prepareBody),
+  close: async () => {},
+};
+
+/**
+ * The worker: the build's module, or, when running from the TypeScript source (tests, tsx), the
+ * source through tsx, which a worker thread does not inherit.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./convert-worker.js', import.meta.url));
+  const source = new URL('./convert-worker.ts', import.meta.url).href;
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
+    { eval: true },
+  );
+}
+
+interface Reply {
+  id: number;
+  results?: PreparedBody[];
+  error?: string;
+}
+
+/** `count` worker threads; each call splits its bodies among them in contiguous runs. */
+export function workerConverter(count: number): BodyConverter {
+  const workers = Array.from({ length: count }, startWorker);
+  const waiting = new Map<number, { resolve: (r: PreparedBody[]) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let failure: Error | null = null;
+  for (const worker of workers) {
+    worker.on('message', (reply: Reply) => {
+      const entry = waiting.get(reply.id);
+      if (entry === undefined) return;
+      waiting.delete(reply.id);
+      if (reply.results) entry.resolve(reply.results);
+      else entry.reject(new Error(`Converting comment bodies failed: ${reply.error ?? 'unknown error'}`));
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      for (const entry of waiting.values()) entry.reject(error);
+      waiting.clear();
+    });
+  }
+  const send = (worker: Worker, sources: ReadonlyArray<string | BodySource>) =>
+    new Promise<PreparedBody[]>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, sources });
+    });
+  return {
+    async prepare(sources) {
+      const size = Math.ceil(sources.length / workers.length);
+      const parts = await Promise.all(
+        workers.flatMap((worker, k) => {
+          const part = sources.slice(k * size, (k + 1) * size);
+          return part.length === 0 ? [] : [send(worker, part)];
+        }),
+      );
+      return parts.flat();
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
