@@ -61,6 +61,7 @@ export interface CommentRecord {
    * Markdown source, still to be rendered and validated like any reply: HTML bodies are converted,
    * Markdown bodies are kept (with any raw HTML inside them converted).
    */
+  /** `source`: the body as the file has it, converted when `markdown` is first read (see lazyBody). */
   readonly body: { readonly markdown: string; readonly source?: BodySource };
   readonly state: CommentState;
   readonly position: SourcePosition;
