@@ -133,7 +133,7 @@ export async function run() {
 
 \`npm run bench -- import\`: ${fmt(COMMENTS)} generated comments (${fmt(imported)} imported; spam and deleted
 ones are imported hidden or blanked, nothing is skipped) imported by \`colloquy-server import --from disqus\`
-into a fresh database, ${RUNS} runs per store, with the default batch size (1,000) and workers (one per core).
+into a fresh database, ${RUNS} runs per store, with the default batch size (1,000) and workers (one per core but one: 1 here).
 Comments per second count the whole command, start-up included; "per CPU-second" divides by the
 user + system time of the process (all its threads), which says what a run costs when the cores are shared.
 Load is the machine's one-minute load average during the run (2 cores: above 2, other work had a share of them).

@@ -60,7 +60,7 @@ const IMPORT_SETTINGS = {
     flag: 'workers',
     value: 'N',
     help: 'worker threads converting and rendering comment bodies once the file is larger than one batch; 0: none',
-    shownDefault: 'one per core, at most 8',
+    shownDefault: 'one per core but one, at least 1, at most 4',
     parse: (text: string): number => {
       if (!/^\d{1,2}$/.test(text) || Number(text) > 64)
         throw new UsageError(`--workers must be a whole number from 0 to 64, got "${text}".`);
