@@ -8,7 +8,7 @@
 // machine's load, which says how much of the two cores the run had.
 //
 //   npm run bench -- import
-//   BENCH_IMPORT_COMMENTS=100000 BENCH_IMPORT_RUNS=5 npm run bench -- import
+//   BENCH_IMPORT_COMMENTS=100000 BENCH_IMPORT_RUNS=5 BENCH_IMPORT_WORKERS=1 npm run bench -- import
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +19,8 @@ import pg from 'pg';
 
 const COMMENTS = Number(process.env.BENCH_IMPORT_COMMENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+/** Unset: the command's default. */
+const WORKERS = process.env.BENCH_IMPORT_WORKERS;
 const TARGET_RATE = 20_000;
 const TARGET_RSS_MB = 300;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +46,8 @@ function ensureFile() {
   );
 }
 
+const workerArgs = WORKERS === undefined ? [] : ['--workers', WORKERS];
+
 /** One import by the real command; resolves with its figures, rejects when it fails. */
 function importOnce(args, env) {
   return new Promise((resolve, reject) => {
@@ -51,7 +55,18 @@ function importOnce(args, env) {
     const started = performance.now();
     const child = spawn(
       '/usr/bin/time',
-      ['-f', 'bench-time %M %U %S', process.execPath, CLI, 'import', '--from', 'disqus', FILE, ...args],
+      [
+        '-f',
+        'bench-time %M %U %S',
+        process.execPath,
+        CLI,
+        'import',
+        '--from',
+        'disqus',
+        FILE,
+        ...workerArgs,
+        ...args,
+      ],
       { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -133,7 +148,7 @@ export async function run() {
 
 \`npm run bench -- import\`: ${fmt(COMMENTS)} generated comments (${fmt(imported)} imported; spam and deleted
 ones are imported hidden or blanked, nothing is skipped) imported by \`colloquy-server import --from disqus\`
-into a fresh database, ${RUNS} runs per store, with the default batch size (1,000) and workers (one per core but one: 1 here).
+into a fresh database, ${RUNS} runs per store, with the default batch size (1,000) and ${WORKERS === undefined ? 'the default workers (one per core but one)' : `--workers ${WORKERS}`}.
 Comments per second count the whole command, start-up included; "per CPU-second" divides by the
 user + system time of the process (all its threads), which says what a run costs when the cores are shared.
 Load is the machine's one-minute load average during the run (2 cores: above 2, other work had a share of them).
