@@ -138,6 +138,7 @@ describe('schema upgrade', () => {
           { version: 2 },
           { version: 3 },
           { version: 4 },
+          { version: 5 },
         ]);
       } finally {
         check.close();
