@@ -411,7 +411,15 @@ export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
 
 /** Runs the server until SIGINT or SIGTERM. */
 export async function serve(options: ServerOptions): Promise<void> {
-  const store = await openStore(options);
+  let seeded = false;
+  const store = await openStore(
+    options,
+    options.seed
+      ? async (opened) => {
+          seeded = await seedDemo(opened);
+        }
+      : undefined,
+  );
   // Undefined: the app's in-process bus, enough for one server on its own SQLite file.
   let bus: Awaited<ReturnType<typeof openBus>>;
   try {
@@ -421,7 +429,7 @@ export async function serve(options: ServerOptions): Promise<void> {
     throw error;
   }
   if (options.databaseUrl !== null) console.log(`Using ${databaseName(options)}.`);
-  if (options.seed && (await seedDemo(store))) console.log('Seeded the demo topic "rsp-update".');
+  if (seeded) console.log('Seeded the demo topic "rsp-update".');
 
   // The dispatcher needs the listening address for its links when no public URL is set, so
   // the app wakes it through this indirection until it exists.
