@@ -2,7 +2,6 @@ import { access, constants } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultWorkers } from '../import/convert-pool.js';
-import { readers } from '../import/index.js';
 import { createProgressReporter, formatCount } from '../import/progress.js';
 import { ImportFormatError, importFormats, type ImportFormat } from '../import/records.js';
 import { emptySummary, runImport, type ImportSummary } from '../import/run.js';
@@ -155,6 +154,8 @@ export async function importCommand(options: ImportOptions, output: Output): Pro
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not readable';
     throw new UsageError(`Cannot import ${options.file}: ${reason}.`, 1);
   }
+  // The readers and their parsers load only for an import, not with every command.
+  const { readers } = await import('../import/index.js');
   const reader = readers[options.format](
     options.file,
     options.baseUrl === null ? {} : { baseUrl: options.baseUrl },

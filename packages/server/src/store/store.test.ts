@@ -83,7 +83,13 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      assert.deepEqual(versions, [
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+      ]);
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
