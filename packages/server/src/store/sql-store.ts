@@ -7,7 +7,7 @@ import {
   type KyselyPlugin,
   type QueryResult,
 } from 'kysely';
-import { REACTION_KINDS } from '@colloquy/api';
+import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
   Doc,
   NotificationEvent,
@@ -16,13 +16,14 @@ import type {
   Reply,
   ReplyPage,
   ReplyStatus,
+  ThreadContinuation,
   Topic,
   TopicSummary,
 } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
 import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
-import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import { listed, publicView, reactionsOf, type ReplyRow, threadOrder, toReply, toTopic } from './rows.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
 import { SqlNotifications } from './sql-notifications.js';
@@ -224,6 +225,45 @@ export abstract class SqlStore implements Store {
     return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
       const topic = await firstOf(trx, q.replyCount(topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
+      const total = topic.reply_count;
+      /** The rest of a thread after `last`, when the page could not hold it. */
+      const continuation = async (rootId: string, last: ReplyRow): Promise<ThreadContinuation> => {
+        const rest = await firstOf(
+          trx,
+          q.threadRest(rootId, last.created_at, last.id, reader, MAX_COUNTED_REPLIES),
+        );
+        return {
+          rootId,
+          cursor: encodeCursor({ createdAt: last.created_at, id: last.id, rootId }),
+          count: Number(rest?.n ?? 0),
+        };
+      };
+
+      if (cursor?.rootId !== undefined) {
+        // The next replies of one thread that an earlier page cut.
+        const { rootId } = cursor;
+        if (
+          !(
+            isReplyTime(cursor.createdAt) &&
+            (await firstOf(trx, q.threadCursorReply(topicId, rootId, cursor.createdAt, cursor.id)))
+          )
+        ) {
+          throw new StoreError('invalid-cursor', 'The cursor does not belong to a thread of this topic.');
+        }
+        const rows = await rowsOf(
+          trx,
+          q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
+        );
+        const kept = rows.slice(0, MAX_PAGE_REPLIES);
+        const last = kept.at(-1);
+        return {
+          replies: kept.map((row) => toReply(row, viewer)),
+          nextCursor: null,
+          total,
+          moreInThread: rows.length > MAX_PAGE_REPLIES && last ? await continuation(rootId, last) : null,
+        };
+      }
+
       // A cursor must name a top-level reply of this topic: anything else was forged or
       // belongs to another topic, and silently paging from it would hide replies.
       if (
@@ -241,15 +281,36 @@ export abstract class SqlStore implements Store {
           ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
-      const pageRoots = roots.slice(0, limit);
-      const rootIds = pageRoots.map((root) => root.id);
-      const replies = rootIds.length > 0 ? await rowsOf(trx, q.threads(rootIds, reader)) : [];
-      const last = pageRoots.at(-1);
+      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
+      // is read with a limit of what is left, so no read goes past the budget, and the thread
+      // that does not fit is cut (its first replies in creation order always include their
+      // parents) and continues with a cursor of its own.
+      let budget = MAX_PAGE_REPLIES;
+      const rootIds: string[] = [];
+      const rows: ReplyRow[] = [];
+      let moreInThread: ThreadContinuation | null = null;
+      for (const root of roots.slice(0, limit)) {
+        if (budget === 0) break;
+        const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
+        const kept = thread.slice(0, budget);
+        rootIds.push(root.id);
+        rows.push(...kept);
+        budget -= kept.length;
+        const last = kept.at(-1);
+        if (thread.length > kept.length && last) {
+          moreInThread = await continuation(root.id, last);
+          break;
+        }
+      }
+      const lastRoot = roots[rootIds.length - 1];
       return {
-        replies: threadOrder(rootIds, replies).map((row) => toReply(row, viewer)),
+        replies: threadOrder(rootIds, rows).map((row) => toReply(row, viewer)),
         nextCursor:
-          roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-        total: topic.reply_count,
+          roots.length > rootIds.length && lastRoot
+            ? encodeCursor({ createdAt: lastRoot.created_at, id: lastRoot.id })
+            : null,
+        total,
+        moreInThread,
       };
     });
   }

@@ -61,10 +61,15 @@ export interface NewReplyRecord {
   notify?: boolean;
 }
 
-/** Position after which the next page starts: the last top-level reply of the previous page. */
+/**
+ * Position after which the next page starts: the last top-level reply of the previous page,
+ * or with `rootId`, the last reply of a thread that the previous page cut (see listReplies).
+ */
 export interface PageCursor {
   createdAt: string;
   id: string;
+  /** A cursor inside the thread of this top-level reply: its page continues that thread only. */
+  rootId?: string;
 }
 
 /** Who is reading: their own pending replies are included for them. */
@@ -136,8 +141,11 @@ export interface Store {
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
   upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }>;
   /**
-   * Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic.
-   * Pending replies are included only for their author (`viewer.readerHash`).
+   * Up to `limit` whole threads, oldest first, holding at most MAX_PAGE_REPLIES replies in all:
+   * the thread that does not fit is cut and continues with `moreInThread.cursor`, whose pages
+   * (a cursor with `rootId`) list that thread's next replies in creation order. Throws
+   * `invalid-cursor` for a cursor not of this topic (or not of that thread). Pending replies
+   * are included only for their author (`viewer.readerHash`).
    */
   listReplies(
     topicId: string,
