@@ -21,6 +21,8 @@ export const de: Messages = {
   retry: 'Erneut versuchen',
   newReplies: 'Neue Antworten (#)',
   loadMore: 'Mehr laden',
+  moreInThread: '# weitere Antworten anzeigen',
+  oneMoreInThread: '1 weitere Antwort anzeigen',
   reply: 'Antworten',
   replyTo: 'Antwort an #',
   replyingTo: 'Antwort an #',

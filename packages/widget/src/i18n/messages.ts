@@ -16,6 +16,8 @@ const en = {
   retry: 'Retry',
   newReplies: 'New replies (#)',
   loadMore: 'Load more',
+  moreInThread: 'Show # more replies',
+  oneMoreInThread: 'Show 1 more reply',
   reply: 'Reply',
   replyTo: 'Reply to #',
   replyingTo: 'Replying to #',

@@ -174,6 +174,32 @@ describe('<reply-thread>', () => {
     expect(bodies[21]).to.equal('Reply 22');
   });
 
+  it('shows "Show N more replies" inside a thread too long for one page, and reads the rest into it', async function () {
+    this.timeout(60_000); // 307 replies to post first
+    const id = await createTopic();
+    const root = await postReply(id, 'Root', 'Root');
+    // 305 answers: with the root, 6 over the 300 a page holds; then a second thread.
+    const answers = await Promise.all(
+      Array.from({ length: 305 }, (_, k) => postReply(id, `Answer ${k}`, `A${k}`, root.id)),
+    );
+    await postReply(id, 'Second thread', 'S');
+    const el = await thread(id);
+    const replies = () => $$(el, '[part=reply]');
+    expect(replies()).to.have.length(300);
+    const more = $(el, '[part=more-in-thread]');
+    expect(text(more)).to.equal('Show 6 more replies');
+    // Inside the thread: the button belongs to the root's list item.
+    expect(more.parentElement).to.equal(replies()[0]);
+    more.click();
+    await waitUntil(() => !$(el, '[part=more-in-thread]'), 'the thread is still cut');
+    const nested = [...replies()[0]!.querySelectorAll(':scope [part=reply] [part=body]')].map(text);
+    expect(nested.sort()).to.deep.equal(answers.map((a) => a.text).sort());
+    // The second thread is on the next page, as before.
+    $(el, '[part=load-more]').click();
+    await waitUntil(() => !$(el, '[part=load-more]'), 'still a next page');
+    expect(text(replies().at(-1)!.querySelector('[part=body]'))).to.equal('Second thread');
+  });
+
   it('keeps the draft across a re-creation, per topic', async () => {
     const id = await createTopic();
     const el = await thread(id);
