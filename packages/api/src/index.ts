@@ -36,6 +36,7 @@ export {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from './types.js';
+export { nameProblem, normalizeName, withoutInvisibles } from './names.js';
 export { EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
 export {
   docCitations,
@@ -52,7 +53,16 @@ export {
   type TableCell,
   type TableRow,
 } from './doc.js';
-export { isTopicId, pageTopicUrl, READER_KEY, REPLY_ID, TOPIC_SLUG } from './ids.js';
+export {
+  canonicalPageUrl,
+  canonicalTopicId,
+  isTopicId,
+  pageTopicUrl,
+  READER_KEY,
+  REPLY_ID,
+  TOPIC_SLUG,
+  TRACKING_PARAMETERS,
+} from './ids.js';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_ADDRESS_PREFIX_LENGTH,

@@ -365,15 +365,20 @@ export abstract class SqlStore implements Store {
       const sub = reply.verifiedSub ?? null;
       if (reply.nameKey !== undefined) {
         // Checking and claiming a name race (an anonymous check passes while a verified claim
-        // is not yet committed), hence the lock per name key.
-        await this.#dialect.lock(trx, `name:${reply.nameKey}`);
+        // is not yet committed), hence the lock per name key, taken in one order.
+        const keys = [...new Set([reply.nameKey, ...(reply.moreNameKeys ?? [])])].sort();
+        for (const key of keys) await this.#dialect.lock(trx, `name:${key}`);
         if (sub !== null) {
-          await trx.executeQuery(q.claimName(reply.nameKey, sub, at));
-        } else if (await firstOf(trx, q.verifiedName(reply.nameKey))) {
-          throw new StoreError(
-            'name-reserved',
-            `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
-          );
+          for (const key of keys) await trx.executeQuery(q.claimName(key, sub, at));
+        } else {
+          for (const key of keys) {
+            if (await firstOf(trx, q.verifiedName(key))) {
+              throw new StoreError(
+                'name-reserved',
+                `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
+              );
+            }
+          }
         }
       }
       const status = reply.status ?? 'published';

@@ -48,6 +48,11 @@ export interface NewReplyRecord {
    * has used is refused with `name-reserved`; a verified reply claims its key.
    */
   nameKey?: string;
+  /**
+   * Further comparison keys of the same name (see nameKeys()): a verified reply claims them
+   * with `nameKey`, an anonymous one is refused when a verified user has claimed any of them.
+   */
+  moreNameKeys?: string[];
   /** Deepest depth allowed; a deeper reply is refused with `too-deep`. */
   maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
