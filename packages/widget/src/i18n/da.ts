@@ -17,6 +17,7 @@ export const da: Messages = {
   retry: 'Prøv igen',
   newReplies: 'Nye svar (#)',
   loadMore: 'Indlæs flere',
+  moreInThread: 'Vis flere svar (#)',
   reply: 'Svar',
   replyTo: 'Svar #',
   replyingTo: 'Svarer #',

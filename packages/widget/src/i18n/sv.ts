@@ -17,6 +17,7 @@ export const sv: Messages = {
   retry: 'Försök igen',
   newReplies: 'Nya svar (#)',
   loadMore: 'Visa fler',
+  moreInThread: 'Visa fler svar (#)',
   reply: 'Svara',
   replyTo: 'Svara #',
   replyingTo: 'Svarar #',

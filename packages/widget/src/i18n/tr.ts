@@ -17,6 +17,7 @@ export const tr: Messages = {
   retry: 'Tekrar dene',
   newReplies: 'Yeni yanıtlar (#)',
   loadMore: 'Daha fazla yükle',
+  moreInThread: 'Daha fazla yanıt göster (#)',
   reply: 'Yanıtla',
   replyTo: 'Yanıtla: #',
   replyingTo: 'Yanıtlanan: #',

@@ -174,7 +174,7 @@ describe('<reply-thread>', () => {
     expect(bodies[21]).to.equal('Reply 22');
   });
 
-  it('shows "Show N more replies" inside a thread too long for one page, and reads the rest into it', async function () {
+  it('shows "Show more replies (N)" inside a thread too long for one page, and reads the rest into it', async function () {
     this.timeout(60_000); // 307 replies to post first
     const id = await createTopic();
     const root = await postReply(id, 'Root', 'Root');
@@ -187,7 +187,7 @@ describe('<reply-thread>', () => {
     const replies = () => $$(el, '[part=reply]');
     expect(replies()).to.have.length(300);
     const more = $(el, '[part=more-in-thread]');
-    expect(text(more)).to.equal('Show 6 more replies');
+    expect(text(more)).to.equal('Show more replies (6)');
     // Inside the thread: the button belongs to the root's list item.
     expect(more.parentElement).to.equal(replies()[0]);
     more.click();

@@ -75,7 +75,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
- * @csspart more-in-thread - The "Show N more replies" button at the end of a thread too long for one page.
+ * @csspart more-in-thread - The "Show more replies (N)" button at the end of a thread too long for one page.
  * @csspart form - The reply form.
  * @csspart field - Each labelled field of the form.
  * @csspart submit - The "Post reply" button.
@@ -196,7 +196,7 @@ export class ReplyThread extends ColloquyElement {
     }
   }
 
-  /** "Load more" (the next threads), or with `rootId`, "Show N more replies" of that thread. */
+  /** "Load more" (the next threads), or with `rootId`, "Show more replies (N)" of that thread. */
   #moreButton(part: string, label: string, rootId?: string): unknown {
     return html`<button part=${part} type="button" ?disabled=${this.store?.loadingMore}
       @click=${() => this.#more(rootId)}>${label}</button>`;
@@ -253,15 +253,7 @@ export class ReplyThread extends ColloquyElement {
           ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
           : nothing
       }
-      ${
-        more
-          ? this.#moreButton(
-              'more-in-thread',
-              more.count > 1 ? fill(t.moreInThread, more.count) : t.oneMoreInThread,
-              reply.id,
-            )
-          : nothing
-      }
+      ${more ? this.#moreButton('more-in-thread', fill(t.moreInThread, more.count), reply.id) : nothing}
     </li>`;
   }
 
