@@ -62,15 +62,17 @@ export interface ReplyPage {
    */
   replies: Reply[];
   /**
-   * Opaque cursor of the page of top-level threads after this one, or null on the last page
-   * (and on a page that continues a thread).
+   * Opaque cursor of the next page, or null on the last page. When this page cut a thread, the
+   * next page goes on inside it, then with the threads after it, so that following nextCursor
+   * alone reads every reply once. Null on a page read with a `moreInThread.cursor`.
    */
   nextCursor: string | null;
   /** All visible replies of the topic. */
   total: number;
   /**
    * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies in
-   * all, and this thread did not fit. Null when every thread of the page is whole.
+   * all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
+   * "show more" inside the thread). Null when every thread of the page is whole.
    */
   moreInThread: ThreadContinuation | null;
 }

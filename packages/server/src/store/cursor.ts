@@ -3,10 +3,11 @@ import type { PageCursor } from './store.js';
 /**
  * Cursors are opaque to clients: base64url (no padding) of the last top-level reply's
  * createdAt and id, and for a cursor inside a thread, of its last reply's createdAt and id and
- * the thread's root id.
+ * the thread's root id, then `+` when the page goes on with the threads after that one.
  */
 export function encodeCursor(cursor: PageCursor): string {
-  const parts = [cursor.createdAt, cursor.id, ...(cursor.rootId !== undefined ? [cursor.rootId] : [])];
+  const parts = [cursor.createdAt, cursor.id];
+  if (cursor.rootId !== undefined) parts.push(cursor.rootId, ...(cursor.resume ? ['+'] : []));
   return Buffer.from(parts.join('|'), 'utf8').toString('base64url');
 }
 
@@ -22,9 +23,13 @@ const ID = /^[0-9A-Za-z_-]{1,64}$/;
 export function decodeCursor(raw: string): PageCursor | null {
   if (!/^[A-Za-z0-9_-]{1,300}$/.test(raw)) return null;
   const decoded = Buffer.from(raw, 'base64url').toString('utf8');
-  const [createdAt, id, rootId, ...rest] = decoded.split('|');
+  const [createdAt, id, rootId, resume, ...rest] = decoded.split('|');
   if (rest.length > 0 || !createdAt || !id || !ISO_INSTANT.test(createdAt) || !ID.test(id)) return null;
   if (rootId !== undefined && !ID.test(rootId)) return null;
-  const cursor: PageCursor = rootId === undefined ? { createdAt, id } : { createdAt, id, rootId };
+  if (resume !== undefined && resume !== '+') return null;
+  const cursor: PageCursor =
+    rootId === undefined
+      ? { createdAt, id }
+      : { createdAt, id, rootId, ...(resume === '+' ? { resume: true } : {}) };
   return encodeCursor(cursor) === raw ? cursor : null;
 }

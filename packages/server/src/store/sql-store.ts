@@ -239,11 +239,20 @@ export abstract class SqlStore implements Store {
         };
       };
 
+      /** The cursor of a page that goes on inside a cut thread after `last`, then past it. */
+      const resumeAfter = (rootId: string, last: ReplyRow) =>
+        encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
+      let budget = MAX_PAGE_REPLIES;
+      /** Replies continuing a thread an earlier page cut, in creation order. */
+      let continued: ReplyRow[] = [];
+      /** Top-level threads start after this one. */
+      let after: PageCursor | null = cursor;
       if (cursor?.rootId !== undefined) {
-        // The next replies of one thread that an earlier page cut.
         const { rootId } = cursor;
+        const root = await firstOf(trx, q.reply(rootId));
         if (
           !(
+            root &&
             isReplyTime(cursor.createdAt) &&
             (await firstOf(trx, q.threadCursorReply(topicId, rootId, cursor.createdAt, cursor.id)))
           )
@@ -254,19 +263,29 @@ export abstract class SqlStore implements Store {
           trx,
           q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
         );
-        const kept = rows.slice(0, MAX_PAGE_REPLIES);
-        const last = kept.at(-1);
-        return {
-          replies: kept.map((row) => toReply(row, viewer)),
-          nextCursor: null,
-          total,
-          moreInThread: rows.length > MAX_PAGE_REPLIES && last ? await continuation(rootId, last) : null,
-        };
-      }
-
-      // A cursor must name a top-level reply of this topic: anything else was forged or
-      // belongs to another topic, and silently paging from it would hide replies.
-      if (
+        continued = rows.slice(0, MAX_PAGE_REPLIES);
+        budget -= continued.length;
+        const last = continued.at(-1);
+        if (rows.length > continued.length && last) {
+          const more = await continuation(rootId, last);
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: cursor.resume ? resumeAfter(rootId, last) : null,
+            total,
+            moreInThread: more,
+          };
+        }
+        if (!cursor.resume)
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: null,
+            total,
+            moreInThread: null,
+          };
+        after = { createdAt: root.created_at, id: root.id };
+      } else if (
+        // A cursor must name a top-level reply of this topic: anything else was forged or
+        // belongs to another topic, and silently paging from it would hide replies.
         cursor &&
         !(
           isReplyTime(cursor.createdAt) &&
@@ -277,18 +296,18 @@ export abstract class SqlStore implements Store {
       }
       const roots = await rowsOf(
         trx,
-        cursor
-          ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1)
+        after
+          ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
       // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
       // is read with a limit of what is left, so no read goes past the budget, and the thread
       // that does not fit is cut (its first replies in creation order always include their
       // parents) and continues with a cursor of its own.
-      let budget = MAX_PAGE_REPLIES;
       const rootIds: string[] = [];
       const rows: ReplyRow[] = [];
       let moreInThread: ThreadContinuation | null = null;
+      let resume: string | null = null;
       for (const root of roots.slice(0, limit)) {
         if (budget === 0) break;
         const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
@@ -299,16 +318,19 @@ export abstract class SqlStore implements Store {
         const last = kept.at(-1);
         if (thread.length > kept.length && last) {
           moreInThread = await continuation(root.id, last);
+          resume = resumeAfter(root.id, last);
           break;
         }
       }
-      const lastRoot = roots[rootIds.length - 1];
+      const lastRoot = rootIds.length > 0 ? roots[rootIds.length - 1] : undefined;
+      const position = lastRoot ? { createdAt: lastRoot.created_at, id: lastRoot.id } : after;
       return {
-        replies: threadOrder(rootIds, rows).map((row) => toReply(row, viewer)),
+        replies: [...continued, ...threadOrder(rootIds, rows)].map((row) => toReply(row, viewer)),
         nextCursor:
-          roots.length > rootIds.length && lastRoot
-            ? encodeCursor({ createdAt: lastRoot.created_at, id: lastRoot.id })
-            : null,
+          resume ??
+          (roots.length > rootIds.length && position
+            ? encodeCursor({ createdAt: position.createdAt, id: position.id })
+            : null),
         total,
         moreInThread,
       };

@@ -73,8 +73,14 @@ export interface NewReplyRecord {
 export interface PageCursor {
   createdAt: string;
   id: string;
-  /** A cursor inside the thread of this top-level reply: its page continues that thread only. */
+  /** A cursor inside the thread of this top-level reply: its page continues that thread. */
   rootId?: string;
+  /**
+   * With `rootId`: once that thread is done, the page goes on with the threads after it (a
+   * page's `nextCursor` when it cut a thread); without, the page holds that thread only
+   * (`moreInThread.cursor`).
+   */
+  resume?: boolean;
 }
 
 /** Who is reading: their own pending replies are included for them. */
@@ -147,8 +153,9 @@ export interface Store {
   upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }>;
   /**
    * Up to `limit` whole threads, oldest first, holding at most MAX_PAGE_REPLIES replies in all:
-   * the thread that does not fit is cut and continues with `moreInThread.cursor`, whose pages
-   * (a cursor with `rootId`) list that thread's next replies in creation order. Throws
+   * the thread that does not fit is cut. It continues with `moreInThread.cursor` (pages of that
+   * thread's next replies, creation order) or with `nextCursor` (the same, then the threads
+   * after it, so that paging on with nextCursor alone reads every reply once). Throws
    * `invalid-cursor` for a cursor not of this topic (or not of that thread). Pending replies
    * are included only for their author (`viewer.readerHash`).
    */

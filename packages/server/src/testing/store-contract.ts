@@ -195,12 +195,15 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       }
       assert.deepEqual([...seen].sort(), [...thread].sort(), 'the two pages hold the whole thread once');
 
+      // nextCursor goes on inside the cut thread, then with the threads after it.
       const next = await store.listReplies('budget', { limit: 20, cursor: decodeCursor(first.nextCursor) });
       assert.deepEqual(
-        next.replies.map((r) => r.text),
-        ['B', 'B1', 'C'],
+        next.replies.map((r) => r.id),
+        [...rest.replies.map((r) => r.id), B.id, B1.id, next.replies.at(-1)?.id],
       );
+      assert.equal(next.replies.at(-1)?.text, 'C');
       assert.equal(next.moreInThread, null);
+      assert.equal(next.nextCursor, null);
 
       // A thread cursor must name a reply of that thread, in this topic.
       for (const forged of [

@@ -17,7 +17,6 @@ export const ar: Messages = {
   retry: 'إعادة المحاولة',
   newReplies: 'ردود جديدة (#)',
   loadMore: 'عرض المزيد',
-  moreInThread: 'عرض المزيد من الردود (#)',
   reply: 'رد',
   replyTo: 'الرد على #',
   replyingTo: 'رد على #',

@@ -17,7 +17,6 @@ export const cs: Messages = {
   retry: 'Zkusit znovu',
   newReplies: 'Nové odpovědi (#)',
   loadMore: 'Načíst další',
-  moreInThread: 'Zobrazit další odpovědi (#)',
   reply: 'Odpovědět',
   replyTo: 'Odpovědět uživateli #',
   replyingTo: 'Odpověď pro: #',

@@ -17,7 +17,6 @@ export const da: Messages = {
   retry: 'Prøv igen',
   newReplies: 'Nye svar (#)',
   loadMore: 'Indlæs flere',
-  moreInThread: 'Vis flere svar (#)',
   reply: 'Svar',
   replyTo: 'Svar #',
   replyingTo: 'Svarer #',

@@ -21,7 +21,6 @@ export const de: Messages = {
   retry: 'Erneut versuchen',
   newReplies: 'Neue Antworten (#)',
   loadMore: 'Mehr laden',
-  moreInThread: 'Weitere Antworten anzeigen (#)',
   reply: 'Antworten',
   replyTo: 'Antwort an #',
   replyingTo: 'Antwort an #',

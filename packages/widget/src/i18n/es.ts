@@ -17,7 +17,6 @@ export const es: Messages = {
   retry: 'Reintentar',
   newReplies: 'Respuestas nuevas (#)',
   loadMore: 'Cargar más',
-  moreInThread: 'Mostrar más respuestas (#)',
   reply: 'Responder',
   replyTo: 'Responder a #',
   replyingTo: 'Respondiendo a #',

@@ -17,7 +17,6 @@ export const fi: Messages = {
   retry: 'Yritä uudelleen',
   newReplies: 'Uudet vastaukset (#)',
   loadMore: 'Lataa lisää',
-  moreInThread: 'Näytä lisää vastauksia (#)',
   reply: 'Vastaa',
   replyTo: 'Vastaa: #',
   replyingTo: 'Vastaus: #',

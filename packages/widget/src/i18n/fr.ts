@@ -17,7 +17,6 @@ export const fr: Messages = {
   retry: 'Réessayer',
   newReplies: 'Nouvelles réponses (#)',
   loadMore: 'Afficher plus',
-  moreInThread: 'Afficher plus de réponses (#)',
   reply: 'Répondre',
   replyTo: 'Répondre à #',
   replyingTo: 'En réponse à #',

@@ -17,7 +17,6 @@ export const he: Messages = {
   retry: 'ניסיון חוזר',
   newReplies: 'תגובות חדשות (#)',
   loadMore: 'טעינת עוד',
-  moreInThread: 'הצגת תגובות נוספות (#)',
   reply: 'תגובה',
   replyTo: 'תגובה ל־#',
   replyingTo: 'בתגובה ל־#',

@@ -17,7 +17,6 @@ export const it: Messages = {
   retry: 'Riprova',
   newReplies: 'Nuove risposte (#)',
   loadMore: 'Carica altre',
-  moreInThread: 'Mostra altre risposte (#)',
   reply: 'Rispondi',
   replyTo: 'Rispondi a #',
   replyingTo: 'Stai rispondendo a #',

@@ -17,7 +17,6 @@ export const ja: Messages = {
   retry: '再試行',
   newReplies: '新しい返信 (#)',
   loadMore: 'さらに読み込む',
-  moreInThread: 'さらに返信を表示 (#)',
   reply: '返信',
   replyTo: '#さんに返信',
   replyingTo: '#さんへの返信',

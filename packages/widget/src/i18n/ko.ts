@@ -17,7 +17,6 @@ export const ko: Messages = {
   retry: '다시 시도',
   newReplies: '새 답글 (#)',
   loadMore: '더 보기',
-  moreInThread: '답글 더 보기 (#)',
   reply: '답글',
   replyTo: '#님에게 답글',
   replyingTo: '#님에게 답글 작성 중',

@@ -16,7 +16,6 @@ const en = {
   retry: 'Retry',
   newReplies: 'New replies (#)',
   loadMore: 'Load more',
-  moreInThread: 'Show more replies (#)',
   reply: 'Reply',
   replyTo: 'Reply to #',
   replyingTo: 'Replying to #',

@@ -17,7 +17,6 @@ export const nb: Messages = {
   retry: 'Prøv igjen',
   newReplies: 'Nye svar (#)',
   loadMore: 'Last inn flere',
-  moreInThread: 'Vis flere svar (#)',
   reply: 'Svar',
   replyTo: 'Svar #',
   replyingTo: 'Svarer #',

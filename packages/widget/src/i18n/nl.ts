@@ -17,7 +17,6 @@ export const nl: Messages = {
   retry: 'Opnieuw proberen',
   newReplies: 'Nieuwe antwoorden (#)',
   loadMore: 'Meer laden',
-  moreInThread: 'Meer antwoorden tonen (#)',
   reply: 'Antwoorden',
   replyTo: 'Antwoord aan #',
   replyingTo: 'Antwoord aan #',

@@ -17,7 +17,6 @@ export const pl: Messages = {
   retry: 'Spróbuj ponownie',
   newReplies: 'Nowe odpowiedzi (#)',
   loadMore: 'Wczytaj więcej',
-  moreInThread: 'Pokaż więcej odpowiedzi (#)',
   reply: 'Odpowiedz',
   replyTo: 'Odpowiedz użytkownikowi #',
   replyingTo: 'Odpowiedź dla: #',

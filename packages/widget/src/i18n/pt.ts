@@ -17,7 +17,6 @@ export const pt: Messages = {
   retry: 'Tentar novamente',
   newReplies: 'Novas respostas (#)',
   loadMore: 'Carregar mais',
-  moreInThread: 'Mostrar mais respostas (#)',
   reply: 'Responder',
   replyTo: 'Responder a #',
   replyingTo: 'Respondendo a #',

@@ -17,7 +17,6 @@ export const ru: Messages = {
   retry: 'Повторить',
   newReplies: 'Новые ответы (#)',
   loadMore: 'Показать ещё',
-  moreInThread: 'Показать ещё ответы (#)',
   reply: 'Ответить',
   replyTo: 'Ответить: #',
   replyingTo: 'Ответ для: #',

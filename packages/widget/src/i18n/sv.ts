@@ -17,7 +17,6 @@ export const sv: Messages = {
   retry: 'Försök igen',
   newReplies: 'Nya svar (#)',
   loadMore: 'Visa fler',
-  moreInThread: 'Visa fler svar (#)',
   reply: 'Svara',
   replyTo: 'Svara #',
   replyingTo: 'Svarar #',

@@ -17,7 +17,6 @@ export const tr: Messages = {
   retry: 'Tekrar dene',
   newReplies: 'Yeni yanıtlar (#)',
   loadMore: 'Daha fazla yükle',
-  moreInThread: 'Daha fazla yanıt göster (#)',
   reply: 'Yanıtla',
   replyTo: 'Yanıtla: #',
   replyingTo: 'Yanıtlanan: #',

@@ -17,7 +17,6 @@ export const uk: Messages = {
   retry: 'Повторити',
   newReplies: 'Нові відповіді (#)',
   loadMore: 'Показати ще',
-  moreInThread: 'Показати ще відповіді (#)',
   reply: 'Відповісти',
   replyTo: 'Відповісти: #',
   replyingTo: 'Відповідь для: #',

@@ -17,7 +17,6 @@ export const zh: Messages = {
   retry: '重试',
   newReplies: '新回复 (#)',
   loadMore: '加载更多',
-  moreInThread: '显示更多回复 (#)',
   reply: '回复',
   replyTo: '回复 #',
   replyingTo: '正在回复 #',

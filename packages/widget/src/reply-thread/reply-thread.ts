@@ -75,7 +75,6 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
- * @csspart more-in-thread - The "Show more replies (N)" button at the end of a thread too long for one page.
  * @csspart form - The reply form.
  * @csspart field - Each labelled field of the form.
  * @csspart submit - The "Post reply" button.
@@ -196,15 +195,9 @@ export class ReplyThread extends ColloquyElement {
     }
   }
 
-  /** "Load more" (the next threads), or with `rootId`, "Show more replies (N)" of that thread. */
-  #moreButton(part: string, label: string, rootId?: string): unknown {
-    return html`<button part=${part} type="button" ?disabled=${this.store?.loadingMore}
-      @click=${() => this.#more(rootId)}>${label}</button>`;
-  }
-
-  async #more(rootId?: string) {
+  async #more() {
     try {
-      await this.store?.loadMore(rootId);
+      await this.store?.loadMore();
     } catch (error) {
       this.formError = this.report('load-more', error);
     }
@@ -214,8 +207,6 @@ export class ReplyThread extends ColloquyElement {
     const { t, fill, date } = this.i18n;
     const { author, createdAt, status } = reply;
     const sending = isSending(reply);
-    // The rest of a thread that a page cut (top-level replies only).
-    const more = this.store?.more[reply.id];
     const gone = status === 'deleted' || status === 'hidden';
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
     return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
@@ -253,7 +244,6 @@ export class ReplyThread extends ColloquyElement {
           ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
           : nothing
       }
-      ${more ? this.#moreButton('more-in-thread', fill(t.moreInThread, more.count), reply.id) : nothing}
     </li>`;
   }
 
@@ -319,7 +309,12 @@ export class ReplyThread extends ColloquyElement {
           </button>`
           : nothing
       }
-      ${store.nextCursor ? this.#moreButton('load-more', t.loadMore) : nothing}
+      ${
+        store.nextCursor
+          ? html`<button part="load-more" type="button" ?disabled=${store.loadingMore}
+            @click=${this.#more}>${t.loadMore}</button>`
+          : nothing
+      }
       ${this.#renderForm()}
     </section>`;
   }

@@ -10,7 +10,6 @@ import {
   type Reactions,
   type Reply,
   type ReplyPage,
-  type ThreadContinuation,
   type Topic,
   type TopicSummary,
   type TopicWithReplies,
@@ -48,11 +47,6 @@ export class TopicStore {
   /** Loaded replies in thread order, including this reader's pending ones. */
   replies: Reply[] = [];
   nextCursor: string | null = null;
-  /**
-   * Threads that a page cut (a page holds at most 300 replies), by the id of their top-level
-   * reply: the cursor and count of the rest of each.
-   */
-  more: Record<string, ThreadContinuation> = {};
   /** All visible replies of the topic, as last reported by the server. */
   total = 0;
   /** The last load failure, while `state` is `error`. */
@@ -190,7 +184,7 @@ export class TopicStore {
     this.loadingMore = false;
     this.#notify();
     try {
-      const { replies, nextCursor, moreInThread, lastEventId, ...topic } = await request<TopicWithReplies>(
+      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
         topicUrl(this.api, this.topicId),
         { signal: abort.signal },
       );
@@ -199,7 +193,6 @@ export class TopicStore {
       // This reader's replies held for review are not in what everyone reads; show them here.
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
-      this.more = moreInThread ? { [moreInThread.rootId]: moreInThread } : {};
       this.total = topic.replyCount;
       this.#stream.lastEventId = lastEventId;
       this.unseen = [];
@@ -221,12 +214,9 @@ export class TopicStore {
     this.#stream.update();
   }
 
-  /**
-   * Appends the next page of replies (whole threads), or with `rootId`, the next replies of
-   * that thread, which a page cut; no-op when there are none or a page is being read.
-   */
-  async loadMore(rootId?: string): Promise<void> {
-    const cursor = rootId ? this.more[rootId]?.cursor : this.nextCursor;
+  /** Appends the next page of replies (whole threads); no-op on the last page. */
+  async loadMore(): Promise<void> {
+    const cursor = this.nextCursor;
     if (!cursor || this.loadingMore) return;
     const signal = this.#loadAbort?.signal;
     this.loadingMore = true;
@@ -237,11 +227,9 @@ export class TopicStore {
         signal ? { signal } : {},
       );
       if (signal?.aborted) return;
-      // Each after its parent: a thread's next replies go into it, new threads at the end.
-      for (const reply of page.replies) if (!this.replies.some((r) => r.id === reply.id)) this.#insert(reply);
-      if (rootId) delete this.more[rootId];
-      else this.nextCursor = page.nextCursor;
-      if (page.moreInThread) this.more[page.moreInThread.rootId] = page.moreInThread;
+      const known = new Set(this.replies.map((reply) => reply.id));
+      this.replies = [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))];
+      this.nextCursor = page.nextCursor;
       this.total = page.total;
     } catch (error) {
       if (!isAbort(error)) throw error;
