@@ -13,6 +13,7 @@ const PARTS = {
   live: () => import('./live.js'),
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
+  pow: () => import('./pow.js'),
   deploy: () => import('./deploy.js'),
   'largest-read': () => import('./largest-read.js'),
 };
