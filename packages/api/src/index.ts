@@ -22,6 +22,7 @@ export {
   type Reactions,
   type Reply,
   type ReplyPage,
+  type ThreadContinuation,
   type ReplyStatus,
   type Source,
   type Topic,
@@ -35,6 +36,7 @@ export {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from './types.js';
+export { nameProblem, normalizeName, withoutInvisibles } from './names.js';
 export { EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
 export {
   docCitations,
@@ -51,7 +53,16 @@ export {
   type TableCell,
   type TableRow,
 } from './doc.js';
-export { isTopicId, pageTopicUrl, READER_KEY, REPLY_ID, TOPIC_SLUG } from './ids.js';
+export {
+  canonicalPageUrl,
+  canonicalTopicId,
+  isTopicId,
+  pageTopicUrl,
+  READER_KEY,
+  REPLY_ID,
+  TOPIC_SLUG,
+  TRACKING_PARAMETERS,
+} from './ids.js';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_ADDRESS_PREFIX_LENGTH,
@@ -65,6 +76,8 @@ export {
   MAX_LABEL_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PAGE_SIZE,
+  MAX_PAGE_REPLIES,
+  MAX_COUNTED_REPLIES,
   MAX_PENDING_REPLIES,
   MAX_READER_KEY_LENGTH,
   MAX_REPLY_BODY_LENGTH,
