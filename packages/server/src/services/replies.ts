@@ -115,6 +115,7 @@ export class ReplyService {
         nameKey: nameKey(author.name),
         maxDepth: this.#config.maxReplyDepth,
         authorEmail: input.email ?? null,
+        clientPrefix: from.clientPrefix ?? null,
         ...this.#pageTopic(topicId, from.origin, input.pageTitle),
       })
       .catch(rethrowStoreError);
