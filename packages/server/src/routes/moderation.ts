@@ -7,6 +7,7 @@ import {
   type CreatedModerator,
   type ModerationResults,
   type ModeratorSession,
+  type Topic,
 } from '@colloquy/api';
 import {
   ADDRESS_PREFIX_RULE,
@@ -18,7 +19,9 @@ import {
   queueQuery,
   replyIdParam,
   signInInput,
+  topicInput,
 } from '@colloquy/api/schemas';
+import { renderMarkdown } from '../markdown.js';
 import { parsePrefix } from '../abuse/client-address.js';
 import { tooManyRequests, RateLimiter } from '../abuse/rate-limiter.js';
 import { requireSiteAdmin } from '../auth/admin-token.js';
@@ -151,6 +154,26 @@ export function moderationRoutes({ store, admin, announce, config }: AppDeps) {
         throw new ProblemError(409, 'not-restorable', 'Cannot restore', outcome.refused);
       await announce(outcome.reply.topicId);
       return c.json(outcome.reply);
+    })
+    .post('/topics/preview', jsonObjectBody(), validate('json', topicInput), (c) => {
+      // The topic as readers would see it once saved, rendered by the same Markdown rules; nothing is stored.
+      const input = c.req.valid('json');
+      const preview: Topic = {
+        id: input.id,
+        title: input.title,
+        url: input.url ?? null,
+        category: input.category ?? null,
+        label: input.label ?? null,
+        summary: input.summary ?? null,
+        author: input.author ? { name: input.author.name, avatarUrl: input.author.avatarUrl ?? null } : null,
+        createdAt: input.createdAt ?? new Date().toISOString(),
+        ...renderMarkdown(input.body ?? ''),
+        sources: (input.sources ?? []).map((s, k) => ({ n: k + 1, title: s.title, url: s.url })),
+        reactions: { like: 0, insightful: 0, disagree: 0 },
+        replyCount: 0,
+        locked: input.locked ?? false,
+      };
+      return c.json(preview);
     })
     .get('/bans', async (c) => c.json({ bans: await store.listBans(MAX_BANS_LISTED) } satisfies Bans))
     .post('/bans/lift', jsonObjectBody(), validate('json', liftBanInput), async (c) => {
