@@ -147,3 +147,73 @@ test('sign in, approve a held reply, ban and unban its reader, see the log', asy
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await page.close();
 });
+
+test('the admin names a moderator, who signs in with their own token; topics preview with the real elements', async () => {
+  const page = await stack.browser.newPage();
+  await page.goto(`${stack.api.url}/admin`);
+  const tokenField = await page.waitForSelector(inConsole('::-p-aria(Admin or moderator token)'));
+  await tokenField.type(TOKEN);
+  await (await button(page, 'Sign in')).click();
+  await waitForText(page, 'Signed in as admin');
+
+  await (await button(page, 'Moderators')).click();
+  const name = await page.waitForSelector(inConsole('::-p-aria(Name)'));
+  await name.type('Grace');
+  await (await button(page, 'Add moderator')).click();
+  await waitForText(page, 'shown this once');
+  const graceToken = await page.$eval(
+    'colloquy-console',
+    (el) => el.shadowRoot.querySelector('code').textContent,
+  );
+  assert.match(graceToken, /^cmod_/);
+  assert.deepEqual(await axe(page), [], 'the moderators view passes axe');
+
+  await (await button(page, 'Topics')).click();
+  await (await page.waitForSelector(inConsole('::-p-aria(Id)'))).type('console-made');
+  await (await page.waitForSelector(inConsole('::-p-aria(Title)'))).type('Made in the console');
+  await (await page.waitForSelector(inConsole('::-p-aria(Body (Markdown))'))).type('Some **bold** words.');
+  await (await page.waitForSelector(inConsole('::-p-aria(Sources, one a line: title | URL)'))).type(
+    'Example | https://example.org/a',
+  );
+  await (await button(page, 'Preview')).click();
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('colloquy-console')
+        ?.shadowRoot?.querySelector('topic-card')
+        ?.shadowRoot?.textContent?.includes('Made in the console'),
+    { timeout: 10000 },
+  );
+  const bold = await page.$eval(
+    'colloquy-console',
+    (el) => el.shadowRoot.querySelector('topic-card').shadowRoot.querySelector('strong')?.textContent,
+  );
+  assert.equal(bold, 'bold', 'the Markdown is rendered by the readers’ own element');
+  assert.equal(
+    (await fetch(`${stack.api.url}/api/v1/topics/console-made`)).status,
+    404,
+    'a preview stores nothing',
+  );
+  assert.deepEqual(await axe(page), [], 'the topics view with its preview passes axe');
+  await (await button(page, 'Save topic')).click();
+  await waitForText(page, 'Saved topic console-made.');
+  assert.equal((await fetch(`${stack.api.url}/api/v1/topics/console-made`)).status, 200);
+  await (await button(page, 'Sign out')).click();
+
+  // Grace signs in with her own token; what she does is logged under her name.
+  await (await page.waitForSelector(inConsole('::-p-aria(Admin or moderator token)'))).type(graceToken);
+  await (await button(page, 'Sign in')).click();
+  await waitForText(page, 'Signed in as Grace');
+  await (await button(page, 'Topics')).click();
+  await (await page.waitForSelector(inConsole('::-p-aria(Id)'))).type('console-made');
+  await (await button(page, 'Lock')).click();
+  await waitForText(page, 'Locked topic console-made.');
+  assert.equal((await (await fetch(`${stack.api.url}/api/v1/topics/console-made`)).json()).locked, true);
+  await (await button(page, 'Moderation log')).click();
+  await waitForText(page, 'topic.lock');
+  const first = await page.$eval('colloquy-console', (el) =>
+    [...el.shadowRoot.querySelector('tbody tr').cells].slice(1, 3).map((td) => td.textContent.trim()),
+  );
+  assert.deepEqual(first, ['Grace', 'topic.lock']);
+  await page.close();
+});

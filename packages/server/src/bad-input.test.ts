@@ -306,6 +306,46 @@ describe('bad input, over every route', () => {
         headers: admin,
         valid: { locked: true },
       },
+      {
+        route: 'POST report',
+        method: 'POST',
+        path: `/api/v1/replies/${replyId}/reports`,
+        valid: { reason: 'rude' },
+      },
+      {
+        route: 'console sign-in',
+        method: 'POST',
+        path: '/api/v1/console/session',
+        valid: { token: 'not-the-token' },
+      },
+      {
+        route: 'admin actions on replies',
+        method: 'POST',
+        path: '/api/v1/admin/replies/actions',
+        headers: admin,
+        valid: { action: 'hide', ids: [replyId] },
+      },
+      {
+        route: 'admin lift a ban',
+        method: 'POST',
+        path: '/api/v1/admin/bans/lift',
+        headers: admin,
+        valid: { kind: 'address', value: '192.0.2.0/24' },
+      },
+      {
+        route: 'admin add a moderator',
+        method: 'POST',
+        path: '/api/v1/admin/moderators',
+        headers: admin,
+        valid: { name: 'Grace' },
+      },
+      {
+        route: 'admin topic preview',
+        method: 'POST',
+        path: '/api/v1/admin/topics/preview',
+        headers: admin,
+        valid: { id: 'topic', title: 'T' },
+      },
     ];
     for (const r of bodyRoutes) {
       const base = { method: r.method, path: r.path, ...(r.headers ? { headers: r.headers } : {}) };

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import type { CreatedModerator, ModerationLog, ModerationPage, ModeratorSession } from '@colloquy/api';
-import { ADMIN_TOKEN, expectProblem, fromAddress, json, testApp, type TestApp } from '../testing/helpers.js';
+import {
+  ADMIN_TOKEN,
+  expect429,
+  expectProblem,
+  fromAddress,
+  json,
+  testApp,
+  type TestApp,
+} from '../testing/helpers.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const SERVER = 'http://localhost';
@@ -311,5 +319,70 @@ describe('the moderation console API', () => {
       'from the zod schema of the route',
     );
     assert.ok('readerId' in (ban.requestBody?.content['application/json']?.schema.properties ?? {}));
+  });
+
+  it('limits sign-in attempts to 10 a minute per network, right token or not', async () => {
+    const attempt = (token: string, address: string) =>
+      t.app.request(
+        `${SERVER}/api/v1/console/session`,
+        json({ token }, { Origin: SERVER }),
+        fromAddress(address),
+      );
+    for (let k = 0; k < 10; k++) await expectProblem(await attempt(`guess-${k}`, '203.0.113.5'), 401);
+    await expect429(await attempt(ADMIN_TOKEN, '203.0.113.77'));
+    assert.equal((await attempt(ADMIN_TOKEN, '198.18.0.1')).status, 201, 'another network is not held back');
+  });
+
+  it('limits reports to 10 a minute per network', async () => {
+    const reply = await post('Much reported');
+    await t.app.request('/api/v1/admin/replies/actions', json({ action: 'approve', ids: [reply.id] }, admin));
+    const report = (k: number) =>
+      t.app.request(
+        `/api/v1/replies/${reply.id}/reports`,
+        json({}, { 'X-Colloquy-Reader': `reporter-${k}-key-0123456789` }),
+        fromAddress('203.0.114.9'),
+      );
+    for (let k = 0; k < 10; k++) assert.equal((await report(k)).status, 202);
+    await expect429(await report(10));
+    const reported = (await (
+      await t.app.request('/api/v1/admin/queue?queue=reported', { headers: admin })
+    ).json()) as ModerationPage;
+    assert.equal(
+      reported.items.find((i) => i.reply.id === reply.id)?.reports,
+      10,
+      'the refused one counts nothing',
+    );
+  });
+
+  it('rotates the session id after 5 minutes of use, lets the old one lapse, and ends idle sessions', async () => {
+    const start = Date.now();
+    mock.timers.enable({ apis: ['Date'], now: start });
+    try {
+      const browser = consoleBrowser(t);
+      await browser.signIn(ADMIN_TOKEN);
+      const first = browser.cookie;
+      mock.timers.tick(6 * 60_000);
+      const rotated = await browser.call('GET', '/api/v1/console/session');
+      assert.equal(rotated.status, 200);
+      assert.notEqual(browser.cookie, first, 'a new id');
+      const withOld = (cookie: string) =>
+        t.app.request(`${SERVER}/api/v1/admin/queue`, { headers: { Cookie: cookie } });
+      assert.equal((await withOld(first)).status, 200, 'the old id still works for a moment');
+      mock.timers.tick(31_000);
+      await expectProblem(await withOld(first), 401);
+      assert.equal((await browser.call('GET', '/api/v1/admin/queue')).status, 200);
+      mock.timers.tick(31 * 60_000);
+      await expectProblem(await browser.call('GET', '/api/v1/admin/queue'), 401);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('gives the console’s origin no place among host pages: a reader’s write from it is refused', async () => {
+    const res = await t.app.request(
+      `${SERVER}/api/v1/topics/topic/replies`,
+      json({ authorName: 'Ann', body: 'from the console origin' }, { Origin: SERVER }),
+    );
+    await expectProblem(res, 403);
   });
 });

@@ -12,20 +12,24 @@ import {
   type ModerationLogEntry,
   type ModerationPage,
   type ModerationResults,
+  type CreatedModerator,
+  type Moderator,
   type ModeratorSession,
+  type Moderators,
   type Problem,
   type Topic,
 } from '@colloquy/api';
 import { topicStoreContext } from '../store/context.js';
 import { TopicStore } from '../store/topic-store.js';
 
-type View = 'queue' | 'bans' | 'log' | 'deliveries' | 'topics';
+type View = 'queue' | 'bans' | 'log' | 'deliveries' | 'topics' | 'moderators';
 const VIEWS: Array<[View, string]> = [
   ['queue', 'Queues'],
   ['bans', 'Bans'],
   ['log', 'Moderation log'],
   ['deliveries', 'Webhook deliveries'],
   ['topics', 'Topics'],
+  ['moderators', 'Moderators'],
 ];
 const ACTIONS: Array<[ModerationAction, string]> = [
   ['approve', 'Approve'],
@@ -101,6 +105,8 @@ export class ColloquyConsole extends LitElement {
     error: { state: true },
     loading: { state: true },
     preview: { state: true },
+    moderators: { state: true },
+    newToken: { state: true },
   };
 
   declare session: ModeratorSession | null | undefined;
@@ -116,6 +122,9 @@ export class ColloquyConsole extends LitElement {
   declare error: string;
   declare loading: boolean;
   declare preview: Topic | null;
+  declare moderators: Moderator[];
+  /** A moderator's token just made, shown once. */
+  declare newToken: CreatedModerator | null;
 
   #filters = new URLSearchParams({ queue: 'pending' });
   #live: EventSource | null = null;
@@ -136,6 +145,8 @@ export class ColloquyConsole extends LitElement {
     this.error = '';
     this.loading = false;
     this.preview = null;
+    this.moderators = [];
+    this.newToken = null;
     // The preview's topic comes from the form, not from a read: the store never loads.
     this.#previewStore.state = 'loading';
     new ContextProvider(this, { context: topicStoreContext, initialValue: this.#previewStore });
@@ -244,6 +255,11 @@ export class ColloquyConsole extends LitElement {
         async () => void (this.bans = (await this.#api<Bans>('GET', '/api/v1/admin/bans')).bans),
       );
     if (view === 'log') await this.#loadLog();
+    if (view === 'moderators')
+      await this.#run(async () => {
+        this.moderators = (await this.#api<Moderators>('GET', '/api/v1/admin/moderators')).moderators;
+        return undefined;
+      });
     if (view === 'deliveries')
       await this.#run(async () => {
         this.deliveries = (
@@ -403,6 +419,50 @@ export class ColloquyConsole extends LitElement {
       set('sources', topic.sources.map((s) => `${s.title} | ${s.url}`).join('\n'));
       return `Loaded topic ${topic.id}${topic.locked ? ' (locked)' : ''}.`;
     });
+  }
+
+  async #addModerator(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    await this.#run(async () => {
+      this.newToken = await this.#api<CreatedModerator>('POST', '/api/v1/admin/moderators', {
+        name: field(form, 'name'),
+      });
+      form.reset();
+      this.moderators = (await this.#api<Moderators>('GET', '/api/v1/admin/moderators')).moderators;
+      return `Added moderator ${this.newToken.name}.`;
+    });
+  }
+
+  async #removeModerator(name: string): Promise<void> {
+    await this.#run(async () => {
+      await this.#api('DELETE', `/api/v1/admin/moderators/${encodeURIComponent(name)}`);
+      this.moderators = (await this.#api<Moderators>('GET', '/api/v1/admin/moderators')).moderators;
+      return `Removed moderator ${name}; their sessions have ended.`;
+    });
+  }
+
+  #renderModerators(): TemplateResult {
+    if (this.session?.role !== 'admin')
+      return html`<h2>Moderators</h2><p>Only the admin adds and removes moderators.</p>`;
+    return html`<h2>Moderators</h2>
+      <form class="row" @submit=${this.#addModerator}>
+        <label>Name <input name="name" required maxlength="60" /></label>
+        <button type="submit">Add moderator</button>
+      </form>
+      ${
+        this.newToken
+          ? html`<p role="note">The token of ${this.newToken.name}, shown this once: <code>${this.newToken.token}</code></p>`
+          : nothing
+      }
+      ${
+        this.moderators.length === 0
+          ? html`<p>No moderators yet: the admin token is the only way in.</p>`
+          : html`<ul>${this.moderators.map(
+              (m) => html`<li>${m.name} (added by ${m.createdBy})
+              <button type="button" @click=${() => this.#removeModerator(m.name)}>Remove ${m.name}</button></li>`,
+            )}</ul>`
+      }`;
   }
 
   #toggle(id: string, on: boolean): void {
@@ -617,6 +677,7 @@ export class ColloquyConsole extends LitElement {
       log: this.#renderLog,
       deliveries: this.#renderDeliveries,
       topics: this.#renderTopics,
+      moderators: this.#renderModerators,
     };
     return html`<header>
         <h1>Colloquy moderation</h1>
