@@ -1,5 +1,4 @@
-import type { Hono } from 'hono';
-import { Hono as Router } from 'hono';
+import { Hono as Router, type Env, type Hono, type Schema } from 'hono';
 import { generateSpecs } from 'hono-openapi';
 
 /**
@@ -8,7 +7,7 @@ import { generateSpecs } from 'hono-openapi';
  * schemas the routes validate with (see validate.ts), so the document cannot disagree with
  * the code.
  */
-export function openApiRoutes(app: Hono<any, any, any>) {
+export function openApiRoutes<E extends Env, S extends Schema, P extends string>(app: Hono<E, S, P>) {
   let document: Promise<unknown> | null = null;
   return new Router().get('/openapi.json', async (c) => {
     document ??= generateSpecs(app, {
