@@ -635,17 +635,21 @@ export class ColloquyConsole extends LitElement {
 
   #renderTopics(): TemplateResult {
     const form = () => this.renderRoot.querySelector<HTMLFormElement>('form.topic');
-    const withForm = (work: (f: HTMLFormElement) => Promise<void>) => () => {
-      const f = form();
-      if (f?.reportValidity()) void work(f);
-    };
+    /** Loading and locking need the id only; previewing and saving need the whole form valid. */
+    const withForm =
+      (work: (f: HTMLFormElement) => Promise<void>, idOnly = false) =>
+      () => {
+        const f = form();
+        const id = f?.elements.namedItem('id') as HTMLInputElement | null;
+        if (f && (idOnly ? id?.reportValidity() : f.reportValidity())) void work(f);
+      };
     return html`<h2>Topics</h2>
       <form class="topic" @submit=${(e: Event) => e.preventDefault()}>
         <div class="row">
           <label>Id <input name="id" required /></label>
-          <button type="button" @click=${withForm((f) => this.#loadTopic(f))}>Load</button>
-          <button type="button" @click=${withForm((f) => this.#lock(field(f, 'id'), true))}>Lock</button>
-          <button type="button" @click=${withForm((f) => this.#lock(field(f, 'id'), false))}>Unlock</button>
+          <button type="button" @click=${withForm((f) => this.#loadTopic(f), true)}>Load</button>
+          <button type="button" @click=${withForm((f) => this.#lock(field(f, 'id'), true), true)}>Lock</button>
+          <button type="button" @click=${withForm((f) => this.#lock(field(f, 'id'), false), true)}>Unlock</button>
         </div>
         <div class="row">
           <label>Title <input name="title" required /></label>
