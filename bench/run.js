@@ -13,6 +13,7 @@ const PARTS = {
   live: () => import('./live.js'),
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
+  moderation: () => import('./moderation.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
