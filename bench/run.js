@@ -14,6 +14,8 @@ const PARTS = {
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
   moderation: () => import('./moderation.js'),
+  pow: () => import('./pow.js'),
+  deploy: () => import('./deploy.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

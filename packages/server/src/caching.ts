@@ -24,7 +24,7 @@ const REPRESENTATION = '2';
  * `kind` keeps the tags of different routes apart.
  */
 export function versionTag(
-  kind: 't' | 'r' | 's',
+  kind: 't' | 'r' | 's' | 'i',
   versions: ReadonlyArray<number | null>,
   query: ReadonlyArray<string | number>,
 ): string {

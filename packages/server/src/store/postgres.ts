@@ -110,6 +110,12 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most pooled connections (default 10). */
   max?: number;
+  /**
+   * Runs once the schema is current, while the migration lock is still held: of servers
+   * starting together on one database it runs in one at a time, so work that must happen once
+   * (seeding an empty database) sees what the servers before it did.
+   */
+  underMigrationLock?: (store: PostgresStore) => Promise<void>;
 }
 
 export class PostgresStore extends SqlStore {
@@ -124,7 +130,8 @@ export class PostgresStore extends SqlStore {
 
   /**
    * Connects and brings the schema up to date. Several servers may start at once: migrations
-   * run under an advisory lock, so exactly one of them applies each version.
+   * (and `underMigrationLock`) run under an advisory lock, so exactly one of them applies each
+   * version.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const { schema } = options;
@@ -143,13 +150,14 @@ export class PostgresStore extends SqlStore {
     // An idle client's connection can drop (a server restart); the pool replaces it, and the
     // error must not crash the process.
     pool.on('error', (error) => console.error('colloquy: idle PostgreSQL connection failed:', error.message));
+    const store = new PostgresStore(pool);
     try {
-      await migrate(pool, schema ?? null);
+      await migrate(pool, schema ?? null, () => options.underMigrationLock?.(store));
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PostgresStore(pool);
+    return store;
   }
 
   /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
@@ -158,7 +166,11 @@ export class PostgresStore extends SqlStore {
   }
 }
 
-async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
+async function migrate(
+  pool: pg.Pool,
+  schema: string | null,
+  thenUnderLock: () => Promise<void> | undefined,
+): Promise<void> {
   const client = await pool.connect();
   // Session lock, keyed by the schema the tables go into: servers starting together wait
   // here, and each then finds the schema and the versions the first one made.
@@ -187,6 +199,7 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
           throw error;
         }
       }
+      await thenUnderLock();
     } finally {
       await client.query(lockSql('pg_advisory_unlock'), lockKey).catch(() => {});
     }

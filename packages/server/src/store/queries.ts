@@ -215,6 +215,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     // Replies
     reply: prepare((id: string) => replies.selectAll().where('id', '=', id)),
     replyTopic: prepare((id: string) => replies.select('topic_id').where('id', '=', id)),
+    replyVersion: prepare((id: string) =>
+      db
+        .selectFrom('replies')
+        .innerJoin('topics', 'topics.id', 'replies.topic_id')
+        .select(['topics.version', 'replies.status'])
+        .where('replies.id', '=', id),
+    ),
     lockReply: prepare((id: string) =>
       replies.select(['topic_id', 'status']).where('id', '=', id).forUpdate(),
     ),

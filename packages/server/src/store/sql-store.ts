@@ -757,6 +757,11 @@ export abstract class SqlStore implements Store {
     return row ? Number(row.version) : null;
   }
 
+  async replyVersion(id: string): Promise<{ topicVersion: number; pending: boolean } | null> {
+    const row = await this.#db.takeFirst(this.#q.replyVersion(id));
+    return row ? { topicVersion: Number(row.version), pending: row.status === 'pending' } : null;
+  }
+
   async listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]> {
     if (!/^\d{1,19}$/.test(afterId)) throw new TypeError(`Not an event id: "${afterId}"`);
     const rows = await rowsOf(this.#db, this.#q.events(topicId, afterId, limit));

@@ -225,6 +225,11 @@ export interface Store {
    */
   topicVersion(id: string): Promise<number | null>;
   /**
+   * The version of the reply's topic (which moves with every change to the reply) and whether
+   * the reply awaits review, after one indexed lookup; null when there is no such reply.
+   */
+  replyVersion(id: string): Promise<{ topicVersion: number; pending: boolean } | null>;
+  /**
    * Events of the topic with id > afterId, oldest first, at most `limit`.
    *
    * Which writes append which events (in the write's own transaction, which also bumps the

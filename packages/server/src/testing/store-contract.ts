@@ -393,6 +393,28 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       assert.deepEqual(await eventsOf('ev-new'), []);
     });
 
+    it("gives a reply's topic version and whether it awaits review, and moves it with the reply", async () => {
+      assert.equal(await store.replyVersion('missing'), null);
+      await store.upsertTopic(topic('ev-one'));
+      const published = await store.createReply(reply('ev-one', null, 'one'));
+      const held = await store.createReply({
+        ...reply('ev-one', null, 'held'),
+        status: 'pending',
+        readerHash: Buffer.alloc(32, 7),
+      });
+      assert.deepEqual(await store.replyVersion(published.id), {
+        topicVersion: await store.topicVersion('ev-one'),
+        pending: false,
+      });
+      assert.equal((await store.replyVersion(held.id))?.pending, true);
+      const before = await store.replyVersion(published.id);
+      await store.toggleReaction({ type: 'reply', id: published.id }, 'like', 'reader-key-ev-one-0002');
+      const after = await store.replyVersion(published.id);
+      assert.ok((after?.topicVersion ?? 0) > (before?.topicVersion ?? 0), 'a reaction moves it');
+      await store.setReplyStatus(held.id, 'published');
+      assert.equal((await store.replyVersion(held.id))?.pending, false);
+    });
+
     it('bumps the version without events when the topic itself changes', async () => {
       await store.upsertTopic(topic('ev-topic'));
       await versionAcross('ev-topic', () => store.upsertTopic(topic('ev-topic', { title: 'Renamed' })));
