@@ -82,8 +82,13 @@ function widgetFile(exported: string, built: string): string {
   }
 }
 
-/** The widget's script-tag bundle, written by rollup. */
-export const defaultWidgetBundlePath = () => widgetFile('colloquy.js', 'dist/colloquy.js');
+/**
+ * The widget's script-tag bundle, written by rollup. Found by its path, not its export: in Node,
+ * `@colloquy/widget/colloquy.js` resolves to the module that defines the elements, which imports
+ * without a DOM, while the bundle is for browsers only.
+ */
+export const defaultWidgetBundlePath = () =>
+  widgetFile('package.json', 'package.json').replace(/package\.json$/, 'dist/colloquy.js');
 
 /** The widget's UI strings of every language, written by scripts/catalogs.js. */
 export const defaultCatalogsPath = () => widgetFile('catalogs.json', 'dist/catalogs.json');
