@@ -16,6 +16,7 @@ const PARTS = {
   moderation: () => import('./moderation.js'),
   pow: () => import('./pow.js'),
   deploy: () => import('./deploy.js'),
+  'largest-read': () => import('./largest-read.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -37,6 +37,7 @@ export {
   type Reactions,
   type Reply,
   type ReplyPage,
+  type ThreadContinuation,
   type ReplyStatus,
   type Source,
   type Topic,
@@ -50,6 +51,7 @@ export {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from './types.js';
+export { nameProblem, normalizeName, withoutInvisibles } from './names.js';
 export { CSRF_HEADER, EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
 export {
   docCitations,
@@ -66,7 +68,16 @@ export {
   type TableCell,
   type TableRow,
 } from './doc.js';
-export { isTopicId, pageTopicUrl, READER_KEY, REPLY_ID, TOPIC_SLUG } from './ids.js';
+export {
+  canonicalPageUrl,
+  canonicalTopicId,
+  isTopicId,
+  pageTopicUrl,
+  READER_KEY,
+  REPLY_ID,
+  TOPIC_SLUG,
+  TRACKING_PARAMETERS,
+} from './ids.js';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_ADDRESS_PREFIX_LENGTH,
@@ -82,6 +93,8 @@ export {
   MAX_MODERATOR_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PAGE_SIZE,
+  MAX_PAGE_REPLIES,
+  MAX_COUNTED_REPLIES,
   MAX_PENDING_REPLIES,
   MAX_QUEUE_PAGE,
   MAX_READER_KEY_LENGTH,

@@ -49,6 +49,19 @@ export const MAX_PAGE_SIZE = 100;
 /** Top-level threads in a page of replies when the request does not say. */
 export const DEFAULT_PAGE_SIZE = 20;
 
+/**
+ * Most replies in one page, top-level and nested together, whatever `limit` says: a thread
+ * that does not fit continues on pages of its own (see `ThreadContinuation`), so the largest
+ * read of any topic is bounded.
+ */
+export const MAX_PAGE_REPLIES = 300;
+
+/**
+ * The replies left in a cut thread are counted up to this many (`ThreadContinuation.count`),
+ * so counting them costs a bounded index range, not the whole thread.
+ */
+export const MAX_COUNTED_REPLIES = 10_000;
+
 /** Most topic ids of one summaries read (`GET /api/v1/topics?ids=`). */
 export const MAX_SUMMARY_IDS = 100;
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { EDIT_TOKEN_HEADER, READER_HEADER } from './headers.js';
-import { isTopicId, READER_KEY, REPLY_ID } from './ids.js';
+import { canonicalTopicId, isTopicId, READER_KEY, REPLY_ID } from './ids.js';
 import {
   MAX_ADDRESS_PREFIX_LENGTH,
   MAX_CATEGORY_LENGTH,
@@ -16,13 +16,13 @@ import {
   MAX_EMAIL_LENGTH,
   MAX_HONEYPOT_LENGTH,
   MAX_LOG_PAGE,
+  MAX_NAME_LENGTH,
   MAX_MODERATOR_NAME_LENGTH,
   MAX_QUEUE_PAGE,
   MAX_REASON_LENGTH,
   MAX_SEARCH_LENGTH,
   MAX_SIGN_IN_TOKEN_LENGTH,
   MAX_LABEL_LENGTH,
-  MAX_NAME_LENGTH,
   MAX_PAGE_SIZE,
   MAX_READER_KEY_LENGTH,
   MAX_REPLY_BODY_LENGTH,
@@ -40,6 +40,7 @@ import {
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
 import { MODERATION_ACTIONS, MODERATION_QUEUES, NOTIFICATION_EVENTS, REACTION_KINDS } from './types.js';
+import { nameProblem, normalizeName } from './names.js';
 import { safeHref } from './url-policy.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -81,16 +82,34 @@ const line = (field: string, max: number) =>
     .refine((v) => !CONTROL.test(v), `${field} must be a single line without control characters`)
     .refine((v) => !BIDI_CONTROL.test(v), `${field} must not contain bidirectional override characters`);
 
+/** A display name: a string, NFKC-normalized and trimmed, held to nameProblem(). */
+const displayName = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .transform(normalizeName)
+    .superRefine((name, ctx) => {
+      const problem = nameProblem(name, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 const isHttpUrl = (value: string) => {
   const href = safeHref(value);
   return href !== null && /^https?:$/.test(new URL(href).protocol);
 };
 
+/**
+ * An absolute http(s) URL, stored in the one form it was checked in: safeHref()'s (character
+ * references decoded, invisible characters removed, the URL parser's serialization), so what
+ * the host page links to is what the check saw (`&#104;ttps://…` is stored as `https://…`, never
+ * as text a browser would resolve relative to the page).
+ */
 const httpUrl = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
     .max(MAX_URL_LENGTH, `${field} must be at most ${MAX_URL_LENGTH} characters`)
-    .refine(isHttpUrl, `${field} must be an absolute http(s) URL`);
+    .refine(isHttpUrl, `${field} must be an absolute http(s) URL`)
+    .transform((value) => safeHref(value) ?? value)
+    .refine((v) => v.length <= MAX_URL_LENGTH, `${field} must be at most ${MAX_URL_LENGTH} characters`);
 
 /** A reader id: the SHA-256 of a reader key, as 64 lowercase hex digits. */
 const readerIdField = z
@@ -101,14 +120,19 @@ const readerKeyRule = `${MIN_READER_KEY_LENGTH}–${MAX_READER_KEY_LENGTH} lette
 
 // Path, query and header parameters.
 
-/** `:id` of a topic route. */
+/**
+ * `:id` of a topic route. A page URL is taken in its canonical form (canonicalPageUrl), so
+ * its variants (case, default port, dot segments, tracking parameters, fragment,
+ * percent-encoding, NFC) all name one topic.
+ */
 export const topicIdParam = z.object({
   id: z
     .string()
     .refine(
       isTopicId,
-      `The topic id must be a slug (a letter or digit, then up to ${MAX_SLUG_LENGTH - 1} of letters, digits, ".", "_", "-") or an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters`,
-    ),
+      `The topic id must be a slug (a letter or digit, then up to ${MAX_SLUG_LENGTH - 1} of letters, digits, ".", "_", "-") or an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters, valid Unicode`,
+    )
+    .transform(canonicalTopicId),
 });
 
 /** `:id` of a reply route. */
@@ -223,7 +247,8 @@ export const newReply = z.strictObject({
    * Required, except with a signed-in user's token (`Authorization: Bearer`), whose name is
    * used instead.
    */
-  authorName: line('authorName', MAX_NAME_LENGTH).optional(),
+  /** NFKC-normalized; see nameProblem() for what a name may not be. */
+  authorName: displayName('authorName').optional(),
   parentId: z
     .string({ error: 'parentId must be a reply id or null' })
     .regex(REPLY_ID, 'parentId must be a reply id')

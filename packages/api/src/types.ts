@@ -55,12 +55,36 @@ export interface Reply {
 
 /** A page of replies. Pages hold whole threads: a reply to the topic with all its descendants. */
 export interface ReplyPage {
-  /** Thread order: each top-level reply followed by its descendants, oldest first. */
+  /**
+   * Thread order: each top-level reply followed by its descendants, oldest first. A page that
+   * continues a thread (its cursor was a `ThreadContinuation.cursor`) has only that thread's next
+   * replies, in creation order, each after its parent (which may be on an earlier page).
+   */
   replies: Reply[];
-  /** Opaque cursor of the next page, or null on the last page. */
+  /**
+   * Opaque cursor of the next page, or null on the last page. When this page cut a thread, the
+   * next page goes on inside it, then with the threads after it, so that following nextCursor
+   * alone reads every reply once. Null on a page read with a `moreInThread.cursor`.
+   */
   nextCursor: string | null;
   /** All visible replies of the topic. */
   total: number;
+  /**
+   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies in
+   * all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
+   * "show more" inside the thread). Null when every thread of the page is whole.
+   */
+  moreInThread: ThreadContinuation | null;
+}
+
+/** The rest of a thread that a page cut: read it with `GET …/replies?cursor=<cursor>`. */
+export interface ThreadContinuation {
+  /** The thread's top-level reply. */
+  rootId: string;
+  /** The cursor of the thread's next replies (its pages, too, hold at most `MAX_PAGE_REPLIES`). */
+  cursor: string;
+  /** Replies of the thread after this page, counted up to `MAX_COUNTED_REPLIES`. */
+  count: number;
 }
 
 export interface Topic {
@@ -87,6 +111,8 @@ export interface Topic {
 export interface TopicWithReplies extends Topic {
   replies: Reply[];
   nextCursor: string | null;
+  /** As in ReplyPage: the first page's last thread, when it did not fit. */
+  moreInThread: ThreadContinuation | null;
   /**
    * The topic's newest event id when it was read (`"0"`: none yet). Subscribing with
    * `GET /api/v1/topics/:id/events?after=<lastEventId>` delivers every change since this read

@@ -12,6 +12,7 @@ import { ConsoleSessions } from './auth/sessions.js';
 import { consoleSession } from './middleware/console-session/index.js';
 import { crossSiteWrites } from './middleware/cross-site-writes/index.js';
 import { revalidatedReads } from './middleware/revalidated-reads/index.js';
+import { closeUnreadBodies } from './middleware/unread-body-close/index.js';
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
@@ -62,6 +63,7 @@ export function createApp({
   const deps = createDeps({ store, config, bus });
   const sessions = new ConsoleSessions(store, deps.admin, config);
   const app = new Hono()
+    .use('*', closeUnreadBodies())
     .use('*', async (c, next) => {
       await next();
       if (notifier && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS')

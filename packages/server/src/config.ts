@@ -34,6 +34,11 @@ export interface AppConfig {
   powDifficulty: number;
   /** Which new replies wait for a moderator. */
   moderation: ModerationMode;
+  /**
+   * Whether the first reply on an allowed page creates that page's topic (keyed by its
+   * canonical URL); false: only topics an admin created take replies.
+   */
+  pageTopics: boolean;
   /** How long after posting an author may edit or delete a reply with its edit token, in seconds. */
   editWindowSeconds: number;
   /** Seconds between comment lines on an idle event stream, so proxies keep it open; 0: none. */
@@ -115,6 +120,7 @@ export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath' | 'catalo
   maxLinksPerReply: 10,
   powDifficulty: 0,
   moderation: 'off',
+  pageTopics: true,
   editWindowSeconds: 15 * 60,
   heartbeatSeconds: 15,
   publicUrl: null,

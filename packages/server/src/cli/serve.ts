@@ -255,6 +255,19 @@ export const SERVE_SETTINGS = {
     },
     fallback: (): ModerationMode => APP_DEFAULTS.moderation,
   } satisfies Setting<ModerationMode>,
+  pageTopics: {
+    flag: 'page-topics',
+    env: 'COLLOQUY_PAGE_TOPICS',
+    value: 'on|off',
+    help: "on: the first reply on an allowed page creates the page's topic (titled by its URL until an admin sets one); off: only topics an admin created take replies",
+    shownDefault: 'on',
+    parse: (given: string): boolean => {
+      if (given !== 'on' && given !== 'off')
+        throw new UsageError(`Page topics must be on or off, got "${given}".`);
+      return given === 'on';
+    },
+    fallback: (): boolean => APP_DEFAULTS.pageTopics,
+  } satisfies Setting<boolean>,
   editWindowSeconds: wholeNumber(
     'seconds an author may edit or delete a new reply',
     'edit-window',

@@ -94,7 +94,13 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
             const page = await store
               .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
               .catch(rethrowStoreError);
-            return { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
+            return {
+              ...topic,
+              replies: page.replies,
+              nextCursor: page.nextCursor,
+              moreInThread: page.moreInThread,
+              lastEventId,
+            };
           },
         });
       },

@@ -305,14 +305,51 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .orderBy('id')
           .limit(limit),
     ),
-    /** Whole threads in creation order, each one a range of replies_thread. */
-    threads: prepare((rootIds: readonly string[], reader: Buffer | null) =>
+    /** The first `limit` replies of one thread (its root first), in creation order. */
+    threadStart: prepare((rootId: string, reader: Buffer | null, limit: number) =>
       replies
         .selectAll()
-        .where(dialect.anyOf('replies.root_id', rootIds))
+        .where('root_id', '=', rootId)
         .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
         .orderBy('created_at')
-        .orderBy('id'),
+        .orderBy('id')
+        .limit(limit),
+    ),
+    /** The next `limit` replies of one thread after (createdAt, id), in creation order. */
+    threadAfter: prepare(
+      (rootId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+        replies
+          .selectAll()
+          .where('root_id', '=', rootId)
+          .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+          .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit),
+    ),
+    /** How many replies of one thread come after (createdAt, id), counted up to `cap`. */
+    threadRest: prepare(
+      (rootId: string, createdAt: Instant, id: string, reader: Buffer | null, cap: number) =>
+        db
+          .selectFrom(
+            replies
+              .select('id')
+              .where('root_id', '=', rootId)
+              .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+              .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+              .limit(cap)
+              .as('rest'),
+          )
+          .select((eb) => eb.fn.countAll().as('n')),
+    ),
+    /** A thread cursor names a reply of that thread in this topic, at its exact time. */
+    threadCursorReply: prepare((topicId: string, rootId: string, createdAt: Instant, id: string) =>
+      replies
+        .select('id')
+        .where('id', '=', id)
+        .where('topic_id', '=', topicId)
+        .where('root_id', '=', rootId)
+        .where('created_at', '=', createdAt),
     ),
     pendingReplies: prepare((limit: number) =>
       replies.selectAll().where('status', '=', pending).orderBy('created_at').orderBy('id').limit(limit),

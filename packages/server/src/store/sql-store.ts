@@ -7,7 +7,7 @@ import {
   type KyselyPlugin,
   type QueryResult,
 } from 'kysely';
-import { REACTION_KINDS } from '@colloquy/api';
+import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
   BanRecord,
   Doc,
@@ -21,6 +21,7 @@ import type {
   Reply,
   ReplyPage,
   ReplyStatus,
+  ThreadContinuation,
   Topic,
   TopicSummary,
 } from '@colloquy/api';
@@ -34,7 +35,7 @@ import {
   type QueryDialect,
   type QueueFilter,
 } from './queries.js';
-import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import { listed, publicView, reactionsOf, type ReplyRow, threadOrder, toReply, toTopic } from './rows.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
 import { logAction, SqlModerators } from './sql-moderation.js';
@@ -260,9 +261,67 @@ export abstract class SqlStore implements Store {
     return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
       const topic = await firstOf(trx, q.replyCount(topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
-      // A cursor must name a top-level reply of this topic: anything else was forged or
-      // belongs to another topic, and silently paging from it would hide replies.
-      if (
+      const total = topic.reply_count;
+      /** The rest of a thread after `last`, when the page could not hold it. */
+      const continuation = async (rootId: string, last: ReplyRow): Promise<ThreadContinuation> => {
+        const rest = await firstOf(
+          trx,
+          q.threadRest(rootId, last.created_at, last.id, reader, MAX_COUNTED_REPLIES),
+        );
+        return {
+          rootId,
+          cursor: encodeCursor({ createdAt: last.created_at, id: last.id, rootId }),
+          count: Number(rest?.n ?? 0),
+        };
+      };
+
+      /** The cursor of a page that goes on inside a cut thread after `last`, then past it. */
+      const resumeAfter = (rootId: string, last: ReplyRow) =>
+        encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
+      let budget = MAX_PAGE_REPLIES;
+      /** Replies continuing a thread an earlier page cut, in creation order. */
+      let continued: ReplyRow[] = [];
+      /** Top-level threads start after this one. */
+      let after: PageCursor | null = cursor;
+      if (cursor?.rootId !== undefined) {
+        const { rootId } = cursor;
+        const root = await firstOf(trx, q.reply(rootId));
+        if (
+          !(
+            root &&
+            isReplyTime(cursor.createdAt) &&
+            (await firstOf(trx, q.threadCursorReply(topicId, rootId, cursor.createdAt, cursor.id)))
+          )
+        ) {
+          throw new StoreError('invalid-cursor', 'The cursor does not belong to a thread of this topic.');
+        }
+        const rows = await rowsOf(
+          trx,
+          q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
+        );
+        continued = rows.slice(0, MAX_PAGE_REPLIES);
+        budget -= continued.length;
+        const last = continued.at(-1);
+        if (rows.length > continued.length && last) {
+          const more = await continuation(rootId, last);
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: cursor.resume ? resumeAfter(rootId, last) : null,
+            total,
+            moreInThread: more,
+          };
+        }
+        if (!cursor.resume)
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: null,
+            total,
+            moreInThread: null,
+          };
+        after = { createdAt: root.created_at, id: root.id };
+      } else if (
+        // A cursor must name a top-level reply of this topic: anything else was forged or
+        // belongs to another topic, and silently paging from it would hide replies.
         cursor &&
         !(
           isReplyTime(cursor.createdAt) &&
@@ -273,19 +332,43 @@ export abstract class SqlStore implements Store {
       }
       const roots = await rowsOf(
         trx,
-        cursor
-          ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1)
+        after
+          ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
-      const pageRoots = roots.slice(0, limit);
-      const rootIds = pageRoots.map((root) => root.id);
-      const replies = rootIds.length > 0 ? await rowsOf(trx, q.threads(rootIds, reader)) : [];
-      const last = pageRoots.at(-1);
+      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
+      // is read with a limit of what is left, so no read goes past the budget, and the thread
+      // that does not fit is cut (its first replies in creation order always include their
+      // parents) and continues with a cursor of its own.
+      const rootIds: string[] = [];
+      const rows: ReplyRow[] = [];
+      let moreInThread: ThreadContinuation | null = null;
+      let resume: string | null = null;
+      for (const root of roots.slice(0, limit)) {
+        if (budget === 0) break;
+        const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
+        const kept = thread.slice(0, budget);
+        rootIds.push(root.id);
+        rows.push(...kept);
+        budget -= kept.length;
+        const last = kept.at(-1);
+        if (thread.length > kept.length && last) {
+          moreInThread = await continuation(root.id, last);
+          resume = resumeAfter(root.id, last);
+          break;
+        }
+      }
+      const lastRoot = rootIds.length > 0 ? roots[rootIds.length - 1] : undefined;
+      const position = lastRoot ? { createdAt: lastRoot.created_at, id: lastRoot.id } : after;
       return {
-        replies: threadOrder(rootIds, replies).map((row) => toReply(row, viewer)),
+        replies: [...continued, ...threadOrder(rootIds, rows)].map((row) => toReply(row, viewer)),
         nextCursor:
-          roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-        total: topic.reply_count,
+          resume ??
+          (roots.length > rootIds.length && position
+            ? encodeCursor({ createdAt: position.createdAt, id: position.id })
+            : null),
+        total,
+        moreInThread,
       };
     });
   }
@@ -340,15 +423,20 @@ export abstract class SqlStore implements Store {
       const sub = reply.verifiedSub ?? null;
       if (reply.nameKey !== undefined) {
         // Checking and claiming a name race (an anonymous check passes while a verified claim
-        // is not yet committed), hence the lock per name key.
-        await this.#dialect.lock(trx, `name:${reply.nameKey}`);
+        // is not yet committed), hence the lock per name key, taken in one order.
+        const keys = [...new Set([reply.nameKey, ...(reply.moreNameKeys ?? [])])].sort();
+        for (const key of keys) await this.#dialect.lock(trx, `name:${key}`);
         if (sub !== null) {
-          await trx.executeQuery(q.claimName(reply.nameKey, sub, at));
-        } else if (await firstOf(trx, q.verifiedName(reply.nameKey))) {
-          throw new StoreError(
-            'name-reserved',
-            `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
-          );
+          for (const key of keys) await trx.executeQuery(q.claimName(key, sub, at));
+        } else {
+          for (const key of keys) {
+            if (await firstOf(trx, q.verifiedName(key))) {
+              throw new StoreError(
+                'name-reserved',
+                `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
+              );
+            }
+          }
         }
       }
       const status = reply.status ?? 'published';

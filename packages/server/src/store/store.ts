@@ -61,6 +61,11 @@ export interface NewReplyRecord {
    * has used is refused with `name-reserved`; a verified reply claims its key.
    */
   nameKey?: string;
+  /**
+   * Further comparison keys of the same name (see nameKeys()): a verified reply claims them
+   * with `nameKey`, an anonymous one is refused when a verified user has claimed any of them.
+   */
+  moreNameKeys?: string[];
   /** Deepest depth allowed; a deeper reply is refused with `too-deep`. */
   maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
@@ -76,10 +81,21 @@ export interface NewReplyRecord {
   notify?: boolean;
 }
 
-/** Position after which the next page starts: the last top-level reply of the previous page. */
+/**
+ * Position after which the next page starts: the last top-level reply of the previous page,
+ * or with `rootId`, the last reply of a thread that the previous page cut (see listReplies).
+ */
 export interface PageCursor {
   createdAt: string;
   id: string;
+  /** A cursor inside the thread of this top-level reply: its page continues that thread. */
+  rootId?: string;
+  /**
+   * With `rootId`: once that thread is done, the page goes on with the threads after it (a
+   * page's `nextCursor` when it cut a thread); without, the page holds that thread only
+   * (`moreInThread.cursor`).
+   */
+  resume?: boolean;
 }
 
 /** Who is reading: their own pending replies are included for them. */
@@ -155,8 +171,12 @@ export interface Store {
   /** With `by`, logged as topic.create or topic.edit. */
   upsertTopic(topic: TopicRecord, by?: Actor): Promise<{ topic: Topic; created: boolean }>;
   /**
-   * Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic.
-   * Pending replies are included only for their author (`viewer.readerHash`).
+   * Up to `limit` whole threads, oldest first, holding at most MAX_PAGE_REPLIES replies in all:
+   * the thread that does not fit is cut. It continues with `moreInThread.cursor` (pages of that
+   * thread's next replies, creation order) or with `nextCursor` (the same, then the threads
+   * after it, so that paging on with nextCursor alone reads every reply once). Throws
+   * `invalid-cursor` for a cursor not of this topic (or not of that thread). Pending replies
+   * are included only for their author (`viewer.readerHash`).
    */
   listReplies(
     topicId: string,
