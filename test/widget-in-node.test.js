@@ -12,7 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('../packages/widget/', import.meta.url));
 const dist = join(root, 'dist');
 const DOM_GLOBALS = ['document', 'window', 'Element', 'localStorage', 'EventSource', 'IntersectionObserver'];
-const BROWSER_ONLY = /^colloquy\.js$/;
+// The moderation console (dist/console.js and dist/console/) is not shipped either: the server
+// serves it to moderators' browsers at /admin.
+const BROWSER_ONLY = /^colloquy\.js$|^console\.js$|^console\//;
 
 /** Every .js file the package ships, relative to dist (tests and fixtures are not shipped). */
 function shippedModules(dir = dist) {

@@ -101,3 +101,21 @@ export const MAX_DELIVERIES_PAGE = 100;
 
 /** Most entries of an Atom feed (a topic's replies, the site's recent replies). */
 export const MAX_FEED_ENTRIES = 50;
+
+/** Most replies of one page of a moderation queue, and of one action on many replies. */
+export const MAX_QUEUE_PAGE = 100;
+
+/** Longest full-text search of a moderation queue. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/** Longest reason of a ban or a reader's report. */
+export const MAX_REASON_LENGTH = 500;
+
+/** Longest name of a moderator. */
+export const MAX_MODERATOR_NAME_LENGTH = 60;
+
+/** Longest token given to sign in (the admin token or a moderator's). */
+export const MAX_SIGN_IN_TOKEN_LENGTH = 512;
+
+/** Most entries of one page of the moderation log. */
+export const MAX_LOG_PAGE = 100;

@@ -294,3 +294,102 @@ export interface Deliveries {
   /** Pass as `before` for the next (older) page; null on the last. */
   nextCursor: string | null;
 }
+
+/** The moderation console's queues (`GET /api/v1/admin/queue?queue=`). */
+export const MODERATION_QUEUES = ['pending', 'reported', 'recent'] as const;
+export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
+
+/** What a moderator can do to one or many replies (`POST /api/v1/admin/replies/actions`). */
+export const MODERATION_ACTIONS = ['approve', 'hide', 'delete', 'restore'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/** One reply of a moderation queue, in full, with what a moderator acts on. */
+export interface ModerationItem {
+  reply: Reply;
+  topic: { id: string; title: string; locked: boolean };
+  /** Readers' reports not yet dealt with (approving a reply dismisses them). */
+  reports: number;
+  /**
+   * The author's reader id: the SHA-256 (hex) of their reader key, never the key itself; null
+   * when the reply came without one. Filter the queue by it, or ban it.
+   */
+  readerId: string | null;
+  /** The /24 or /64 the reply came from, when known. */
+  network: string | null;
+}
+
+/** `GET /api/v1/admin/queue`: a page of a queue, keyset-paged by `nextCursor`. */
+export interface ModerationPage {
+  items: ModerationItem[];
+  nextCursor: string | null;
+}
+
+/** `POST /api/v1/admin/replies/actions` response: each reply as it now is, or why not. */
+export interface ModerationResults {
+  results: Array<{ id: string; ok: true; reply: Reply } | { id: string; ok: false; detail: string }>;
+}
+
+/** A ban of a reader (by reader id) or of a network. */
+export interface BanRecord {
+  kind: 'reader' | 'address';
+  /** The reader id (SHA-256 of the reader key, hex) or the network prefix. */
+  value: string;
+  createdAt: string;
+  /** Null: until lifted. */
+  expiresAt: string | null;
+  /** The moderator who set it; null for bans older than moderator names. */
+  createdBy: string | null;
+  reason: string | null;
+}
+
+/** `GET /api/v1/admin/bans`: the bans in force, newest first. */
+export interface Bans {
+  bans: BanRecord[];
+}
+
+/** One entry of the moderation log: who did what, when, to which reply or topic. */
+export interface ModerationLogEntry {
+  id: string;
+  at: string;
+  moderator: string;
+  action: string;
+  replyId: string | null;
+  topicId: string | null;
+  /** What a ban or lift was of (`reader:<id>`, `address:<prefix>`), or a moderator's name. */
+  target: string | null;
+  detail: string | null;
+}
+
+/** `GET /api/v1/admin/log`: newest first, paged by `nextCursor`. */
+export interface ModerationLog {
+  entries: ModerationLogEntry[];
+  nextCursor: string | null;
+}
+
+/** `GET|POST /api/v1/admin/session`: who is signed in, and the token every write must carry. */
+export interface ModeratorSession {
+  moderator: string;
+  /** The admin (signed in with the admin token) may also manage moderators and webhooks. */
+  role: 'admin' | 'moderator';
+  /** Send as `X-CSRF-Token` with every write made with the session's cookie. */
+  csrfToken: string;
+  /** When the session ends unless used before then (each use extends it, up to a limit). */
+  expiresAt: string;
+}
+
+/** A named moderator, who signs in with a token of their own. */
+export interface Moderator {
+  name: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** `GET /api/v1/admin/moderators`. */
+export interface Moderators {
+  moderators: Moderator[];
+}
+
+/** `POST /api/v1/admin/moderators` response: the token, shown this once only. */
+export interface CreatedModerator extends Moderator {
+  token: string;
+}

@@ -468,6 +468,9 @@ export async function serve(options: ServerOptions): Promise<void> {
   dispatcher.start();
   // Tests and scripts/demo.js read this line to learn the port; keep its prefix.
   console.log(`Colloquy API on ${server.url}`);
+  console.log(
+    `Moderation console on ${server.url}/admin${options.app.adminToken === null ? ' (set COLLOQUY_ADMIN_TOKEN to sign in)' : ''}`,
+  );
 
   let stopping = false;
   const stop = async () => {

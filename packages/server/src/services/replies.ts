@@ -117,6 +117,7 @@ export class ReplyService {
         moreNameKeys: nameKeys(author.name),
         maxDepth: this.#config.maxReplyDepth,
         authorEmail: input.email ?? null,
+        clientPrefix: from.clientPrefix ?? null,
         ...this.#pageTopic(topicId, from.origin),
       })
       .catch(rethrowStoreError);

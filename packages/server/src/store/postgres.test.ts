@@ -22,6 +22,7 @@ import {
 } from '../index.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
+import { moderationContract } from '../testing/moderation-contract.js';
 import { startServer, type ServerProcess } from '../testing/processes.js';
 import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
@@ -92,6 +93,7 @@ if (!DATABASE_URL) {
     storeContract('PostgresStore', openInSchemaOf);
     eventContract('PostgresStore', openInSchemaOf);
     notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
+    moderationContract('PostgresStore', openInSchemaOf);
 
     describe('PostgresStore specifics', () => {
       let schema: string;
@@ -128,10 +130,14 @@ if (!DATABASE_URL) {
             'events',
             'import_replies',
             'import_topics',
+            'moderation_log',
+            'moderator_sessions',
+            'moderators',
             'notification_keys',
             'outbox',
             'reactions',
             'replies',
+            'reports',
             'schema_migrations',
             'spent_links',
             'topics',

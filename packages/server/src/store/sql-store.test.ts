@@ -20,12 +20,14 @@ describe('released migrations', () => {
       '9e85d102b17be39939eaa4adcc5855c587ca9f839d5e23d6df1c93bf07329e01',
       '5a341727489caaeadf38d55634e1605409c21a5eedf2b65b7cce074d699e0860',
       'a5e64a2a08694c0f114020b12fabe5ac52b972cd9fce26306752c86cb7d94fed',
+      'fa9fbfa7c46bbefca6d4f389001569bebda9f2e503b3d0ea0fc61fcf03742227',
       'b006a3449ca4868c2cfc40e49e8522e429559cc0d8194423a3a3e553e72d9687',
     ]);
     assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
       'bb348ce47cf8eada40127bf5b4044ceb86a8956d1dcc5b4812c0b774d545eb1c',
       '789b4db199721969dbcde2d605a3f7a7b3a97b6d50481146103cf65f36acfa55',
       '033e9991899460c638acdbf61c95ef3a2e9a13fe14242b2b781fd34dd52acb2f',
+      'fa6e9603220bc1a38a5ac2d51d4d6acd74ad5ac9347c19efe08a3e90c5cdd841',
       '5ff40f153e0c8e6b4d371f25c60e8bb3d5d0d329ad8540d60c2624dd032edd36',
     ]);
   });

@@ -9,7 +9,12 @@ import {
 } from 'kysely';
 import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
+  BanRecord,
   Doc,
+  ModerationAction,
+  ModerationItem,
+  ModerationLog,
+  ModerationPage,
   NotificationEvent,
   ReactionKind,
   ReactionState,
@@ -22,15 +27,24 @@ import type {
 } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
-import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
 import type { ImportStore } from './imports.js';
+import type { ModeratorStore } from './moderation.js';
+import {
+  compileQueries,
+  type EventType,
+  type Queries,
+  type QueryDialect,
+  type QueueFilter,
+} from './queries.js';
 import { listed, publicView, reactionsOf, type ReplyRow, threadOrder, toReply, toTopic } from './rows.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
 import { SqlImports } from './sql-imports.js';
+import { logAction, SqlModerators } from './sql-moderation.js';
 import { SqlNotifications } from './sql-notifications.js';
 import { StoreError } from './store.js';
 import type {
+  Actor,
   Ban,
   NewReplyRecord,
   PageCursor,
@@ -46,6 +60,9 @@ import type {
 export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** Pruning runs after a write at most this often per store. */
 const PRUNE_EVERY_MS = 3600 * 1000;
+
+/** Larger than any log entry's id: the first page of the log. */
+const NEWEST_ID = '9223372036854775807';
 
 /** Runs compiled statements: the connection, or a transaction of it. */
 export interface Executor {
@@ -127,6 +144,7 @@ export abstract class SqlStore implements Store {
   #closed = false;
   readonly notifications: NotificationStore;
   readonly imports: ImportStore;
+  readonly moderators: ModeratorStore;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
     this.#db = connection;
@@ -134,6 +152,7 @@ export abstract class SqlStore implements Store {
     this.#q = compileQueries(compiler, dialect);
     this.notifications = new SqlNotifications(connection, this.#q, dialect);
     this.imports = new SqlImports(compiler, connection, dialect);
+    this.moderators = new SqlModerators(connection, this.#q);
   }
 
   /** A write transaction; now and then, events past their retention go after it. */
@@ -153,6 +172,13 @@ export abstract class SqlStore implements Store {
     });
     this.notifications.prune(new Date(now), EVENT_RETENTION_MS).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning notifications failed:', error);
+    });
+    const at = new Date(now);
+    Promise.all([
+      this.moderators.pruneSessions(at),
+      this.#db.executeQuery(this.#q.pruneBans(at.toISOString())),
+    ]).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning sessions and bans failed:', error);
     });
   }
 
@@ -197,8 +223,20 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  async upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }> {
-    const query = this.#q.upsertTopic({
+  async upsertTopic(topic: TopicRecord, by?: Actor): Promise<{ topic: Topic; created: boolean }> {
+    if (by)
+      return this.#write(async (trx) => {
+        const row = await oneOf(trx, this.#topicUpsert(topic));
+        const created = Number(row.version) === 1;
+        await logAction(trx, this.#q, by, created ? 'topic.create' : 'topic.edit', { topicId: topic.id });
+        return { topic: toTopic(row), created };
+      });
+    const row = await oneOf(this.#db, this.#topicUpsert(topic));
+    return { topic: toTopic(row), created: Number(row.version) === 1 };
+  }
+
+  #topicUpsert(topic: TopicRecord) {
+    return this.#q.upsertTopic({
       id: topic.id,
       title: topic.title,
       url: topic.url,
@@ -213,8 +251,6 @@ export abstract class SqlStore implements Store {
       locked: topic.locked,
       now: new Date().toISOString(),
     });
-    const row = await oneOf(this.#db, query);
-    return { topic: toTopic(row), created: Number(row.version) === 1 };
   }
 
   async listReplies(
@@ -425,6 +461,7 @@ export abstract class SqlStore implements Store {
           edit_token_hash: reply.editTokenHash ?? null,
           reader_hash: reply.readerHash ?? null,
           author_sub: sub,
+          client_prefix: reply.clientPrefix ?? null,
         }),
       );
       // A pending reply changes no read but its author's own: no event, no version bump.
@@ -475,14 +512,109 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  async setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null> {
+  async setReplyStatus(
+    id: string,
+    status: 'published' | 'hidden' | 'deleted',
+    by?: Actor,
+  ): Promise<Reply | null> {
+    const action = status === 'published' ? 'approve' : status === 'hidden' ? 'hide' : 'delete';
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, id);
       if (!locked) return null;
-      if (locked.status === status) return toReply(await oneOf(trx, this.#q.reply(id)), { admin: true }); // nothing readers see changes
-      if (status === 'deleted') await trx.executeQuery(this.#q.blankReply(id));
-      return this.#changeStatus(trx, id, locked, status);
+      if (by) await logAction(trx, this.#q, by, `reply.${action}`, { replyId: id, topicId: locked.topic_id });
+      return this.#setStatus(trx, id, locked, status);
     });
+  }
+
+  async #setStatus(
+    trx: Executor,
+    id: string,
+    locked: { topic_id: string; status: ReplyStatus },
+    status: 'published' | 'hidden' | 'deleted',
+  ): Promise<Reply> {
+    if (locked.status === status) return toReply(await oneOf(trx, this.#q.reply(id)), { admin: true }); // nothing readers see changes
+    if (status === 'deleted') {
+      await trx.executeQuery(this.#q.blankReply(id));
+      await trx.executeQuery(this.#q.deleteReports(id));
+      await trx.executeQuery(this.#q.dismissReports(id));
+    }
+    return this.#changeStatus(trx, id, locked, status);
+  }
+
+  async moderate(
+    id: string,
+    action: ModerationAction,
+    by: Actor,
+  ): Promise<{ reply: Reply } | { refused: string } | null> {
+    return this.#write(async (trx) => {
+      const locked = await this.#lockReply(trx, id);
+      if (!locked) return null;
+      if ((action === 'approve' || action === 'restore') && locked.status === 'deleted')
+        return { refused: 'It was deleted: its text and author are gone for good.' };
+      if (action === 'restore' && locked.status !== 'hidden')
+        return { refused: `Only a hidden reply can be restored; this one is ${locked.status}.` };
+      await logAction(trx, this.#q, by, `reply.${action}`, { replyId: id, topicId: locked.topic_id });
+      // Approving deals with the readers' reports: the reply leaves the reported queue.
+      if (action === 'approve') await trx.executeQuery(this.#q.dismissReports(id));
+      const status = action === 'hide' ? 'hidden' : action === 'delete' ? 'deleted' : 'published';
+      return { reply: await this.#setStatus(trx, id, locked, status) };
+    });
+  }
+
+  async moderationQueue(
+    filter: QueueFilter,
+    page: { limit: number; cursor: PageCursor | null },
+  ): Promise<ModerationPage> {
+    const { cursor, limit } = page;
+    return this.#db.transaction('read only', async (trx): Promise<ModerationPage> => {
+      // A cursor names a reply at its exact time; anything else was forged.
+      if (cursor && !(isReplyTime(cursor.createdAt) && (await firstOf(trx, this.#q.credentials(cursor.id)))))
+        throw new StoreError('invalid-cursor', 'The cursor names no reply; start from the first page.');
+      const rows = await rowsOf(trx, this.#q.moderationQueue(filter, cursor, limit + 1));
+      const items = rows.slice(0, limit).map(
+        (row): ModerationItem => ({
+          reply: toReply(row, { admin: true }),
+          topic: { id: row.topic_id, title: row.topic_title, locked: Boolean(row.topic_locked) },
+          reports: Number(row.report_count),
+          readerId: row.reader_hash ? row.reader_hash.toString('hex') : null,
+          network: row.client_prefix,
+        }),
+      );
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ createdAt: last.reply.createdAt, id: last.reply.id })
+            : null,
+      };
+    });
+  }
+
+  async moderationLog(page: {
+    limit: number;
+    before: string | null;
+    replyId?: string;
+  }): Promise<ModerationLog> {
+    const before = page.before ?? NEWEST_ID;
+    if (!/^\d{1,19}$/.test(before)) throw new TypeError(`Not a log cursor: "${before}"`);
+    const rows = await rowsOf(
+      this.#db,
+      page.replyId === undefined
+        ? this.#q.logPage(before, page.limit + 1)
+        : this.#q.logOfReply(page.replyId, before, page.limit + 1),
+    );
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.entry_id,
+      at: row.at,
+      moderator: row.moderator,
+      action: row.action,
+      replyId: row.reply_id,
+      topicId: row.topic_id,
+      target: row.target,
+      detail: row.detail,
+    }));
+    return { entries, nextCursor: rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 
   /** Locks a reply's topic, then the reply (the order every writer follows). Null when missing. */
@@ -555,13 +687,25 @@ export abstract class SqlStore implements Store {
     await trx.executeQuery(this.#q.enqueue(type, replyId, topicId, new Date().toISOString()));
   }
 
-  async recordReport(replyId: string): Promise<Reply | null> {
+  async recordReport(
+    replyId: string,
+    report: { reporter: string; reason: string | null } = { reporter: 'anonymous', reason: null },
+  ): Promise<{ reply: Reply; counted: boolean } | null> {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, replyId);
       // Only what readers can see can be reported.
       if (locked?.status !== 'published') return null;
-      await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
-      return toReply(await oneOf(trx, this.#q.reply(replyId)), { admin: true });
+      const q = this.#q;
+      const added = await changesOf(
+        trx,
+        q.addReport(replyId, report.reporter, report.reason, new Date().toISOString()),
+      );
+      // A reader reports a reply once: reporting it again changes nothing and tells nobody.
+      if (added > 0) {
+        await trx.executeQuery(q.countReport(replyId));
+        await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
+      }
+      return { reply: toReply(await oneOf(trx, q.reply(replyId)), { admin: true }), counted: added > 0 };
     });
   }
 
@@ -590,27 +734,77 @@ export abstract class SqlStore implements Store {
     return !!author.readerHash && !!(await firstOf(this.#db, this.#q.publishedByReader(author.readerHash)));
   }
 
-  async addBan(ban: Ban): Promise<void> {
+  async addBan(ban: Ban, by?: Actor): Promise<void> {
     const now = new Date().toISOString();
     await this.#db.transaction('read write', async (trx) => {
-      if (ban.readerHash)
-        await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
-      if (ban.addressPrefix) await trx.executeQuery(this.#q.addBan('address', ban.addressPrefix, now));
+      const targets: Array<['reader' | 'address', string]> = [];
+      if (ban.readerHash) targets.push(['reader', ban.readerHash.toString('hex')]);
+      if (ban.addressPrefix) targets.push(['address', ban.addressPrefix]);
+      for (const [kind, value] of targets) {
+        await trx.executeQuery(
+          this.#q.addBan({
+            kind,
+            value,
+            now,
+            expires_at: ban.expiresAt ?? null,
+            created_by: by?.moderator ?? null,
+            reason: ban.reason ?? null,
+          }),
+        );
+        if (by)
+          await logAction(trx, this.#q, by, 'ban.add', {
+            target: `${kind}:${value}`,
+            detail:
+              [ban.expiresAt ? `until ${ban.expiresAt}` : null, ban.reason ?? null]
+                .filter((part) => part !== null)
+                .join('; ') || null,
+          });
+      }
     });
   }
 
+  async liftBan(kind: 'reader' | 'address', value: string, by: Actor): Promise<boolean> {
+    return this.#db.transaction('read write', async (trx) => {
+      if (!(await firstOf(trx, this.#q.liftBan(kind, value)))) return false;
+      await logAction(trx, this.#q, by, 'ban.lift', { target: `${kind}:${value}` });
+      return true;
+    });
+  }
+
+  async listBans(limit: number): Promise<BanRecord[]> {
+    const rows = await rowsOf(this.#db, this.#q.bans(new Date().toISOString(), limit));
+    return rows.map((row) => ({
+      kind: row.kind,
+      value: row.value,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      createdBy: row.created_by,
+      reason: row.reason,
+    }));
+  }
+
   async isBanned(ban: Ban): Promise<boolean> {
+    const now = new Date().toISOString();
     const banned = async (kind: 'reader' | 'address', value: string) =>
-      !!(await firstOf(this.#db, this.#q.ban(kind, value)));
+      !!(await firstOf(this.#db, this.#q.ban(kind, value, now)));
     return (
       (!!ban.readerHash && (await banned('reader', ban.readerHash.toString('hex')))) ||
       (!!ban.addressPrefix && (await banned('address', ban.addressPrefix)))
     );
   }
 
-  async setTopicLocked(id: string, locked: boolean): Promise<Topic | null> {
-    const row = await firstOf(this.#db, this.#q.setTopicLocked(id, locked, new Date().toISOString()));
-    return row ? toTopic(row) : null;
+  async setTopicLocked(id: string, locked: boolean, by?: Actor): Promise<Topic | null> {
+    const query = this.#q.setTopicLocked(id, locked, new Date().toISOString());
+    if (!by) {
+      const row = await firstOf(this.#db, query);
+      return row ? toTopic(row) : null;
+    }
+    return this.#write(async (trx) => {
+      const row = await firstOf(trx, query);
+      if (!row) return null;
+      await logAction(trx, this.#q, by, locked ? 'topic.lock' : 'topic.unlock', { topicId: id });
+      return toTopic(row);
+    });
   }
 
   async toggleReaction(

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../index.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
+import { moderationContract } from '../testing/moderation-contract.js';
 import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, storeContract } from '../testing/store-contract.js';
 
@@ -13,6 +14,7 @@ eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db
 notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), {
   concurrentStores: false,
 });
+moderationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 
 describe('SqliteStore specifics', () => {
   let dir: string;
@@ -83,13 +85,10 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [
-        { version: 1 },
-        { version: 2 },
-        { version: 3 },
-        { version: 4 },
-        { version: 5 },
-      ]);
+      assert.deepEqual(
+        versions,
+        MIGRATIONS.map((_, k) => ({ version: k + 1 })),
+      );
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
@@ -139,13 +138,10 @@ describe('schema upgrade', () => {
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [
-          { version: 1 },
-          { version: 2 },
-          { version: 3 },
-          { version: 4 },
-          { version: 5 },
-        ]);
+        assert.deepEqual(
+          check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(),
+          MIGRATIONS.map((_, k) => ({ version: k + 1 })),
+        );
       } finally {
         check.close();
       }

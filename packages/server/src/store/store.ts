@@ -1,5 +1,9 @@
 import type {
+  BanRecord,
   Category,
+  ModerationAction,
+  ModerationLog,
+  ModerationPage,
   Doc,
   ReactionKind,
   ReactionState,
@@ -11,7 +15,16 @@ import type {
 } from '@colloquy/api';
 
 import type { ImportStore } from './imports.js';
+import type { ModeratorStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
+import type { QueueFilter } from './queries.js';
+
+export type { QueueFilter } from './queries.js';
+
+/** Who acts: every moderator's write is logged under this name, in the write's transaction. */
+export interface Actor {
+  moderator: string;
+}
 
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
 export interface TopicRecord {
@@ -60,6 +73,8 @@ export interface NewReplyRecord {
   createTopic?: { title: string; url: string };
   /** Where to tell the author about replies to this one; kept apart and never read back. */
   authorEmail?: string | null;
+  /** The /24 or /64 it came from, for moderators' filters and bans; never shown to readers. */
+  clientPrefix?: string | null;
   /**
    * False: no notification (an import of old replies, say). Otherwise the reply's outbox entry
    * (reply.created, or reply.pending when held) is written in the same transaction.
@@ -103,6 +118,9 @@ export interface Ban {
   readerHash?: Buffer | null;
   /** An address prefix as addressPrefix() writes it. */
   addressPrefix?: string | null;
+  /** When the ban ends by itself (ISO instant); null or omitted: until lifted. */
+  expiresAt?: string | null;
+  reason?: string | null;
 }
 
 export type ReactionTarget = { type: 'topic' | 'reply'; id: string };
@@ -151,7 +169,8 @@ export interface Store {
   getTopic(id: string): Promise<Topic | null>;
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
-  upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }>;
+  /** With `by`, logged as topic.create or topic.edit. */
+  upsertTopic(topic: TopicRecord, by?: Actor): Promise<{ topic: Topic; created: boolean }>;
   /**
    * Up to `limit` whole threads, oldest first, holding at most MAX_PAGE_REPLIES replies in all:
    * the thread that does not fit is cut. It continues with `moreInThread.cursor` (pages of that
@@ -179,15 +198,41 @@ export interface Store {
    * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
    * reply's place so its children stay attached; counts follow. Null when missing.
    */
-  setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null>;
+  setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted', by?: Actor): Promise<Reply | null>;
+  /**
+   * A moderator's action on a reply, logged with its name: approve (publish, and dismiss its
+   * reports), hide, delete, restore (publish a hidden reply again). A deleted reply is gone for
+   * good: approving or restoring it is refused with the reason. Null when the reply is missing.
+   */
+  moderate(
+    id: string,
+    action: ModerationAction,
+    by: Actor,
+  ): Promise<{ reply: Reply } | { refused: string } | null>;
+  /**
+   * A page of a moderation queue (see QueueFilter): pending oldest first, the others newest
+   * first. Throws `invalid-cursor` for a cursor of no reply.
+   */
+  moderationQueue(
+    filter: QueueFilter,
+    page: { limit: number; cursor: PageCursor | null },
+  ): Promise<ModerationPage>;
+  /** The moderation log, newest first; `before` is the nextCursor of the previous page. */
+  moderationLog(page: { limit: number; before: string | null; replyId?: string }): Promise<ModerationLog>;
   /** Replies awaiting review, oldest first, in full. */
   listPending(limit: number): Promise<Reply[]>;
   /** Whether this reader or signed-in user has a published reply anywhere. */
   hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean>;
-  addBan(ban: Ban): Promise<void>;
+  /** Sets (or sets again, with a new expiry) a ban of a reader, a network or both; logged with `by`. */
+  addBan(ban: Ban, by?: Actor): Promise<void>;
+  /** Whether a ban in force (not lifted, not expired) covers this reader or network. */
   isBanned(ban: Ban): Promise<boolean>;
-  /** Null when the topic does not exist. */
-  setTopicLocked(id: string, locked: boolean): Promise<Topic | null>;
+  /** Lifts a ban; false when there was none. Logged with `by`. */
+  liftBan(kind: 'reader' | 'address', value: string, by: Actor): Promise<boolean>;
+  /** The bans in force, newest first, at most `limit`. */
+  listBans(limit: number): Promise<BanRecord[]>;
+  /** Null when the topic does not exist. With `by`, logged as topic.lock or topic.unlock. */
+  setTopicLocked(id: string, locked: boolean, by?: Actor): Promise<Topic | null>;
   /** Null when the target does not exist. */
   toggleReaction(
     target: ReactionTarget,
@@ -227,11 +272,14 @@ export interface Store {
   /** The newest event id of the topic, or '0' when it has none. */
   lastEventId(topicId: string): Promise<string>;
   /**
-   * A reader's report of a published reply: writes its reply.reported outbox entry in one
-   * transaction with whatever else a report records. Null when the reply is missing or not
-   * published.
+   * A reader's report of a published reply: records it (once per reporter: their reader id,
+   * else network) and, for a new report, counts it and writes its reply.reported outbox entry,
+   * all in one transaction. Null when the reply is missing or not published.
    */
-  recordReport(replyId: string): Promise<Reply | null>;
+  recordReport(
+    replyId: string,
+    report?: { reporter: string; reason: string | null },
+  ): Promise<{ reply: Reply; counted: boolean } | null>;
   /** The newest published replies of a topic (for its feed), newest first; hidden, pending and deleted never. */
   feedReplies(topicId: string, limit: number): Promise<Reply[]>;
   /** The newest published replies of all topics, newest first, each with its topic's title and URL. */
@@ -246,6 +294,8 @@ export interface Store {
   readonly notifications: NotificationStore;
   /** Batches of topics and replies from another system's export (see imports.ts). */
   readonly imports: ImportStore;
+  /** Named moderators and their console sessions (see moderation.ts). */
+  readonly moderators: ModeratorStore;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;
