@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { StreamBudget } from '../abuse/stream-budget.js';
 import { badRequest, notFound } from '../problem.js';
 import { topicIdParam } from '@colloquy/api/schemas';
 import type { TopicEvent } from '../store/store.js';
@@ -6,13 +7,17 @@ import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
 
 /** Events read from the store at a time, when replaying and when catching up. */
-const PAGE = 100;
+const PAGE = 50;
 /** What EventSource waits before reconnecting after a dropped stream, in milliseconds. */
 const RETRY_MS = 3000;
 /** An event id as the store issues it; 18 digits always fit a 64-bit integer. */
 const EVENT_ID = /^\d{1,18}$/;
-/** Frames queued for a client before the replay waits for it to read. */
-const QUEUED_FRAMES = 256;
+/**
+ * Bytes queued for a client before the stream waits for it to read (on top of what the socket
+ * buffers): a replay goes out as fast as the client takes it, never faster, so a thousand
+ * replays hold a thousand small queues rather than a thousand histories.
+ */
+const QUEUED_BYTES = 16 * 1024;
 
 const encoder = new TextEncoder();
 const frame = (event: TopicEvent) =>
@@ -27,7 +32,8 @@ const frame = (event: TopicEvent) =>
  * the last id sent, so coalesced, repeated or reordered notifications neither skip nor
  * repeat an event.
  */
-export function eventRoutes({ store, bus, config }: AppDeps) {
+export function eventRoutes({ store, bus, config, clientPrefix }: AppDeps) {
+  const budget = new StreamBudget(config.maxStreamsPerClient, config.maxStreams);
   return new Hono().get('/:id/events', validate('param', topicIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const given = c.req.header('Last-Event-ID') ?? c.req.query('after');
@@ -39,7 +45,6 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
       );
     }
     if ((await store.topicVersion(id)) === null) throw notFound(`No topic "${id}".`);
-    const after = given !== undefined ? BigInt(given).toString() : await store.lastEventId(id);
 
     const headers = {
       'Content-Type': 'text/event-stream',
@@ -50,14 +55,41 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
     // Hono answers HEAD with the GET handler and drops the body unread: start no stream.
     if (c.req.method === 'HEAD') return c.body(null, 200, headers);
 
-    const { heartbeatSeconds } = config;
-    return c.body(
-      eventStream({ store, bus, topicId: id, after, heartbeatSeconds, signal: c.req.raw.signal }),
-      200,
-      headers,
-    );
+    // Taken before anything else is held for the stream; given back when it ends, however it ends.
+    const release = budget.take(clientPrefix(c) ?? 'unknown');
+    try {
+      const after = given !== undefined ? BigInt(given).toString() : await store.lastEventId(id);
+      // Events after `after` that pruning removed would be missing from the replay: the client
+      // must read the topic again rather than show a history with holes in it.
+      const behind =
+        given !== undefined && BigInt(after) < BigInt(await store.eventsPrunedThrough(id))
+          ? await store.lastEventId(id)
+          : null;
+      const { heartbeatSeconds } = config;
+      return c.body(
+        eventStream({
+          store,
+          bus,
+          topicId: id,
+          after,
+          behind,
+          heartbeatSeconds,
+          signal: c.req.raw.signal,
+          release,
+        }),
+        200,
+        headers,
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
   });
 }
+
+/** The frame telling a client that its replay would be incomplete: read the topic again. */
+const reloadFrame = (newest: string) =>
+  `id: ${newest}\nevent: reload\ndata: ${JSON.stringify({ reason: 'history-pruned' })}\n\n`;
 
 /**
  * The body of one event stream: `retry`, then the events after `after` from the store, then
@@ -70,10 +102,14 @@ function eventStream(options: {
   bus: AppDeps['bus'];
   topicId: string;
   after: string;
+  /** Set when the client asked for events pruned already: the topic's newest event id. */
+  behind: string | null;
   heartbeatSeconds: number;
   signal: AbortSignal;
+  /** Gives back the stream's place in the budget; called once the stream has ended. */
+  release: () => void;
 }): ReadableStream<Uint8Array> {
-  const { store, bus, topicId, heartbeatSeconds, signal } = options;
+  const { store, bus, topicId, heartbeatSeconds, signal, release } = options;
   let lastSent = options.after;
   let stopped = false;
   let reading = false;
@@ -118,6 +154,9 @@ function eventStream(options: {
               const events = await store.listEvents(topicId, lastSent, PAGE);
               if (stopped) return;
               for (const event of events) {
+                // Waits for the client between frames, so the queue holds about QUEUED_BYTES.
+                await roomToSend();
+                if (stopped) return;
                 send(frame(event));
                 lastSent = event.id;
               }
@@ -148,6 +187,7 @@ function eventStream(options: {
       stop = () => {
         if (stopped) return;
         stopped = true;
+        release();
         unsubscribe();
         clearInterval(heartbeat);
         resume?.();
@@ -157,6 +197,10 @@ function eventStream(options: {
       if (signal.aborted) return end();
 
       send(`retry: ${RETRY_MS}\n\n`);
+      if (options.behind !== null) {
+        send(reloadFrame(options.behind));
+        return end();
+      }
       void catchUp();
     },
     pull() {
@@ -168,5 +212,8 @@ function eventStream(options: {
       stop();
     },
   };
-  return new ReadableStream(source, { highWaterMark: QUEUED_FRAMES });
+  return new ReadableStream(source, {
+    highWaterMark: QUEUED_BYTES,
+    size: (chunk) => chunk?.byteLength ?? 0,
+  });
 }

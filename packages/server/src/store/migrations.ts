@@ -190,6 +190,22 @@ CREATE TABLE notification_keys (
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
 `,
+  // 5: the event log says only what readers may read now. Each reply event names its reply, so
+  // that a change of the reply rewrites the reply's earlier events to its public view of now; the
+  // events already kept take their reply's newest one (every change appends one). A topic keeps
+  // the id up to which its events were pruned, so that a client resuming from before it is told
+  // to reload; for the events already kept, the oldest one's predecessor stands for it.
+  `
+ALTER TABLE events ADD COLUMN reply_id TEXT;
+UPDATE events SET reply_id = json_extract(data, '$.id') WHERE type IN ('reply-created', 'reply-changed');
+CREATE INDEX events_reply ON events (reply_id) WHERE reply_id IS NOT NULL;
+UPDATE events SET data = (
+  SELECT newest.data FROM events AS newest WHERE newest.reply_id = events.reply_id ORDER BY newest.id DESC LIMIT 1
+) WHERE reply_id IS NOT NULL;
+ALTER TABLE topics ADD COLUMN events_pruned_through INTEGER NOT NULL DEFAULT 0;
+UPDATE topics SET events_pruned_through = (SELECT min(id) - 1 FROM events WHERE events.topic_id = topics.id)
+WHERE EXISTS (SELECT 1 FROM events WHERE events.topic_id = topics.id);
+`,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -347,6 +363,21 @@ CREATE TABLE notification_keys (
 );
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
+`,
+  // 4: the event log says only what readers may read now (see SQLite's 5).
+  `
+ALTER TABLE events ADD COLUMN reply_id TEXT;
+UPDATE events SET reply_id = data->>'id' WHERE type IN ('reply-created', 'reply-changed');
+CREATE INDEX events_reply ON events (reply_id) WHERE reply_id IS NOT NULL;
+UPDATE events SET data = newest.data
+FROM (
+  SELECT DISTINCT ON (reply_id) reply_id, data FROM events WHERE reply_id IS NOT NULL ORDER BY reply_id, id DESC
+) AS newest
+WHERE events.reply_id = newest.reply_id AND events.data <> newest.data;
+ALTER TABLE topics ADD COLUMN events_pruned_through BIGINT NOT NULL DEFAULT 0;
+UPDATE topics SET events_pruned_through = oldest.id - 1
+FROM (SELECT topic_id, min(id) AS id FROM events GROUP BY topic_id) AS oldest
+WHERE topics.id = oldest.topic_id;
 `,
 ];
 

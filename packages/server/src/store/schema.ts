@@ -46,6 +46,8 @@ export interface TopicsTable extends Counters {
   updated_at: Instant;
   /** Bumped by every write that changes a read of the topic (see Store.topicVersion). */
   version: Int64;
+  /** The newest of the topic's events pruned so far (0: none): a replay from before it is incomplete. */
+  events_pruned_through: Int64;
 }
 
 export interface RepliesTable extends Counters {
@@ -91,6 +93,8 @@ export interface EventsTable {
   topic_id: string;
   type: TopicEvent['type'];
   data: Json;
+  /** The reply a reply-created or reply-changed event shows; a change of it rewrites their data. */
+  reply_id: string | null;
   created_at: Instant;
 }
 

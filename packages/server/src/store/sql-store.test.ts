@@ -20,11 +20,13 @@ describe('released migrations', () => {
       '9e85d102b17be39939eaa4adcc5855c587ca9f839d5e23d6df1c93bf07329e01',
       '5a341727489caaeadf38d55634e1605409c21a5eedf2b65b7cce074d699e0860',
       'a5e64a2a08694c0f114020b12fabe5ac52b972cd9fce26306752c86cb7d94fed',
+      'a6265f6f9200874c39767856a5b193dbc69601f6629a045912452e6754089476',
     ]);
     assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
       'bb348ce47cf8eada40127bf5b4044ceb86a8956d1dcc5b4812c0b774d545eb1c',
       '789b4db199721969dbcde2d605a3f7a7b3a97b6d50481146103cf65f36acfa55',
       '033e9991899460c638acdbf61c95ef3a2e9a13fe14242b2b781fd34dd52acb2f',
+      'acf63ccc7a904c2569132e9dc747cbf65e9e67a656aa9490d07972255eb4174e',
     ]);
   });
 });

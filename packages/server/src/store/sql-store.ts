@@ -151,14 +151,25 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
+  /**
+   * Deletes events created before `before`, keeping each topic's newest; returns how many.
+   * Each topic first remembers the newest of the events going (see eventsPrunedThrough).
+   */
   protected deleteEventsBefore(before: Date): Promise<number> {
-    return changesOf(this.#db, this.pruneStatement(before));
+    const [raise, prune] = this.pruneStatements(before);
+    return this.#db.transaction('read write', async (trx) => {
+      await trx.executeQuery(raise);
+      return changesOf(trx, prune);
+    });
   }
 
-  /** The statement deleteEventsBefore() runs, for a dialect that runs it its own way. */
-  protected pruneStatement(before: Date): CompiledQuery {
-    return this.#q.pruneEvents(before.toISOString());
+  /**
+   * The statements deleteEventsBefore() runs, in this order, for a dialect that runs them its
+   * own way: the first raises each topic's pruned-through id, the second deletes.
+   */
+  protected pruneStatements(before: Date): [CompiledQuery, CompiledQuery] {
+    const at = before.toISOString();
+    return [this.#q.raisePrunedThrough(at), this.#q.pruneEvents(at)];
   }
 
   async getTopic(id: string): Promise<Topic | null> {
@@ -341,7 +352,7 @@ export abstract class SqlStore implements Store {
         await this.#appendEvents(
           trx,
           reply.topicId,
-          ['reply-created', publicView(toReply(row))],
+          ['reply-created', publicView(toReply(row)), id],
           ['counts', { replyCount: reply_count }],
         );
       }
@@ -424,11 +435,15 @@ export abstract class SqlStore implements Store {
     await this.#notifyStatusChange(trx, id, topicId, before.status, status);
     if (listed(before.status) || listed(status)) {
       await trx.executeQuery(q.bumpVersion(topicId));
-      const events: Array<[EventType, unknown]> = [];
-      if (listed(before.status)) events.push(['reply-changed', publicView(toReply(row))]);
-      else if (status === 'published') events.push(['reply-created', publicView(toReply(row))]);
+      const view = publicView(toReply(row));
+      const events: Array<[EventType, unknown, string?]> = [];
+      if (listed(before.status)) events.push(['reply-changed', view, id]);
+      else if (status === 'published') events.push(['reply-created', view, id]);
       if (replyCount !== null) events.push(['counts', { replyCount }]);
       await this.#appendEvents(trx, topicId, ...events);
+      // What the log said of this reply before (its text before an edit, its body and author
+      // before hiding or deletion) is no longer readable anywhere else: replays say it no more.
+      await trx.executeQuery(q.redactReplyEvents(id, JSON.stringify(view)));
     } // else only its author ever saw it: no bump, no event
     return toReply(row, { admin: true });
   }
@@ -473,17 +488,33 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  /** Inside the write's transaction, so that the events commit (or not) with the write. */
-  async #appendEvents(trx: Executor, topicId: string, ...events: Array<[EventType, unknown]>): Promise<void> {
+  /**
+   * Inside the write's transaction, so that the events commit (or not) with the write. An
+   * event of a reply (reply-created, reply-changed) names it as its third element.
+   */
+  async #appendEvents(
+    trx: Executor,
+    topicId: string,
+    ...events: Array<[EventType, unknown, string?]>
+  ): Promise<void> {
     const [event, next] = events;
     if (!event) return;
     await this.#dialect.lock(trx, 'events');
     const now = new Date().toISOString();
-    const [type, data] = event;
+    const [type, data, replyId = null] = event;
     await trx.executeQuery(
       next
-        ? this.#q.addEvents(topicId, type, JSON.stringify(data), next[0], JSON.stringify(next[1]), now)
-        : this.#q.addEvent(topicId, type, JSON.stringify(data), now),
+        ? this.#q.addEvents(
+            topicId,
+            type,
+            JSON.stringify(data),
+            replyId,
+            next[0],
+            JSON.stringify(next[1]),
+            next[2] ?? null,
+            now,
+          )
+        : this.#q.addEvent(topicId, type, JSON.stringify(data), replyId, now),
     );
   }
 
@@ -576,6 +607,10 @@ export abstract class SqlStore implements Store {
 
   async lastEventId(topicId: string): Promise<string> {
     return (await firstOf(this.#db, this.#q.lastEventId(topicId)))?.id ?? '0';
+  }
+
+  async eventsPrunedThrough(topicId: string): Promise<string> {
+    return (await firstOf(this.#db, this.#q.eventsPrunedThrough(topicId)))?.id ?? '0';
   }
 
   async feedReplies(topicId: string, limit: number): Promise<Reply[]> {

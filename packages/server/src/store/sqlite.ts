@@ -65,7 +65,10 @@ export class SqliteStore extends SqlStore {
    * At once, so it cannot wait for a transaction this store has open: it refuses to run inside one.
    */
   pruneEvents(before: Date): number {
-    return Number(this.#connection.runNow(this.pruneStatement(before)).numAffectedRows);
+    const [raise, prune] = this.pruneStatements(before);
+    // Raised first: should the delete not follow, a resuming client reloads needlessly, nothing worse.
+    this.#connection.runNow(raise);
+    return Number(this.#connection.runNow(prune).numAffectedRows);
   }
 }
 

@@ -83,7 +83,10 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file(), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      assert.deepEqual(
+        versions,
+        MIGRATIONS.map((_, k) => ({ version: k + 1 })),
+      );
       assert.equal((db.pragma('journal_mode', { simple: true }) as string).toLowerCase(), 'wal');
     } finally {
       db.close();
@@ -133,12 +136,10 @@ describe('schema upgrade', () => {
       }
       const check = new Database(file, { readonly: true });
       try {
-        assert.deepEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [
-          { version: 1 },
-          { version: 2 },
-          { version: 3 },
-          { version: 4 },
-        ]);
+        assert.deepEqual(
+          check.prepare('SELECT version FROM schema_migrations ORDER BY version').all(),
+          MIGRATIONS.map((_, k) => ({ version: k + 1 })),
+        );
       } finally {
         check.close();
       }
@@ -250,6 +251,50 @@ describe('SqliteStore events', () => {
         await store.toggleReaction({ type: 'topic', id: 'old' }, 'like', 'reader-one-aaaaaaaa');
         assert.equal(await store.topicVersion('old'), 2);
         assert.equal((await store.listEvents('old', '0', 10)).length, 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+  it('brings the event log of a version 4 database to what readers may read now', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'v4.db');
+    try {
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      for (let k = 0; k < 4; k++) {
+        db.exec(MIGRATIONS[k]!);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(k + 1, '2026-01-01T00:00:00.000Z');
+      }
+      db.prepare(
+        `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at)
+         VALUES ('old', 'Old', '2026-01-01T00:00:00.000Z', '[]', '', '[]', '2026-01-01T00:00:00.000Z')`,
+      ).run();
+      // As version 4 left it: the reply was hidden, and its creation still says what it said.
+      const view = (text: string, name: string, status: string) =>
+        JSON.stringify({ id: 'R1', author: { name }, text, status });
+      const event = db.prepare(
+        `INSERT INTO events (topic_id, type, data, created_at) VALUES ('old', ?, ?, '2026-01-01T00:00:00.000Z')`,
+      );
+      event.run('reply-created', view('the secret text', 'Sam Secret', 'published'));
+      event.run('counts', JSON.stringify({ replyCount: 1 }));
+      event.run('reply-changed', view('', '', 'hidden'));
+      db.close();
+      const store = SqliteStore.open(file);
+      try {
+        const events = await store.listEvents('old', '0', 10);
+        assert.deepEqual(
+          events.map((e) => [e.type, e.data]),
+          [
+            ['reply-created', { id: 'R1', author: { name: '' }, text: '', status: 'hidden' }],
+            ['counts', { replyCount: 1 }],
+            ['reply-changed', { id: 'R1', author: { name: '' }, text: '', status: 'hidden' }],
+          ],
+        );
+        // What came before the oldest kept event is unknown: a replay from before it reloads.
+        assert.equal(await store.eventsPrunedThrough('old'), String(BigInt(events[0]!.id) - 1n));
       } finally {
         await store.close();
       }

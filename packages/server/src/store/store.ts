@@ -193,6 +193,9 @@ export interface Store {
    *   Setting the status a reply already has changes nothing: no event, no bump.
    * - toggleReaction: `reactions`.
    * - upsertTopic (update) and setTopicLocked: version bump only.
+   * Every event of a reply carries what readers may read of it now: a change of the reply
+   * rewrites its earlier events to the same public view, so a replay never shows a text before
+   * its edit, nor the body or name of a hidden or deleted reply.
    * (SqlStore#changeStatus and the writes above it apply these rules.) Events older than 7 days
    * are pruned now and then after a write, always keeping each topic's newest one, so
    * lastEventId() never goes back.
@@ -200,6 +203,12 @@ export interface Store {
   listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
   /** The newest event id of the topic, or '0' when it has none. */
   lastEventId(topicId: string): Promise<string>;
+  /**
+   * The newest of the topic's events that pruning removed, or '0' when none was (or the topic
+   * does not exist): a replay from an id before it would miss events, so the client must read
+   * the topic again instead.
+   */
+  eventsPrunedThrough(topicId: string): Promise<string>;
   /**
    * A reader's report of a published reply: writes its reply.reported outbox entry in one
    * transaction with whatever else a report records. Null when the reply is missing or not

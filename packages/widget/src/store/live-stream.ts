@@ -24,8 +24,9 @@ const LONGEST_RETRY = 6e4;
  * EventSource reconnects by itself after a dropped connection, sending the last event id;
  * when the server closes the stream for good (an error status) it is reopened later, after a
  * wait that doubles each time. A new stream starts after {@link LiveStream.lastEventId}, so
- * the server replays what was missed while it was closed. `applied` is called after each
- * event has been handed to its handler.
+ * the server replays what was missed while it was closed, unless it no longer keeps all of it:
+ * then it sends `reload`, this stream closes, and the handler reads the topic afresh (which
+ * opens the next stream). `applied` is called after each event has been handed to its handler.
  */
 export function liveStream(
   api: string,
@@ -55,6 +56,11 @@ export function liveStream(
     for (const type in handlers)
       events.addEventListener(type, (event) => {
         stream.lastEventId = event.lastEventId;
+        // `reload`: the server ends this stream; the handler's fresh read opens the next one.
+        if (type === 'reload') {
+          events.close();
+          source = undefined;
+        }
         (handlers[type as TopicEventType] as (data: unknown) => void)(JSON.parse(event.data));
         applied();
       });
