@@ -13,6 +13,7 @@ const PARTS = {
   live: () => import('./live.js'),
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
+  'replay-storm': () => import('./replay-storm.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -2,12 +2,17 @@ import { Hono } from 'hono';
 import { StreamBudget } from '../abuse/stream-budget.js';
 import { badRequest, notFound } from '../problem.js';
 import { topicIdParam } from '@colloquy/api/schemas';
-import type { TopicEvent } from '../store/store.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
+import { ReplayPages } from './replay-pages.js';
 
-/** Events read from the store at a time, when replaying and when catching up. */
-const PAGE = 50;
+/**
+ * Events read from the store at a time, when replaying and when catching up. Pages are shared
+ * by all streams that ask for them (see ReplayPages), so a large page costs memory once, and
+ * each is one socket write per stream: fewer, larger writes leave the event loop freer for
+ * other requests while replays run.
+ */
+export const REPLAY_PAGE = 200;
 /** What EventSource waits before reconnecting after a dropped stream, in milliseconds. */
 const RETRY_MS = 3000;
 /** An event id as the store issues it; 18 digits always fit a 64-bit integer. */
@@ -19,9 +24,10 @@ const EVENT_ID = /^\d{1,18}$/;
  */
 const QUEUED_BYTES = 16 * 1024;
 
+/** Replay pages kept for all streams of the app together (see ReplayPages). */
+const REPLAY_CACHE_BYTES = 8 * 1024 * 1024;
+
 const encoder = new TextEncoder();
-const frame = (event: TopicEvent) =>
-  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 
 /**
  * `GET /topics/:id/events`: Server-Sent Events of one topic. The stream starts after
@@ -34,6 +40,7 @@ const frame = (event: TopicEvent) =>
  */
 export function eventRoutes({ store, bus, config, clientPrefix }: AppDeps) {
   const budget = new StreamBudget(config.maxStreamsPerClient, config.maxStreams);
+  const pages = new ReplayPages(store, REPLAY_PAGE, REPLAY_CACHE_BYTES);
   return new Hono().get('/:id/events', validate('param', topicIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const given = c.req.header('Last-Event-ID') ?? c.req.query('after');
@@ -68,7 +75,7 @@ export function eventRoutes({ store, bus, config, clientPrefix }: AppDeps) {
       const { heartbeatSeconds } = config;
       return c.body(
         eventStream({
-          store,
+          pages,
           bus,
           topicId: id,
           after,
@@ -98,7 +105,7 @@ const reloadFrame = (newest: string) =>
  * (the subscription, the timer) is let go when the reader cancels or the request is aborted.
  */
 function eventStream(options: {
-  store: AppDeps['store'];
+  pages: ReplayPages;
   bus: AppDeps['bus'];
   topicId: string;
   after: string;
@@ -109,7 +116,7 @@ function eventStream(options: {
   /** Gives back the stream's place in the budget; called once the stream has ended. */
   release: () => void;
 }): ReadableStream<Uint8Array> {
-  const { store, bus, topicId, heartbeatSeconds, signal, release } = options;
+  const { pages, bus, topicId, heartbeatSeconds, signal, release } = options;
   let lastSent = options.after;
   let stopped = false;
   let reading = false;
@@ -120,8 +127,8 @@ function eventStream(options: {
 
   const source: UnderlyingDefaultSource<Uint8Array> = {
     start(controller) {
-      const send = (text: string) => {
-        if (!stopped) controller.enqueue(encoder.encode(text));
+      const send = (text: string | Uint8Array) => {
+        if (!stopped) controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text);
       };
       /** Backpressure: a client that does not read gets a queue's worth, not the whole history. */
       const roomToSend = async () => {
@@ -151,16 +158,11 @@ function eventStream(options: {
             for (;;) {
               await roomToSend();
               if (stopped) return;
-              const events = await store.listEvents(topicId, lastSent, PAGE);
+              const page = await pages.page(topicId, lastSent);
               if (stopped) return;
-              for (const event of events) {
-                // Waits for the client between frames, so the queue holds about QUEUED_BYTES.
-                await roomToSend();
-                if (stopped) return;
-                send(frame(event));
-                lastSent = event.id;
-              }
-              if (events.length < PAGE) break;
+              if (page.count > 0) send(page.bytes);
+              lastSent = page.lastId;
+              if (page.count < REPLAY_PAGE) break;
             }
           } while (readAgain && !stopped);
         } catch (error) {
