@@ -206,6 +206,20 @@ ALTER TABLE topics ADD COLUMN events_pruned_through INTEGER NOT NULL DEFAULT 0;
 UPDATE topics SET events_pruned_through = (SELECT min(id) - 1 FROM events WHERE events.topic_id = topics.id)
 WHERE EXISTS (SELECT 1 FROM events WHERE events.topic_id = topics.id);
 `,
+  // 6: rate-limit windows kept in the database, so that every server on it counts alike (the
+  // servers use them on PostgreSQL; one SQLite server counts in memory). One row per limit and
+  // key (a network, a topic): the start of its current window, in ms since the epoch, and the
+  // hits counted in it.
+  `
+CREATE TABLE rate_windows (
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+CREATE INDEX rate_windows_start ON rate_windows (window_start);
+`,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -378,6 +392,17 @@ ALTER TABLE topics ADD COLUMN events_pruned_through BIGINT NOT NULL DEFAULT 0;
 UPDATE topics SET events_pruned_through = oldest.id - 1
 FROM (SELECT topic_id, min(id) AS id FROM events GROUP BY topic_id) AS oldest
 WHERE topics.id = oldest.topic_id;
+`,
+  // 5: rate-limit windows shared by all servers on the database (see SQLite's 6).
+  `
+CREATE TABLE rate_windows (
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (name, key)
+);
+CREATE INDEX rate_windows_start ON rate_windows (window_start);
 `,
 ];
 

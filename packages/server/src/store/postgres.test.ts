@@ -23,7 +23,7 @@ import {
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
 import { notificationContract } from '../testing/notification-contract.js';
-import { eventContract, storeContract } from '../testing/store-contract.js';
+import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
 const SKIP_REASON =
@@ -90,6 +90,7 @@ if (!DATABASE_URL) {
     };
     storeContract('PostgresStore', openInSchemaOf);
     eventContract('PostgresStore', openInSchemaOf);
+    rateWindowContract('PostgresStore', openInSchemaOf);
     notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
 
     describe('PostgresStore specifics', () => {
@@ -127,6 +128,7 @@ if (!DATABASE_URL) {
             'events',
             'notification_keys',
             'outbox',
+            'rate_windows',
             'reactions',
             'replies',
             'schema_migrations',

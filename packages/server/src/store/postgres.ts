@@ -110,6 +110,7 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresStore extends SqlStore {
+  readonly sharedByServers = true;
   private constructor(pool: pg.Pool) {
     const compiler = compilerFor({
       createAdapter: () => new PostgresAdapter(),

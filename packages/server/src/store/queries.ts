@@ -441,6 +441,31 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         ),
     ),
 
+    // Rate limits shared by the servers of one database: fixed windows, counted in one statement.
+    /** Counts one hit of `key` in limit `name`, starting a new window when the current one is over. */
+    hitRateWindow: prepare((name: string, key: string, now: number, windowStartedBefore: number) =>
+      db
+        .insertInto('rate_windows')
+        .values({ name, key, window_start: now, count: 1 })
+        .onConflict((oc) =>
+          oc.columns(['name', 'key']).doUpdateSet({
+            window_start: sql<number>`CASE WHEN rate_windows.window_start <= ${windowStartedBefore} THEN excluded.window_start ELSE rate_windows.window_start END`,
+            count: sql<number>`CASE WHEN rate_windows.window_start <= ${windowStartedBefore} THEN 1 ELSE rate_windows.count + 1 END`,
+          }),
+        )
+        .returning((eb) => [eb.cast<string>('window_start', 'text').as('start'), 'count']),
+    ),
+    peekRateWindow: prepare((name: string, key: string) =>
+      db
+        .selectFrom('rate_windows')
+        .select((eb) => [eb.cast<string>('window_start', 'text').as('start'), 'count'])
+        .where('name', '=', name)
+        .where('key', '=', key),
+    ),
+    pruneRateWindows: prepare((before: number) =>
+      db.deleteFrom('rate_windows').where('window_start', '<', before),
+    ),
+
     // Notifications: the outbox, webhook subscriptions, deliveries and their attempts, email
     // addresses and links (see notifications.ts).
     enqueue: prepare((type: NotificationEvent, replyId: string, topicId: string, now: Instant) =>

@@ -98,6 +98,15 @@ export interface EventsTable {
   created_at: Instant;
 }
 
+/** One rate limit's current window for one key (see Store.hitRateWindow). */
+export interface RateWindowsTable {
+  name: string;
+  key: string;
+  /** Milliseconds since the epoch; BIGINT in PostgreSQL, read back as text. */
+  window_start: ColumnType<number | string, number, number>;
+  count: number;
+}
+
 /** One notable write, waiting to be turned into deliveries (see notifications.ts). */
 export interface OutboxTable {
   id: Int64;
@@ -188,6 +197,7 @@ export interface Schema {
   verified_names: VerifiedNamesTable;
   bans: BansTable;
   events: EventsTable;
+  rate_windows: RateWindowsTable;
   outbox: OutboxTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;

@@ -21,12 +21,14 @@ describe('released migrations', () => {
       '5a341727489caaeadf38d55634e1605409c21a5eedf2b65b7cce074d699e0860',
       'a5e64a2a08694c0f114020b12fabe5ac52b972cd9fce26306752c86cb7d94fed',
       'a6265f6f9200874c39767856a5b193dbc69601f6629a045912452e6754089476',
+      '72c486517dcdd0cc4200a33f436e9da031168a9476cfbae3a0bcfbd43743192c',
     ]);
     assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
       'bb348ce47cf8eada40127bf5b4044ceb86a8956d1dcc5b4812c0b774d545eb1c',
       '789b4db199721969dbcde2d605a3f7a7b3a97b6d50481146103cf65f36acfa55',
       '033e9991899460c638acdbf61c95ef3a2e9a13fe14242b2b781fd34dd52acb2f',
       'acf63ccc7a904c2569132e9dc747cbf65e9e67a656aa9490d07972255eb4174e',
+      '6f8a8cb54b6df935f35a6b013e39a96b40f0a29a43b10bafcfd047cef3ff12b1',
     ]);
   });
 });

@@ -31,6 +31,7 @@ import type {
   Ban,
   NewReplyRecord,
   PageCursor,
+  RateWindow,
   ReactionTarget,
   ReplyCredentials,
   Store,
@@ -123,6 +124,7 @@ export abstract class SqlStore implements Store {
   #prunedAt = 0;
   #closed = false;
   readonly notifications: NotificationStore;
+  abstract readonly sharedByServers: boolean;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
     this.#db = connection;
@@ -145,6 +147,10 @@ export abstract class SqlStore implements Store {
     this.#prunedAt = now;
     this.deleteEventsBefore(new Date(now - EVENT_RETENTION_MS)).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning events failed:', error);
+    });
+    // A window older than an hour is over for every limit (the longest is a minute).
+    this.#db.executeQuery(this.#q.pruneRateWindows(now - 3600 * 1000)).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning rate-limit windows failed:', error);
     });
     this.notifications.prune(new Date(now), EVENT_RETENTION_MS).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning notifications failed:', error);
@@ -627,6 +633,16 @@ export abstract class SqlStore implements Store {
   async siteVersion(): Promise<string> {
     const row = await firstOf(this.#db, this.#q.siteVersion());
     return `${row?.event_id ?? '0'}/${row?.topic_updated_at ?? ''}`;
+  }
+
+  async hitRateWindow(name: string, key: string, windowMs: number, now = Date.now()): Promise<RateWindow> {
+    const row = await oneOf(this.#db, this.#q.hitRateWindow(name, key, now, now - windowMs));
+    return { start: Number(row.start), count: row.count };
+  }
+
+  async peekRateWindow(name: string, key: string): Promise<RateWindow | null> {
+    const row = await firstOf(this.#db, this.#q.peekRateWindow(name, key));
+    return row ? { start: Number(row.start), count: row.count } : null;
   }
 
   async ping(): Promise<void> {

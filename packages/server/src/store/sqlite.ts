@@ -30,6 +30,7 @@ const SQLITE: SqlDialect = {
 
 export class SqliteStore extends SqlStore {
   readonly #connection: SqliteConnection;
+  readonly sharedByServers = false;
 
   private constructor(connection: SqliteConnection) {
     const compiler = compilerFor(

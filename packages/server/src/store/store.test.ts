@@ -6,10 +6,11 @@ import { seedDemo, SqliteStore } from '../index.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
 import { notificationContract } from '../testing/notification-contract.js';
-import { eventContract, storeContract } from '../testing/store-contract.js';
+import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+rateWindowContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), {
   concurrentStores: false,
 });

@@ -106,6 +106,12 @@ export interface TopicEvent {
   data: unknown;
 }
 
+/** One rate limit's window for one key: when it started (ms since the epoch) and its hits. */
+export interface RateWindow {
+  start: number;
+  count: number;
+}
+
 /** Failures a client can cause; routes turn them into problem responses. */
 export class StoreError extends Error {
   constructor(
@@ -131,6 +137,12 @@ export class StoreError extends Error {
  * synchronously inside the promises.
  */
 export interface Store {
+  /**
+   * Whether several server processes are expected to share this store (PostgreSQL): rate-limit
+   * windows and spent proof-of-work challenges are then kept in it, so that they hold across
+   * all of them. False for SQLite, whose one server counts in memory.
+   */
+  readonly sharedByServers: boolean;
   getTopic(id: string): Promise<Topic | null>;
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
@@ -225,6 +237,14 @@ export interface Store {
    * the newest change of any topic (titles and URLs are in the feed).
    */
   siteVersion(): Promise<string>;
+  /**
+   * Counts a hit of `key` (a network, a topic) in the rate limit `name`, in fixed windows of
+   * `windowMs`: a hit after the current window is over starts a new one. One statement, so
+   * the servers of one database count together. The window's start (ms) and its hits so far.
+   */
+  hitRateWindow(name: string, key: string, windowMs: number, now?: number): Promise<RateWindow>;
+  /** The current window of `key` in `name` as the last hit left it, or null when none was counted. */
+  peekRateWindow(name: string, key: string): Promise<RateWindow | null>;
   /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
   readonly notifications: NotificationStore;
   /** Resolves when the store can answer queries. */

@@ -353,6 +353,53 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
   });
 }
 
+/** Rate-limit windows as every Store keeps them (see Store.hitRateWindow). */
+export function rateWindowContract(name: string, open: (dir: string) => Promise<Store>): void {
+  describe(`Store rate-limit windows: ${name}`, () => {
+    let cleanup: () => Promise<void>;
+    let store: Store;
+    before(async () => {
+      const temp = await tempDir();
+      cleanup = temp.cleanup;
+      store = await open(temp.dir);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('counts hits per limit and key in fixed windows, and starts a new window when one is over', async () => {
+      const t0 = 1_800_000_000_000;
+      assert.equal(await store.peekRateWindow('reply', 'net-a'), null);
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0), { start: t0, count: 1 });
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0 + 59_999), {
+        start: t0,
+        count: 2,
+      });
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-b', 60_000, t0 + 10), {
+        start: t0 + 10,
+        count: 1,
+      });
+      assert.deepEqual(await store.hitRateWindow('topic', 'net-a', 60_000, t0 + 20), {
+        start: t0 + 20,
+        count: 1,
+      });
+      assert.deepEqual(await store.peekRateWindow('reply', 'net-a'), { start: t0, count: 2 });
+      // A hit once the window is over opens the next one.
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0 + 60_000), {
+        start: t0 + 60_000,
+        count: 1,
+      });
+    });
+
+    it('counts concurrent hits exactly', async () => {
+      const t0 = 1_900_000_000_000;
+      await Promise.all(Array.from({ length: 25 }, () => store.hitRateWindow('write', 'busy', 60_000, t0)));
+      assert.deepEqual(await store.peekRateWindow('write', 'busy'), { start: t0, count: 25 });
+    });
+  });
+}
+
 /**
  * Live updates and HTTP caching: the events and the version counter every Store keeps (see
  * Store.topicVersion and Store.listEvents). `open(dir)` as for storeContract().
