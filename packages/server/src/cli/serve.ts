@@ -268,8 +268,8 @@ export const SERVE_SETTINGS = {
   ),
   maxStreamsPerClient: wholeNumber(
     'live event streams one client address /24 or /64 may hold open, 0 = no cap',
-    'max-streams-per-client',
-    'COLLOQUY_MAX_STREAMS_PER_CLIENT',
+    'streams-per-client',
+    'COLLOQUY_STREAMS_PER_CLIENT',
     'maxStreamsPerClient',
     1_000_000,
   ),
