@@ -24,7 +24,9 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('The page has no #root element to mount the app in.');
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,

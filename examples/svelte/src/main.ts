@@ -2,4 +2,6 @@ import '@colloquy/widget/define.js';
 import { mount } from 'svelte';
 import App from './App.svelte';
 
-mount(App, { target: document.getElementById('app')! });
+const target = document.getElementById('app');
+if (!target) throw new Error('The page has no #app element to mount the app in.');
+mount(App, { target });

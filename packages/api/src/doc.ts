@@ -124,11 +124,13 @@ function childrenOf(node: DocNode): readonly DocNode[] {
 export function walkDoc(doc: Doc, visitor: DocVisitor): void {
   const stack: Array<{ node: DocNode; index: number; entered: boolean }> = [];
   const pushChildren = (nodes: readonly DocNode[]) => {
-    for (let k = nodes.length - 1; k >= 0; k--) stack.push({ node: nodes[k]!, index: k, entered: false });
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const node = nodes[k];
+      if (node !== undefined) stack.push({ node, index: k, entered: false });
+    }
   };
   pushChildren(doc);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
+  for (let frame = stack.at(-1); frame !== undefined; frame = stack.at(-1)) {
     if (frame.entered) {
       stack.pop();
       visitor.leave?.(frame.node, frame.index);
@@ -188,7 +190,7 @@ export function docText(doc: Doc): string {
         case 'li': {
           if (index > 0) write('\n');
           write(node.n === null ? '- ' : `${node.n}. `);
-          const inTight = tight[tight.length - 1]!;
+          const inTight = tight.at(-1) ?? false;
           indent(inTight ? '  ' : '', inTight);
           return;
         }
@@ -216,7 +218,7 @@ export function docText(doc: Doc): string {
     leave(node) {
       if (node.t === 'ul' || node.t === 'ol') tight.pop();
       else if (node.t === 'quote' || node.t === 'li') {
-        prefix = prefix.slice(0, prefix.length - prefixes.pop()!.length);
+        prefix = prefix.slice(0, prefix.length - (prefixes.pop()?.length ?? 0));
         lineByLine.pop();
       }
     },

@@ -14,8 +14,9 @@ const COMMANDS: Record<string, Command> = {
 
 async function main(argv: string[]): Promise<void> {
   // The command comes first; without one (no arguments, or an option first), it is serve.
-  const named = argv[0] !== undefined && !argv[0].startsWith('-');
-  const name = named ? argv[0]! : 'serve';
+  const first = argv[0];
+  const named = first !== undefined && !first.startsWith('-');
+  const name = named ? first : 'serve';
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   const usage = command?.usage ?? SERVE_USAGE;
   if (argv.includes('--help') || argv.includes('-h')) {

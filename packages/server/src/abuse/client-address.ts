@@ -20,8 +20,14 @@ export function normalizeAddress(raw: string): string | null {
       .join('.');
   if (family !== 6) return null;
   const hextets = expandIpv6(text);
-  if (hextets.slice(0, 5).every((h) => h === 0) && hextets[5] === 0xffff) {
-    return [hextets[6]! >> 8, hextets[6]! & 255, hextets[7]! >> 8, hextets[7]! & 255].join('.');
+  const [high, low] = [hextets[6], hextets[7]];
+  if (
+    hextets.slice(0, 5).every((h) => h === 0) &&
+    hextets[5] === 0xffff &&
+    high !== undefined &&
+    low !== undefined
+  ) {
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
   }
   return hextets.map((h) => h.toString(16).padStart(4, '0')).join(':');
 }
@@ -81,8 +87,8 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  for (let k = forwarded.length - 1; k >= 0; k--) {
-    const hop = normalizeAddress(forwarded[k]!);
+  for (const entry of forwarded.reverse()) {
+    const hop = normalizeAddress(entry);
     if (!hop) return address; // garbage from the client: count the request against the proxy's entry
     if (!trustedProxies.includes(hop)) return hop;
   }

@@ -88,16 +88,22 @@ export class ProofOfWork {
     const separator = header.lastIndexOf(':');
     const challenge = header.slice(0, separator).trim();
     const nonce = header.slice(separator + 1).trim();
-    const parts = CHALLENGE.exec(challenge);
-    if (separator === -1 || !parts || !/^[A-Za-z0-9_-]{1,64}$/.test(nonce)) {
+    const [, expiry, salt, signature] = CHALLENGE.exec(challenge) ?? [];
+    if (
+      separator === -1 ||
+      expiry === undefined ||
+      salt === undefined ||
+      signature === undefined ||
+      !/^[A-Za-z0-9_-]{1,64}$/.test(nonce)
+    ) {
       throw refuse(
         `${PROOF_HEADER} must be <challenge>:<nonce>, the nonce 1–64 letters, digits, "_" or "-".`,
       );
     }
-    const expected = Buffer.from(this.#sign(`${parts[1]}.${parts[2]}`));
-    if (!timingSafeEqual(expected, Buffer.from(parts[3]!)))
+    const expected = Buffer.from(this.#sign(`${expiry}.${salt}`));
+    if (!timingSafeEqual(expected, Buffer.from(signature)))
       throw refuse('The challenge was not issued by this server.');
-    const expires = parseInt(parts[1]!, 36);
+    const expires = parseInt(expiry, 36);
     if (expires <= now) throw refuse('The challenge has expired.');
     if (leadingZeroBits(sha256(`${challenge}:${nonce}`)) < this.difficulty) {
       throw refuse(`SHA-256(challenge:nonce) does not start with ${this.difficulty} zero bits.`);

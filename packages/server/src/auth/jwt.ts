@@ -19,19 +19,20 @@ export function verifyJwt(token: string, secret: string, now = Date.now()): Sign
     new ProblemError(401, 'invalid-token', 'Invalid sign-in token', why, undefined, {
       'WWW-Authenticate': `Bearer realm="colloquy", error="invalid_token"`,
     });
-  const parts = JWT.exec(token);
-  if (!parts) throw invalid('The bearer token is not a JWT (three base64url parts separated by dots).');
-  const header = parseJson(parts[1]!);
+  const [, encodedHeader, encodedClaims, encodedSignature] = JWT.exec(token) ?? [];
+  if (encodedHeader === undefined || encodedClaims === undefined || encodedSignature === undefined)
+    throw invalid('The bearer token is not a JWT (three base64url parts separated by dots).');
+  const header = parseJson(encodedHeader);
   if (header === null || header.alg !== 'HS256')
     throw invalid('The sign-in token must be signed with HS256.');
-  const expected = createHmac('sha256', secret).update(`${parts[1]}.${parts[2]}`).digest();
-  const signature = Buffer.from(parts[3]!, 'base64url');
+  const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedClaims}`).digest();
+  const signature = Buffer.from(encodedSignature, 'base64url');
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
     throw invalid(
       'The sign-in token has a wrong signature; it must be signed with the secret in COLLOQUY_JWT_SECRET.',
     );
   }
-  const claims = parseJson(parts[2]!);
+  const claims = parseJson(encodedClaims);
   if (claims === null) throw invalid('The sign-in token has no valid claims.');
   const { sub, name, exp, nbf } = claims;
   if (typeof exp !== 'number' || !Number.isFinite(exp))

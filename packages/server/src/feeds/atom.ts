@@ -45,7 +45,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** Text or an attribute value, escaped; characters XML cannot hold are dropped. */
-export const text = (value: string) => value.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export const text = (value: string) => value.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const link = (rel: string, href: string, type?: string) =>
   `<link rel="${rel}" href="${text(href)}"${type ? ` type="${type}"` : ''}/>`;

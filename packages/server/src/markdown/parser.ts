@@ -44,7 +44,7 @@ md.linkify.add('www.', {
   validate(text, pos, self) {
     // GFM: at the start, after white space, or after `*`, `_`, `~` or `(` only. This also
     // keeps `www.www.www.…` from being tried at every `www.`.
-    const before = pos > 4 ? text[pos - 5]! : '';
+    const before = pos > 4 ? (text[pos - 5] ?? '') : '';
     if (before && !/[\s*_~(]/.test(before)) return 0;
     const re = (wwwTail ??= new RegExp(self.re.get_url_host_port().source + self.re.get_path().source, 'iy'));
     re.lastIndex = pos;
@@ -91,7 +91,8 @@ function citation(state: StateInline, silent: boolean): boolean {
  * state whose nesting count starts again at zero.
  */
 function guardLabels(name: 'link' | 'image'): void {
-  const rule = md.inline.ruler.__rules__.find((r) => r.name === name)!.fn;
+  const rule = md.inline.ruler.__rules__.find((r) => r.name === name)?.fn;
+  if (!rule) throw new Error(`markdown-it has no inline rule named ${name}.`);
   const lastClose = new WeakMap<StateInline, number>();
   md.inline.ruler.at(name, (state: StateInline, silent: boolean) => {
     let last = lastClose.get(state);
@@ -123,8 +124,7 @@ export function capLineMarkers(source: string): string {
   if (source.length < MAX_MARKERS_PER_LINE * 2) return source;
   const lines = source.split('\n');
   let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (const [i, line] of lines.entries()) {
     if (line.length < MAX_MARKERS_PER_LINE || THEMATIC_BREAK.test(line)) continue;
     MARKER.lastIndex = 0;
     let count = 0;
@@ -134,7 +134,7 @@ export function capLineMarkers(source: string): string {
         // Escape the marker character itself: `\>`, `\-`, or the `.`/`)` of `1.`.
         let at = end;
         while (line[at] === ' ' || line[at] === '\t') at++;
-        while (line[at]! >= '0' && line[at]! <= '9') at++;
+        while (/[0-9]/.test(line[at] ?? '')) at++;
         lines[i] = `${line.slice(0, at)}\\${line.slice(at)}`;
         changed = true;
         break;

@@ -36,12 +36,13 @@ interface TableFrame {
 
 export function toDoc(tokens: Token[]): Doc {
   const root: Block[] = [];
-  const stack: BlockFrame[] = [{ kind: 'root', blocks: root }];
+  const rootFrame: BlockFrame = { kind: 'root', blocks: root };
+  const stack: BlockFrame[] = [rootFrame];
   let table: TableFrame | null = null;
   let cell: Inline[] | null = null;
   /** The paragraph (level 0) or heading open, and whether markdown-it hides it (a tight list's). */
   let pending: { level: 0 | 1 | 2 | 3 | 4 | 5 | 6; hidden: boolean } | null = null;
-  const top = () => stack[stack.length - 1]!;
+  const top = () => stack.at(-1) ?? rootFrame;
   // The stream is balanced; the root stays whatever a token says.
   const pop = () => (stack.length > 1 ? stack.pop() : undefined);
   const depth = () => stack.filter((f) => f.kind === 'quote' || f.kind === 'list').length;
@@ -234,9 +235,10 @@ const CLOSERS = new Set(['em_close', 'strong_close', 's_close', 'link_close']);
 /** The inline children of one `inline` token as tree nodes, adjacent texts merged. */
 function inlines(tokens: Token[]): Inline[] {
   const root: Inline[] = [];
-  const stack: InlineFrame[] = [{ out: root, kept: false, inLink: false }];
+  const rootFrame: InlineFrame = { out: root, kept: false, inLink: false };
+  const stack: InlineFrame[] = [rootFrame];
   let depth = 0;
-  const top = () => stack[stack.length - 1]!;
+  const top = () => stack.at(-1) ?? rootFrame;
   const text = (v: string) => {
     if (!v) return;
     const out = top().out;
@@ -257,11 +259,10 @@ function inlines(tokens: Token[]): Inline[] {
     stack.push({ out: node.c, kept: true, inLink });
   };
   const close = () => {
-    if (stack.length > 1 && stack.pop()!.kept) depth--;
+    if (stack.length > 1 && stack.pop()?.kept) depth--;
   };
 
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+  for (const token of tokens) {
     const wrapper = WRAPPERS[token.type];
     if (wrapper) open({ t: wrapper, c: [] });
     else if (CLOSERS.has(token.type)) close();
@@ -301,16 +302,18 @@ function plainText(tokens: Token[]): string {
   let out = '';
   const stack: Token[][] = [tokens];
   const index: number[] = [0];
-  while (stack.length > 0) {
-    const list = stack[stack.length - 1]!;
-    const i = index[index.length - 1]!;
-    if (i >= list.length) {
+  for (
+    let list = stack.at(-1), i = index.at(-1) ?? 0;
+    list !== undefined;
+    list = stack.at(-1), i = index.at(-1) ?? 0
+  ) {
+    const token = list[i];
+    if (token === undefined) {
       stack.pop();
       index.pop();
       continue;
     }
     index[index.length - 1] = i + 1;
-    const token = list[i]!;
     if (token.type === 'image' && token.children) {
       stack.push(token.children);
       index.push(0);

@@ -38,10 +38,10 @@ describe('i18n', () => {
   });
 
   it('stays English for a language the server has no catalog for, and for the document default', async () => {
-    const box = await fixture(html`<div lang="fr"><span></span></div>`);
+    const box = await fixture(html`<div lang="eo"><span></span></div>`);
     let loaded = false;
     i18nFor(box.querySelector('span')!, api, () => (loaded = true));
-    await waitUntil(() => loaded, 'the answer for French did not arrive');
+    await waitUntil(() => loaded, 'the answer for Esperanto did not arrive');
     expect(i18nFor(box.querySelector('span')!, api, () => {}).t.sources).to.equal('Sources');
     const span = document.createElement('span');
     document.body.append(span);

@@ -70,7 +70,7 @@ export class I18n {
   /** An ISO instant in the reader's locale, e.g. "4/21/2026, 4:20:34 PM". */
   date = (iso: string): string => {
     const date = new Date(iso);
-    return isNaN(+date) ? iso : this.#dates.format(date);
+    return Number.isNaN(+date) ? iso : this.#dates.format(date);
   };
 
   /** A message with `#` replaced by `value`, numbers formatted for the locale. */
@@ -111,7 +111,7 @@ export function i18nFor(element: Element, api: string, onLoad: () => void): I18n
     node = node.parentNode ?? (node as ShadowRoot).host ?? null;
   }
   lang ||= navigator.language || 'en';
-  const language = lang.split('-')[0]!.toLowerCase();
+  const language = lang.split('-', 1).join('').toLowerCase();
   const catalog = catalogs.get(language);
   if (!catalog) fetchCatalog(api, language, onLoad);
   const key = `${lang} ${!!catalog}`;

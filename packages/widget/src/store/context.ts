@@ -63,8 +63,8 @@ export class StoreController implements ReactiveController {
     if (!this.#near) {
       // A widget further down the page than a screen costs the reader nothing until then.
       const watch = new IntersectionObserver(
-        ([entry]) => {
-          if (!entry!.isIntersecting) return;
+        (entries) => {
+          if (!entries.at(-1)?.isIntersecting) return;
           watch.disconnect();
           this.#near = true;
           this.#resolve();

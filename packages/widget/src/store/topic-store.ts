@@ -125,7 +125,7 @@ export class TopicStore {
     let at = this.replies.length;
     if (parent) {
       at = this.replies.indexOf(parent) + 1;
-      while (at < this.replies.length && this.replies[at]!.depth > parent.depth) at++;
+      while ((this.replies[at]?.depth ?? -1) > parent.depth) at++;
     }
     this.replies = [...this.replies.slice(0, at), reply, ...this.replies.slice(at)];
   }

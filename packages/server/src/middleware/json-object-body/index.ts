@@ -5,7 +5,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;
 
 /** 415 unless the Content-Type is JSON (`application/json`, optionally with parameters, or `+json`). */
 export function requireJson(c: Context): void {
-  const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = (c.req.header('Content-Type') ?? '').split(';', 1).join('').trim().toLowerCase();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
     throw new ProblemError(
       415,

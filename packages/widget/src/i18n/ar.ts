@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Arabic (written right to left). Served by the Colloquy server like every catalog but English (see de.ts). */
+export const ar: Messages = {
+  category: 'الفئة',
+  reactions: 'التفاعلات',
+  like: 'إعجاب',
+  insightful: 'مفيد',
+  disagree: 'لا أوافق',
+  replies: 'الردود (#)',
+  noReplies: 'لا توجد ردود في هذا الموضوع بعد.',
+  sources: 'المصادر',
+  loading: 'جارٍ التحميل…',
+  loadFailed: 'تعذّر تحميل النقاش.',
+  network: 'يتعذّر الوصول إلى الخادم. تحقّق من اتصالك.',
+  failed: 'حدث خطأ ما. حاول مرة أخرى.',
+  retry: 'إعادة المحاولة',
+  newReplies: 'ردود جديدة (#)',
+  loadMore: 'عرض المزيد',
+  reply: 'رد',
+  replyTo: 'الرد على #',
+  replyingTo: 'رد على #',
+  inReplyTo: 'ردًا على #',
+  cancel: 'إلغاء',
+  name: 'الاسم',
+  text: 'الرد',
+  post: 'نشر الرد',
+  sending: 'جارٍ الإرسال…',
+  locked: 'هذا الموضوع مغلق.',
+  awaitingReview: 'بانتظار المراجعة',
+  deleted: 'تمت الإزالة.',
+  signedIn: 'مسجّل الدخول',
+};

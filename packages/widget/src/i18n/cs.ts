@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Czech. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const cs: Messages = {
+  category: 'Kategorie',
+  reactions: 'Reakce',
+  like: 'Líbí se mi',
+  insightful: 'Přínosné',
+  disagree: 'Nesouhlasím',
+  replies: 'Odpovědi (#)',
+  noReplies: 'V tomto tématu zatím nejsou žádné odpovědi.',
+  sources: 'Zdroje',
+  loading: 'Načítání…',
+  loadFailed: 'Diskusi se nepodařilo načíst.',
+  network: 'Server je nedostupný. Zkontrolujte připojení.',
+  failed: 'Něco se pokazilo. Zkuste to znovu.',
+  retry: 'Zkusit znovu',
+  newReplies: 'Nové odpovědi (#)',
+  loadMore: 'Načíst další',
+  reply: 'Odpovědět',
+  replyTo: 'Odpovědět uživateli #',
+  replyingTo: 'Odpověď pro: #',
+  inReplyTo: 'v odpovědi pro: #',
+  cancel: 'Zrušit',
+  name: 'Jméno',
+  text: 'Odpověď',
+  post: 'Odeslat odpověď',
+  sending: 'Odesílání…',
+  locked: 'Toto téma je uzavřené.',
+  awaitingReview: 'Čeká na schválení',
+  deleted: 'Odstraněno.',
+  signedIn: 'Ověřeno',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Danish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const da: Messages = {
+  category: 'Kategori',
+  reactions: 'Reaktioner',
+  like: 'Synes godt om',
+  insightful: 'Indsigtsfuld',
+  disagree: 'Uenig',
+  replies: 'Svar (#)',
+  noReplies: 'Der er endnu ingen svar i dette emne.',
+  sources: 'Kilder',
+  loading: 'Indlæser…',
+  loadFailed: 'Diskussionen kunne ikke indlæses.',
+  network: 'Serveren kan ikke nås. Tjek din forbindelse.',
+  failed: 'Noget gik galt. Prøv igen.',
+  retry: 'Prøv igen',
+  newReplies: 'Nye svar (#)',
+  loadMore: 'Indlæs flere',
+  reply: 'Svar',
+  replyTo: 'Svar #',
+  replyingTo: 'Svarer #',
+  inReplyTo: 'som svar til #',
+  cancel: 'Annuller',
+  name: 'Navn',
+  text: 'Svar',
+  post: 'Send svar',
+  sending: 'Sender…',
+  locked: 'Dette emne er lukket.',
+  awaitingReview: 'Afventer godkendelse',
+  deleted: 'Fjernet.',
+  signedIn: 'Logget ind',
+};

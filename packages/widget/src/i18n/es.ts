@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Spanish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const es: Messages = {
+  category: 'Categoría',
+  reactions: 'Reacciones',
+  like: 'Me gusta',
+  insightful: 'Esclarecedor',
+  disagree: 'En desacuerdo',
+  replies: 'Respuestas (#)',
+  noReplies: 'Todavía no hay respuestas en este tema.',
+  sources: 'Fuentes',
+  loading: 'Cargando…',
+  loadFailed: 'No se pudo cargar la conversación.',
+  network: 'No se puede conectar con el servidor. Comprueba tu conexión.',
+  failed: 'Algo salió mal. Inténtalo de nuevo.',
+  retry: 'Reintentar',
+  newReplies: 'Respuestas nuevas (#)',
+  loadMore: 'Cargar más',
+  reply: 'Responder',
+  replyTo: 'Responder a #',
+  replyingTo: 'Respondiendo a #',
+  inReplyTo: 'en respuesta a #',
+  cancel: 'Cancelar',
+  name: 'Nombre',
+  text: 'Respuesta',
+  post: 'Publicar respuesta',
+  sending: 'Enviando…',
+  locked: 'Este tema está cerrado.',
+  awaitingReview: 'Pendiente de revisión',
+  deleted: 'Eliminado.',
+  signedIn: 'Sesión iniciada',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Finnish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const fi: Messages = {
+  category: 'Luokka',
+  reactions: 'Reaktiot',
+  like: 'Tykkää',
+  insightful: 'Valaiseva',
+  disagree: 'Eri mieltä',
+  replies: 'Vastaukset (#)',
+  noReplies: 'Tässä aiheessa ei ole vielä vastauksia.',
+  sources: 'Lähteet',
+  loading: 'Ladataan…',
+  loadFailed: 'Keskustelua ei voitu ladata.',
+  network: 'Palvelimeen ei saada yhteyttä. Tarkista verkkoyhteytesi.',
+  failed: 'Jokin meni vikaan. Yritä uudelleen.',
+  retry: 'Yritä uudelleen',
+  newReplies: 'Uudet vastaukset (#)',
+  loadMore: 'Lataa lisää',
+  reply: 'Vastaa',
+  replyTo: 'Vastaa: #',
+  replyingTo: 'Vastaus: #',
+  inReplyTo: 'vastauksena: #',
+  cancel: 'Peruuta',
+  name: 'Nimi',
+  text: 'Vastaus',
+  post: 'Lähetä vastaus',
+  sending: 'Lähetetään…',
+  locked: 'Tämä aihe on suljettu.',
+  awaitingReview: 'Odottaa tarkistusta',
+  deleted: 'Poistettu.',
+  signedIn: 'Kirjautunut',
+};

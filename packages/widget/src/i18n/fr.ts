@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** French. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const fr: Messages = {
+  category: 'Catégorie',
+  reactions: 'Réactions',
+  like: 'J’aime',
+  insightful: 'Éclairant',
+  disagree: 'Pas d’accord',
+  replies: 'Réponses (#)',
+  noReplies: 'Aucune réponse dans ce sujet pour l’instant.',
+  sources: 'Sources',
+  loading: 'Chargement…',
+  loadFailed: 'Impossible de charger la discussion.',
+  network: 'Le serveur est injoignable. Vérifiez votre connexion.',
+  failed: 'Une erreur s’est produite. Réessayez.',
+  retry: 'Réessayer',
+  newReplies: 'Nouvelles réponses (#)',
+  loadMore: 'Afficher plus',
+  reply: 'Répondre',
+  replyTo: 'Répondre à #',
+  replyingTo: 'En réponse à #',
+  inReplyTo: 'en réponse à #',
+  cancel: 'Annuler',
+  name: 'Nom',
+  text: 'Réponse',
+  post: 'Publier la réponse',
+  sending: 'Envoi…',
+  locked: 'Ce sujet est fermé.',
+  awaitingReview: 'En attente de modération',
+  deleted: 'Supprimé.',
+  signedIn: 'Connecté',
+};

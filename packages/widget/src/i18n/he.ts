@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Hebrew (written right to left). Served by the Colloquy server like every catalog but English (see de.ts). */
+export const he: Messages = {
+  category: 'קטגוריה',
+  reactions: 'הבעות רגש',
+  like: 'אהבתי',
+  insightful: 'מעורר מחשבה',
+  disagree: 'אי־הסכמה',
+  replies: 'תגובות (#)',
+  noReplies: 'אין עדיין תגובות בנושא הזה.',
+  sources: 'מקורות',
+  loading: 'בטעינה…',
+  loadFailed: 'לא ניתן לטעון את הדיון.',
+  network: 'אין גישה לשרת. בדקו את החיבור.',
+  failed: 'משהו השתבש. נסו שוב.',
+  retry: 'ניסיון חוזר',
+  newReplies: 'תגובות חדשות (#)',
+  loadMore: 'טעינת עוד',
+  reply: 'תגובה',
+  replyTo: 'תגובה ל־#',
+  replyingTo: 'בתגובה ל־#',
+  inReplyTo: 'בתגובה ל־#',
+  cancel: 'ביטול',
+  name: 'שם',
+  text: 'תגובה',
+  post: 'פרסום תגובה',
+  sending: 'בשליחה…',
+  locked: 'הנושא הזה נעול.',
+  awaitingReview: 'ממתין לאישור',
+  deleted: 'הוסר.',
+  signedIn: 'משתמש מאומת',
+};

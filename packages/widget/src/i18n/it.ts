@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Italian. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const it: Messages = {
+  category: 'Categoria',
+  reactions: 'Reazioni',
+  like: 'Mi piace',
+  insightful: 'Illuminante',
+  disagree: 'Non sono d’accordo',
+  replies: 'Risposte (#)',
+  noReplies: 'Ancora nessuna risposta in questa discussione.',
+  sources: 'Fonti',
+  loading: 'Caricamento…',
+  loadFailed: 'Impossibile caricare la discussione.',
+  network: 'Il server non è raggiungibile. Controlla la connessione.',
+  failed: 'Qualcosa è andato storto. Riprova.',
+  retry: 'Riprova',
+  newReplies: 'Nuove risposte (#)',
+  loadMore: 'Carica altre',
+  reply: 'Rispondi',
+  replyTo: 'Rispondi a #',
+  replyingTo: 'Stai rispondendo a #',
+  inReplyTo: 'in risposta a #',
+  cancel: 'Annulla',
+  name: 'Nome',
+  text: 'Risposta',
+  post: 'Pubblica risposta',
+  sending: 'Invio in corso…',
+  locked: 'Questa discussione è chiusa.',
+  awaitingReview: 'In attesa di approvazione',
+  deleted: 'Rimosso.',
+  signedIn: 'Accesso effettuato',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Japanese. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const ja: Messages = {
+  category: 'カテゴリ',
+  reactions: 'リアクション',
+  like: 'いいね',
+  insightful: '参考になる',
+  disagree: '同意しない',
+  replies: '返信 (#)',
+  noReplies: 'このトピックにはまだ返信がありません。',
+  sources: '出典',
+  loading: '読み込み中…',
+  loadFailed: 'ディスカッションを読み込めませんでした。',
+  network: 'サーバーに接続できません。接続を確認してください。',
+  failed: '問題が発生しました。もう一度お試しください。',
+  retry: '再試行',
+  newReplies: '新しい返信 (#)',
+  loadMore: 'さらに読み込む',
+  reply: '返信',
+  replyTo: '#さんに返信',
+  replyingTo: '#さんへの返信',
+  inReplyTo: '#さんへの返信',
+  cancel: 'キャンセル',
+  name: '名前',
+  text: '返信',
+  post: '返信を投稿',
+  sending: '送信中…',
+  locked: 'このトピックはクローズされています。',
+  awaitingReview: '承認待ち',
+  deleted: '削除されました。',
+  signedIn: 'ログイン済み',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Korean. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const ko: Messages = {
+  category: '카테고리',
+  reactions: '반응',
+  like: '좋아요',
+  insightful: '유익해요',
+  disagree: '동의 안 함',
+  replies: '답글 (#)',
+  noReplies: '이 주제에는 아직 답글이 없습니다.',
+  sources: '출처',
+  loading: '불러오는 중…',
+  loadFailed: '토론을 불러오지 못했습니다.',
+  network: '서버에 연결할 수 없습니다. 연결 상태를 확인하세요.',
+  failed: '문제가 발생했습니다. 다시 시도하세요.',
+  retry: '다시 시도',
+  newReplies: '새 답글 (#)',
+  loadMore: '더 보기',
+  reply: '답글',
+  replyTo: '#님에게 답글',
+  replyingTo: '#님에게 답글 작성 중',
+  inReplyTo: '#님에게 보낸 답글',
+  cancel: '취소',
+  name: '이름',
+  text: '답글',
+  post: '답글 게시',
+  sending: '보내는 중…',
+  locked: '이 주제는 닫혔습니다.',
+  awaitingReview: '검토 대기 중',
+  deleted: '삭제되었습니다.',
+  signedIn: '로그인됨',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Norwegian Bokmål. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const nb: Messages = {
+  category: 'Kategori',
+  reactions: 'Reaksjoner',
+  like: 'Liker',
+  insightful: 'Innsiktsfull',
+  disagree: 'Uenig',
+  replies: 'Svar (#)',
+  noReplies: 'Det er ingen svar i dette emnet ennå.',
+  sources: 'Kilder',
+  loading: 'Laster inn…',
+  loadFailed: 'Kunne ikke laste inn diskusjonen.',
+  network: 'Serveren kan ikke nås. Sjekk tilkoblingen din.',
+  failed: 'Noe gikk galt. Prøv igjen.',
+  retry: 'Prøv igjen',
+  newReplies: 'Nye svar (#)',
+  loadMore: 'Last inn flere',
+  reply: 'Svar',
+  replyTo: 'Svar #',
+  replyingTo: 'Svarer #',
+  inReplyTo: 'som svar til #',
+  cancel: 'Avbryt',
+  name: 'Navn',
+  text: 'Svar',
+  post: 'Publiser svar',
+  sending: 'Sender…',
+  locked: 'Dette emnet er stengt.',
+  awaitingReview: 'Venter på godkjenning',
+  deleted: 'Fjernet.',
+  signedIn: 'Logget inn',
+};

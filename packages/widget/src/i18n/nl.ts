@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Dutch. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const nl: Messages = {
+  category: 'Categorie',
+  reactions: 'Reacties',
+  like: 'Leuk',
+  insightful: 'Verhelderend',
+  disagree: 'Oneens',
+  replies: 'Antwoorden (#)',
+  noReplies: 'Er zijn nog geen antwoorden in dit onderwerp.',
+  sources: 'Bronnen',
+  loading: 'Laden…',
+  loadFailed: 'De discussie kon niet worden geladen.',
+  network: 'De server is niet bereikbaar. Controleer je verbinding.',
+  failed: 'Er ging iets mis. Probeer het opnieuw.',
+  retry: 'Opnieuw proberen',
+  newReplies: 'Nieuwe antwoorden (#)',
+  loadMore: 'Meer laden',
+  reply: 'Antwoorden',
+  replyTo: 'Antwoord aan #',
+  replyingTo: 'Antwoord aan #',
+  inReplyTo: 'als antwoord op #',
+  cancel: 'Annuleren',
+  name: 'Naam',
+  text: 'Antwoord',
+  post: 'Antwoord plaatsen',
+  sending: 'Versturen…',
+  locked: 'Dit onderwerp is gesloten.',
+  awaitingReview: 'Wacht op controle',
+  deleted: 'Verwijderd.',
+  signedIn: 'Ingelogd',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Polish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const pl: Messages = {
+  category: 'Kategoria',
+  reactions: 'Reakcje',
+  like: 'Lubię to',
+  insightful: 'Pouczające',
+  disagree: 'Nie zgadzam się',
+  replies: 'Odpowiedzi (#)',
+  noReplies: 'W tym temacie nie ma jeszcze odpowiedzi.',
+  sources: 'Źródła',
+  loading: 'Wczytywanie…',
+  loadFailed: 'Nie udało się wczytać dyskusji.',
+  network: 'Serwer jest nieosiągalny. Sprawdź połączenie.',
+  failed: 'Coś poszło nie tak. Spróbuj ponownie.',
+  retry: 'Spróbuj ponownie',
+  newReplies: 'Nowe odpowiedzi (#)',
+  loadMore: 'Wczytaj więcej',
+  reply: 'Odpowiedz',
+  replyTo: 'Odpowiedz użytkownikowi #',
+  replyingTo: 'Odpowiedź dla: #',
+  inReplyTo: 'w odpowiedzi dla: #',
+  cancel: 'Anuluj',
+  name: 'Imię lub pseudonim',
+  text: 'Odpowiedź',
+  post: 'Wyślij odpowiedź',
+  sending: 'Wysyłanie…',
+  locked: 'Ten temat jest zamknięty.',
+  awaitingReview: 'Oczekuje na moderację',
+  deleted: 'Usunięto.',
+  signedIn: 'Zalogowano',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Portuguese. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const pt: Messages = {
+  category: 'Categoria',
+  reactions: 'Reações',
+  like: 'Curtir',
+  insightful: 'Esclarecedor',
+  disagree: 'Discordo',
+  replies: 'Respostas (#)',
+  noReplies: 'Ainda não há respostas neste tópico.',
+  sources: 'Fontes',
+  loading: 'Carregando…',
+  loadFailed: 'Não foi possível carregar a discussão.',
+  network: 'O servidor está inacessível. Verifique sua conexão.',
+  failed: 'Algo deu errado. Tente novamente.',
+  retry: 'Tentar novamente',
+  newReplies: 'Novas respostas (#)',
+  loadMore: 'Carregar mais',
+  reply: 'Responder',
+  replyTo: 'Responder a #',
+  replyingTo: 'Respondendo a #',
+  inReplyTo: 'em resposta a #',
+  cancel: 'Cancelar',
+  name: 'Nome',
+  text: 'Resposta',
+  post: 'Publicar resposta',
+  sending: 'Enviando…',
+  locked: 'Este tópico está fechado.',
+  awaitingReview: 'Aguardando revisão',
+  deleted: 'Removido.',
+  signedIn: 'Conectado',
+};

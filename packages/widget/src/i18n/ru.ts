@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Russian. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const ru: Messages = {
+  category: 'Категория',
+  reactions: 'Реакции',
+  like: 'Нравится',
+  insightful: 'Познавательно',
+  disagree: 'Спорно',
+  replies: 'Ответы (#)',
+  noReplies: 'В этой теме пока нет ответов.',
+  sources: 'Источники',
+  loading: 'Загрузка…',
+  loadFailed: 'Не удалось загрузить обсуждение.',
+  network: 'Сервер недоступен. Проверьте подключение.',
+  failed: 'Что-то пошло не так. Попробуйте ещё раз.',
+  retry: 'Повторить',
+  newReplies: 'Новые ответы (#)',
+  loadMore: 'Показать ещё',
+  reply: 'Ответить',
+  replyTo: 'Ответить: #',
+  replyingTo: 'Ответ для: #',
+  inReplyTo: 'в ответ: #',
+  cancel: 'Отмена',
+  name: 'Имя',
+  text: 'Ответ',
+  post: 'Отправить ответ',
+  sending: 'Отправка…',
+  locked: 'Эта тема закрыта.',
+  awaitingReview: 'Ожидает проверки',
+  deleted: 'Удалено.',
+  signedIn: 'Вы вошли',
+};

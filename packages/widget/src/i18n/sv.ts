@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Swedish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const sv: Messages = {
+  category: 'Kategori',
+  reactions: 'Reaktioner',
+  like: 'Gilla',
+  insightful: 'Insiktsfull',
+  disagree: 'Håller inte med',
+  replies: 'Svar (#)',
+  noReplies: 'Det finns inga svar i det här ämnet än.',
+  sources: 'Källor',
+  loading: 'Läser in…',
+  loadFailed: 'Det gick inte att läsa in diskussionen.',
+  network: 'Servern går inte att nå. Kontrollera din anslutning.',
+  failed: 'Något gick fel. Försök igen.',
+  retry: 'Försök igen',
+  newReplies: 'Nya svar (#)',
+  loadMore: 'Visa fler',
+  reply: 'Svara',
+  replyTo: 'Svara #',
+  replyingTo: 'Svarar #',
+  inReplyTo: 'som svar till #',
+  cancel: 'Avbryt',
+  name: 'Namn',
+  text: 'Svar',
+  post: 'Skicka svar',
+  sending: 'Skickar…',
+  locked: 'Det här ämnet är stängt.',
+  awaitingReview: 'Väntar på granskning',
+  deleted: 'Borttaget.',
+  signedIn: 'Inloggad',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Turkish. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const tr: Messages = {
+  category: 'Kategori',
+  reactions: 'Tepkiler',
+  like: 'Beğen',
+  insightful: 'Aydınlatıcı',
+  disagree: 'Katılmıyorum',
+  replies: 'Yanıtlar (#)',
+  noReplies: 'Bu konuda henüz yanıt yok.',
+  sources: 'Kaynaklar',
+  loading: 'Yükleniyor…',
+  loadFailed: 'Tartışma yüklenemedi.',
+  network: 'Sunucuya ulaşılamıyor. Bağlantınızı kontrol edin.',
+  failed: 'Bir şeyler ters gitti. Tekrar deneyin.',
+  retry: 'Tekrar dene',
+  newReplies: 'Yeni yanıtlar (#)',
+  loadMore: 'Daha fazla yükle',
+  reply: 'Yanıtla',
+  replyTo: 'Yanıtla: #',
+  replyingTo: 'Yanıtlanan: #',
+  inReplyTo: 'yanıtlanan: #',
+  cancel: 'İptal',
+  name: 'Ad',
+  text: 'Yanıt',
+  post: 'Yanıtı gönder',
+  sending: 'Gönderiliyor…',
+  locked: 'Bu konu kapatıldı.',
+  awaitingReview: 'İnceleme bekliyor',
+  deleted: 'Kaldırıldı.',
+  signedIn: 'Giriş yapıldı',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Ukrainian. Served by the Colloquy server like every catalog but English (see de.ts). */
+export const uk: Messages = {
+  category: 'Категорія',
+  reactions: 'Реакції',
+  like: 'Подобається',
+  insightful: 'Пізнавально',
+  disagree: 'Спірно',
+  replies: 'Відповіді (#)',
+  noReplies: 'У цій темі ще немає відповідей.',
+  sources: 'Джерела',
+  loading: 'Завантаження…',
+  loadFailed: 'Не вдалося завантажити обговорення.',
+  network: 'Сервер недоступний. Перевірте з’єднання.',
+  failed: 'Щось пішло не так. Спробуйте ще раз.',
+  retry: 'Повторити',
+  newReplies: 'Нові відповіді (#)',
+  loadMore: 'Показати ще',
+  reply: 'Відповісти',
+  replyTo: 'Відповісти: #',
+  replyingTo: 'Відповідь для: #',
+  inReplyTo: 'у відповідь: #',
+  cancel: 'Скасувати',
+  name: 'Ім’я',
+  text: 'Відповідь',
+  post: 'Надіслати відповідь',
+  sending: 'Надсилання…',
+  locked: 'Цю тему закрито.',
+  awaitingReview: 'Очікує на перевірку',
+  deleted: 'Видалено.',
+  signedIn: 'Ви увійшли',
+};

@@ -1,0 +1,33 @@
+import type { Messages } from './messages.js';
+
+/** Chinese (Simplified). Served by the Colloquy server like every catalog but English (see de.ts). */
+export const zh: Messages = {
+  category: '分类',
+  reactions: '回应',
+  like: '赞',
+  insightful: '有见地',
+  disagree: '不同意',
+  replies: '回复 (#)',
+  noReplies: '此话题还没有回复。',
+  sources: '来源',
+  loading: '正在加载…',
+  loadFailed: '无法加载讨论。',
+  network: '无法连接服务器，请检查网络连接。',
+  failed: '出了点问题，请重试。',
+  retry: '重试',
+  newReplies: '新回复 (#)',
+  loadMore: '加载更多',
+  reply: '回复',
+  replyTo: '回复 #',
+  replyingTo: '正在回复 #',
+  inReplyTo: '回复 #',
+  cancel: '取消',
+  name: '名字',
+  text: '回复内容',
+  post: '发布回复',
+  sending: '正在发送…',
+  locked: '此话题已关闭。',
+  awaitingReview: '等待审核',
+  deleted: '已删除。',
+  signedIn: '已登录',
+};
