@@ -41,13 +41,6 @@ function colloquyApis() {
   }
   return {
     name: 'colloquy-api',
-    // What only time does to a server, on request of a test page: its event log pruned as if
-    // a week had passed (all but each topic's newest event go).
-    async serve(context) {
-      if (context.path !== '/__colloquy/prune-events' || context.method !== 'POST') return undefined;
-      const pruned = running[0].store.pruneEvents(new Date(Date.now() + 60_000));
-      return { body: JSON.stringify({ pruned }), type: 'json' };
-    },
     async serverStart() {
       testEnv.api = await start('default', {});
       testEnv.strictApi = await start('strict', { moderation: 'all', powDifficulty: 10, jwtSecret });

@@ -105,8 +105,6 @@ export class TopicStore {
           else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
         },
         counts: ({ replyCount }) => (this.total = replyCount),
-        // The server no longer has all that was missed: what the reader sees is read afresh.
-        reload: () => void this.load(),
       },
       () => this.#notify(),
     );
