@@ -13,6 +13,10 @@ const PARTS = {
   live: () => import('./live.js'),
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
+  moderation: () => import('./moderation.js'),
+  pow: () => import('./pow.js'),
+  deploy: () => import('./deploy.js'),
+  'largest-read': () => import('./largest-read.js'),
   'replay-storm': () => import('./replay-storm.js'),
 };
 

@@ -147,7 +147,7 @@ const editorData = {
 
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.test.ts', 'src/**/*.fixtures.ts', 'src/test-env.ts'],
+  exclude: ['src/**/*.test.ts', 'src/**/*.fixtures.ts', 'src/test-env.ts', 'src/console/**'],
   outdir: '.',
   litelement: true,
   packagejson: false,

@@ -6,3 +6,5 @@ export const EDIT_TOKEN_HEADER = 'X-Colloquy-Edit-Token';
 
 /** The request header that carries a solved proof-of-work: `<challenge>:<nonce>`. */
 export const PROOF_HEADER = 'X-Colloquy-Proof';
+/** The per-session token a console write carries (see ModeratorSession.csrfToken). */
+export const CSRF_HEADER = 'X-CSRF-Token';

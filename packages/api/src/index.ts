@@ -4,8 +4,23 @@
  * has no dependencies; the request schemas, which need zod, are `@colloquy/api/schemas`.
  */
 export {
+  MODERATION_ACTIONS,
+  MODERATION_QUEUES,
   NOTIFICATION_EVENTS,
   REACTION_KINDS,
+  type BanRecord,
+  type Bans,
+  type CreatedModerator,
+  type ModerationAction,
+  type ModerationItem,
+  type ModerationLog,
+  type ModerationLogEntry,
+  type ModerationPage,
+  type ModerationQueue,
+  type ModerationResults,
+  type Moderator,
+  type ModeratorSession,
+  type Moderators,
   type Category,
   type Challenge,
   type CreatedReply,
@@ -22,6 +37,7 @@ export {
   type Reactions,
   type Reply,
   type ReplyPage,
+  type ThreadContinuation,
   type ReplyStatus,
   type Source,
   type Topic,
@@ -35,7 +51,8 @@ export {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from './types.js';
-export { EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
+export { nameProblem, normalizeName, withoutInvisibles } from './names.js';
+export { CSRF_HEADER, EDIT_TOKEN_HEADER, PROOF_HEADER, READER_HEADER } from './headers.js';
 export {
   docCitations,
   docLinks,
@@ -51,7 +68,16 @@ export {
   type TableCell,
   type TableRow,
 } from './doc.js';
-export { isTopicId, pageTopicUrl, READER_KEY, REPLY_ID, TOPIC_SLUG } from './ids.js';
+export {
+  canonicalPageUrl,
+  canonicalTopicId,
+  isTopicId,
+  pageTopicUrl,
+  READER_KEY,
+  REPLY_ID,
+  TOPIC_SLUG,
+  TRACKING_PARAMETERS,
+} from './ids.js';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_ADDRESS_PREFIX_LENGTH,
@@ -63,13 +89,21 @@ export {
   MAX_FEED_ENTRIES,
   MAX_HONEYPOT_LENGTH,
   MAX_LABEL_LENGTH,
+  MAX_LOG_PAGE,
+  MAX_MODERATOR_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PAGE_SIZE,
+  MAX_PAGE_REPLIES,
+  MAX_COUNTED_REPLIES,
   MAX_PENDING_REPLIES,
+  MAX_QUEUE_PAGE,
   MAX_READER_KEY_LENGTH,
+  MAX_REASON_LENGTH,
   MAX_REPLY_BODY_LENGTH,
   MAX_REPLY_ID_LENGTH,
   MAX_REQUEST_BODY_BYTES,
+  MAX_SEARCH_LENGTH,
+  MAX_SIGN_IN_TOKEN_LENGTH,
   MAX_SLUG_LENGTH,
   MAX_SOURCES,
   MAX_SUMMARY_IDS,
@@ -86,8 +120,15 @@ export {
 // Types only: inferred from the schemas, they cost a browser bundle nothing.
 export type {
   BanInput,
+  BulkActionInput,
   DeliveriesQuery,
+  LiftBanInput,
   LockInput,
+  LogQuery,
+  ModeratorInput,
+  QueueQuery,
+  ReportInput,
+  SignInInput,
   NewReply,
   PageQuery,
   ReactionToggle,

@@ -49,6 +49,19 @@ export const MAX_PAGE_SIZE = 100;
 /** Top-level threads in a page of replies when the request does not say. */
 export const DEFAULT_PAGE_SIZE = 20;
 
+/**
+ * Most replies in one page, top-level and nested together, whatever `limit` says: a thread
+ * that does not fit continues on pages of its own (see `ThreadContinuation`), so the largest
+ * read of any topic is bounded.
+ */
+export const MAX_PAGE_REPLIES = 300;
+
+/**
+ * The replies left in a cut thread are counted up to this many (`ThreadContinuation.count`),
+ * so counting them costs a bounded index range, not the whole thread.
+ */
+export const MAX_COUNTED_REPLIES = 10_000;
+
 /** Most topic ids of one summaries read (`GET /api/v1/topics?ids=`). */
 export const MAX_SUMMARY_IDS = 100;
 
@@ -88,3 +101,21 @@ export const MAX_DELIVERIES_PAGE = 100;
 
 /** Most entries of an Atom feed (a topic's replies, the site's recent replies). */
 export const MAX_FEED_ENTRIES = 50;
+
+/** Most replies of one page of a moderation queue, and of one action on many replies. */
+export const MAX_QUEUE_PAGE = 100;
+
+/** Longest full-text search of a moderation queue. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/** Longest reason of a ban or a reader's report. */
+export const MAX_REASON_LENGTH = 500;
+
+/** Longest name of a moderator. */
+export const MAX_MODERATOR_NAME_LENGTH = 60;
+
+/** Longest token given to sign in (the admin token or a moderator's). */
+export const MAX_SIGN_IN_TOKEN_LENGTH = 512;
+
+/** Most entries of one page of the moderation log. */
+export const MAX_LOG_PAGE = 100;

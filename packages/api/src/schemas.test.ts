@@ -42,7 +42,7 @@ describe('the request schemas', () => {
     const result = newReply.safeParse({ body: '   ', authorName: 'a\u202eb' });
     assert.deepEqual(
       result.error?.issues.map((issue) => issue.message),
-      ['body must be 1–10,000 characters', 'authorName must not contain bidirectional override characters'],
+      ['body must be 1–10,000 characters', 'authorName must not contain bidirectional control characters'],
     );
   });
 

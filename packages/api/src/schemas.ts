@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { EDIT_TOKEN_HEADER, READER_HEADER } from './headers.js';
-import { isTopicId, READER_KEY, REPLY_ID } from './ids.js';
+import { canonicalTopicId, isTopicId, READER_KEY, REPLY_ID } from './ids.js';
 import {
   MAX_ADDRESS_PREFIX_LENGTH,
   MAX_CATEGORY_LENGTH,
@@ -15,8 +15,14 @@ import {
   MAX_EDIT_TOKEN_LENGTH,
   MAX_EMAIL_LENGTH,
   MAX_HONEYPOT_LENGTH,
-  MAX_LABEL_LENGTH,
+  MAX_LOG_PAGE,
   MAX_NAME_LENGTH,
+  MAX_MODERATOR_NAME_LENGTH,
+  MAX_QUEUE_PAGE,
+  MAX_REASON_LENGTH,
+  MAX_SEARCH_LENGTH,
+  MAX_SIGN_IN_TOKEN_LENGTH,
+  MAX_LABEL_LENGTH,
   MAX_PAGE_SIZE,
   MAX_READER_KEY_LENGTH,
   MAX_REPLY_BODY_LENGTH,
@@ -33,7 +39,8 @@ import {
   MIN_PAGE_SIZE,
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
-import { NOTIFICATION_EVENTS, REACTION_KINDS } from './types.js';
+import { MODERATION_ACTIONS, MODERATION_QUEUES, NOTIFICATION_EVENTS, REACTION_KINDS } from './types.js';
+import { nameProblem, normalizeName } from './names.js';
 import { safeHref } from './url-policy.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -75,29 +82,57 @@ const line = (field: string, max: number) =>
     .refine((v) => !CONTROL.test(v), `${field} must be a single line without control characters`)
     .refine((v) => !BIDI_CONTROL.test(v), `${field} must not contain bidirectional override characters`);
 
+/** A display name: a string, NFKC-normalized and trimmed, held to nameProblem(). */
+const displayName = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .transform(normalizeName)
+    .superRefine((name, ctx) => {
+      const problem = nameProblem(name, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 const isHttpUrl = (value: string) => {
   const href = safeHref(value);
   return href !== null && /^https?:$/.test(new URL(href).protocol);
 };
 
+/**
+ * An absolute http(s) URL, stored in the one form it was checked in: safeHref()'s (character
+ * references decoded, invisible characters removed, the URL parser's serialization), so what
+ * the host page links to is what the check saw (`&#104;ttps://…` is stored as `https://…`, never
+ * as text a browser would resolve relative to the page).
+ */
 const httpUrl = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
     .max(MAX_URL_LENGTH, `${field} must be at most ${MAX_URL_LENGTH} characters`)
-    .refine(isHttpUrl, `${field} must be an absolute http(s) URL`);
+    .refine(isHttpUrl, `${field} must be an absolute http(s) URL`)
+    .transform((value) => safeHref(value) ?? value)
+    .refine((v) => v.length <= MAX_URL_LENGTH, `${field} must be at most ${MAX_URL_LENGTH} characters`);
+
+/** A reader id: the SHA-256 of a reader key, as 64 lowercase hex digits. */
+const readerIdField = z
+  .string({ error: 'readerId must be a string' })
+  .regex(/^[0-9a-f]{64}$/, 'readerId must be a reader id as the moderation queue shows it (64 hex digits)');
 
 const readerKeyRule = `${MIN_READER_KEY_LENGTH}–${MAX_READER_KEY_LENGTH} letters, digits, "_" or "-"`;
 
 // Path, query and header parameters.
 
-/** `:id` of a topic route. */
+/**
+ * `:id` of a topic route. A page URL is taken in its canonical form (canonicalPageUrl), so
+ * its variants (case, default port, dot segments, tracking parameters, fragment,
+ * percent-encoding, NFC) all name one topic.
+ */
 export const topicIdParam = z.object({
   id: z
     .string()
     .refine(
       isTopicId,
-      `The topic id must be a slug (a letter or digit, then up to ${MAX_SLUG_LENGTH - 1} of letters, digits, ".", "_", "-") or an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters`,
-    ),
+      `The topic id must be a slug (a letter or digit, then up to ${MAX_SLUG_LENGTH - 1} of letters, digits, ".", "_", "-") or an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters, valid Unicode`,
+    )
+    .transform(canonicalTopicId),
 });
 
 /** `:id` of a reply route. */
@@ -212,7 +247,8 @@ export const newReply = z.strictObject({
    * Required, except with a signed-in user's token (`Authorization: Bearer`), whose name is
    * used instead.
    */
-  authorName: line('authorName', MAX_NAME_LENGTH).optional(),
+  /** NFKC-normalized; see nameProblem() for what a name may not be. */
+  authorName: displayName('authorName').optional(),
   parentId: z
     .string({ error: 'parentId must be a reply id or null' })
     .regex(REPLY_ID, 'parentId must be a reply id')
@@ -264,16 +300,125 @@ export const banInput = z
       .string({ error: 'readerKey must be a string' })
       .regex(READER_KEY, `readerKey must be a reader key: ${readerKeyRule}`)
       .optional(),
+    /** A reader id as the moderation queue shows it (the SHA-256 of a reader key, hex). */
+    readerId: readerIdField.optional(),
     /** An IP address or prefix. */
     addressPrefix: z
       .string({ error: 'addressPrefix must be a string' })
       .max(MAX_ADDRESS_PREFIX_LENGTH, ADDRESS_PREFIX_RULE)
       .optional(),
+    /** When the ban ends by itself (an ISO 8601 instant in the future); omitted: until lifted. */
+    expiresAt: z
+      .string({ error: 'expiresAt must be a string' })
+      .max(40, 'expiresAt must be an ISO 8601 instant such as 2030-01-31T12:00:00Z')
+      .refine(
+        (v) =>
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$/.test(v) &&
+          !Number.isNaN(Date.parse(v)),
+        'expiresAt must be an ISO 8601 instant such as 2030-01-31T12:00:00Z',
+      )
+      .transform((v) => new Date(v).toISOString())
+      .optional(),
+    reason: line('reason', MAX_REASON_LENGTH).optional(),
   })
   .refine(
-    (v) => v.readerKey !== undefined || v.addressPrefix !== undefined,
+    (v) => v.readerKey !== undefined || v.addressPrefix !== undefined || v.readerId !== undefined,
     'Give readerKey, addressPrefix or both',
-  );
+  )
+  .refine((v) => v.readerKey === undefined || v.readerId === undefined, {
+    path: ['readerId'],
+    message: 'Give readerKey or readerId, not both',
+  });
+
+/** `POST /api/v1/admin/bans/lift`: one ban, as `GET /api/v1/admin/bans` lists it. */
+export const liftBanInput = z.strictObject({
+  kind: z.enum(['reader', 'address'], { error: 'kind must be reader or address' }),
+  value: z
+    .string({ error: 'value must be a string' })
+    .min(1, 'value must be the value of a ban as listed')
+    .max(MAX_ADDRESS_PREFIX_LENGTH, 'value must be the value of a ban as listed'),
+});
+
+const queueLimitRule = `limit must be a whole number from 1 to ${MAX_QUEUE_PAGE}`;
+const pageLimit = (rule: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, rule)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, rule)
+    .optional();
+
+/** `GET /api/v1/admin/queue`: one queue, narrowed by any of the filters, a page at a time. */
+export const queueQuery = z.object({
+  queue: z
+    .enum(MODERATION_QUEUES, { error: `queue must be ${MODERATION_QUEUES.join(', ')}` })
+    .default('pending'),
+  topic: topicIdParam.shape.id.optional(),
+  /** The author's name, compared without case. */
+  author: line('author', MAX_NAME_LENGTH).optional(),
+  readerId: readerIdField.optional(),
+  /** An IP address or prefix; the server widens it to its /24 or /64. */
+  network: z.string().max(MAX_ADDRESS_PREFIX_LENGTH, ADDRESS_PREFIX_RULE).optional(),
+  status: z
+    .enum(['published', 'pending', 'hidden', 'deleted'], {
+      error: 'status must be published, pending, hidden or deleted',
+    })
+    .optional(),
+  /** Words the reply's text must all contain (full-text search). */
+  q: line('q', MAX_SEARCH_LENGTH).optional(),
+  limit: pageLimit(queueLimitRule, MAX_QUEUE_PAGE),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().max(200, 'cursor must be the nextCursor of a previous page').optional(),
+});
+
+/** `POST /api/v1/admin/replies/actions`: one action on up to MAX_QUEUE_PAGE replies. */
+export const bulkActionInput = z.strictObject({
+  action: z.enum(MODERATION_ACTIONS, { error: `action must be ${MODERATION_ACTIONS.join(', ')}` }),
+  ids: z
+    .array(replyIdParam.shape.id, { error: 'ids must be a list of reply ids' })
+    .min(1, 'ids must name at least one reply')
+    .max(MAX_QUEUE_PAGE, `ids must name at most ${MAX_QUEUE_PAGE} replies`)
+    .transform((ids) => [...new Set(ids)]),
+});
+
+/** `POST /api/v1/replies/:id/reports`: a reader's report, with an optional reason. */
+export const reportInput = z.strictObject({
+  reason: line('reason', MAX_REASON_LENGTH).optional(),
+});
+
+/** `POST /api/v1/admin/session`: the admin token or a moderator's, exchanged for a session. */
+export const signInInput = z.strictObject({
+  token: z
+    .string({ error: 'token must be a string' })
+    .min(1, 'token must be the admin token or a moderator token')
+    .max(MAX_SIGN_IN_TOKEN_LENGTH, 'token must be the admin token or a moderator token'),
+});
+
+/** `POST /api/v1/admin/moderators`: a named moderator, who gets a token of their own. */
+export const moderatorInput = z.strictObject({
+  name: line('name', MAX_MODERATOR_NAME_LENGTH).refine(
+    (v) => /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u.test(v) && v.toLowerCase() !== 'admin',
+    'name must be letters, digits, spaces, ".", "_" or "-", starting with a letter or digit, and not "admin"',
+  ),
+});
+
+/** `:name` of a moderator route. */
+export const moderatorNameParam = z.object({
+  name: z.string().min(1).max(MAX_MODERATOR_NAME_LENGTH, "name must be a moderator's name"),
+});
+
+const logLimitRule = `limit must be a whole number from 1 to ${MAX_LOG_PAGE}`;
+
+/** `GET /api/v1/admin/log?limit=&before=&reply=`. */
+export const logQuery = z.object({
+  limit: pageLimit(logLimitRule, MAX_LOG_PAGE),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, 'before must be the nextCursor of a previous page')
+    .optional(),
+  /** Only what was done to this reply. */
+  reply: replyIdParam.shape.id.optional(),
+});
 
 /** `POST /api/v1/admin/topics/:id/lock`. */
 export const lockInput = z.strictObject({
@@ -371,3 +516,17 @@ export type PageQuery = z.input<typeof pageQuery>;
 export type WebhookInput = z.input<typeof webhookInput>;
 /** `GET /api/v1/admin/deliveries` query, as sent. */
 export type DeliveriesQuery = z.input<typeof deliveriesQuery>;
+/** `POST /api/v1/admin/bans/lift` request body. */
+export type LiftBanInput = z.input<typeof liftBanInput>;
+/** `GET /api/v1/admin/queue` query, as sent. */
+export type QueueQuery = z.input<typeof queueQuery>;
+/** `POST /api/v1/admin/replies/actions` request body. */
+export type BulkActionInput = z.input<typeof bulkActionInput>;
+/** `POST /api/v1/replies/:id/reports` request body. */
+export type ReportInput = z.input<typeof reportInput>;
+/** `POST /api/v1/admin/session` request body. */
+export type SignInInput = z.input<typeof signInInput>;
+/** `POST /api/v1/admin/moderators` request body. */
+export type ModeratorInput = z.input<typeof moderatorInput>;
+/** `GET /api/v1/admin/log` query, as sent. */
+export type LogQuery = z.input<typeof logQuery>;

@@ -55,12 +55,36 @@ export interface Reply {
 
 /** A page of replies. Pages hold whole threads: a reply to the topic with all its descendants. */
 export interface ReplyPage {
-  /** Thread order: each top-level reply followed by its descendants, oldest first. */
+  /**
+   * Thread order: each top-level reply followed by its descendants, oldest first. A page that
+   * continues a thread (its cursor was a `ThreadContinuation.cursor`) has only that thread's next
+   * replies, in creation order, each after its parent (which may be on an earlier page).
+   */
   replies: Reply[];
-  /** Opaque cursor of the next page, or null on the last page. */
+  /**
+   * Opaque cursor of the next page, or null on the last page. When this page cut a thread, the
+   * next page goes on inside it, then with the threads after it, so that following nextCursor
+   * alone reads every reply once. Null on a page read with a `moreInThread.cursor`.
+   */
   nextCursor: string | null;
   /** All visible replies of the topic. */
   total: number;
+  /**
+   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies in
+   * all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
+   * "show more" inside the thread). Null when every thread of the page is whole.
+   */
+  moreInThread: ThreadContinuation | null;
+}
+
+/** The rest of a thread that a page cut: read it with `GET …/replies?cursor=<cursor>`. */
+export interface ThreadContinuation {
+  /** The thread's top-level reply. */
+  rootId: string;
+  /** The cursor of the thread's next replies (its pages, too, hold at most `MAX_PAGE_REPLIES`). */
+  cursor: string;
+  /** Replies of the thread after this page, counted up to `MAX_COUNTED_REPLIES`. */
+  count: number;
 }
 
 export interface Topic {
@@ -87,6 +111,8 @@ export interface Topic {
 export interface TopicWithReplies extends Topic {
   replies: Reply[];
   nextCursor: string | null;
+  /** As in ReplyPage: the first page's last thread, when it did not fit. */
+  moreInThread: ThreadContinuation | null;
   /**
    * The topic's newest event id when it was read (`"0"`: none yet). Subscribing with
    * `GET /api/v1/topics/:id/events?after=<lastEventId>` delivers every change since this read
@@ -273,4 +299,103 @@ export interface Deliveries {
   deliveries: Delivery[];
   /** Pass as `before` for the next (older) page; null on the last. */
   nextCursor: string | null;
+}
+
+/** The moderation console's queues (`GET /api/v1/admin/queue?queue=`). */
+export const MODERATION_QUEUES = ['pending', 'reported', 'recent'] as const;
+export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
+
+/** What a moderator can do to one or many replies (`POST /api/v1/admin/replies/actions`). */
+export const MODERATION_ACTIONS = ['approve', 'hide', 'delete', 'restore'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/** One reply of a moderation queue, in full, with what a moderator acts on. */
+export interface ModerationItem {
+  reply: Reply;
+  topic: { id: string; title: string; locked: boolean };
+  /** Readers' reports not yet dealt with (approving a reply dismisses them). */
+  reports: number;
+  /**
+   * The author's reader id: the SHA-256 (hex) of their reader key, never the key itself; null
+   * when the reply came without one. Filter the queue by it, or ban it.
+   */
+  readerId: string | null;
+  /** The /24 or /64 the reply came from, when known. */
+  network: string | null;
+}
+
+/** `GET /api/v1/admin/queue`: a page of a queue, keyset-paged by `nextCursor`. */
+export interface ModerationPage {
+  items: ModerationItem[];
+  nextCursor: string | null;
+}
+
+/** `POST /api/v1/admin/replies/actions` response: each reply as it now is, or why not. */
+export interface ModerationResults {
+  results: Array<{ id: string; ok: true; reply: Reply } | { id: string; ok: false; detail: string }>;
+}
+
+/** A ban of a reader (by reader id) or of a network. */
+export interface BanRecord {
+  kind: 'reader' | 'address';
+  /** The reader id (SHA-256 of the reader key, hex) or the network prefix. */
+  value: string;
+  createdAt: string;
+  /** Null: until lifted. */
+  expiresAt: string | null;
+  /** The moderator who set it; null for bans older than moderator names. */
+  createdBy: string | null;
+  reason: string | null;
+}
+
+/** `GET /api/v1/admin/bans`: the bans in force, newest first. */
+export interface Bans {
+  bans: BanRecord[];
+}
+
+/** One entry of the moderation log: who did what, when, to which reply or topic. */
+export interface ModerationLogEntry {
+  id: string;
+  at: string;
+  moderator: string;
+  action: string;
+  replyId: string | null;
+  topicId: string | null;
+  /** What a ban or lift was of (`reader:<id>`, `address:<prefix>`), or a moderator's name. */
+  target: string | null;
+  detail: string | null;
+}
+
+/** `GET /api/v1/admin/log`: newest first, paged by `nextCursor`. */
+export interface ModerationLog {
+  entries: ModerationLogEntry[];
+  nextCursor: string | null;
+}
+
+/** `GET|POST /api/v1/admin/session`: who is signed in, and the token every write must carry. */
+export interface ModeratorSession {
+  moderator: string;
+  /** The admin (signed in with the admin token) may also manage moderators and webhooks. */
+  role: 'admin' | 'moderator';
+  /** Send as `X-CSRF-Token` with every write made with the session's cookie. */
+  csrfToken: string;
+  /** When the session ends unless used before then (each use extends it, up to a limit). */
+  expiresAt: string;
+}
+
+/** A named moderator, who signs in with a token of their own. */
+export interface Moderator {
+  name: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** `GET /api/v1/admin/moderators`. */
+export interface Moderators {
+  moderators: Moderator[];
+}
+
+/** `POST /api/v1/admin/moderators` response: the token, shown this once only. */
+export interface CreatedModerator extends Moderator {
+  token: string;
 }

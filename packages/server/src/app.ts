@@ -8,8 +8,11 @@ import type { AppConfig } from './config.js';
 import { abuseChecks } from './middleware/abuse-checks/index.js';
 import { limitBody } from './middleware/body-limit/index.js';
 import { cors } from './middleware/cors/index.js';
+import { ConsoleSessions } from './auth/sessions.js';
+import { consoleSession } from './middleware/console-session/index.js';
 import { crossSiteWrites } from './middleware/cross-site-writes/index.js';
 import { revalidatedReads } from './middleware/revalidated-reads/index.js';
+import { closeUnreadBodies } from './middleware/unread-body-close/index.js';
 import { ProblemError, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes } from './routes/assets.js';
@@ -19,7 +22,11 @@ import { emailLinkRoutes } from './routes/email-links.js';
 import { eventRoutes } from './routes/events.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
+import { consoleRoutes } from './routes/console.js';
 import { messageRoutes } from './routes/messages.js';
+import { moderationRoutes, sessionRoutes } from './routes/moderation.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { reportRoutes } from './routes/reports.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { replyRoutes } from './routes/replies.js';
 import { topicRoutes } from './routes/topics.js';
@@ -54,13 +61,16 @@ export function createApp({
   notifier?: Notifier;
 }) {
   const deps = createDeps({ store, config, bus });
+  const sessions = new ConsoleSessions(store, deps.admin, config);
   const app = new Hono()
+    .use('*', closeUnreadBodies())
     .use('*', async (c, next) => {
       await next();
       if (notifier && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS')
         notifier.wake();
     })
     .use(API, cors(config))
+    .use(API, consoleSession(sessions))
     .use(API, crossSiteWrites(config, deps.admin))
     .use(API, limitBody(config.maxBodyBytes))
     .use(
@@ -81,10 +91,15 @@ export function createApp({
     .route('/api/v1', challengeRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))
     .route('/api/v1/admin', webhookRoutes(deps))
+    .route('/api/v1/admin', moderationRoutes(deps))
+    .route('/api/v1/console/session', sessionRoutes(deps, sessions))
+    .route('/api/v1', reportRoutes(deps))
     .route('/api/v1', feedRoutes(deps))
     .route('/api/v1', messageRoutes(config))
     .route('/email', emailLinkRoutes(deps))
-    .route('/', assetRoutes(config));
+    .route('/', assetRoutes(config))
+    .route('/admin', consoleRoutes(config));
+  app.route('/api/v1', openApiRoutes(app));
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error);

@@ -259,6 +259,8 @@ describe('bad input, over every route', () => {
       path: string;
       headers?: Record<string, string>;
       valid: Record<string, unknown>;
+      /** Every field is optional: `{}` is a valid body here (a report without a reason). */
+      emptyIsValid?: true;
     }> = [
       {
         route: 'POST reply',
@@ -306,6 +308,47 @@ describe('bad input, over every route', () => {
         headers: admin,
         valid: { locked: true },
       },
+      {
+        route: 'POST report',
+        method: 'POST',
+        path: `/api/v1/replies/${replyId}/reports`,
+        valid: { reason: 'rude' },
+        emptyIsValid: true,
+      },
+      {
+        route: 'console sign-in',
+        method: 'POST',
+        path: '/api/v1/console/session',
+        valid: { token: 'not-the-token' },
+      },
+      {
+        route: 'admin actions on replies',
+        method: 'POST',
+        path: '/api/v1/admin/replies/actions',
+        headers: admin,
+        valid: { action: 'hide', ids: [replyId] },
+      },
+      {
+        route: 'admin lift a ban',
+        method: 'POST',
+        path: '/api/v1/admin/bans/lift',
+        headers: admin,
+        valid: { kind: 'address', value: '192.0.2.0/24' },
+      },
+      {
+        route: 'admin add a moderator',
+        method: 'POST',
+        path: '/api/v1/admin/moderators',
+        headers: admin,
+        valid: { name: 'Grace' },
+      },
+      {
+        route: 'admin topic preview',
+        method: 'POST',
+        path: '/api/v1/admin/topics/preview',
+        headers: admin,
+        valid: { id: 'topic', title: 'T' },
+      },
     ];
     for (const r of bodyRoutes) {
       const base = { method: r.method, path: r.path, ...(r.headers ? { headers: r.headers } : {}) };
@@ -335,6 +378,7 @@ describe('bad input, over every route', () => {
         [`${firstKey} as an object`, { ...r.valid, [firstKey]: { x: 1 } }],
         [`${firstKey} as null`, { ...r.valid, [firstKey]: null }],
       ] as const) {
+        if (r.emptyIsValid && what === 'an empty object') continue;
         cases.push({ name: `${r.route} with ${what}`, ...base, body });
       }
     }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, SqliteStore, type Store } from './index.js';
-import { ADMIN_TOKEN, json, ORIGIN, tempDir } from './testing/helpers.js';
+import { versionTag } from './caching.js';
+import { ADMIN_TOKEN, expectProblem, json, ORIGIN, tempDir } from './testing/helpers.js';
 import { twoInstances } from './testing/instances.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -305,6 +306,131 @@ describe('HTTP caching and a write during a read', () => {
       await writer.close();
       await reader.close();
       await cleanup();
+    }
+  });
+});
+
+describe('HTTP caching of single-reply reads', () => {
+  it('tags GET /replies/:id by its topic version, alike on every instance, and answers If-None-Match with 304 before reading it', async () => {
+    const t = await twoInstances();
+    try {
+      await t.a.request('/api/v1/topics', json({ id: 'one', title: 'One' }, admin));
+      const posted = await t.a.request(
+        '/api/v1/topics/one/replies',
+        json({ authorName: 'Ann', body: 'hello' }),
+      );
+      const reply = (await posted.json()) as CreatedReply;
+      const path = `/api/v1/replies/${reply.id}`;
+      const fromA = await t.a.request(path, { headers: { Origin: ORIGIN } });
+      const fromB = await t.b.request(path, { headers: { Origin: ORIGIN } });
+      const tag = fromA.headers.get('ETag') ?? '';
+      assert.match(tag, /^"i\d+-[A-Za-z0-9_-]+"$/, 'a strong tag from the version counter');
+      assert.equal(fromB.headers.get('ETag'), tag, 'both instances compute the same tag');
+      assert.equal(await fromB.text(), await fromA.text());
+      assert.equal(fromA.headers.get('Cache-Control'), PUBLIC_READ);
+      assert.match(fromA.headers.get('Vary') ?? '', /X-Colloquy-Reader/);
+
+      t.callsB.clear();
+      const revalidated = await t.b.request(path, { headers: { Origin: ORIGIN, 'If-None-Match': tag } });
+      assert.equal(revalidated.status, 304);
+      assert.equal(await revalidated.text(), '');
+      assert.equal(revalidated.headers.get('ETag'), tag);
+      assert.equal(revalidated.headers.get('Cache-Control'), PUBLIC_READ);
+      assert.equal(revalidated.headers.get('Access-Control-Allow-Origin'), ORIGIN);
+      assert.equal(t.callsB.get('getReply') ?? 0, 0, 'a 304 does not read the reply');
+      const head = await t.b.request(path, { method: 'HEAD', headers: { 'If-None-Match': tag } });
+      assert.equal(head.status, 304);
+
+      // Another reply's tag, at the same version, is not this one's.
+      const second = (await (
+        await t.a.request('/api/v1/topics/one/replies', json({ authorName: 'Bo', body: 'two' }))
+      ).json()) as CreatedReply;
+      const [tagOne, tagTwo] = await Promise.all(
+        [reply.id, second.id].map(async (id) => {
+          const res = await t.a.request(`/api/v1/replies/${id}`);
+          await res.arrayBuffer();
+          return res.headers.get('ETag');
+        }),
+      );
+      assert.notEqual(tagOne, tagTwo);
+      assert.notEqual(tagOne, tag, 'a reply elsewhere in the topic moves the tag too');
+
+      // An edit, a reaction and a moderation each move it; the old tag gets the new body.
+      const writes: Array<[string, () => Response | Promise<Response>]> = [
+        [
+          'edit',
+          () =>
+            t.b.request(
+              path,
+              json({ body: 'edited' }, { 'X-Colloquy-Edit-Token': reply.editToken }, 'PATCH'),
+            ),
+        ],
+        [
+          'reaction',
+          () => t.b.request(`${path}/reactions`, json({ kind: 'like' }, { 'X-Colloquy-Reader': READER })),
+        ],
+        ['hide', () => t.b.request(`/api/v1/admin/replies/${reply.id}/hide`, json({}, admin))],
+      ];
+      for (const [what, write] of writes) {
+        const before = await t.a.request(path);
+        const beforeTag = before.headers.get('ETag') ?? '';
+        await before.arrayBuffer();
+        const res = await write();
+        assert.ok(res.ok, `${what}: ${res.status}`);
+        await res.arrayBuffer();
+        const after = await t.b.request(path, { headers: { 'If-None-Match': beforeTag } });
+        assert.equal(after.status, 200, `${what}: the old tag no longer matches`);
+        assert.notEqual(after.headers.get('ETag'), beforeTag, what);
+        await after.arrayBuffer();
+      }
+      const hidden = (await (await t.a.request(path)).json()) as { text: string; status: string };
+      assert.equal(hidden.status, 'hidden');
+      assert.equal(hidden.text, '', 'readers get the hidden reply blanked');
+
+      // A moderator sees it in full: never tagged or shared, never answered from the version.
+      const publicTag = (await t.a.request(path)).headers.get('ETag') ?? '';
+      const moderator = await t.b.request(path, { headers: { ...admin, 'If-None-Match': publicTag } });
+      assert.equal(moderator.status, 200);
+      assert.equal(moderator.headers.get('Cache-Control'), 'private, no-store');
+      assert.equal(moderator.headers.get('ETag'), null);
+      assert.equal(((await moderator.json()) as { text: string }).text, 'edited');
+
+      await expectProblem(await t.a.request('/api/v1/replies/NOPE'), 404);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("keeps a reply awaiting review its author's: private, untagged, never a 304 from the version, 404 to others", async () => {
+    const t = await twoInstances({ moderation: 'all' });
+    try {
+      await t.a.request('/api/v1/topics', json({ id: 'held-one', title: 'Held' }, admin));
+      const posted = await t.a.request(
+        '/api/v1/topics/held-one/replies',
+        json({ authorName: 'Ann', body: 'wait' }, { 'X-Colloquy-Reader': READER }),
+      );
+      const reply = (await posted.json()) as CreatedReply;
+      assert.equal(reply.status, 'pending');
+      const path = `/api/v1/replies/${reply.id}`;
+      // The tag it would have, were it public: anyone can compute one, so it must prove nothing.
+      const version = await t.store.topicVersion('held-one');
+      const computed = versionTag('i', [version], [reply.id]);
+      for (const headers of [{}, { 'If-None-Match': computed }]) {
+        await expectProblem(await t.b.request(path, { headers }), 404);
+      }
+      const own = await t.b.request(path, {
+        headers: { 'X-Colloquy-Reader': READER, 'If-None-Match': computed },
+      });
+      assert.equal(own.status, 200);
+      assert.equal(own.headers.get('Cache-Control'), 'private, no-store');
+      assert.equal(own.headers.get('ETag'), null);
+      assert.equal(((await own.json()) as CreatedReply).status, 'pending');
+      const moderator = await t.a.request(path, { headers: { ...admin, 'If-None-Match': computed } });
+      assert.equal(moderator.status, 200);
+      assert.equal(moderator.headers.get('Cache-Control'), 'private, no-store');
+      await moderator.arrayBuffer();
+    } finally {
+      await t.close();
     }
   });
 });

@@ -24,7 +24,7 @@ const REPRESENTATION = '2';
  * `kind` keeps the tags of different routes apart.
  */
 export function versionTag(
-  kind: 't' | 'r' | 's',
+  kind: 't' | 'r' | 's' | 'i',
   versions: ReadonlyArray<number | null>,
   query: ReadonlyArray<string | number>,
 ): string {
@@ -75,14 +75,30 @@ export const VARY_READER = READER_HEADER;
  * query always give the same bytes, so a read whose version is unchanged is answered from here
  * after the one indexed lookup of the version, without reading or serializing the replies.
  * Only bodies read while the version held still, and only for requests without a reader key
- * (whose own pending replies could be in the body), are kept. Least recently used entries go
- * first once `maxBytes` is reached; a body larger than a tenth of it is never kept.
+ * (whose own pending replies could be in the body), are kept.
+ *
+ * Bounded twice, so no mix of queries grows it past its budget: at most `maxEntries` entries,
+ * and at most `maxBytes` counting each entry's body, its key (UTF-16, as the Map holds it) and
+ * its tag, plus ENTRY_OVERHEAD for the Map slot and objects. Least recently used entries go
+ * first; a body larger than a tenth of `maxBytes` is never kept.
  */
 export class VersionedBodies {
-  readonly #entries = new Map<string, { version: number; etag: string; body: Uint8Array }>();
+  readonly #entries = new Map<string, { version: number; etag: string; body: Uint8Array; cost: number }>();
   #bytes = 0;
 
-  constructor(readonly maxBytes = 16 * 1024 * 1024) {}
+  constructor(
+    readonly maxBytes = 16 * 1024 * 1024,
+    readonly maxEntries = 4096,
+  ) {}
+
+  /** What the entries take, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
 
   /** The body and tag stored for `key` at `version`, or undefined. */
   get(key: string, version: number): { etag: string; body: Uint8Array } | undefined {
@@ -90,7 +106,7 @@ export class VersionedBodies {
     if (!entry) return undefined;
     this.#entries.delete(key);
     if (entry.version !== version) {
-      this.#bytes -= entry.body.byteLength;
+      this.#bytes -= entry.cost;
       return undefined;
     }
     this.#entries.set(key, entry); // most recently used last
@@ -100,22 +116,26 @@ export class VersionedBodies {
   /** Serializes `value` once, keeps it for `key` at `version`, and returns the bytes to send. */
   set(key: string, version: number, etag: string, value: unknown): Uint8Array {
     const body = Buffer.from(JSON.stringify(value), 'utf8');
-    if (body.byteLength > this.maxBytes / 10) return body;
+    const cost = body.byteLength + 2 * (key.length + etag.length) + ENTRY_OVERHEAD;
+    if (cost > this.maxBytes / 10) return body;
     const old = this.#entries.get(key);
     if (old) {
       this.#entries.delete(key);
-      this.#bytes -= old.body.byteLength;
+      this.#bytes -= old.cost;
     }
-    this.#entries.set(key, { version, etag, body });
-    this.#bytes += body.byteLength;
+    this.#entries.set(key, { version, etag, body, cost });
+    this.#bytes += cost;
     for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break;
+      if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
       this.#entries.delete(oldest);
-      this.#bytes -= entry.body.byteLength;
+      this.#bytes -= entry.cost;
     }
     return body;
   }
 }
+
+/** A generous estimate of what one kept entry costs beyond its strings and body (Map slot, objects, Buffer). */
+const ENTRY_OVERHEAD = 256;
 
 /** A JSON body already serialized (see VersionedBodies), sent as c.json() would send it. */
 export const jsonBytes = (c: Context, body: Uint8Array): Response =>

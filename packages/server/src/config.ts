@@ -34,6 +34,11 @@ export interface AppConfig {
   powDifficulty: number;
   /** Which new replies wait for a moderator. */
   moderation: ModerationMode;
+  /**
+   * Whether the first reply on an allowed page creates that page's topic (keyed by its
+   * canonical URL); false: only topics an admin created take replies.
+   */
+  pageTopics: boolean;
   /** How long after posting an author may edit or delete a reply with its edit token, in seconds. */
   editWindowSeconds: number;
   /** Seconds between comment lines on an idle event stream, so proxies keep it open; 0: none. */
@@ -86,8 +91,13 @@ function widgetFile(exported: string, built: string): string {
   }
 }
 
-/** The widget's script-tag bundle, written by rollup. */
-export const defaultWidgetBundlePath = () => widgetFile('colloquy.js', 'dist/colloquy.js');
+/**
+ * The widget's script-tag bundle, written by rollup. Found by its path, not its export: in Node,
+ * `@colloquy/widget/colloquy.js` resolves to the module that defines the elements, which imports
+ * without a DOM, while the bundle is for browsers only.
+ */
+export const defaultWidgetBundlePath = () =>
+  widgetFile('package.json', 'package.json').replace(/package\.json$/, 'dist/colloquy.js');
 
 /** The widget's UI strings of every language, written by scripts/catalogs.js. */
 export const defaultCatalogsPath = () => widgetFile('catalogs.json', 'dist/catalogs.json');
@@ -114,6 +124,7 @@ export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath' | 'catalo
   maxLinksPerReply: 10,
   powDifficulty: 0,
   moderation: 'off',
+  pageTopics: true,
   editWindowSeconds: 15 * 60,
   heartbeatSeconds: 15,
   maxStreamsPerClient: 100,

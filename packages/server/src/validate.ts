@@ -1,4 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
+import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
 import { ProblemError, type FieldError } from './problem.js';
 
@@ -28,7 +29,7 @@ type Target = keyof typeof targetStatus;
  * makes no sense); query, path and header errors 400.
  */
 export function validate<T extends Target, S extends z.ZodType>(target: T, schema: S) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) {
       const errors = fieldErrors(result.error.issues);
       const status = targetStatus[target];
@@ -45,5 +46,11 @@ export function validate<T extends Target, S extends z.ZodType>(target: T, schem
       );
     }
     return undefined;
+  });
+  // What hono-openapi reads off a validator to describe its route (see routes/openapi.ts): the
+  // OpenAPI document is made from the very schemas the routes validate with. `io: 'input'`:
+  // what a client sends, before the schema's transforms.
+  return Object.assign(middleware, {
+    [uniqueSymbol]: { target, ...resolver(schema, { io: 'input' } as never), options: undefined },
   });
 }

@@ -146,6 +146,53 @@ describe('rate limits', () => {
       await proxied.close();
     }
   });
+
+  it('trusts proxies by CIDR range, IPv4 and IPv6: a CDN edge and the balancer behind it both pass the reader on', async () => {
+    // A CDN's edges in 198.18.0.0/15 and 2001:db8:cd::/48, the balancer on 10.0.0.0/8.
+    const t = await setup({
+      replyRateLimit: 1,
+      trustedProxies: ['198.18.0.0/15', '2001:0db8:00cd:0000:0000:0000:0000:0000/48', '10.0.0.0/8'],
+    });
+    try {
+      // Peer 10.3.2.1 (the balancer) is trusted, so is the edge 198.19.4.4 it forwards from.
+      assert.equal(
+        (await t.reply('10.3.2.1', undefined, { 'X-Forwarded-For': '192.0.2.1, 198.19.4.4' })).status,
+        201,
+      );
+      // Another edge and another balancer address: the same reader, so limited.
+      await expect429(await t.reply('10.200.0.9', undefined, { 'X-Forwarded-For': '192.0.2.1, 198.18.0.1' }));
+      // Over IPv6 edges too; readers behind one edge are told apart.
+      assert.equal(
+        (await t.reply('10.3.2.1', undefined, { 'X-Forwarded-For': '203.0.113.5, 2001:db8:cd:9::1' })).status,
+        201,
+      );
+      assert.equal(
+        (await t.reply('2001:db8:cd::7', undefined, { 'X-Forwarded-For': '2001:db8:1234::1' })).status,
+        201,
+      );
+      await expect429(
+        await t.reply('2001:db8:cd:ffff::7', undefined, { 'X-Forwarded-For': '2001:db8:1234::2' }),
+      );
+      // An address just outside a range is a reader, never a proxy: its own limit, its header ignored.
+      assert.equal((await t.reply('198.20.0.1', undefined, { 'X-Forwarded-For': '192.0.2.1' })).status, 201);
+      await expect429(await t.reply('198.20.0.2', undefined, { 'X-Forwarded-For': '198.51.100.1' }));
+      // An entry outside the ranges, written to the right of a forged one, is the one counted.
+      assert.equal(
+        (await t.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7, 198.18.1.1' }))
+          .status,
+        201,
+      );
+      await expect429(await t.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '1.1.1.1, 198.51.100.8' }));
+      // Every hop inside the ranges: the left-most is the reader (one inside the balancer's network).
+      assert.equal(
+        (await t.reply('10.0.0.1', undefined, { 'X-Forwarded-For': '10.77.0.1, 198.18.0.1' })).status,
+        201,
+      );
+      await expect429(await t.reply('10.0.0.2', undefined, { 'X-Forwarded-For': '10.77.0.2' }));
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('caps and the honeypot', () => {

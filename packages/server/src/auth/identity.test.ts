@@ -204,11 +204,13 @@ describe('identity and own edits', () => {
         'erin example',
         '  ERIN   EXAMPLE ',
         'Ｅｒｉｎ Ｅｘａｍｐｌｅ',
-        'Erin\u200b Example',
+        'Erin Ехаmрlе', // Cyrillic letters
       ]) {
         const problem = await expectProblem(await postReply({ authorName: spelling, body: 'impostor' }), 409);
         assert.match(problem.detail, /signed-in user/);
       }
+      // An invisible character no longer slips a name past: it is refused outright.
+      await expectProblem(await postReply({ authorName: 'Erin\u200b Example', body: 'impostor' }), 422);
       assert.equal((await postReply({ authorName: 'Erin Examples', body: 'someone else' })).status, 201);
     });
 

@@ -58,17 +58,32 @@ export const DATABASE_SETTINGS = {
   } satisfies Setting<string | null>,
 };
 
-/** Opens the store the options name: PostgreSQL when a URL is given, else the SQLite file. */
-export async function openStore(options: DatabaseOptions): Promise<Store> {
+/**
+ * Opens the store the options name: PostgreSQL when a URL is given, else the SQLite file.
+ * `once` runs before the store is returned, on PostgreSQL under the migration lock, so that of
+ * servers starting together on one database each runs it after the one before has finished
+ * (how the demo topic is seeded once, not by every server). A SQLite file has one server.
+ */
+export async function openStore(
+  options: DatabaseOptions,
+  once?: (store: Store) => Promise<void>,
+): Promise<Store> {
   if (options.databaseUrl !== null) {
-    return PostgresStore.open(
-      options.databaseUrl,
-      options.dbSchema !== null ? { schema: options.dbSchema } : {},
-    );
+    return PostgresStore.open(options.databaseUrl, {
+      ...(options.dbSchema !== null ? { schema: options.dbSchema } : {}),
+      ...(once ? { underMigrationLock: once } : {}),
+    });
   }
   const dbFile = resolve(options.dbFile);
   mkdirSync(dirname(dbFile), { recursive: true });
-  return SqliteStore.open(dbFile);
+  const store = SqliteStore.open(dbFile);
+  try {
+    await once?.(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }
 
 /**

@@ -43,7 +43,7 @@ describe('hardening settings', () => {
       {
         COLLOQUY_JWT_SECRET: 'jwt',
         COLLOQUY_SECRET: 'pow',
-        COLLOQUY_TRUSTED_PROXIES: '10.0.0.1, ::ffff:10.0.0.2,2001:db8::1',
+        COLLOQUY_TRUSTED_PROXIES: '10.0.0.1, ::ffff:10.0.0.2,2001:db8::1, 172.16.0.0/12,2001:db8:ab::/48',
         COLLOQUY_REPLY_RATE_LIMIT: '0',
         COLLOQUY_TOPIC_RATE_LIMIT: '5',
         COLLOQUY_WRITE_RATE_LIMIT: '1000',
@@ -57,7 +57,13 @@ describe('hardening settings', () => {
     );
     assert.equal(app.jwtSecret, 'jwt');
     assert.equal(app.secret, 'pow');
-    assert.deepEqual(app.trustedProxies, ['10.0.0.1', '10.0.0.2', '2001:0db8:0000:0000:0000:0000:0000:0001']);
+    assert.deepEqual(app.trustedProxies, [
+      '10.0.0.1',
+      '10.0.0.2',
+      '2001:0db8:0000:0000:0000:0000:0000:0001',
+      '172.16.0.0/12',
+      '2001:0db8:00ab:0000:0000:0000:0000:0000/48',
+    ]);
     assert.deepEqual(
       [
         app.replyRateLimit,
@@ -124,6 +130,10 @@ describe('hardening settings', () => {
       { COLLOQUY_POW_DIFFICULTY: '33' },
       { COLLOQUY_MAX_LINKS: '1.5' },
       { COLLOQUY_TRUSTED_PROXIES: 'proxy.local' },
+      { COLLOQUY_TRUSTED_PROXIES: '10.0.0.0/33' },
+      { COLLOQUY_TRUSTED_PROXIES: '10.0.0.0/' },
+      { COLLOQUY_TRUSTED_PROXIES: '2001:db8::/129' },
+      { COLLOQUY_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8/1' },
     ]) {
       assert.throws(
         () => loadConfig(env, ['serve']),

@@ -1,4 +1,4 @@
-import { normalizeAddress } from '../abuse/client-address.js';
+import { parseTrustedProxy } from '../abuse/client-address.js';
 import { createApp } from '../app.js';
 import {
   APP_DEFAULTS,
@@ -186,13 +186,16 @@ export const SERVE_SETTINGS = {
     flag: 'trusted-proxies',
     env: 'COLLOQUY_TRUSTED_PROXIES',
     value: 'a,b',
-    help: 'addresses of reverse proxies whose X-Forwarded-For is believed',
+    help: 'addresses and CIDR ranges (10.0.0.0/8, 2001:db8::/32) of reverse proxies and CDNs whose X-Forwarded-For is believed',
     shownDefault: 'none',
     parse: (given: string) =>
       list(given).map((s) => {
-        const address = normalizeAddress(s);
-        if (!address) throw new UsageError(`"${s}" in the trusted proxies is not an IP address.`);
-        return address;
+        const entry = parseTrustedProxy(s);
+        if (!entry)
+          throw new UsageError(
+            `"${s}" in the trusted proxies is neither an IP address nor a CIDR range (like 10.0.0.0/8 or 2001:db8::/32).`,
+          );
+        return entry;
       }),
     fallback: (): string[] => [],
   } satisfies Setting<string[]>,
@@ -252,6 +255,19 @@ export const SERVE_SETTINGS = {
     },
     fallback: (): ModerationMode => APP_DEFAULTS.moderation,
   } satisfies Setting<ModerationMode>,
+  pageTopics: {
+    flag: 'page-topics',
+    env: 'COLLOQUY_PAGE_TOPICS',
+    value: 'on|off',
+    help: "on: the first reply on an allowed page creates the page's topic (titled by its URL until an admin sets one); off: only topics an admin created take replies",
+    shownDefault: 'on',
+    parse: (given: string): boolean => {
+      if (given !== 'on' && given !== 'off')
+        throw new UsageError(`Page topics must be on or off, got "${given}".`);
+      return given === 'on';
+    },
+    fallback: (): boolean => APP_DEFAULTS.pageTopics,
+  } satisfies Setting<boolean>,
   editWindowSeconds: wholeNumber(
     'seconds an author may edit or delete a new reply',
     'edit-window',
@@ -422,7 +438,15 @@ export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
 
 /** Runs the server until SIGINT or SIGTERM. */
 export async function serve(options: ServerOptions): Promise<void> {
-  const store = await openStore(options);
+  let seeded = false;
+  const store = await openStore(
+    options,
+    options.seed
+      ? async (opened) => {
+          seeded = await seedDemo(opened);
+        }
+      : undefined,
+  );
   // Undefined: the app's in-process bus, enough for one server on its own SQLite file.
   let bus: Awaited<ReturnType<typeof openBus>>;
   try {
@@ -432,7 +456,7 @@ export async function serve(options: ServerOptions): Promise<void> {
     throw error;
   }
   if (options.databaseUrl !== null) console.log(`Using ${databaseName(options)}.`);
-  if (options.seed && (await seedDemo(store))) console.log('Seeded the demo topic "rsp-update".');
+  if (seeded) console.log('Seeded the demo topic "rsp-update".');
 
   // The dispatcher needs the listening address for its links when no public URL is set, so
   // the app wakes it through this indirection until it exists.
@@ -458,6 +482,9 @@ export async function serve(options: ServerOptions): Promise<void> {
   dispatcher.start();
   // Tests and scripts/demo.js read this line to learn the port; keep its prefix.
   console.log(`Colloquy API on ${server.url}`);
+  console.log(
+    `Moderation console on ${server.url}/admin${options.app.adminToken === null ? ' (set COLLOQUY_ADMIN_TOKEN to sign in)' : ''}`,
+  );
 
   let stopping = false;
   const stop = async () => {

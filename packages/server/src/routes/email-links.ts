@@ -131,7 +131,8 @@ export function emailLinkRoutes({ store, links, announce }: AppDeps) {
         );
       }
       const action = ACTIONS[claims.action];
-      const changed = await store.setReplyStatus(reply.id, action.status);
+      // Logged like the console's actions; the link names no moderator, only that it was an email's.
+      const changed = await store.setReplyStatus(reply.id, action.status, { moderator: 'email link' });
       if (changed) await announce(changed.topicId);
       return page(c, action.done, [`The reply by ${reply.author.name} is ${action.past}.`]);
     })

@@ -12,11 +12,10 @@ import {
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
-import { notFound } from '../problem.js';
 import { rethrowStoreError } from '../store-errors.js';
 import { validate } from '../validate.js';
 import { readerHashOf, type AppDeps } from './deps.js';
-import { markPrivateIfPending, versionedRead } from './versioned-read.js';
+import { markPrivateIfPending, versionedRead, versionedReplyRead } from './versioned-read.js';
 
 /** Replies: the pages of a topic's thread, posting, reading one, and the author's edits. */
 export function replyRoutes({ store, config, admin, replies, requester }: AppDeps) {
@@ -61,17 +60,13 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
         return c.json(reply, 201);
       },
     )
-    .get(
-      '/replies/:id',
-      validate('param', replyIdParam),
-      validate('header', optionalReaderHeader),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const reply = await store.getReply(id, { readerHash: readerHashOf(c), admin: admin.isAdmin(c) });
-        if (!reply) throw notFound(`No reply "${id}".`);
-        markPrivateIfPending(c, [reply]);
-        return c.json(reply);
-      },
+    .get('/replies/:id', validate('param', replyIdParam), validate('header', optionalReaderHeader), (c) =>
+      versionedReplyRead(c, {
+        store,
+        replyId: c.req.valid('param').id,
+        readerHash: readerHashOf(c),
+        admin: admin.isAdmin(c),
+      }),
     )
     .patch(
       '/replies/:id',

@@ -9,6 +9,7 @@ import {
   versionTag,
 } from '../caching.js';
 import { cursorParam } from '../cursor.js';
+import { actorOf } from '../auth/sessions.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly } from '../middleware/admin-only/index.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
@@ -47,20 +48,25 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
     .post('/', adminOnly(admin), jsonObjectBody(), validate('json', topicInput), async (c) => {
       const input = c.req.valid('json');
       const { body, text } = renderMarkdown(input.body ?? '');
-      const { topic, created } = await store.upsertTopic({
-        id: input.id,
-        title: input.title,
-        url: input.url ?? null,
-        category: input.category ?? null,
-        label: input.label ?? null,
-        summary: input.summary ?? null,
-        author: input.author ? { name: input.author.name, avatarUrl: input.author.avatarUrl ?? null } : null,
-        ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-        body,
-        text,
-        sources: input.sources ?? [],
-        locked: input.locked ?? false,
-      });
+      const { topic, created } = await store.upsertTopic(
+        {
+          id: input.id,
+          title: input.title,
+          url: input.url ?? null,
+          category: input.category ?? null,
+          label: input.label ?? null,
+          summary: input.summary ?? null,
+          author: input.author
+            ? { name: input.author.name, avatarUrl: input.author.avatarUrl ?? null }
+            : null,
+          ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+          body,
+          text,
+          sources: input.sources ?? [],
+          locked: input.locked ?? false,
+        },
+        actorOf(c),
+      );
       return c.json(topic, created ? 201 : 200);
     })
     .get(
@@ -88,7 +94,13 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
             const page = await store
               .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
               .catch(rethrowStoreError);
-            return { ...topic, replies: page.replies, nextCursor: page.nextCursor, lastEventId };
+            return {
+              ...topic,
+              replies: page.replies,
+              nextCursor: page.nextCursor,
+              moreInThread: page.moreInThread,
+              lastEventId,
+            };
           },
         });
       },

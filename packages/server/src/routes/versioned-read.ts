@@ -19,7 +19,7 @@ export interface VersionedRead<T> {
   bodies: VersionedBodies;
   topicId: string;
   /** Tells this route's ETags from another's for the same version: 't' topic, 'r' replies. */
-  kind: 't' | 'r';
+  kind: 't' | 'r' | 'i';
   limit: number;
   cursor: string | undefined;
   /** The reader's key digest, when the request names a reader. */
@@ -69,4 +69,49 @@ export async function versionedRead<T extends { replies: Reply[] }>(
   }
   c.header('Cache-Control', PUBLIC_READ);
   return c.json(result);
+}
+
+export interface VersionedReplyRead {
+  store: Store;
+  replyId: string;
+  /** The reader's key digest, when the request names a reader. */
+  readerHash: Buffer | null;
+  /** Whether the request carries the admin token (which sees replies awaiting review). */
+  admin: boolean;
+}
+
+/**
+ * A read of one reply, tagged like the topic reads by its topic's version (which every change
+ * to the reply moves) and the reply's id: a revalidation is a 304 after one indexed lookup,
+ * and every server on the database computes the same tag. A reply awaiting review is only
+ * its author's (and a moderator's) to read, so it is never answered from the version and never
+ * tagged; nor is any request with a reader key answered from the version alone. A moderator
+ * sees hidden replies in full, which no shared cache may keep for readers: their answers are
+ * private and untagged.
+ */
+export async function versionedReplyRead(
+  c: Context,
+  { store, replyId, readerHash, admin }: VersionedReplyRead,
+): Promise<Response> {
+  c.header('Vary', VARY_READER);
+  validatingItself(c);
+  const found = await store.replyVersion(replyId);
+  if (found === null) throw notFound(`No reply "${replyId}".`);
+  const etag = versionTag('i', [found.topicVersion], [replyId]);
+  if (!found.pending && !readerHash && !admin && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+  const reply = await store.getReply(replyId, { readerHash, admin });
+  if (!reply) throw notFound(`No reply "${replyId}".`);
+  if (markPrivateIfPending(c, [reply])) return c.json(reply);
+  if (admin) {
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(reply);
+  }
+  c.header('Cache-Control', PUBLIC_READ);
+  // A write during the read: the body may be newer than the tag, so it gets none.
+  const now = await store.replyVersion(replyId);
+  if (now?.topicVersion === found.topicVersion) {
+    if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+    c.header('ETag', etag);
+  }
+  return c.json(reply);
 }

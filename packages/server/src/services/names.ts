@@ -1,10 +1,39 @@
-import { MAX_NAME_LENGTH } from '@colloquy/api';
+import unhomoglyph from 'unhomoglyph';
+import { nameProblem, normalizeName, withoutInvisibles } from '@colloquy/api';
 
 /**
- * The comparison key of a display name: NFKC (so full-width and other compatibility forms fold
- * together), invisible format characters removed, spaces collapsed, trimmed, case folded.
+ * The comparison key of a display name, by which a signed-in user's name is reserved: two
+ * names that look alike have the same key. NFKC (compatibility forms fold together), every
+ * invisible and bidirectional control character removed, spaces collapsed, case folded, then
+ * the confusable skeleton of Unicode TR39 (NFD, each character mapped to its prototype by the
+ * Unicode confusables data, NFD again), so "Аlice" with a Cyrillic А and "alice" meet.
+ * The mapping is the `unhomoglyph` package's copy of confusables.txt; a key is only ever
+ * compared with other keys, never shown ("m" becomes "rn").
  */
 export function nameKey(name: string): string {
+  return skeleton(plain(name).toLowerCase());
+}
+
+/**
+ * Every key a name is reserved and checked under (see NewReplyRecord.moreNameKeys): nameKey();
+ * the skeleton taken before case folding too, since skeletons are case-sensitive ("AIice" with
+ * a capital I meets "Alice" only so, while "ERIN" meets "Erin" only after folding); and the key
+ * of names claimed before skeletons were used (legacyNameKey), so those claims still hold.
+ */
+export function nameKeys(name: string): string[] {
+  return [...new Set([nameKey(name), skeleton(skeleton(plain(name)).toLowerCase()), legacyNameKey(name)])];
+}
+
+const plain = (name: string) => withoutInvisibles(name.normalize('NFKC')).replace(/\s+/gu, ' ').trim();
+
+/** The confusable skeleton of Unicode TR39: NFD, each character to its prototype, NFD. */
+const skeleton = (text: string): string => unhomoglyph(text.normalize('NFD')).normalize('NFD');
+
+/**
+ * The key names had before confusable skeletons: names that signed-in users claimed then are
+ * still reserved under it (see nameKeys()).
+ */
+export function legacyNameKey(name: string): string {
   return name
     .normalize('NFKC')
     .replace(
@@ -19,15 +48,10 @@ export function nameKey(name: string): string {
 }
 
 /**
- * The name a host site's sign-in token gives, as shown with the reply: NFKC, trimmed, and held
- * to the rules of a typed name (1–60 characters, no control or bidirectional override
- * characters, no lone surrogates); null when it breaks them.
+ * The name a host site's sign-in token gives, as shown with the reply: normalized and held to
+ * the rules of a typed name (nameProblem); null when it breaks them.
  */
 export function signedInName(claim: string): string | null {
-  const name = claim.normalize('NFKC').trim();
-  const broken =
-    name.length === 0 ||
-    name.length > MAX_NAME_LENGTH ||
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u.test(name);
-  return broken ? null : name;
+  const name = normalizeName(claim);
+  return nameProblem(name) === null ? name : null;
 }

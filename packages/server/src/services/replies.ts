@@ -17,7 +17,7 @@ import { renderMarkdown } from '../markdown.js';
 import { notFound, ProblemError } from '../problem.js';
 import { rethrowStoreError } from '../store-errors.js';
 import type { ReplyCredentials, Store } from '../store/store.js';
-import { nameKey, signedInName } from './names.js';
+import { nameKey, nameKeys, signedInName } from './names.js';
 
 /** Who is asking, as far as the reply policy cares; the routes take it from the request. */
 export interface Requester {
@@ -45,6 +45,7 @@ export interface ReplyServiceDeps {
     | 'maxLinksPerReply'
     | 'maxReplyDepth'
     | 'editWindowSeconds'
+    | 'pageTopics'
     | 'replyRateLimit'
     | 'topicRateLimit'
   >;
@@ -113,9 +114,11 @@ export class ReplyService {
         readerHash: author.readerHash,
         verifiedSub: author.sub,
         nameKey: nameKey(author.name),
+        moreNameKeys: nameKeys(author.name),
         maxDepth: this.#config.maxReplyDepth,
         authorEmail: input.email ?? null,
-        ...this.#pageTopic(topicId, from.origin, input.pageTitle),
+        clientPrefix: from.clientPrefix ?? null,
+        ...this.#pageTopic(topicId, from.origin),
       })
       .catch(rethrowStoreError);
     // Only now, accepted, does the reply count toward the topic's budget (held ones too: each
@@ -192,7 +195,7 @@ export class ReplyService {
         401,
         'invalid-token',
         'Invalid sign-in token',
-        `The sign-in token's name claim must be 1–${MAX_NAME_LENGTH} characters without control or bidirectional override characters.`,
+        `The sign-in token's name claim must be 1–${MAX_NAME_LENGTH} visible characters, without control, invisible or bidirectional control characters.`,
         undefined,
         { 'WWW-Authenticate': 'Bearer realm="colloquy", error="invalid_token"' },
       );
@@ -255,16 +258,20 @@ export class ReplyService {
    * posted from an allowed host page of that very origin, so nobody can create topics for
    * pages of other sites.
    */
-  #pageTopic(id: string, origin: string | undefined, pageTitle: string | undefined) {
+  #pageTopic(id: string, origin: string | undefined) {
     const url = pageTopicUrl(id);
     if (
+      !this.#config.pageTopics ||
       !url ||
       origin === undefined ||
       !this.#config.allowedOrigins.includes(origin) ||
       url.origin !== origin
     )
       return {};
-    return { createTopic: { title: pageTitle ?? id, url: id } };
+    // The title is never taken from the request: anyone can send one with a forged Origin,
+    // and it would be shown on the real page. A page topic is titled by its URL until an admin
+    // sets a title; `pageTitle` is accepted and ignored.
+    return { createTopic: { title: id, url: id } };
   }
 
   /** The edit token check of an author's edit or deletion: right token, within the window. */
@@ -281,12 +288,17 @@ export class ReplyService {
       );
     }
     if (Date.now() >= this.#editableUntil(credentials.createdAt)) {
-      const minutes = Math.round(this.#config.editWindowSeconds / 60);
+      const seconds = this.#config.editWindowSeconds;
+      // A window under two minutes in seconds, so that a short one never reads "0 minutes".
+      const window =
+        seconds < 120
+          ? `${seconds} second${seconds === 1 ? '' : 's'}`
+          : `${Math.round(seconds / 60)} minutes`;
       throw new ProblemError(
         403,
         'edit-window-over',
         'Too late to change',
-        `A reply can be edited or deleted for ${minutes} minutes after posting; that time is over.`,
+        `A reply can be edited or deleted for ${window} after posting; that time is over.`,
       );
     }
     if (credentials.status === 'hidden') {

@@ -190,7 +190,67 @@ CREATE TABLE notification_keys (
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
 `,
-  // 5: the event log says only what readers may read now. Each reply event names its reply, so
+  // 5: the moderation console. Replies keep the network they came from and their readers'
+  // reports; bans may expire; named moderators sign in for sessions; every moderator's action
+  // is logged. Full-text search of replies is an FTS5 index over their text, kept by triggers.
+  `
+ALTER TABLE replies ADD COLUMN client_prefix TEXT;
+ALTER TABLE replies ADD COLUMN report_count INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX replies_recent ON replies (created_at, id);
+CREATE INDEX replies_reported ON replies (created_at, id) WHERE report_count > 0;
+CREATE INDEX replies_client_prefix ON replies (client_prefix, created_at) WHERE client_prefix IS NOT NULL;
+CREATE INDEX replies_reader_recent ON replies (reader_hash, created_at) WHERE reader_hash IS NOT NULL;
+CREATE TABLE reports (
+  reply_id TEXT NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+  reporter TEXT NOT NULL,
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (reply_id, reporter)
+) WITHOUT ROWID;
+ALTER TABLE bans ADD COLUMN expires_at TEXT;
+ALTER TABLE bans ADD COLUMN created_by TEXT;
+ALTER TABLE bans ADD COLUMN reason TEXT;
+CREATE TABLE moderators (
+  name TEXT PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE moderator_sessions (
+  id_hash BLOB PRIMARY KEY,
+  moderator TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'moderator')),
+  csrf_token TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX moderator_sessions_expires ON moderator_sessions (expires_at);
+CREATE TABLE moderation_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  moderator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reply_id TEXT,
+  topic_id TEXT,
+  target TEXT,
+  detail TEXT
+);
+CREATE INDEX moderation_log_reply ON moderation_log (reply_id, id) WHERE reply_id IS NOT NULL;
+CREATE VIRTUAL TABLE replies_fts USING fts5(text, content='replies', content_rowid='rowid');
+INSERT INTO replies_fts(replies_fts) VALUES ('rebuild');
+CREATE TRIGGER replies_fts_insert AFTER INSERT ON replies BEGIN
+  INSERT INTO replies_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER replies_fts_delete AFTER DELETE ON replies BEGIN
+  INSERT INTO replies_fts(replies_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER replies_fts_update AFTER UPDATE OF text ON replies BEGIN
+  INSERT INTO replies_fts(replies_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  INSERT INTO replies_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+`,
+  // 6: the event log says only what readers may read now. Each reply event names its reply, so
   // that a change of the reply rewrites the reply's earlier events to its public view of now; the
   // events already kept take their reply's newest one (every change appends one). A topic keeps
   // the id up to which its events were pruned, so that a client resuming from before it is told
@@ -206,7 +266,7 @@ ALTER TABLE topics ADD COLUMN events_pruned_through INTEGER NOT NULL DEFAULT 0;
 UPDATE topics SET events_pruned_through = (SELECT min(id) - 1 FROM events WHERE events.topic_id = topics.id)
 WHERE EXISTS (SELECT 1 FROM events WHERE events.topic_id = topics.id);
 `,
-  // 6: rate-limit windows kept in the database, so that every server on it counts alike (the
+  // 7: rate-limit windows kept in the database, so that every server on it counts alike (the
   // servers use them on PostgreSQL; one SQLite server counts in memory). One row per limit and
   // key (a network, a topic): the start of its current window, in ms since the epoch, and the
   // hits counted in it.
@@ -378,7 +438,55 @@ CREATE TABLE notification_keys (
 CREATE INDEX replies_recent_published ON replies (created_at, id) WHERE status = 'published';
 CREATE INDEX topics_updated ON topics (updated_at);
 `,
-  // 4: the event log says only what readers may read now (see SQLite's 5).
+  // 4: the moderation console (see SQLite's 5). Full-text search is a GIN index over the
+  // 'simple' configuration's tsvector of the text: words as written, in any language.
+  `
+ALTER TABLE replies ADD COLUMN client_prefix TEXT;
+ALTER TABLE replies ADD COLUMN report_count INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX replies_recent ON replies (created_at, id);
+CREATE INDEX replies_reported ON replies (created_at, id) WHERE report_count > 0;
+CREATE INDEX replies_client_prefix ON replies (client_prefix, created_at) WHERE client_prefix IS NOT NULL;
+CREATE INDEX replies_reader_recent ON replies (reader_hash, created_at) WHERE reader_hash IS NOT NULL;
+CREATE INDEX replies_text_search ON replies USING GIN (to_tsvector('simple', text));
+CREATE TABLE reports (
+  reply_id TEXT NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+  reporter TEXT NOT NULL,
+  reason TEXT,
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (reply_id, reporter)
+);
+ALTER TABLE bans ADD COLUMN expires_at TIMESTAMPTZ;
+ALTER TABLE bans ADD COLUMN created_by TEXT;
+ALTER TABLE bans ADD COLUMN reason TEXT;
+CREATE TABLE moderators (
+  name TEXT PRIMARY KEY,
+  token_hash BYTEA NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE moderator_sessions (
+  id_hash BYTEA PRIMARY KEY,
+  moderator TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'moderator')),
+  csrf_token TEXT NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX moderator_sessions_expires ON moderator_sessions (expires_at);
+CREATE TABLE moderation_log (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  moderator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reply_id TEXT,
+  topic_id TEXT,
+  target TEXT,
+  detail TEXT
+);
+CREATE INDEX moderation_log_reply ON moderation_log (reply_id, id) WHERE reply_id IS NOT NULL;
+`,
+  // 5: the event log says only what readers may read now (see SQLite's 6).
   `
 ALTER TABLE events ADD COLUMN reply_id TEXT;
 UPDATE events SET reply_id = data->>'id' WHERE type IN ('reply-created', 'reply-changed');
@@ -393,7 +501,7 @@ UPDATE topics SET events_pruned_through = oldest.id - 1
 FROM (SELECT topic_id, min(id) AS id FROM events GROUP BY topic_id) AS oldest
 WHERE topics.id = oldest.topic_id;
 `,
-  // 5: rate-limit windows shared by all servers on the database (see SQLite's 6).
+  // 6: rate-limit windows shared by all servers on the database (see SQLite's 7).
   `
 CREATE TABLE rate_windows (
   name TEXT NOT NULL,

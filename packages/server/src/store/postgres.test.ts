@@ -22,6 +22,8 @@ import {
 } from '../index.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
+import { moderationContract } from '../testing/moderation-contract.js';
+import { startServer, type ServerProcess } from '../testing/processes.js';
 import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
@@ -92,6 +94,7 @@ if (!DATABASE_URL) {
     eventContract('PostgresStore', openInSchemaOf);
     rateWindowContract('PostgresStore', openInSchemaOf);
     notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
+    moderationContract('PostgresStore', openInSchemaOf);
 
     describe('PostgresStore specifics', () => {
       let schema: string;
@@ -126,11 +129,15 @@ if (!DATABASE_URL) {
             'delivery_attempts',
             'email_opt_outs',
             'events',
+            'moderation_log',
+            'moderator_sessions',
+            'moderators',
             'notification_keys',
             'outbox',
             'rate_windows',
             'reactions',
             'replies',
+            'reports',
             'schema_migrations',
             'spent_links',
             'topics',
@@ -564,6 +571,63 @@ if (!DATABASE_URL) {
     });
 
     describe('colloquy-server with DATABASE_URL', () => {
+      it('seeds the demo topic once when two servers start together on an empty database', async () => {
+        const schema = freshSchema();
+        // Hold the migration lock the servers take, so both are started and waiting on it
+        // before either may go on: they then race for the seed as closely as two can.
+        const holder = await admin.connect();
+        const lockKey = [`colloquy:migrations:${schema}`];
+        await holder.query('SELECT pg_advisory_lock(hashtext($1))', lockKey);
+        const env = {
+          DATABASE_URL: url,
+          COLLOQUY_DB_SCHEMA: schema,
+          COLLOQUY_SEED: '1',
+          COLLOQUY_DB: '/nonexistent/never.db',
+        };
+        const starting = [startServer(env), startServer(env)];
+        const servers: ServerProcess[] = [];
+        try {
+          const started = Date.now();
+          for (;;) {
+            const { rows } = await admin.query<{ n: string }>(
+              "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = (SELECT hashtext($1)::oid)",
+              lockKey,
+            );
+            if (Number(rows[0]?.n) === 2) break;
+            if (Date.now() - started > 20_000)
+              throw new Error('the two servers never waited on the migration lock');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          await holder.query('SELECT pg_advisory_unlock(hashtext($1))', lockKey);
+          servers.push(...(await Promise.all(starting)));
+          const seeded = servers.filter((server) => server.output().includes('Seeded the demo topic'));
+          assert.equal(seeded.length, 1, servers.map((server) => server.output()).join('\n---\n'));
+          const { rows } = await admin.query<{ id: string; version: string }>(
+            `SELECT id, version FROM "${schema}".topics`,
+          );
+          // Written once: a second seed would have been an update, moving the version.
+          assert.deepEqual(
+            rows.map((row) => [row.id, Number(row.version)]),
+            [['rsp-update', 1]],
+          );
+          for (const server of servers) {
+            const topic = (await (
+              await fetch(`${server.url}/api/v1/topics/rsp-update`)
+            ).json()) as TopicWithReplies;
+            assert.equal(topic.title, 'Updated Responsible Scaling Policy: a step towards safe AI');
+          }
+        } finally {
+          await holder.query('SELECT pg_advisory_unlock_all()').catch(() => {});
+          holder.release();
+          const all = await Promise.allSettled(starting);
+          for (const result of all) {
+            if (result.status !== 'fulfilled') continue;
+            result.value.child.kill('SIGTERM');
+            await result.value.exited;
+          }
+        }
+      });
+
       it('serves the seeded topic from PostgreSQL', async () => {
         const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
         const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {

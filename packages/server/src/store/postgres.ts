@@ -29,6 +29,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const POSTGRES: SqlDialect = {
   anyOf: (column, values) => sql<SqlBool>`${sql.ref(column)} = any(${values}::text[])`,
+  // The same expression as the GIN index replies_text_search, so that the index serves it.
+  matchesText: (words) =>
+    sql<SqlBool>`to_tsvector('simple', replies.text) @@ plainto_tsquery('simple', ${words})`,
   /**
    * A transaction-level advisory lock per key. The one on 'events' keeps event ids in commit
    * order: a reader that has seen id 12 must never later find a newly committed 11, but
@@ -107,6 +110,12 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most pooled connections (default 10). */
   max?: number;
+  /**
+   * Runs once the schema is current, while the migration lock is still held: of servers
+   * starting together on one database it runs in one at a time, so work that must happen once
+   * (seeding an empty database) sees what the servers before it did.
+   */
+  underMigrationLock?: (store: PostgresStore) => Promise<void>;
 }
 
 export class PostgresStore extends SqlStore {
@@ -122,7 +131,8 @@ export class PostgresStore extends SqlStore {
 
   /**
    * Connects and brings the schema up to date. Several servers may start at once: migrations
-   * run under an advisory lock, so exactly one of them applies each version.
+   * (and `underMigrationLock`) run under an advisory lock, so exactly one of them applies each
+   * version.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const { schema } = options;
@@ -141,13 +151,14 @@ export class PostgresStore extends SqlStore {
     // An idle client's connection can drop (a server restart); the pool replaces it, and the
     // error must not crash the process.
     pool.on('error', (error) => console.error('colloquy: idle PostgreSQL connection failed:', error.message));
+    const store = new PostgresStore(pool);
     try {
-      await migrate(pool, schema ?? null);
+      await migrate(pool, schema ?? null, () => options.underMigrationLock?.(store));
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PostgresStore(pool);
+    return store;
   }
 
   /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
@@ -156,7 +167,11 @@ export class PostgresStore extends SqlStore {
   }
 }
 
-async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
+async function migrate(
+  pool: pg.Pool,
+  schema: string | null,
+  thenUnderLock: () => Promise<void> | undefined,
+): Promise<void> {
   const client = await pool.connect();
   // Session lock, keyed by the schema the tables go into: servers starting together wait
   // here, and each then finds the schema and the versions the first one made.
@@ -185,6 +200,7 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
           throw error;
         }
       }
+      await thenUnderLock();
     } finally {
       await client.query(lockSql('pg_advisory_unlock'), lockKey).catch(() => {});
     }

@@ -27,6 +27,22 @@ import type { TopicEvent } from './store.js';
 export interface QueryDialect {
   /** `column` is one of `values`, bound as one parameter whatever the length of the list. */
   anyOf(column: 'topics.id' | 'replies.root_id', values: readonly string[]): Expression<SqlBool>;
+  /**
+   * The reply's text contains every word of `words` (full-text search: SQLite's FTS5 index,
+   * PostgreSQL's tsvector over a GIN index). `words` is the user's text, bound as a value.
+   */
+  matchesText(words: string): Expression<SqlBool>;
+}
+
+/** What a moderation queue page asks for (see Store.moderationQueue). */
+export interface QueueFilter {
+  queue: 'pending' | 'reported' | 'recent';
+  topicId?: string | undefined;
+  author?: string | undefined;
+  readerHash?: Buffer | undefined;
+  network?: string | undefined;
+  status?: ReplyStatus | undefined;
+  search?: string | undefined;
 }
 
 export const countColumn = (kind: ReactionKind): CountColumn => `${kind}_count`;
@@ -199,6 +215,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     // Replies
     reply: prepare((id: string) => replies.selectAll().where('id', '=', id)),
     replyTopic: prepare((id: string) => replies.select('topic_id').where('id', '=', id)),
+    replyVersion: prepare((id: string) =>
+      db
+        .selectFrom('replies')
+        .innerJoin('topics', 'topics.id', 'replies.topic_id')
+        .select(['topics.version', 'replies.status'])
+        .where('replies.id', '=', id),
+    ),
     lockReply: prepare((id: string) =>
       replies.select(['topic_id', 'status']).where('id', '=', id).forUpdate(),
     ),
@@ -208,25 +231,27 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     credentials: prepare((id: string) =>
       replies.select(['topic_id', 'created_at', 'status', 'edit_token_hash']).where('id', '=', id),
     ),
-    insertReply: prepareNamed((reply: Omit<Selectable<RepliesTable>, CountColumn | 'edited_at'>) =>
-      db
-        .insertInto('replies')
-        .values({
-          id: reply.id,
-          topic_id: reply.topic_id,
-          parent_id: reply.parent_id,
-          root_id: reply.root_id,
-          depth: reply.depth,
-          author_name: reply.author_name,
-          created_at: reply.created_at,
-          body: reply.body,
-          text: reply.text,
-          status: reply.status,
-          edit_token_hash: reply.edit_token_hash,
-          reader_hash: reply.reader_hash,
-          author_sub: reply.author_sub,
-        })
-        .returningAll(),
+    insertReply: prepareNamed(
+      (reply: Omit<Selectable<RepliesTable>, CountColumn | 'edited_at' | 'report_count'>) =>
+        db
+          .insertInto('replies')
+          .values({
+            id: reply.id,
+            topic_id: reply.topic_id,
+            parent_id: reply.parent_id,
+            root_id: reply.root_id,
+            depth: reply.depth,
+            author_name: reply.author_name,
+            created_at: reply.created_at,
+            body: reply.body,
+            text: reply.text,
+            status: reply.status,
+            edit_token_hash: reply.edit_token_hash,
+            reader_hash: reply.reader_hash,
+            author_sub: reply.author_sub,
+            client_prefix: reply.client_prefix,
+          })
+          .returningAll(),
     ),
     editReply: prepare((id: string, body: Json, text: string, editedAt: Instant) =>
       db.updateTable('replies').set({ body, text, edited_at: editedAt }).where('id', '=', id),
@@ -280,14 +305,51 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .orderBy('id')
           .limit(limit),
     ),
-    /** Whole threads in creation order, each one a range of replies_thread. */
-    threads: prepare((rootIds: readonly string[], reader: Buffer | null) =>
+    /** The first `limit` replies of one thread (its root first), in creation order. */
+    threadStart: prepare((rootId: string, reader: Buffer | null, limit: number) =>
       replies
         .selectAll()
-        .where(dialect.anyOf('replies.root_id', rootIds))
+        .where('root_id', '=', rootId)
         .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
         .orderBy('created_at')
-        .orderBy('id'),
+        .orderBy('id')
+        .limit(limit),
+    ),
+    /** The next `limit` replies of one thread after (createdAt, id), in creation order. */
+    threadAfter: prepare(
+      (rootId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+        replies
+          .selectAll()
+          .where('root_id', '=', rootId)
+          .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+          .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit),
+    ),
+    /** How many replies of one thread come after (createdAt, id), counted up to `cap`. */
+    threadRest: prepare(
+      (rootId: string, createdAt: Instant, id: string, reader: Buffer | null, cap: number) =>
+        db
+          .selectFrom(
+            replies
+              .select('id')
+              .where('root_id', '=', rootId)
+              .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+              .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+              .limit(cap)
+              .as('rest'),
+          )
+          .select((eb) => eb.fn.countAll().as('n')),
+    ),
+    /** A thread cursor names a reply of that thread in this topic, at its exact time. */
+    threadCursorReply: prepare((topicId: string, rootId: string, createdAt: Instant, id: string) =>
+      replies
+        .select('id')
+        .where('id', '=', id)
+        .where('topic_id', '=', topicId)
+        .where('root_id', '=', rootId)
+        .where('created_at', '=', createdAt),
     ),
     pendingReplies: prepare((limit: number) =>
       replies.selectAll().where('status', '=', pending).orderBy('created_at').orderBy('id').limit(limit),
@@ -324,14 +386,201 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .values({ name_key: nameKey, sub, created_at: now })
         .onConflict((oc) => oc.column('name_key').doNothing()),
     ),
-    addBan: prepare((kind: 'reader' | 'address', value: string, now: Instant) =>
-      db
-        .insertInto('bans')
-        .values({ kind, value, created_at: now })
-        .onConflict((oc) => oc.columns(['kind', 'value']).doNothing()),
+    /** A ban, or a ban set again: its expiry, author and reason are the new ones. */
+    addBan: prepareNamed(
+      (b: {
+        kind: 'reader' | 'address';
+        value: string;
+        now: Instant;
+        expires_at: Instant | null;
+        created_by: string | null;
+        reason: string | null;
+      }) =>
+        db
+          .insertInto('bans')
+          .values({
+            kind: b.kind,
+            value: b.value,
+            created_at: b.now,
+            expires_at: b.expires_at,
+            created_by: b.created_by,
+            reason: b.reason,
+          })
+          .onConflict((oc) =>
+            oc.columns(['kind', 'value']).doUpdateSet((eb) => ({
+              created_at: eb.ref('excluded.created_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+              created_by: eb.ref('excluded.created_by'),
+              reason: eb.ref('excluded.reason'),
+            })),
+          ),
     ),
-    ban: prepare((kind: 'reader' | 'address', value: string) =>
-      db.selectFrom('bans').select('kind').where('kind', '=', kind).where('value', '=', value),
+    /** A ban in force at `now` (one whose expiry has passed is as good as lifted). */
+    ban: prepare((kind: 'reader' | 'address', value: string, now: Instant) =>
+      db
+        .selectFrom('bans')
+        .select('kind')
+        .where('kind', '=', kind)
+        .where('value', '=', value)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])),
+    ),
+    liftBan: prepare((kind: 'reader' | 'address', value: string) =>
+      db.deleteFrom('bans').where('kind', '=', kind).where('value', '=', value).returning('kind'),
+    ),
+    /** The bans in force, newest first. */
+    bans: prepare((now: Instant, limit: number) =>
+      db
+        .selectFrom('bans')
+        .selectAll()
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy('created_at', 'desc')
+        .orderBy('value')
+        .limit(limit),
+    ),
+    pruneBans: prepare((now: Instant) => db.deleteFrom('bans').where('expires_at', '<=', now)),
+
+    // Moderation: reports, the log, moderators and their sessions.
+    addReport: prepare((replyId: string, reporter: string, reason: string | null, now: Instant) =>
+      db
+        .insertInto('reports')
+        .values({ reply_id: replyId, reporter, reason, created_at: now })
+        .onConflict((oc) => oc.columns(['reply_id', 'reporter']).doNothing()),
+    ),
+    countReport: prepare((replyId: string) =>
+      db
+        .updateTable('replies')
+        .set((eb) => ({ report_count: eb('report_count', '+', 1) }))
+        .where('id', '=', replyId),
+    ),
+    /** A moderator dealt with the reports: the reply leaves the reported queue. */
+    dismissReports: prepare((replyId: string) =>
+      db.updateTable('replies').set({ report_count: 0 }).where('id', '=', replyId),
+    ),
+    deleteReports: prepare((replyId: string) => db.deleteFrom('reports').where('reply_id', '=', replyId)),
+    addLogEntry: prepareNamed(
+      (e: {
+        at: Instant;
+        moderator: string;
+        action: string;
+        reply_id: string | null;
+        topic_id: string | null;
+        target: string | null;
+        detail: string | null;
+      }) =>
+        db.insertInto('moderation_log').values({
+          at: e.at,
+          moderator: e.moderator,
+          action: e.action,
+          reply_id: e.reply_id,
+          topic_id: e.topic_id,
+          target: e.target,
+          detail: e.detail,
+        }),
+    ),
+    logPage: prepare((before: string, limit: number) =>
+      db
+        .selectFrom('moderation_log')
+        .select((eb) => [
+          eb.cast<string>('id', 'text').as('entry_id'),
+          'at',
+          'moderator',
+          'action',
+          'reply_id',
+          'topic_id',
+          'target',
+          'detail',
+        ])
+        .where('id', '<', before)
+        .orderBy('id', 'desc')
+        .limit(limit),
+    ),
+    logOfReply: prepare((replyId: string, before: string, limit: number) =>
+      db
+        .selectFrom('moderation_log')
+        .select((eb) => [
+          eb.cast<string>('id', 'text').as('entry_id'),
+          'at',
+          'moderator',
+          'action',
+          'reply_id',
+          'topic_id',
+          'target',
+          'detail',
+        ])
+        .where('reply_id', '=', replyId)
+        .where('id', '<', before)
+        .orderBy('id', 'desc')
+        .limit(limit),
+    ),
+    addModerator: prepare((name: string, tokenHash: Buffer, createdBy: string, now: Instant) =>
+      db
+        .insertInto('moderators')
+        .values({ name, token_hash: tokenHash, created_at: now, created_by: createdBy })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returningAll(),
+    ),
+    moderators: prepare((limit: number) =>
+      db.selectFrom('moderators').select(['name', 'created_at', 'created_by']).orderBy('name').limit(limit),
+    ),
+    moderatorByToken: prepare((tokenHash: Buffer) =>
+      db.selectFrom('moderators').select('name').where('token_hash', '=', tokenHash),
+    ),
+    removeModerator: prepare((name: string) =>
+      db.deleteFrom('moderators').where('name', '=', name).returning('name'),
+    ),
+    endSessionsOf: prepare((moderator: string) =>
+      db.deleteFrom('moderator_sessions').where('moderator', '=', moderator),
+    ),
+    addSession: prepareNamed(
+      (s: {
+        id_hash: Buffer;
+        moderator: string;
+        role: 'admin' | 'moderator';
+        csrf_token: string;
+        started_at: Instant;
+        issued_at: Instant;
+        expires_at: Instant;
+      }) =>
+        db.insertInto('moderator_sessions').values({
+          id_hash: s.id_hash,
+          moderator: s.moderator,
+          role: s.role,
+          csrf_token: s.csrf_token,
+          started_at: s.started_at,
+          issued_at: s.issued_at,
+          expires_at: s.expires_at,
+        }),
+    ),
+    session: prepare((idHash: Buffer, now: Instant) =>
+      db
+        .selectFrom('moderator_sessions')
+        .selectAll()
+        .where('id_hash', '=', idHash)
+        .where('expires_at', '>', now)
+        .forUpdate(),
+    ),
+    setSessionExpiry: prepare((idHash: Buffer, expiresAt: Instant) =>
+      db.updateTable('moderator_sessions').set({ expires_at: expiresAt }).where('id_hash', '=', idHash),
+    ),
+    endSession: prepare((idHash: Buffer) =>
+      db.deleteFrom('moderator_sessions').where('id_hash', '=', idHash),
+    ),
+    pruneSessions: prepare((now: Instant) =>
+      db.deleteFrom('moderator_sessions').where('expires_at', '<=', now),
+    ),
+    /** Changes whenever a queue may have: a reply posted, reported or moderated. */
+    moderationVersion: prepare(() =>
+      db.selectFrom('replies').select((eb) => [
+        eb.cast<string | null>(eb.fn.max('replies.id'), 'text').as('newest_reply'),
+        eb
+          .selectFrom('moderation_log')
+          .select((inner) => inner.cast<string | null>(inner.fn.max('id'), 'text').as('n'))
+          .as('newest_action'),
+        eb
+          .selectFrom('reports')
+          .select((inner) => inner.cast<string | null>(inner.fn.max('created_at'), 'text').as('r'))
+          .as('newest_report'),
+      ]),
     ),
 
     // Events
@@ -778,5 +1027,47 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .as('topic_updated_at'),
       ]),
     ),
+
+    /**
+     * A page of a moderation queue: built for the filters given, so that each filter's index
+     * can serve it (the admin's reads are few; compiling per call costs microseconds). Pending
+     * replies oldest first (the longest waiting first), the others newest first.
+     */
+    moderationQueue: (
+      filter: QueueFilter,
+      cursor: { createdAt: Instant; id: string } | null,
+      limit: number,
+    ) => {
+      const oldestFirst = filter.queue === 'pending';
+      let query = db
+        .selectFrom('replies')
+        .innerJoin('topics', 'topics.id', 'replies.topic_id')
+        .selectAll('replies')
+        .select(['topics.title as topic_title', 'topics.locked as topic_locked']);
+      if (filter.queue === 'pending') query = query.where('replies.status', '=', pending);
+      if (filter.queue === 'reported')
+        query = query.where('replies.report_count', '>', sql.lit(0)).where('replies.status', '=', published);
+      if (filter.status !== undefined) query = query.where('replies.status', '=', filter.status);
+      if (filter.topicId !== undefined) query = query.where('replies.topic_id', '=', filter.topicId);
+      if (filter.author !== undefined)
+        query = query.where(sql`lower(${sql.ref('replies.author_name')})`, '=', filter.author.toLowerCase());
+      if (filter.readerHash !== undefined) query = query.where('replies.reader_hash', '=', filter.readerHash);
+      if (filter.network !== undefined) query = query.where('replies.client_prefix', '=', filter.network);
+      if (filter.search !== undefined) query = query.where(dialect.matchesText(filter.search));
+      if (cursor)
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('replies.created_at', 'replies.id'),
+            oldestFirst ? '>' : '<',
+            eb.tuple(cursor.createdAt, cursor.id),
+          ),
+        );
+      const direction = oldestFirst ? 'asc' : 'desc';
+      return query
+        .orderBy('replies.created_at', direction)
+        .orderBy('replies.id', direction)
+        .limit(limit)
+        .compile();
+    },
   };
 }

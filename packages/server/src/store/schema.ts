@@ -65,6 +65,10 @@ export interface RepliesTable extends Counters {
   edit_token_hash: Buffer | null;
   reader_hash: Buffer | null;
   author_sub: string | null;
+  /** The /24 or /64 the reply was posted from, for moderators' filters and bans. */
+  client_prefix: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Readers' reports not yet dealt with. */
+  report_count: Generated<number>;
 }
 
 export interface ReactionsTable {
@@ -85,6 +89,51 @@ export interface BansTable {
   kind: 'reader' | 'address';
   value: string;
   created_at: Instant;
+  /** Null: until lifted. */
+  expires_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One reader's report of a reply (a reader reports a reply once). */
+export interface ReportsTable {
+  reply_id: string;
+  /** The reporter's reader id, else their network, else "anonymous". */
+  reporter: string;
+  reason: string | null;
+  created_at: Instant;
+}
+
+export interface ModeratorsTable {
+  name: string;
+  /** SHA-256 of the moderator's token; the token is shown once and never stored. */
+  token_hash: Buffer;
+  created_at: Instant;
+  created_by: string;
+}
+
+export interface ModeratorSessionsTable {
+  /** SHA-256 of the session cookie's value. */
+  id_hash: Buffer;
+  moderator: string;
+  role: 'admin' | 'moderator';
+  csrf_token: string;
+  /** Sign-in: no session outlives its absolute limit from here, however it is rotated. */
+  started_at: Instant;
+  /** When this id was issued (at sign-in or rotation). */
+  issued_at: Instant;
+  expires_at: Instant;
+}
+
+export interface ModerationLogTable {
+  id: Int64;
+  at: Instant;
+  moderator: string;
+  action: string;
+  reply_id: string | null;
+  topic_id: string | null;
+  target: string | null;
+  detail: string | null;
 }
 
 export interface EventsTable {
@@ -206,4 +255,8 @@ export interface Schema {
   email_opt_outs: EmailOptOutsTable;
   spent_links: SpentLinksTable;
   notification_keys: NotificationKeysTable;
+  reports: ReportsTable;
+  moderators: ModeratorsTable;
+  moderator_sessions: ModeratorSessionsTable;
+  moderation_log: ModerationLogTable;
 }

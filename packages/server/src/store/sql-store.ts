@@ -7,27 +7,42 @@ import {
   type KyselyPlugin,
   type QueryResult,
 } from 'kysely';
-import { REACTION_KINDS } from '@colloquy/api';
+import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
+  BanRecord,
   Doc,
+  ModerationAction,
+  ModerationItem,
+  ModerationLog,
+  ModerationPage,
   NotificationEvent,
   ReactionKind,
   ReactionState,
   Reply,
   ReplyPage,
   ReplyStatus,
+  ThreadContinuation,
   Topic,
   TopicSummary,
 } from '@colloquy/api';
 import { newReplyId } from '../ids.js';
 import { encodeCursor } from './cursor.js';
-import { compileQueries, type EventType, type Queries, type QueryDialect } from './queries.js';
-import { listed, publicView, reactionsOf, threadOrder, toReply, toTopic } from './rows.js';
+import type { ModeratorStore } from './moderation.js';
+import {
+  compileQueries,
+  type EventType,
+  type Queries,
+  type QueryDialect,
+  type QueueFilter,
+} from './queries.js';
+import { listed, publicView, reactionsOf, type ReplyRow, threadOrder, toReply, toTopic } from './rows.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
+import { logAction, SqlModerators } from './sql-moderation.js';
 import { SqlNotifications } from './sql-notifications.js';
 import { StoreError } from './store.js';
 import type {
+  Actor,
   Ban,
   NewReplyRecord,
   PageCursor,
@@ -44,6 +59,9 @@ import type {
 export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** Pruning runs after a write at most this often per store. */
 const PRUNE_EVERY_MS = 3600 * 1000;
+
+/** Larger than any log entry's id: the first page of the log. */
+const NEWEST_ID = '9223372036854775807';
 
 /** Runs compiled statements: the connection, or a transaction of it. */
 export interface Executor {
@@ -125,12 +143,14 @@ export abstract class SqlStore implements Store {
   #closed = false;
   readonly notifications: NotificationStore;
   abstract readonly sharedByServers: boolean;
+  readonly moderators: ModeratorStore;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
     this.#db = connection;
     this.#dialect = dialect;
     this.#q = compileQueries(compiler, dialect);
     this.notifications = new SqlNotifications(connection, this.#q, dialect);
+    this.moderators = new SqlModerators(connection, this.#q);
   }
 
   /** A write transaction; now and then, events past their retention go after it. */
@@ -154,6 +174,13 @@ export abstract class SqlStore implements Store {
     });
     this.notifications.prune(new Date(now), EVENT_RETENTION_MS).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning notifications failed:', error);
+    });
+    const at = new Date(now);
+    Promise.all([
+      this.moderators.pruneSessions(at),
+      this.#db.executeQuery(this.#q.pruneBans(at.toISOString())),
+    ]).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning sessions and bans failed:', error);
     });
   }
 
@@ -209,8 +236,20 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  async upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }> {
-    const query = this.#q.upsertTopic({
+  async upsertTopic(topic: TopicRecord, by?: Actor): Promise<{ topic: Topic; created: boolean }> {
+    if (by)
+      return this.#write(async (trx) => {
+        const row = await oneOf(trx, this.#topicUpsert(topic));
+        const created = Number(row.version) === 1;
+        await logAction(trx, this.#q, by, created ? 'topic.create' : 'topic.edit', { topicId: topic.id });
+        return { topic: toTopic(row), created };
+      });
+    const row = await oneOf(this.#db, this.#topicUpsert(topic));
+    return { topic: toTopic(row), created: Number(row.version) === 1 };
+  }
+
+  #topicUpsert(topic: TopicRecord) {
+    return this.#q.upsertTopic({
       id: topic.id,
       title: topic.title,
       url: topic.url,
@@ -225,8 +264,6 @@ export abstract class SqlStore implements Store {
       locked: topic.locked,
       now: new Date().toISOString(),
     });
-    const row = await oneOf(this.#db, query);
-    return { topic: toTopic(row), created: Number(row.version) === 1 };
   }
 
   async listReplies(
@@ -241,9 +278,67 @@ export abstract class SqlStore implements Store {
     return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
       const topic = await firstOf(trx, q.replyCount(topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
-      // A cursor must name a top-level reply of this topic: anything else was forged or
-      // belongs to another topic, and silently paging from it would hide replies.
-      if (
+      const total = topic.reply_count;
+      /** The rest of a thread after `last`, when the page could not hold it. */
+      const continuation = async (rootId: string, last: ReplyRow): Promise<ThreadContinuation> => {
+        const rest = await firstOf(
+          trx,
+          q.threadRest(rootId, last.created_at, last.id, reader, MAX_COUNTED_REPLIES),
+        );
+        return {
+          rootId,
+          cursor: encodeCursor({ createdAt: last.created_at, id: last.id, rootId }),
+          count: Number(rest?.n ?? 0),
+        };
+      };
+
+      /** The cursor of a page that goes on inside a cut thread after `last`, then past it. */
+      const resumeAfter = (rootId: string, last: ReplyRow) =>
+        encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
+      let budget = MAX_PAGE_REPLIES;
+      /** Replies continuing a thread an earlier page cut, in creation order. */
+      let continued: ReplyRow[] = [];
+      /** Top-level threads start after this one. */
+      let after: PageCursor | null = cursor;
+      if (cursor?.rootId !== undefined) {
+        const { rootId } = cursor;
+        const root = await firstOf(trx, q.reply(rootId));
+        if (
+          !(
+            root &&
+            isReplyTime(cursor.createdAt) &&
+            (await firstOf(trx, q.threadCursorReply(topicId, rootId, cursor.createdAt, cursor.id)))
+          )
+        ) {
+          throw new StoreError('invalid-cursor', 'The cursor does not belong to a thread of this topic.');
+        }
+        const rows = await rowsOf(
+          trx,
+          q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
+        );
+        continued = rows.slice(0, MAX_PAGE_REPLIES);
+        budget -= continued.length;
+        const last = continued.at(-1);
+        if (rows.length > continued.length && last) {
+          const more = await continuation(rootId, last);
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: cursor.resume ? resumeAfter(rootId, last) : null,
+            total,
+            moreInThread: more,
+          };
+        }
+        if (!cursor.resume)
+          return {
+            replies: continued.map((row) => toReply(row, viewer)),
+            nextCursor: null,
+            total,
+            moreInThread: null,
+          };
+        after = { createdAt: root.created_at, id: root.id };
+      } else if (
+        // A cursor must name a top-level reply of this topic: anything else was forged or
+        // belongs to another topic, and silently paging from it would hide replies.
         cursor &&
         !(
           isReplyTime(cursor.createdAt) &&
@@ -254,19 +349,43 @@ export abstract class SqlStore implements Store {
       }
       const roots = await rowsOf(
         trx,
-        cursor
-          ? q.rootsAfter(topicId, cursor.createdAt, cursor.id, reader, limit + 1)
+        after
+          ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
-      const pageRoots = roots.slice(0, limit);
-      const rootIds = pageRoots.map((root) => root.id);
-      const replies = rootIds.length > 0 ? await rowsOf(trx, q.threads(rootIds, reader)) : [];
-      const last = pageRoots.at(-1);
+      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
+      // is read with a limit of what is left, so no read goes past the budget, and the thread
+      // that does not fit is cut (its first replies in creation order always include their
+      // parents) and continues with a cursor of its own.
+      const rootIds: string[] = [];
+      const rows: ReplyRow[] = [];
+      let moreInThread: ThreadContinuation | null = null;
+      let resume: string | null = null;
+      for (const root of roots.slice(0, limit)) {
+        if (budget === 0) break;
+        const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
+        const kept = thread.slice(0, budget);
+        rootIds.push(root.id);
+        rows.push(...kept);
+        budget -= kept.length;
+        const last = kept.at(-1);
+        if (thread.length > kept.length && last) {
+          moreInThread = await continuation(root.id, last);
+          resume = resumeAfter(root.id, last);
+          break;
+        }
+      }
+      const lastRoot = rootIds.length > 0 ? roots[rootIds.length - 1] : undefined;
+      const position = lastRoot ? { createdAt: lastRoot.created_at, id: lastRoot.id } : after;
       return {
-        replies: threadOrder(rootIds, replies).map((row) => toReply(row, viewer)),
+        replies: [...continued, ...threadOrder(rootIds, rows)].map((row) => toReply(row, viewer)),
         nextCursor:
-          roots.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-        total: topic.reply_count,
+          resume ??
+          (roots.length > rootIds.length && position
+            ? encodeCursor({ createdAt: position.createdAt, id: position.id })
+            : null),
+        total,
+        moreInThread,
       };
     });
   }
@@ -321,15 +440,20 @@ export abstract class SqlStore implements Store {
       const sub = reply.verifiedSub ?? null;
       if (reply.nameKey !== undefined) {
         // Checking and claiming a name race (an anonymous check passes while a verified claim
-        // is not yet committed), hence the lock per name key.
-        await this.#dialect.lock(trx, `name:${reply.nameKey}`);
+        // is not yet committed), hence the lock per name key, taken in one order.
+        const keys = [...new Set([reply.nameKey, ...(reply.moreNameKeys ?? [])])].sort();
+        for (const key of keys) await this.#dialect.lock(trx, `name:${key}`);
         if (sub !== null) {
-          await trx.executeQuery(q.claimName(reply.nameKey, sub, at));
-        } else if (await firstOf(trx, q.verifiedName(reply.nameKey))) {
-          throw new StoreError(
-            'name-reserved',
-            `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
-          );
+          for (const key of keys) await trx.executeQuery(q.claimName(key, sub, at));
+        } else {
+          for (const key of keys) {
+            if (await firstOf(trx, q.verifiedName(key))) {
+              throw new StoreError(
+                'name-reserved',
+                `The name "${reply.authorName}" belongs to a signed-in user of this site; choose another name, or sign in.`,
+              );
+            }
+          }
         }
       }
       const status = reply.status ?? 'published';
@@ -350,6 +474,7 @@ export abstract class SqlStore implements Store {
           edit_token_hash: reply.editTokenHash ?? null,
           reader_hash: reply.readerHash ?? null,
           author_sub: sub,
+          client_prefix: reply.clientPrefix ?? null,
         }),
       );
       // A pending reply changes no read but its author's own: no event, no version bump.
@@ -400,14 +525,109 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  async setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null> {
+  async setReplyStatus(
+    id: string,
+    status: 'published' | 'hidden' | 'deleted',
+    by?: Actor,
+  ): Promise<Reply | null> {
+    const action = status === 'published' ? 'approve' : status === 'hidden' ? 'hide' : 'delete';
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, id);
       if (!locked) return null;
-      if (locked.status === status) return toReply(await oneOf(trx, this.#q.reply(id)), { admin: true }); // nothing readers see changes
-      if (status === 'deleted') await trx.executeQuery(this.#q.blankReply(id));
-      return this.#changeStatus(trx, id, locked, status);
+      if (by) await logAction(trx, this.#q, by, `reply.${action}`, { replyId: id, topicId: locked.topic_id });
+      return this.#setStatus(trx, id, locked, status);
     });
+  }
+
+  async #setStatus(
+    trx: Executor,
+    id: string,
+    locked: { topic_id: string; status: ReplyStatus },
+    status: 'published' | 'hidden' | 'deleted',
+  ): Promise<Reply> {
+    if (locked.status === status) return toReply(await oneOf(trx, this.#q.reply(id)), { admin: true }); // nothing readers see changes
+    if (status === 'deleted') {
+      await trx.executeQuery(this.#q.blankReply(id));
+      await trx.executeQuery(this.#q.deleteReports(id));
+      await trx.executeQuery(this.#q.dismissReports(id));
+    }
+    return this.#changeStatus(trx, id, locked, status);
+  }
+
+  async moderate(
+    id: string,
+    action: ModerationAction,
+    by: Actor,
+  ): Promise<{ reply: Reply } | { refused: string } | null> {
+    return this.#write(async (trx) => {
+      const locked = await this.#lockReply(trx, id);
+      if (!locked) return null;
+      if ((action === 'approve' || action === 'restore') && locked.status === 'deleted')
+        return { refused: 'It was deleted: its text and author are gone for good.' };
+      if (action === 'restore' && locked.status !== 'hidden')
+        return { refused: `Only a hidden reply can be restored; this one is ${locked.status}.` };
+      await logAction(trx, this.#q, by, `reply.${action}`, { replyId: id, topicId: locked.topic_id });
+      // Approving deals with the readers' reports: the reply leaves the reported queue.
+      if (action === 'approve') await trx.executeQuery(this.#q.dismissReports(id));
+      const status = action === 'hide' ? 'hidden' : action === 'delete' ? 'deleted' : 'published';
+      return { reply: await this.#setStatus(trx, id, locked, status) };
+    });
+  }
+
+  async moderationQueue(
+    filter: QueueFilter,
+    page: { limit: number; cursor: PageCursor | null },
+  ): Promise<ModerationPage> {
+    const { cursor, limit } = page;
+    return this.#db.transaction('read only', async (trx): Promise<ModerationPage> => {
+      // A cursor names a reply at its exact time; anything else was forged.
+      if (cursor && !(isReplyTime(cursor.createdAt) && (await firstOf(trx, this.#q.credentials(cursor.id)))))
+        throw new StoreError('invalid-cursor', 'The cursor names no reply; start from the first page.');
+      const rows = await rowsOf(trx, this.#q.moderationQueue(filter, cursor, limit + 1));
+      const items = rows.slice(0, limit).map(
+        (row): ModerationItem => ({
+          reply: toReply(row, { admin: true }),
+          topic: { id: row.topic_id, title: row.topic_title, locked: Boolean(row.topic_locked) },
+          reports: Number(row.report_count),
+          readerId: row.reader_hash ? row.reader_hash.toString('hex') : null,
+          network: row.client_prefix,
+        }),
+      );
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ createdAt: last.reply.createdAt, id: last.reply.id })
+            : null,
+      };
+    });
+  }
+
+  async moderationLog(page: {
+    limit: number;
+    before: string | null;
+    replyId?: string;
+  }): Promise<ModerationLog> {
+    const before = page.before ?? NEWEST_ID;
+    if (!/^\d{1,19}$/.test(before)) throw new TypeError(`Not a log cursor: "${before}"`);
+    const rows = await rowsOf(
+      this.#db,
+      page.replyId === undefined
+        ? this.#q.logPage(before, page.limit + 1)
+        : this.#q.logOfReply(page.replyId, before, page.limit + 1),
+    );
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.entry_id,
+      at: row.at,
+      moderator: row.moderator,
+      action: row.action,
+      replyId: row.reply_id,
+      topicId: row.topic_id,
+      target: row.target,
+      detail: row.detail,
+    }));
+    return { entries, nextCursor: rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 
   /** Locks a reply's topic, then the reply (the order every writer follows). Null when missing. */
@@ -484,13 +704,25 @@ export abstract class SqlStore implements Store {
     await trx.executeQuery(this.#q.enqueue(type, replyId, topicId, new Date().toISOString()));
   }
 
-  async recordReport(replyId: string): Promise<Reply | null> {
+  async recordReport(
+    replyId: string,
+    report: { reporter: string; reason: string | null } = { reporter: 'anonymous', reason: null },
+  ): Promise<{ reply: Reply; counted: boolean } | null> {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, replyId);
       // Only what readers can see can be reported.
       if (locked?.status !== 'published') return null;
-      await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
-      return toReply(await oneOf(trx, this.#q.reply(replyId)), { admin: true });
+      const q = this.#q;
+      const added = await changesOf(
+        trx,
+        q.addReport(replyId, report.reporter, report.reason, new Date().toISOString()),
+      );
+      // A reader reports a reply once: reporting it again changes nothing and tells nobody.
+      if (added > 0) {
+        await trx.executeQuery(q.countReport(replyId));
+        await this.#enqueue(trx, 'reply.reported', replyId, locked.topic_id);
+      }
+      return { reply: toReply(await oneOf(trx, q.reply(replyId)), { admin: true }), counted: added > 0 };
     });
   }
 
@@ -535,27 +767,77 @@ export abstract class SqlStore implements Store {
     return !!author.readerHash && !!(await firstOf(this.#db, this.#q.publishedByReader(author.readerHash)));
   }
 
-  async addBan(ban: Ban): Promise<void> {
+  async addBan(ban: Ban, by?: Actor): Promise<void> {
     const now = new Date().toISOString();
     await this.#db.transaction('read write', async (trx) => {
-      if (ban.readerHash)
-        await trx.executeQuery(this.#q.addBan('reader', ban.readerHash.toString('hex'), now));
-      if (ban.addressPrefix) await trx.executeQuery(this.#q.addBan('address', ban.addressPrefix, now));
+      const targets: Array<['reader' | 'address', string]> = [];
+      if (ban.readerHash) targets.push(['reader', ban.readerHash.toString('hex')]);
+      if (ban.addressPrefix) targets.push(['address', ban.addressPrefix]);
+      for (const [kind, value] of targets) {
+        await trx.executeQuery(
+          this.#q.addBan({
+            kind,
+            value,
+            now,
+            expires_at: ban.expiresAt ?? null,
+            created_by: by?.moderator ?? null,
+            reason: ban.reason ?? null,
+          }),
+        );
+        if (by)
+          await logAction(trx, this.#q, by, 'ban.add', {
+            target: `${kind}:${value}`,
+            detail:
+              [ban.expiresAt ? `until ${ban.expiresAt}` : null, ban.reason ?? null]
+                .filter((part) => part !== null)
+                .join('; ') || null,
+          });
+      }
     });
   }
 
+  async liftBan(kind: 'reader' | 'address', value: string, by: Actor): Promise<boolean> {
+    return this.#db.transaction('read write', async (trx) => {
+      if (!(await firstOf(trx, this.#q.liftBan(kind, value)))) return false;
+      await logAction(trx, this.#q, by, 'ban.lift', { target: `${kind}:${value}` });
+      return true;
+    });
+  }
+
+  async listBans(limit: number): Promise<BanRecord[]> {
+    const rows = await rowsOf(this.#db, this.#q.bans(new Date().toISOString(), limit));
+    return rows.map((row) => ({
+      kind: row.kind,
+      value: row.value,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      createdBy: row.created_by,
+      reason: row.reason,
+    }));
+  }
+
   async isBanned(ban: Ban): Promise<boolean> {
+    const now = new Date().toISOString();
     const banned = async (kind: 'reader' | 'address', value: string) =>
-      !!(await firstOf(this.#db, this.#q.ban(kind, value)));
+      !!(await firstOf(this.#db, this.#q.ban(kind, value, now)));
     return (
       (!!ban.readerHash && (await banned('reader', ban.readerHash.toString('hex')))) ||
       (!!ban.addressPrefix && (await banned('address', ban.addressPrefix)))
     );
   }
 
-  async setTopicLocked(id: string, locked: boolean): Promise<Topic | null> {
-    const row = await firstOf(this.#db, this.#q.setTopicLocked(id, locked, new Date().toISOString()));
-    return row ? toTopic(row) : null;
+  async setTopicLocked(id: string, locked: boolean, by?: Actor): Promise<Topic | null> {
+    const query = this.#q.setTopicLocked(id, locked, new Date().toISOString());
+    if (!by) {
+      const row = await firstOf(this.#db, query);
+      return row ? toTopic(row) : null;
+    }
+    return this.#write(async (trx) => {
+      const row = await firstOf(trx, query);
+      if (!row) return null;
+      await logAction(trx, this.#q, by, locked ? 'topic.lock' : 'topic.unlock', { topicId: id });
+      return toTopic(row);
+    });
   }
 
   async toggleReaction(
@@ -598,6 +880,11 @@ export abstract class SqlStore implements Store {
   async topicVersion(id: string): Promise<number | null> {
     const row = await this.#db.takeFirst(this.#q.topicVersion(id));
     return row ? Number(row.version) : null;
+  }
+
+  async replyVersion(id: string): Promise<{ topicVersion: number; pending: boolean } | null> {
+    const row = await this.#db.takeFirst(this.#q.replyVersion(id));
+    return row ? { topicVersion: Number(row.version), pending: row.status === 'pending' } : null;
   }
 
   async listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]> {

@@ -23,10 +23,26 @@ export { EVENT_RETENTION_MS } from './sql-store.js';
 const SQLITE: SqlDialect = {
   // The list is bound as JSON text (see bind()).
   anyOf: (column, values) => sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${values}))`,
+  matchesText: (words) =>
+    sql<SqlBool>`replies.rowid in (select rowid from replies_fts where replies_fts match ${ftsQuery(words)})`,
   // A write transaction holds the database's write lock from BEGIN IMMEDIATE to COMMIT: writes
   // never overlap, in this process or any other, so there is nothing more to serialize.
   lock: async () => {},
 };
+
+/**
+ * The user's words as an FTS5 query that only ever means "all of these words": each word is
+ * quoted as a string (its quotes doubled), so FTS5's operators and column filters in the text
+ * are just text. At most 16 words; FTS5 then tokenizes each as it tokenized the replies.
+ */
+export function ftsQuery(words: string): string {
+  return words
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .slice(0, 16)
+    .map((word) => `"${word.replaceAll('"', '""')}"`)
+    .join(' ');
+}
 
 export class SqliteStore extends SqlStore {
   readonly #connection: SqliteConnection;

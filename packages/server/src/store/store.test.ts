@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../index.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
+import { moderationContract } from '../testing/moderation-contract.js';
 import { notificationContract } from '../testing/notification-contract.js';
 import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
@@ -14,6 +15,7 @@ rateWindowContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'sto
 notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), {
   concurrentStores: false,
 });
+moderationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 
 describe('SqliteStore specifics', () => {
   let dir: string;

@@ -1,5 +1,9 @@
 import type {
+  BanRecord,
   Category,
+  ModerationAction,
+  ModerationLog,
+  ModerationPage,
   Doc,
   ReactionKind,
   ReactionState,
@@ -10,7 +14,16 @@ import type {
   TopicSummary,
 } from '@colloquy/api';
 
+import type { ModeratorStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
+import type { QueueFilter } from './queries.js';
+
+export type { QueueFilter } from './queries.js';
+
+/** Who acts: every moderator's write is logged under this name, in the write's transaction. */
+export interface Actor {
+  moderator: string;
+}
 
 /** A topic as the admin API writes it: Markdown already rendered, sources numbered. */
 export interface TopicRecord {
@@ -48,12 +61,19 @@ export interface NewReplyRecord {
    * has used is refused with `name-reserved`; a verified reply claims its key.
    */
   nameKey?: string;
+  /**
+   * Further comparison keys of the same name (see nameKeys()): a verified reply claims them
+   * with `nameKey`, an anonymous one is refused when a verified user has claimed any of them.
+   */
+  moreNameKeys?: string[];
   /** Deepest depth allowed; a deeper reply is refused with `too-deep`. */
   maxDepth?: number;
   /** A page topic to create when `topicId` does not exist yet (first reply on a page). */
   createTopic?: { title: string; url: string };
   /** Where to tell the author about replies to this one; kept apart and never read back. */
   authorEmail?: string | null;
+  /** The /24 or /64 it came from, for moderators' filters and bans; never shown to readers. */
+  clientPrefix?: string | null;
   /**
    * False: no notification (an import of old replies, say). Otherwise the reply's outbox entry
    * (reply.created, or reply.pending when held) is written in the same transaction.
@@ -61,10 +81,21 @@ export interface NewReplyRecord {
   notify?: boolean;
 }
 
-/** Position after which the next page starts: the last top-level reply of the previous page. */
+/**
+ * Position after which the next page starts: the last top-level reply of the previous page,
+ * or with `rootId`, the last reply of a thread that the previous page cut (see listReplies).
+ */
 export interface PageCursor {
   createdAt: string;
   id: string;
+  /** A cursor inside the thread of this top-level reply: its page continues that thread. */
+  rootId?: string;
+  /**
+   * With `rootId`: once that thread is done, the page goes on with the threads after it (a
+   * page's `nextCursor` when it cut a thread); without, the page holds that thread only
+   * (`moreInThread.cursor`).
+   */
+  resume?: boolean;
 }
 
 /** Who is reading: their own pending replies are included for them. */
@@ -86,6 +117,9 @@ export interface Ban {
   readerHash?: Buffer | null;
   /** An address prefix as addressPrefix() writes it. */
   addressPrefix?: string | null;
+  /** When the ban ends by itself (ISO instant); null or omitted: until lifted. */
+  expiresAt?: string | null;
+  reason?: string | null;
 }
 
 export type ReactionTarget = { type: 'topic' | 'reply'; id: string };
@@ -146,10 +180,15 @@ export interface Store {
   getTopic(id: string): Promise<Topic | null>;
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
-  upsertTopic(topic: TopicRecord): Promise<{ topic: Topic; created: boolean }>;
+  /** With `by`, logged as topic.create or topic.edit. */
+  upsertTopic(topic: TopicRecord, by?: Actor): Promise<{ topic: Topic; created: boolean }>;
   /**
-   * Whole threads, oldest first. Throws `invalid-cursor` for a cursor not of this topic.
-   * Pending replies are included only for their author (`viewer.readerHash`).
+   * Up to `limit` whole threads, oldest first, holding at most MAX_PAGE_REPLIES replies in all:
+   * the thread that does not fit is cut. It continues with `moreInThread.cursor` (pages of that
+   * thread's next replies, creation order) or with `nextCursor` (the same, then the threads
+   * after it, so that paging on with nextCursor alone reads every reply once). Throws
+   * `invalid-cursor` for a cursor not of this topic (or not of that thread). Pending replies
+   * are included only for their author (`viewer.readerHash`).
    */
   listReplies(
     topicId: string,
@@ -170,15 +209,41 @@ export interface Store {
    * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
    * reply's place so its children stay attached; counts follow. Null when missing.
    */
-  setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted'): Promise<Reply | null>;
+  setReplyStatus(id: string, status: 'published' | 'hidden' | 'deleted', by?: Actor): Promise<Reply | null>;
+  /**
+   * A moderator's action on a reply, logged with its name: approve (publish, and dismiss its
+   * reports), hide, delete, restore (publish a hidden reply again). A deleted reply is gone for
+   * good: approving or restoring it is refused with the reason. Null when the reply is missing.
+   */
+  moderate(
+    id: string,
+    action: ModerationAction,
+    by: Actor,
+  ): Promise<{ reply: Reply } | { refused: string } | null>;
+  /**
+   * A page of a moderation queue (see QueueFilter): pending oldest first, the others newest
+   * first. Throws `invalid-cursor` for a cursor of no reply.
+   */
+  moderationQueue(
+    filter: QueueFilter,
+    page: { limit: number; cursor: PageCursor | null },
+  ): Promise<ModerationPage>;
+  /** The moderation log, newest first; `before` is the nextCursor of the previous page. */
+  moderationLog(page: { limit: number; before: string | null; replyId?: string }): Promise<ModerationLog>;
   /** Replies awaiting review, oldest first, in full. */
   listPending(limit: number): Promise<Reply[]>;
   /** Whether this reader or signed-in user has a published reply anywhere. */
   hasPublishedReply(author: { readerHash?: Buffer | null; sub?: string | null }): Promise<boolean>;
-  addBan(ban: Ban): Promise<void>;
+  /** Sets (or sets again, with a new expiry) a ban of a reader, a network or both; logged with `by`. */
+  addBan(ban: Ban, by?: Actor): Promise<void>;
+  /** Whether a ban in force (not lifted, not expired) covers this reader or network. */
   isBanned(ban: Ban): Promise<boolean>;
-  /** Null when the topic does not exist. */
-  setTopicLocked(id: string, locked: boolean): Promise<Topic | null>;
+  /** Lifts a ban; false when there was none. Logged with `by`. */
+  liftBan(kind: 'reader' | 'address', value: string, by: Actor): Promise<boolean>;
+  /** The bans in force, newest first, at most `limit`. */
+  listBans(limit: number): Promise<BanRecord[]>;
+  /** Null when the topic does not exist. With `by`, logged as topic.lock or topic.unlock. */
+  setTopicLocked(id: string, locked: boolean, by?: Actor): Promise<Topic | null>;
   /** Null when the target does not exist. */
   toggleReaction(
     target: ReactionTarget,
@@ -191,6 +256,11 @@ export interface Store {
    * the topic (its fields, replies, counts, reactions); null when the topic does not exist.
    */
   topicVersion(id: string): Promise<number | null>;
+  /**
+   * The version of the reply's topic (which moves with every change to the reply) and whether
+   * the reply awaits review, after one indexed lookup; null when there is no such reply.
+   */
+  replyVersion(id: string): Promise<{ topicVersion: number; pending: boolean } | null>;
   /**
    * Events of the topic with id > afterId, oldest first, at most `limit`.
    *
@@ -222,11 +292,14 @@ export interface Store {
    */
   eventsPrunedThrough(topicId: string): Promise<string>;
   /**
-   * A reader's report of a published reply: writes its reply.reported outbox entry in one
-   * transaction with whatever else a report records. Null when the reply is missing or not
-   * published.
+   * A reader's report of a published reply: records it (once per reporter: their reader id,
+   * else network) and, for a new report, counts it and writes its reply.reported outbox entry,
+   * all in one transaction. Null when the reply is missing or not published.
    */
-  recordReport(replyId: string): Promise<Reply | null>;
+  recordReport(
+    replyId: string,
+    report?: { reporter: string; reason: string | null },
+  ): Promise<{ reply: Reply; counted: boolean } | null>;
   /** The newest published replies of a topic (for its feed), newest first; hidden, pending and deleted never. */
   feedReplies(topicId: string, limit: number): Promise<Reply[]>;
   /** The newest published replies of all topics, newest first, each with its topic's title and URL. */
@@ -247,6 +320,8 @@ export interface Store {
   peekRateWindow(name: string, key: string): Promise<RateWindow | null>;
   /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
   readonly notifications: NotificationStore;
+  /** Named moderators and their console sessions (see moderation.ts). */
+  readonly moderators: ModeratorStore;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;

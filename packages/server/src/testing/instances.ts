@@ -38,6 +38,8 @@ export async function twoInstances(overrides: Parameters<typeof defaultConfig>[0
     a: createApp({ store: storeA, config }),
     b: createApp({ store: countedB.store, config }),
     callsB: countedB.calls,
+    /** Instance A's store, for reading what a test cannot ask over HTTP. */
+    store: storeA as Store,
     close: async () => {
       await storeA.close();
       await storeB.close();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_PAGE_REPLIES } from '@colloquy/api';
+import { decodeCursor } from '../cursor.js';
 import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../index.js';
 import { tempDir } from './helpers.js';
 
@@ -147,6 +149,75 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       assert.deepEqual(
         [A2.id, A1a.id].every((id) => page1.replies.some((r) => r.id === id)),
         true,
+      );
+    });
+
+    it('holds at most MAX_PAGE_REPLIES replies a page and continues a cut thread with a cursor of its own', async () => {
+      await store.upsertTopic(topic('budget'));
+      // Thread A: the root and MAX_PAGE_REPLIES + 40 replies at depths 1 and 2; then B and C.
+      const A = await store.createReply(reply('budget', null, 'A'));
+      let parent = A.id;
+      const thread = [A.id];
+      for (let k = 0; k < MAX_PAGE_REPLIES + 40; k++) {
+        const r = await store.createReply(reply('budget', k % 3 === 2 ? parent : A.id, `a${k}`));
+        if (k % 3 === 0) parent = r.id;
+        thread.push(r.id);
+      }
+      const B = await store.createReply(reply('budget', null, 'B'));
+      const B1 = await store.createReply(reply('budget', B.id, 'B1'));
+      await store.createReply(reply('budget', null, 'C'));
+
+      const first = await store.listReplies('budget', { limit: 20, cursor: null });
+      assert.equal(first.replies.length, MAX_PAGE_REPLIES);
+      assert.ok(first.replies.every((r) => r.id === A.id || r.parentId !== null));
+      assert.equal(first.moreInThread?.rootId, A.id);
+      assert.equal(first.moreInThread?.count, 41);
+      assert.ok(first.nextCursor, 'B and C are on the next page');
+      // Each reply of the cut page comes after its parent.
+      const seen = new Set<string>();
+      for (const r of first.replies) {
+        assert.ok(r.parentId === null || seen.has(r.parentId));
+        seen.add(r.id);
+      }
+
+      const cursor = decodeCursor(first.moreInThread?.cursor ?? '');
+      assert.ok(cursor?.rootId === A.id);
+      const rest = await store.listReplies('budget', { limit: 20, cursor });
+      assert.equal(rest.replies.length, 41);
+      assert.equal(rest.moreInThread, null);
+      assert.equal(rest.nextCursor, null);
+      for (const r of rest.replies) {
+        assert.ok(
+          r.parentId !== null && seen.has(r.parentId),
+          'parents come before, on this page or an earlier one',
+        );
+        seen.add(r.id);
+      }
+      assert.deepEqual([...seen].sort(), [...thread].sort(), 'the two pages hold the whole thread once');
+
+      // nextCursor goes on inside the cut thread, then with the threads after it.
+      const next = await store.listReplies('budget', { limit: 20, cursor: decodeCursor(first.nextCursor) });
+      assert.deepEqual(
+        next.replies.map((r) => r.id),
+        [...rest.replies.map((r) => r.id), B.id, B1.id, next.replies.at(-1)?.id],
+      );
+      assert.equal(next.replies.at(-1)?.text, 'C');
+      assert.equal(next.moreInThread, null);
+      assert.equal(next.nextCursor, null);
+
+      // A thread cursor must name a reply of that thread, in this topic.
+      for (const forged of [
+        { createdAt: B1.createdAt, id: B1.id, rootId: A.id },
+        { createdAt: '2020-01-01T00:00:00.000Z', id: A.id, rootId: A.id },
+      ]) {
+        await assert.rejects(
+          store.listReplies('budget', { limit: 5, cursor: forged }),
+          (e: unknown) => e instanceof StoreError && e.code === 'invalid-cursor',
+        );
+      }
+      await assert.rejects(
+        store.listReplies('paged', { limit: 5, cursor }),
+        (e: unknown) => e instanceof StoreError && e.code === 'invalid-cursor',
       );
     });
 
@@ -438,6 +509,28 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       assert.equal(await store.lastEventId('ev-new'), '0');
       assert.equal(await store.lastEventId('missing'), '0');
       assert.deepEqual(await eventsOf('ev-new'), []);
+    });
+
+    it("gives a reply's topic version and whether it awaits review, and moves it with the reply", async () => {
+      assert.equal(await store.replyVersion('missing'), null);
+      await store.upsertTopic(topic('ev-one'));
+      const published = await store.createReply(reply('ev-one', null, 'one'));
+      const held = await store.createReply({
+        ...reply('ev-one', null, 'held'),
+        status: 'pending',
+        readerHash: Buffer.alloc(32, 7),
+      });
+      assert.deepEqual(await store.replyVersion(published.id), {
+        topicVersion: await store.topicVersion('ev-one'),
+        pending: false,
+      });
+      assert.equal((await store.replyVersion(held.id))?.pending, true);
+      const before = await store.replyVersion(published.id);
+      await store.toggleReaction({ type: 'reply', id: published.id }, 'like', 'reader-key-ev-one-0002');
+      const after = await store.replyVersion(published.id);
+      assert.ok((after?.topicVersion ?? 0) > (before?.topicVersion ?? 0), 'a reaction moves it');
+      await store.setReplyStatus(held.id, 'published');
+      assert.equal((await store.replyVersion(held.id))?.pending, false);
     });
 
     it('bumps the version without events when the topic itself changes', async () => {

@@ -106,11 +106,15 @@ function fetchCatalog(api: string, language: string, done: () => void) {
  */
 export function i18nFor(element: Element, api: string, onLoad: () => void): I18n {
   let lang = '';
-  for (let node: Node | null = element; node && !lang; ) {
-    if (node instanceof Element) lang = node.getAttribute('lang') ?? '';
-    node = node.parentNode ?? (node as ShadowRoot).host ?? null;
-  }
-  lang ||= navigator.language || 'en';
+  // No `instanceof Element`: on a server the element is a DOM shim's, and there is no Element,
+  // no parent and maybe no navigator.
+  for (
+    let node: Node | undefined = element;
+    node && !lang;
+    node = node.parentNode ?? (node as ShadowRoot).host
+  )
+    lang = (node as Partial<Element>).getAttribute?.('lang') ?? '';
+  lang ||= globalThis.navigator?.language || 'en';
   const language = lang.split('-', 1).join('').toLowerCase();
   const catalog = catalogs.get(language);
   if (!catalog) fetchCatalog(api, language, onLoad);

@@ -174,6 +174,27 @@ describe('<reply-thread>', () => {
     expect(bodies[21]).to.equal('Reply 22');
   });
 
+  it('reads the rest of a thread too long for one page into that thread with "Load more"', async function () {
+    this.timeout(60_000); // 307 replies to post first
+    const id = await createTopic();
+    const root = await postReply(id, 'Root', 'Root');
+    // 305 answers: with the root, 6 over the 300 a page holds; then a second thread.
+    const answers = await Promise.all(
+      Array.from({ length: 305 }, (_, k) => postReply(id, `Answer ${k}`, `A${k}`, root.id)),
+    );
+    await postReply(id, 'Second thread', 'S');
+    const el = await thread(id);
+    const replies = () => $$(el, '[part=reply]');
+    expect(replies()).to.have.length(300);
+    $(el, '[part=load-more]').click();
+    await waitUntil(() => !$(el, '[part=load-more]'), 'still a next page');
+    // The thread's rest is nested under its root, the next thread after it.
+    const nested = [...replies()[0]!.querySelectorAll(':scope [part=reply] [part=body]')].map(text);
+    expect(nested.sort()).to.deep.equal(answers.map((a) => a.text).sort());
+    expect(text(replies().at(-1)!.querySelector('[part=body]'))).to.equal('Second thread');
+    expect(replies()).to.have.length(307);
+  });
+
   it('keeps the draft across a re-creation, per topic', async () => {
     const id = await createTopic();
     const el = await thread(id);

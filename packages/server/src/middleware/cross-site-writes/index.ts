@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken, type AdminAuth } from '../../auth/admin-token.js';
+import { isConsoleCall, sessionOf } from '../../auth/sessions.js';
 import type { AppConfig } from '../../config.js';
 import { ProblemError } from '../../problem.js';
 import { requireJson } from '../json-object-body/index.js';
@@ -24,6 +25,12 @@ export function crossSiteWrites(
 ): MiddlewareHandler {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
+    // The console's own pages: the console-session middleware checked the origin (and, for a
+    // session, its CSRF token); without a session only the sign-in gets further than a 401.
+    if (sessionOf(c) !== undefined || isConsoleCall(c)) {
+      if (BODY_METHODS.has(c.req.method)) requireJson(c);
+      return next();
+    }
     const origin = c.req.header('Origin');
     if (origin === undefined && bearerToken(c) !== undefined) {
       admin.require(c);
