@@ -18,6 +18,7 @@ const PARTS = {
   pow: () => import('./pow.js'),
   deploy: () => import('./deploy.js'),
   'largest-read': () => import('./largest-read.js'),
+  'replay-storm': () => import('./replay-storm.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

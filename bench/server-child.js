@@ -42,7 +42,8 @@ export function startBenchServer(mode, options = {}, { nodeArgs = [], cwd } = {}
   return new Promise((resolve, reject) => {
     const onData = (chunk) => {
       output += chunk;
-      const match = /^READY (.*)$/m.exec(output);
+      // The whole line: a long one (many reply ids) arrives in several chunks.
+      const match = /^READY (.*)\n/m.exec(output);
       if (match) {
         child.stdout.off('data', onData);
         child.stdout.resume();
@@ -99,6 +100,8 @@ async function colloquy(options) {
     replyRateLimit: 0,
     topicRateLimit: 0,
     writeRateLimit: 0,
+    // All bench streams come from loopback, one network: the per-network cap would refuse them.
+    maxStreamsPerClient: 0,
     ...(options.heartbeat !== undefined ? { heartbeatSeconds: options.heartbeat } : {}),
   });
   const topicBody = renderMarkdown('A topic for the benchmark, with **strong** text and a citation [1].');

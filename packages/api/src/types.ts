@@ -134,6 +134,12 @@ export interface TopicEventData {
   reactions: { replyId: string | null; reactions: Reactions };
   /** The topic's visible reply count changed. */
   counts: { replyCount: number };
+  /**
+   * The stream cannot replay what the client missed (the server no longer keeps those events):
+   * read the topic again and open a new stream after the read's `lastEventId`. The server ends
+   * the stream after it; its `id` is the topic's newest event.
+   */
+  reload: { reason: 'history-pruned' };
 }
 export type TopicEventType = keyof TopicEventData;
 

@@ -43,6 +43,10 @@ export interface AppConfig {
   editWindowSeconds: number;
   /** Seconds between comment lines on an idle event stream, so proxies keep it open; 0: none. */
   heartbeatSeconds: number;
+  /** Event streams one client network (/24, /64) may hold open on this server; 0: no cap. */
+  maxStreamsPerClient: number;
+  /** Event streams this server holds open at once, all clients together; 0: no cap. */
+  maxStreams: number;
   /**
    * The server's public origin (and path prefix), for the links in emails and feeds; null:
    * feeds use the request's own origin, emails the address the server listens on.
@@ -123,6 +127,8 @@ export const APP_DEFAULTS: Readonly<Omit<AppConfig, 'widgetBundlePath' | 'catalo
   pageTopics: true,
   editWindowSeconds: 15 * 60,
   heartbeatSeconds: 15,
+  maxStreamsPerClient: 100,
+  maxStreams: 5000,
   publicUrl: null,
   webhookAllowPrivate: false,
   deliveryTimeoutSeconds: 10,

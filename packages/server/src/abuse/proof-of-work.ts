@@ -2,10 +2,38 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PROOF_HEADER, type Challenge } from '@colloquy/api';
 import { sha256 } from '../digest.js';
 import { ProblemError } from '../problem.js';
+import type { Store } from '../store/store.js';
 
 // Long enough for a reader who starts writing (when the widget fetches it) and posts much later.
 const CHALLENGE_TTL_MS = 30 * 60_000;
 const CHALLENGE = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * Marks a challenge spent until it expires; resolves true the first time, false ever after.
+ * The servers of one database share one (see spentInStore), so a challenge is good for one
+ * reply on all of them together.
+ */
+export type SpendChallenge = (challenge: string, expiresAt: number) => Promise<boolean>;
+
+/** Spent challenges in this process's memory: enough for one server. */
+export function spentInMemory(): SpendChallenge {
+  const used = new Map<string, number>();
+  return async (challenge, expiresAt) => {
+    const now = Date.now();
+    if (used.has(challenge)) return false;
+    if (used.size > 10_000) for (const [key, at] of used) if (at <= now) used.delete(key);
+    used.set(challenge, expiresAt);
+    return true;
+  };
+}
+
+/**
+ * Spent challenges in the database, beside spent email links (one table of single-use tokens,
+ * pruned when they expire): one insert decides, whichever server the proof reaches.
+ */
+export function spentInStore(store: Pick<Store, 'notifications'>): SpendChallenge {
+  return (challenge, expiresAt) => store.notifications.spendLink(`pow:${challenge}`, new Date(expiresAt));
+}
 
 /**
  * Self-hosted proof-of-work. A challenge is `<expiry>.<random>.<HMAC of both>`, so the server
@@ -14,13 +42,15 @@ const CHALLENGE = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
  */
 export class ProofOfWork {
   readonly #secret: Buffer;
-  readonly #used = new Map<string, number>();
+  readonly #spend: SpendChallenge;
 
   constructor(
     secret: string | null,
     readonly difficulty: number,
+    spend: SpendChallenge = spentInMemory(),
   ) {
     this.#secret = secret === null ? randomBytes(32) : sha256(`colloquy-pow:${secret}`);
+    this.#spend = spend;
   }
 
   get required(): boolean {
@@ -38,7 +68,7 @@ export class ProofOfWork {
   }
 
   /** Throws 428 without a proof, 403 for a wrong, expired or reused one. */
-  verify(header: string | undefined, now = Date.now()): void {
+  async verify(header: string | undefined, now = Date.now()): Promise<void> {
     if (!this.required) return;
     const refuse = (why: string) =>
       new ProblemError(
@@ -78,9 +108,7 @@ export class ProofOfWork {
     if (leadingZeroBits(sha256(`${challenge}:${nonce}`)) < this.difficulty) {
       throw refuse(`SHA-256(challenge:nonce) does not start with ${this.difficulty} zero bits.`);
     }
-    if (this.#used.has(challenge)) throw refuse('This challenge has been used already.');
-    if (this.#used.size > 10_000) for (const [key, at] of this.#used) if (at <= now) this.#used.delete(key);
-    this.#used.set(challenge, expires);
+    if (!(await this.#spend(challenge, expires))) throw refuse('This challenge has been used already.');
   }
 
   #sign(payload: string): string {

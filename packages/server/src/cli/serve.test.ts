@@ -354,3 +354,31 @@ describe('notification settings', () => {
     }
   });
 });
+
+describe('event stream settings', () => {
+  it('cap streams at 100 a network and 5,000 a server by default, read from the environment and flags', () => {
+    const defaults = loadConfig({}, ['serve']).app;
+    assert.deepEqual([defaults.maxStreamsPerClient, defaults.maxStreams], [100, 5000]);
+    const { app } = loadConfig({ COLLOQUY_STREAMS_PER_CLIENT: '20', COLLOQUY_MAX_STREAMS: '900' }, [
+      'serve',
+      '--max-streams',
+      '1000',
+    ]);
+    assert.deepEqual([app.maxStreamsPerClient, app.maxStreams], [20, 1000]);
+    assert.equal(loadConfig({ COLLOQUY_STREAMS_PER_CLIENT: '0' }, ['serve']).app.maxStreamsPerClient, 0);
+  });
+
+  it('refuses what is not a whole number, saying which setting, and lists both in the usage', () => {
+    assert.throws(
+      () => loadConfig({ COLLOQUY_MAX_STREAMS: 'lots' }, ['serve']),
+      (error: unknown) =>
+        error instanceof UsageError && /--max-streams \(COLLOQUY_MAX_STREAMS\)/.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({}, ['serve', '--streams-per-client', '-1']),
+      (error: unknown) => error instanceof UsageError && /--streams-per-client/.test(error.message),
+    );
+    for (const name of ['COLLOQUY_STREAMS_PER_CLIENT', 'COLLOQUY_MAX_STREAMS'])
+      assert.ok(USAGE.includes(name), name);
+  });
+});

@@ -282,6 +282,20 @@ export const SERVE_SETTINGS = {
     'heartbeatSeconds',
     3600,
   ),
+  maxStreamsPerClient: wholeNumber(
+    'live event streams one client address /24 or /64 may hold open, 0 = no cap',
+    'streams-per-client',
+    'COLLOQUY_STREAMS_PER_CLIENT',
+    'maxStreamsPerClient',
+    1_000_000,
+  ),
+  maxStreams: wholeNumber(
+    'live event streams this server holds open at once, 0 = no cap (each holds a socket and a file descriptor)',
+    'max-streams',
+    'COLLOQUY_MAX_STREAMS',
+    'maxStreams',
+    1_000_000,
+  ),
   publicUrl: {
     flag: 'public-url',
     env: 'COLLOQUY_PUBLIC_URL',

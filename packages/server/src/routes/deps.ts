@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { PROOF_HEADER, READER_HEADER, READER_KEY } from '@colloquy/api';
 import { clientPrefix } from '../abuse/client-address.js';
-import { ProofOfWork } from '../abuse/proof-of-work.js';
-import { RateLimiter } from '../abuse/rate-limiter.js';
+import { ProofOfWork, spentInMemory, spentInStore } from '../abuse/proof-of-work.js';
+import { type Limiter, RateLimiter, SharedRateLimiter } from '../abuse/rate-limiter.js';
 import { AdminAuth, bearerToken } from '../auth/admin-token.js';
 import type { Bus } from '../bus/bus.js';
 import type { AppConfig } from '../config.js';
@@ -19,8 +19,11 @@ export interface AppDeps {
   bus: Bus;
   admin: AdminAuth;
   pow: ProofOfWork;
-  /** Replies per network, replies per topic, and writes of any kind per network. */
-  limits: { reply: RateLimiter; topic: RateLimiter; write: RateLimiter };
+  /**
+   * Replies per network, replies per topic, writes of any kind per network, and reactions of
+   * reader keys new to the network (counted per network, like replies).
+   */
+  limits: { reply: Limiter; topic: Limiter; write: Limiter; newReader: Limiter };
   replies: ReplyService;
   /** The client's /24 or /64, or undefined when there is no socket (in-process tests). */
   clientPrefix(c: Context): string | undefined;
@@ -37,11 +40,20 @@ export interface AppDeps {
 
 export function createDeps({ store, config, bus }: { store: Store; config: AppConfig; bus: Bus }): AppDeps {
   const admin = new AdminAuth(config.adminToken);
-  const pow = new ProofOfWork(config.secret, config.powDifficulty);
+  // Servers sharing a database (PostgreSQL) share their limits and spent challenges through it.
+  const shared = store.sharedByServers;
+  const pow = new ProofOfWork(
+    config.secret,
+    config.powDifficulty,
+    shared ? spentInStore(store) : spentInMemory(),
+  );
+  const limiter = (name: string, limit: number): Limiter =>
+    shared ? new SharedRateLimiter(store, name, limit) : new RateLimiter(limit);
   const limits = {
-    reply: new RateLimiter(config.replyRateLimit),
-    topic: new RateLimiter(config.topicRateLimit),
-    write: new RateLimiter(config.writeRateLimit),
+    reply: limiter('reply', config.replyRateLimit),
+    topic: limiter('topic', config.topicRateLimit),
+    write: limiter('write', config.writeRateLimit),
+    newReader: limiter('new-reader', config.replyRateLimit),
   };
   const announce = announcer(store, bus);
   const prefixOf = (c: Context) => clientPrefix(c, config.trustedProxies);

@@ -1,22 +1,33 @@
 import { Hono } from 'hono';
+import { StreamBudget } from '../abuse/stream-budget.js';
 import { badRequest, notFound } from '../problem.js';
 import { topicIdParam } from '@colloquy/api/schemas';
-import type { TopicEvent } from '../store/store.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
+import { ReplayPages } from './replay-pages.js';
 
-/** Events read from the store at a time, when replaying and when catching up. */
-const PAGE = 100;
+/**
+ * Events read from the store at a time, when replaying and when catching up. Pages are shared
+ * by all streams that ask for them (see ReplayPages), so a large page costs memory once, and
+ * each is one socket write per stream: fewer, larger writes leave the event loop freer for
+ * other requests while replays run.
+ */
+export const REPLAY_PAGE = 200;
 /** What EventSource waits before reconnecting after a dropped stream, in milliseconds. */
 const RETRY_MS = 3000;
 /** An event id as the store issues it; 18 digits always fit a 64-bit integer. */
 const EVENT_ID = /^\d{1,18}$/;
-/** Frames queued for a client before the replay waits for it to read. */
-const QUEUED_FRAMES = 256;
+/**
+ * Bytes queued for a client before the stream waits for it to read (on top of what the socket
+ * buffers): a replay goes out as fast as the client takes it, never faster, so a thousand
+ * replays hold a thousand small queues rather than a thousand histories.
+ */
+const QUEUED_BYTES = 16 * 1024;
+
+/** Replay pages kept for all streams of the app together (see ReplayPages). */
+const REPLAY_CACHE_BYTES = 8 * 1024 * 1024;
 
 const encoder = new TextEncoder();
-const frame = (event: TopicEvent) =>
-  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 
 /**
  * `GET /topics/:id/events`: Server-Sent Events of one topic. The stream starts after
@@ -27,7 +38,9 @@ const frame = (event: TopicEvent) =>
  * the last id sent, so coalesced, repeated or reordered notifications neither skip nor
  * repeat an event.
  */
-export function eventRoutes({ store, bus, config }: AppDeps) {
+export function eventRoutes({ store, bus, config, clientPrefix }: AppDeps) {
+  const budget = new StreamBudget(config.maxStreamsPerClient, config.maxStreams);
+  const pages = new ReplayPages(store, REPLAY_PAGE, REPLAY_CACHE_BYTES);
   return new Hono().get('/:id/events', validate('param', topicIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const given = c.req.header('Last-Event-ID') ?? c.req.query('after');
@@ -39,7 +52,6 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
       );
     }
     if ((await store.topicVersion(id)) === null) throw notFound(`No topic "${id}".`);
-    const after = given !== undefined ? BigInt(given).toString() : await store.lastEventId(id);
 
     const headers = {
       'Content-Type': 'text/event-stream',
@@ -50,14 +62,41 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
     // Hono answers HEAD with the GET handler and drops the body unread: start no stream.
     if (c.req.method === 'HEAD') return c.body(null, 200, headers);
 
-    const { heartbeatSeconds } = config;
-    return c.body(
-      eventStream({ store, bus, topicId: id, after, heartbeatSeconds, signal: c.req.raw.signal }),
-      200,
-      headers,
-    );
+    // Taken before anything else is held for the stream; given back when it ends, however it ends.
+    const release = budget.take(clientPrefix(c) ?? 'unknown');
+    try {
+      const after = given !== undefined ? BigInt(given).toString() : await store.lastEventId(id);
+      // Events after `after` that pruning removed would be missing from the replay: the client
+      // must read the topic again rather than show a history with holes in it.
+      const behind =
+        given !== undefined && BigInt(after) < BigInt(await store.eventsPrunedThrough(id))
+          ? await store.lastEventId(id)
+          : null;
+      const { heartbeatSeconds } = config;
+      return c.body(
+        eventStream({
+          pages,
+          bus,
+          topicId: id,
+          after,
+          behind,
+          heartbeatSeconds,
+          signal: c.req.raw.signal,
+          release,
+        }),
+        200,
+        headers,
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
   });
 }
+
+/** The frame telling a client that its replay would be incomplete: read the topic again. */
+const reloadFrame = (newest: string) =>
+  `id: ${newest}\nevent: reload\ndata: ${JSON.stringify({ reason: 'history-pruned' })}\n\n`;
 
 /**
  * The body of one event stream: `retry`, then the events after `after` from the store, then
@@ -66,14 +105,18 @@ export function eventRoutes({ store, bus, config }: AppDeps) {
  * (the subscription, the timer) is let go when the reader cancels or the request is aborted.
  */
 function eventStream(options: {
-  store: AppDeps['store'];
+  pages: ReplayPages;
   bus: AppDeps['bus'];
   topicId: string;
   after: string;
+  /** Set when the client asked for events pruned already: the topic's newest event id. */
+  behind: string | null;
   heartbeatSeconds: number;
   signal: AbortSignal;
+  /** Gives back the stream's place in the budget; called once the stream has ended. */
+  release: () => void;
 }): ReadableStream<Uint8Array> {
-  const { store, bus, topicId, heartbeatSeconds, signal } = options;
+  const { pages, bus, topicId, heartbeatSeconds, signal, release } = options;
   let lastSent = options.after;
   let stopped = false;
   let reading = false;
@@ -84,8 +127,8 @@ function eventStream(options: {
 
   const source: UnderlyingDefaultSource<Uint8Array> = {
     start(controller) {
-      const send = (text: string) => {
-        if (!stopped) controller.enqueue(encoder.encode(text));
+      const send = (text: string | Uint8Array) => {
+        if (!stopped) controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text);
       };
       /** Backpressure: a client that does not read gets a queue's worth, not the whole history. */
       const roomToSend = async () => {
@@ -115,13 +158,11 @@ function eventStream(options: {
             for (;;) {
               await roomToSend();
               if (stopped) return;
-              const events = await store.listEvents(topicId, lastSent, PAGE);
+              const page = await pages.page(topicId, lastSent);
               if (stopped) return;
-              for (const event of events) {
-                send(frame(event));
-                lastSent = event.id;
-              }
-              if (events.length < PAGE) break;
+              if (page.count > 0) send(page.bytes);
+              lastSent = page.lastId;
+              if (page.count < REPLAY_PAGE) break;
             }
           } while (readAgain && !stopped);
         } catch (error) {
@@ -148,6 +189,7 @@ function eventStream(options: {
       stop = () => {
         if (stopped) return;
         stopped = true;
+        release();
         unsubscribe();
         clearInterval(heartbeat);
         resume?.();
@@ -157,6 +199,10 @@ function eventStream(options: {
       if (signal.aborted) return end();
 
       send(`retry: ${RETRY_MS}\n\n`);
+      if (options.behind !== null) {
+        send(reloadFrame(options.behind));
+        return end();
+      }
       void catchUp();
     },
     pull() {
@@ -168,5 +214,8 @@ function eventStream(options: {
       stop();
     },
   };
-  return new ReadableStream(source, { highWaterMark: QUEUED_FRAMES });
+  return new ReadableStream(source, {
+    highWaterMark: QUEUED_BYTES,
+    size: (chunk) => chunk?.byteLength ?? 0,
+  });
 }

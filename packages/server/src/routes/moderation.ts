@@ -65,7 +65,7 @@ export function sessionRoutes({ store, admin, clientPrefix }: AppDeps, sessions:
   const attempts = new RateLimiter(10);
   return new Hono()
     .post('/', jsonObjectBody(), validate('json', signInInput), async (c) => {
-      const retry = attempts.hit(clientPrefix(c) ?? 'unknown');
+      const retry = await attempts.hit(clientPrefix(c) ?? 'unknown');
       if (retry !== null)
         throw tooManyRequests(retry, 'At most 10 sign-in attempts a minute may come from one network.');
       const who = await sessions.whoseToken(c.req.valid('json').token);

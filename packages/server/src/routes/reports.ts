@@ -24,7 +24,7 @@ export function reportRoutes({ store, clientPrefix }: AppDeps) {
     validate('json', reportInput),
     async (c) => {
       const network = clientPrefix(c);
-      const retry = limit.hit(network ?? 'unknown');
+      const retry = await limit.hit(network ?? 'unknown');
       if (retry !== null)
         throw tooManyRequests(
           retry,

@@ -9,7 +9,7 @@ import {
   type Reply,
 } from '@colloquy/api';
 import type { ProofOfWork } from '../abuse/proof-of-work.js';
-import { tooManyRequests, type RateLimiter } from '../abuse/rate-limiter.js';
+import { type Limiter, tooManyRequests } from '../abuse/rate-limiter.js';
 import { verifyJwt, type SignedInUser } from '../auth/jwt.js';
 import type { AppConfig } from '../config.js';
 import { matchesDigest, sha256 } from '../digest.js';
@@ -50,10 +50,10 @@ export interface ReplyServiceDeps {
     | 'topicRateLimit'
   >;
   pow: ProofOfWork;
-  /** Replies per network. */
-  replyLimit: RateLimiter;
-  /** Replies per topic. */
-  topicLimit: RateLimiter;
+  /** Replies per network: every attempt counts, refused or not. */
+  replyLimit: Limiter;
+  /** Replies per topic: only accepted replies count, so junk cannot lock a topic. */
+  topicLimit: Limiter;
   /** Tells live readers of a topic that it changed; never throws. */
   announce(topicId: string): Promise<void>;
 }
@@ -77,8 +77,8 @@ export class ReplyService {
   readonly #store: Store;
   readonly #config: ReplyServiceDeps['config'];
   readonly #pow: ProofOfWork;
-  readonly #replyLimit: RateLimiter;
-  readonly #topicLimit: RateLimiter;
+  readonly #replyLimit: Limiter;
+  readonly #topicLimit: Limiter;
   readonly #announce: (topicId: string) => Promise<void>;
 
   constructor({ store, config, pow, replyLimit, topicLimit, announce }: ReplyServiceDeps) {
@@ -96,8 +96,8 @@ export class ReplyService {
     refuseFilledHoneypot(input);
     // The admin token skips these (imports and tools post in bulk), never the rules below.
     if (!from.admin) {
-      this.#withinRateLimits(topicId, from);
-      this.#pow.verify(from.proof);
+      await this.#withinRateLimits(topicId, from);
+      await this.#pow.verify(from.proof);
     }
     const { body, text, links } = this.#render(input.body);
     const status = await this.#statusOfNew(links, author, from);
@@ -121,6 +121,9 @@ export class ReplyService {
         ...this.#pageTopic(topicId, from.origin),
       })
       .catch(rethrowStoreError);
+    // Only now, accepted, does the reply count toward the topic's budget (held ones too: each
+    // costs a moderator's look). Refusals counted toward the sender's network alone.
+    if (!from.admin) await this.#topicLimit.hit(topicId);
     if (reply.status !== 'pending') await this.#announce(reply.topicId);
     return {
       ...reply,
@@ -200,15 +203,19 @@ export class ReplyService {
     return { sub: user.sub, name };
   }
 
-  #withinRateLimits(topicId: string, from: Requester): void {
-    const retryReply = this.#replyLimit.hit(from.clientPrefix ?? 'unknown');
+  /**
+   * The sender's network pays for every attempt; the topic is only asked whether it has room,
+   * and pays once the reply is accepted (see create()).
+   */
+  async #withinRateLimits(topicId: string, from: Requester): Promise<void> {
+    const retryReply = await this.#replyLimit.hit(from.clientPrefix ?? 'unknown');
     if (retryReply !== null) {
       throw tooManyRequests(
         retryReply,
         `At most ${this.#config.replyRateLimit} replies a minute may come from one network.`,
       );
     }
-    const retryTopic = this.#topicLimit.hit(topicId);
+    const retryTopic = await this.#topicLimit.check(topicId);
     if (retryTopic !== null) {
       throw tooManyRequests(
         retryTopic,

@@ -250,7 +250,37 @@ CREATE TRIGGER replies_fts_update AFTER UPDATE OF text ON replies BEGIN
   INSERT INTO replies_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
 `,
-  // 6: imports. Each imported thread and comment by its source system and its id there, so that
+  // 6: the event log says only what readers may read now. Each reply event names its reply, so
+  // that a change of the reply rewrites the reply's earlier events to its public view of now; the
+  // events already kept take their reply's newest one (every change appends one). A topic keeps
+  // the id up to which its events were pruned, so that a client resuming from before it is told
+  // to reload; for the events already kept, the oldest one's predecessor stands for it.
+  `
+ALTER TABLE events ADD COLUMN reply_id TEXT;
+UPDATE events SET reply_id = json_extract(data, '$.id') WHERE type IN ('reply-created', 'reply-changed');
+CREATE INDEX events_reply ON events (reply_id) WHERE reply_id IS NOT NULL;
+UPDATE events SET data = (
+  SELECT newest.data FROM events AS newest WHERE newest.reply_id = events.reply_id ORDER BY newest.id DESC LIMIT 1
+) WHERE reply_id IS NOT NULL;
+ALTER TABLE topics ADD COLUMN events_pruned_through INTEGER NOT NULL DEFAULT 0;
+UPDATE topics SET events_pruned_through = (SELECT min(id) - 1 FROM events WHERE events.topic_id = topics.id)
+WHERE EXISTS (SELECT 1 FROM events WHERE events.topic_id = topics.id);
+`,
+  // 7: rate-limit windows kept in the database, so that every server on it counts alike (the
+  // servers use them on PostgreSQL; one SQLite server counts in memory). One row per limit and
+  // key (a network, a topic): the start of its current window, in ms since the epoch, and the
+  // hits counted in it.
+  `
+CREATE TABLE rate_windows (
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+CREATE INDEX rate_windows_start ON rate_windows (window_start);
+`,
+  // 8: imports. Each imported thread and comment by its source system and its id there, so that
   // importing the same file again finds what is already in and changes nothing. The rows go
   // with their topic or reply.
   `
@@ -475,7 +505,33 @@ CREATE TABLE moderation_log (
 );
 CREATE INDEX moderation_log_reply ON moderation_log (reply_id, id) WHERE reply_id IS NOT NULL;
 `,
-  // 5: imports: the source ids of imported threads and comments (see SQLite's 6).
+  // 5: the event log says only what readers may read now (see SQLite's 6).
+  `
+ALTER TABLE events ADD COLUMN reply_id TEXT;
+UPDATE events SET reply_id = data->>'id' WHERE type IN ('reply-created', 'reply-changed');
+CREATE INDEX events_reply ON events (reply_id) WHERE reply_id IS NOT NULL;
+UPDATE events SET data = newest.data
+FROM (
+  SELECT DISTINCT ON (reply_id) reply_id, data FROM events WHERE reply_id IS NOT NULL ORDER BY reply_id, id DESC
+) AS newest
+WHERE events.reply_id = newest.reply_id AND events.data <> newest.data;
+ALTER TABLE topics ADD COLUMN events_pruned_through BIGINT NOT NULL DEFAULT 0;
+UPDATE topics SET events_pruned_through = oldest.id - 1
+FROM (SELECT topic_id, min(id) AS id FROM events GROUP BY topic_id) AS oldest
+WHERE topics.id = oldest.topic_id;
+`,
+  // 6: rate-limit windows shared by all servers on the database (see SQLite's 7).
+  `
+CREATE TABLE rate_windows (
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (name, key)
+);
+CREATE INDEX rate_windows_start ON rate_windows (window_start);
+`,
+  // 7: imports: the source ids of imported threads and comments (see SQLite's 8).
   `
 CREATE TABLE import_topics (
   source TEXT NOT NULL,

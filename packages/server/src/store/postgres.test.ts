@@ -25,7 +25,7 @@ import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
 import { moderationContract } from '../testing/moderation-contract.js';
 import { startServer, type ServerProcess } from '../testing/processes.js';
 import { notificationContract } from '../testing/notification-contract.js';
-import { eventContract, storeContract } from '../testing/store-contract.js';
+import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
 const SKIP_REASON =
@@ -92,6 +92,7 @@ if (!DATABASE_URL) {
     };
     storeContract('PostgresStore', openInSchemaOf);
     eventContract('PostgresStore', openInSchemaOf);
+    rateWindowContract('PostgresStore', openInSchemaOf);
     notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
     moderationContract('PostgresStore', openInSchemaOf);
 
@@ -135,6 +136,7 @@ if (!DATABASE_URL) {
             'moderators',
             'notification_keys',
             'outbox',
+            'rate_windows',
             'reactions',
             'replies',
             'reports',

@@ -119,6 +119,7 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresStore extends SqlStore {
+  readonly sharedByServers = true;
   private constructor(pool: pg.Pool) {
     const compiler = compilerFor({
       createAdapter: () => new PostgresAdapter(),

@@ -587,16 +587,32 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     ),
 
     // Events
-    addEvent: prepare((topicId: string, type: EventType, data: Json, now: Instant) =>
-      db.insertInto('events').values({ topic_id: topicId, type, data, created_at: now }),
+    addEvent: prepare((topicId: string, type: EventType, data: Json, replyId: string | null, now: Instant) =>
+      db.insertInto('events').values({ topic_id: topicId, type, data, reply_id: replyId, created_at: now }),
     ),
     /** Two events of one write, in this order (VALUES rows are inserted, and numbered, in order). */
     addEvents: prepare(
-      (topicId: string, type: EventType, data: Json, then: EventType, thenData: Json, now: Instant) =>
+      (
+        topicId: string,
+        type: EventType,
+        data: Json,
+        replyId: string | null,
+        then: EventType,
+        thenData: Json,
+        thenReplyId: string | null,
+        now: Instant,
+      ) =>
         db.insertInto('events').values([
-          { topic_id: topicId, type, data, created_at: now },
-          { topic_id: topicId, type: then, data: thenData, created_at: now },
+          { topic_id: topicId, type, data, reply_id: replyId, created_at: now },
+          { topic_id: topicId, type: then, data: thenData, reply_id: thenReplyId, created_at: now },
         ]),
+    ),
+    /**
+     * Every event of a reply says what readers may read of it now: its earlier versions (the
+     * text before an edit, the body and name before hiding or deletion) leave the log.
+     */
+    redactReplyEvents: prepare((replyId: string, data: Json) =>
+      db.updateTable('events').set({ data }).where('reply_id', '=', replyId),
     ),
     events: prepare((topicId: string, afterId: string, limit: number) =>
       db
@@ -614,6 +630,51 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .select((eb) => eb.cast<string | null>(eb.fn.max('id'), 'text').as('id'))
         .where('topic_id', '=', topicId),
     ),
+    eventsPrunedThrough: prepare((topicId: string) =>
+      topics
+        .select((eb) => eb.cast<string>('events_pruned_through', 'text').as('id'))
+        .where('id', '=', topicId),
+    ),
+    /**
+     * Before pruning: each topic remembers the newest of its events about to go, so that a
+     * client resuming from before it is told its replay would be incomplete.
+     */
+    raisePrunedThrough: prepare((before: Instant) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({
+          events_pruned_through: eb
+            .selectFrom('events')
+            .select((e) => e.fn.max('events.id').as('newest'))
+            .whereRef('events.topic_id', '=', 'topics.id')
+            .where('events.created_at', '<', before)
+            .where(
+              'events.id',
+              '<',
+              eb
+                .selectFrom('events as kept')
+                .select((k) => k.fn.max('kept.id').as('kept'))
+                .whereRef('kept.topic_id', '=', 'topics.id'),
+            ),
+        }))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('events')
+              .select('events.id')
+              .whereRef('events.topic_id', '=', 'topics.id')
+              .where('events.created_at', '<', before)
+              .where(
+                'events.id',
+                '<',
+                eb
+                  .selectFrom('events as kept')
+                  .select((k) => k.fn.max('kept.id').as('kept'))
+                  .whereRef('kept.topic_id', '=', 'topics.id'),
+              ),
+          ),
+        ),
+    ),
     /**
      * Each topic keeps its newest event, so lastEventId() (and with it the topic read that
      * carries it, under an unchanged ETag) never changes by pruning.
@@ -630,6 +691,31 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             .select((eb) => eb.fn.max('id').as('newest'))
             .groupBy('topic_id'),
         ),
+    ),
+
+    // Rate limits shared by the servers of one database: fixed windows, counted in one statement.
+    /** Counts one hit of `key` in limit `name`, starting a new window when the current one is over. */
+    hitRateWindow: prepare((name: string, key: string, now: number, windowStartedBefore: number) =>
+      db
+        .insertInto('rate_windows')
+        .values({ name, key, window_start: now, count: 1 })
+        .onConflict((oc) =>
+          oc.columns(['name', 'key']).doUpdateSet({
+            window_start: sql<number>`CASE WHEN rate_windows.window_start <= ${windowStartedBefore} THEN excluded.window_start ELSE rate_windows.window_start END`,
+            count: sql<number>`CASE WHEN rate_windows.window_start <= ${windowStartedBefore} THEN 1 ELSE rate_windows.count + 1 END`,
+          }),
+        )
+        .returning((eb) => [eb.cast<string>('window_start', 'text').as('start'), 'count']),
+    ),
+    peekRateWindow: prepare((name: string, key: string) =>
+      db
+        .selectFrom('rate_windows')
+        .select((eb) => [eb.cast<string>('window_start', 'text').as('start'), 'count'])
+        .where('name', '=', name)
+        .where('key', '=', key),
+    ),
+    pruneRateWindows: prepare((before: number) =>
+      db.deleteFrom('rate_windows').where('window_start', '<', before),
     ),
 
     // Notifications: the outbox, webhook subscriptions, deliveries and their attempts, email

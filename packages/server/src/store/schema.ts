@@ -46,6 +46,8 @@ export interface TopicsTable extends Counters {
   updated_at: Instant;
   /** Bumped by every write that changes a read of the topic (see Store.topicVersion). */
   version: Int64;
+  /** The newest of the topic's events pruned so far (0: none): a replay from before it is incomplete. */
+  events_pruned_through: Int64;
 }
 
 export interface RepliesTable extends Counters {
@@ -140,7 +142,18 @@ export interface EventsTable {
   topic_id: string;
   type: TopicEvent['type'];
   data: Json;
+  /** The reply a reply-created or reply-changed event shows; a change of it rewrites their data. */
+  reply_id: string | null;
   created_at: Instant;
+}
+
+/** One rate limit's current window for one key (see Store.hitRateWindow). */
+export interface RateWindowsTable {
+  name: string;
+  key: string;
+  /** Milliseconds since the epoch; BIGINT in PostgreSQL, read back as text. */
+  window_start: ColumnType<number | string, number, number>;
+  count: number;
 }
 
 /** One notable write, waiting to be turned into deliveries (see notifications.ts). */
@@ -247,6 +260,7 @@ export interface Schema {
   verified_names: VerifiedNamesTable;
   bans: BansTable;
   events: EventsTable;
+  rate_windows: RateWindowsTable;
   outbox: OutboxTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;

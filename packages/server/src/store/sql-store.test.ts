@@ -21,6 +21,8 @@ describe('released migrations', () => {
       '5a341727489caaeadf38d55634e1605409c21a5eedf2b65b7cce074d699e0860',
       'a5e64a2a08694c0f114020b12fabe5ac52b972cd9fce26306752c86cb7d94fed',
       'fa9fbfa7c46bbefca6d4f389001569bebda9f2e503b3d0ea0fc61fcf03742227',
+      'a6265f6f9200874c39767856a5b193dbc69601f6629a045912452e6754089476',
+      '72c486517dcdd0cc4200a33f436e9da031168a9476cfbae3a0bcfbd43743192c',
       'b006a3449ca4868c2cfc40e49e8522e429559cc0d8194423a3a3e553e72d9687',
     ]);
     assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
@@ -28,6 +30,8 @@ describe('released migrations', () => {
       '789b4db199721969dbcde2d605a3f7a7b3a97b6d50481146103cf65f36acfa55',
       '033e9991899460c638acdbf61c95ef3a2e9a13fe14242b2b781fd34dd52acb2f',
       'fa6e9603220bc1a38a5ac2d51d4d6acd74ad5ac9347c19efe08a3e90c5cdd841',
+      'acf63ccc7a904c2569132e9dc747cbf65e9e67a656aa9490d07972255eb4174e',
+      '6f8a8cb54b6df935f35a6b013e39a96b40f0a29a43b10bafcfd047cef3ff12b1',
       '5ff40f153e0c8e6b4d371f25c60e8bb3d5d0d329ad8540d60c2624dd032edd36',
     ]);
   });

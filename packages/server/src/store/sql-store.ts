@@ -48,6 +48,7 @@ import type {
   Ban,
   NewReplyRecord,
   PageCursor,
+  RateWindow,
   ReactionTarget,
   ReplyCredentials,
   Store,
@@ -144,6 +145,7 @@ export abstract class SqlStore implements Store {
   #closed = false;
   readonly notifications: NotificationStore;
   readonly imports: ImportStore;
+  abstract readonly sharedByServers: boolean;
   readonly moderators: ModeratorStore;
 
   protected constructor(compiler: Kysely<Schema>, connection: SqlConnection, dialect: SqlDialect) {
@@ -170,6 +172,10 @@ export abstract class SqlStore implements Store {
     this.deleteEventsBefore(new Date(now - EVENT_RETENTION_MS)).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning events failed:', error);
     });
+    // A window older than an hour is over for every limit (the longest is a minute).
+    this.#db.executeQuery(this.#q.pruneRateWindows(now - 3600 * 1000)).catch((error: unknown) => {
+      if (!this.#closed) console.error('colloquy: pruning rate-limit windows failed:', error);
+    });
     this.notifications.prune(new Date(now), EVENT_RETENTION_MS).catch((error: unknown) => {
       if (!this.#closed) console.error('colloquy: pruning notifications failed:', error);
     });
@@ -182,14 +188,25 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  /** Deletes events created before `before`, keeping each topic's newest; returns how many. */
+  /**
+   * Deletes events created before `before`, keeping each topic's newest; returns how many.
+   * Each topic first remembers the newest of the events going (see eventsPrunedThrough).
+   */
   protected deleteEventsBefore(before: Date): Promise<number> {
-    return changesOf(this.#db, this.pruneStatement(before));
+    const [raise, prune] = this.pruneStatements(before);
+    return this.#db.transaction('read write', async (trx) => {
+      await trx.executeQuery(raise);
+      return changesOf(trx, prune);
+    });
   }
 
-  /** The statement deleteEventsBefore() runs, for a dialect that runs it its own way. */
-  protected pruneStatement(before: Date): CompiledQuery {
-    return this.#q.pruneEvents(before.toISOString());
+  /**
+   * The statements deleteEventsBefore() runs, in this order, for a dialect that runs them its
+   * own way: the first raises each topic's pruned-through id, the second deletes.
+   */
+  protected pruneStatements(before: Date): [CompiledQuery, CompiledQuery] {
+    const at = before.toISOString();
+    return [this.#q.raisePrunedThrough(at), this.#q.pruneEvents(at)];
   }
 
   async getTopic(id: string): Promise<Topic | null> {
@@ -470,7 +487,7 @@ export abstract class SqlStore implements Store {
         await this.#appendEvents(
           trx,
           reply.topicId,
-          ['reply-created', publicView(toReply(row))],
+          ['reply-created', publicView(toReply(row)), id],
           ['counts', { replyCount: reply_count }],
         );
       }
@@ -648,11 +665,15 @@ export abstract class SqlStore implements Store {
     await this.#notifyStatusChange(trx, id, topicId, before.status, status);
     if (listed(before.status) || listed(status)) {
       await trx.executeQuery(q.bumpVersion(topicId));
-      const events: Array<[EventType, unknown]> = [];
-      if (listed(before.status)) events.push(['reply-changed', publicView(toReply(row))]);
-      else if (status === 'published') events.push(['reply-created', publicView(toReply(row))]);
+      const view = publicView(toReply(row));
+      const events: Array<[EventType, unknown, string?]> = [];
+      if (listed(before.status)) events.push(['reply-changed', view, id]);
+      else if (status === 'published') events.push(['reply-created', view, id]);
       if (replyCount !== null) events.push(['counts', { replyCount }]);
       await this.#appendEvents(trx, topicId, ...events);
+      // What the log said of this reply before (its text before an edit, its body and author
+      // before hiding or deletion) is no longer readable anywhere else: replays say it no more.
+      await trx.executeQuery(q.redactReplyEvents(id, JSON.stringify(view)));
     } // else only its author ever saw it: no bump, no event
     return toReply(row, { admin: true });
   }
@@ -709,17 +730,33 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  /** Inside the write's transaction, so that the events commit (or not) with the write. */
-  async #appendEvents(trx: Executor, topicId: string, ...events: Array<[EventType, unknown]>): Promise<void> {
+  /**
+   * Inside the write's transaction, so that the events commit (or not) with the write. An
+   * event of a reply (reply-created, reply-changed) names it as its third element.
+   */
+  async #appendEvents(
+    trx: Executor,
+    topicId: string,
+    ...events: Array<[EventType, unknown, string?]>
+  ): Promise<void> {
     const [event, next] = events;
     if (!event) return;
     await this.#dialect.lock(trx, 'events');
     const now = new Date().toISOString();
-    const [type, data] = event;
+    const [type, data, replyId = null] = event;
     await trx.executeQuery(
       next
-        ? this.#q.addEvents(topicId, type, JSON.stringify(data), next[0], JSON.stringify(next[1]), now)
-        : this.#q.addEvent(topicId, type, JSON.stringify(data), now),
+        ? this.#q.addEvents(
+            topicId,
+            type,
+            JSON.stringify(data),
+            replyId,
+            next[0],
+            JSON.stringify(next[1]),
+            next[2] ?? null,
+            now,
+          )
+        : this.#q.addEvent(topicId, type, JSON.stringify(data), replyId, now),
     );
   }
 
@@ -869,6 +906,10 @@ export abstract class SqlStore implements Store {
     return (await firstOf(this.#db, this.#q.lastEventId(topicId)))?.id ?? '0';
   }
 
+  async eventsPrunedThrough(topicId: string): Promise<string> {
+    return (await firstOf(this.#db, this.#q.eventsPrunedThrough(topicId)))?.id ?? '0';
+  }
+
   async feedReplies(topicId: string, limit: number): Promise<Reply[]> {
     return (await rowsOf(this.#db, this.#q.topicFeed(topicId, limit))).map((row) => toReply(row));
   }
@@ -883,6 +924,16 @@ export abstract class SqlStore implements Store {
   async siteVersion(): Promise<string> {
     const row = await firstOf(this.#db, this.#q.siteVersion());
     return `${row?.event_id ?? '0'}/${row?.topic_updated_at ?? ''}`;
+  }
+
+  async hitRateWindow(name: string, key: string, windowMs: number, now = Date.now()): Promise<RateWindow> {
+    const row = await oneOf(this.#db, this.#q.hitRateWindow(name, key, now, now - windowMs));
+    return { start: Number(row.start), count: row.count };
+  }
+
+  async peekRateWindow(name: string, key: string): Promise<RateWindow | null> {
+    const row = await firstOf(this.#db, this.#q.peekRateWindow(name, key));
+    return row ? { start: Number(row.start), count: row.count } : null;
   }
 
   async ping(): Promise<void> {

@@ -46,6 +46,7 @@ export function ftsQuery(words: string): string {
 
 export class SqliteStore extends SqlStore {
   readonly #connection: SqliteConnection;
+  readonly sharedByServers = false;
 
   private constructor(connection: SqliteConnection) {
     const compiler = compilerFor(
@@ -81,7 +82,10 @@ export class SqliteStore extends SqlStore {
    * At once, so it cannot wait for a transaction this store has open: it refuses to run inside one.
    */
   pruneEvents(before: Date): number {
-    return Number(this.#connection.runNow(this.pruneStatement(before)).numAffectedRows);
+    const [raise, prune] = this.pruneStatements(before);
+    // Raised first: should the delete not follow, a resuming client reloads needlessly, nothing worse.
+    this.#connection.runNow(raise);
+    return Number(this.#connection.runNow(prune).numAffectedRows);
   }
 }
 

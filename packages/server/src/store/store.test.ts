@@ -7,10 +7,11 @@ import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
 import { moderationContract } from '../testing/moderation-contract.js';
 import { notificationContract } from '../testing/notification-contract.js';
-import { eventContract, storeContract } from '../testing/store-contract.js';
+import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 eventContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+rateWindowContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
 notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')), {
   concurrentStores: false,
 });
@@ -253,6 +254,50 @@ describe('SqliteStore events', () => {
         await store.toggleReaction({ type: 'topic', id: 'old' }, 'like', 'reader-one-aaaaaaaa');
         assert.equal(await store.topicVersion('old'), 2);
         assert.equal((await store.listEvents('old', '0', 10)).length, 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+  it('brings the event log of a version 4 database to what readers may read now', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'v4.db');
+    try {
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      for (let k = 0; k < 4; k++) {
+        db.exec(MIGRATIONS[k]!);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(k + 1, '2026-01-01T00:00:00.000Z');
+      }
+      db.prepare(
+        `INSERT INTO topics (id, title, created_at, body, text, sources, updated_at)
+         VALUES ('old', 'Old', '2026-01-01T00:00:00.000Z', '[]', '', '[]', '2026-01-01T00:00:00.000Z')`,
+      ).run();
+      // As version 4 left it: the reply was hidden, and its creation still says what it said.
+      const view = (text: string, name: string, status: string) =>
+        JSON.stringify({ id: 'R1', author: { name }, text, status });
+      const event = db.prepare(
+        `INSERT INTO events (topic_id, type, data, created_at) VALUES ('old', ?, ?, '2026-01-01T00:00:00.000Z')`,
+      );
+      event.run('reply-created', view('the secret text', 'Sam Secret', 'published'));
+      event.run('counts', JSON.stringify({ replyCount: 1 }));
+      event.run('reply-changed', view('', '', 'hidden'));
+      db.close();
+      const store = SqliteStore.open(file);
+      try {
+        const events = await store.listEvents('old', '0', 10);
+        assert.deepEqual(
+          events.map((e) => [e.type, e.data]),
+          [
+            ['reply-created', { id: 'R1', author: { name: '' }, text: '', status: 'hidden' }],
+            ['counts', { replyCount: 1 }],
+            ['reply-changed', { id: 'R1', author: { name: '' }, text: '', status: 'hidden' }],
+          ],
+        );
+        // What came before the oldest kept event is unknown: a replay from before it reloads.
+        assert.equal(await store.eventsPrunedThrough('old'), String(BigInt(events[0]!.id) - 1n));
       } finally {
         await store.close();
       }

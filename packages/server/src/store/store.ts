@@ -141,6 +141,12 @@ export interface TopicEvent {
   data: unknown;
 }
 
+/** One rate limit's window for one key: when it started (ms since the epoch) and its hits. */
+export interface RateWindow {
+  start: number;
+  count: number;
+}
+
 /** Failures a client can cause; routes turn them into problem responses. */
 export class StoreError extends Error {
   constructor(
@@ -166,6 +172,12 @@ export class StoreError extends Error {
  * synchronously inside the promises.
  */
 export interface Store {
+  /**
+   * Whether several server processes are expected to share this store (PostgreSQL): rate-limit
+   * windows and spent proof-of-work challenges are then kept in it, so that they hold across
+   * all of them. False for SQLite, whose one server counts in memory.
+   */
+  readonly sharedByServers: boolean;
   getTopic(id: string): Promise<Topic | null>;
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
@@ -264,6 +276,9 @@ export interface Store {
    *   Setting the status a reply already has changes nothing: no event, no bump.
    * - toggleReaction: `reactions`.
    * - upsertTopic (update) and setTopicLocked: version bump only.
+   * Every event of a reply carries what readers may read of it now: a change of the reply
+   * rewrites its earlier events to the same public view, so a replay never shows a text before
+   * its edit, nor the body or name of a hidden or deleted reply.
    * (SqlStore#changeStatus and the writes above it apply these rules.) Events older than 7 days
    * are pruned now and then after a write, always keeping each topic's newest one, so
    * lastEventId() never goes back.
@@ -271,6 +286,12 @@ export interface Store {
   listEvents(topicId: string, afterId: string, limit: number): Promise<TopicEvent[]>;
   /** The newest event id of the topic, or '0' when it has none. */
   lastEventId(topicId: string): Promise<string>;
+  /**
+   * The newest of the topic's events that pruning removed, or '0' when none was (or the topic
+   * does not exist): a replay from an id before it would miss events, so the client must read
+   * the topic again instead.
+   */
+  eventsPrunedThrough(topicId: string): Promise<string>;
   /**
    * A reader's report of a published reply: records it (once per reporter: their reader id,
    * else network) and, for a new report, counts it and writes its reply.reported outbox entry,
@@ -290,6 +311,14 @@ export interface Store {
    * the newest change of any topic (titles and URLs are in the feed).
    */
   siteVersion(): Promise<string>;
+  /**
+   * Counts a hit of `key` (a network, a topic) in the rate limit `name`, in fixed windows of
+   * `windowMs`: a hit after the current window is over starts a new one. One statement, so
+   * the servers of one database count together. The window's start (ms) and its hits so far.
+   */
+  hitRateWindow(name: string, key: string, windowMs: number, now?: number): Promise<RateWindow>;
+  /** The current window of `key` in `name` as the last hit left it, or null when none was counted. */
+  peekRateWindow(name: string, key: string): Promise<RateWindow | null>;
   /** The outbox, deliveries, webhook subscriptions and email links (see notifications.ts). */
   readonly notifications: NotificationStore;
   /** Batches of topics and replies from another system's export (see imports.ts). */

@@ -424,6 +424,53 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
   });
 }
 
+/** Rate-limit windows as every Store keeps them (see Store.hitRateWindow). */
+export function rateWindowContract(name: string, open: (dir: string) => Promise<Store>): void {
+  describe(`Store rate-limit windows: ${name}`, () => {
+    let cleanup: () => Promise<void>;
+    let store: Store;
+    before(async () => {
+      const temp = await tempDir();
+      cleanup = temp.cleanup;
+      store = await open(temp.dir);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('counts hits per limit and key in fixed windows, and starts a new window when one is over', async () => {
+      const t0 = 1_800_000_000_000;
+      assert.equal(await store.peekRateWindow('reply', 'net-a'), null);
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0), { start: t0, count: 1 });
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0 + 59_999), {
+        start: t0,
+        count: 2,
+      });
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-b', 60_000, t0 + 10), {
+        start: t0 + 10,
+        count: 1,
+      });
+      assert.deepEqual(await store.hitRateWindow('topic', 'net-a', 60_000, t0 + 20), {
+        start: t0 + 20,
+        count: 1,
+      });
+      assert.deepEqual(await store.peekRateWindow('reply', 'net-a'), { start: t0, count: 2 });
+      // A hit once the window is over opens the next one.
+      assert.deepEqual(await store.hitRateWindow('reply', 'net-a', 60_000, t0 + 60_000), {
+        start: t0 + 60_000,
+        count: 1,
+      });
+    });
+
+    it('counts concurrent hits exactly', async () => {
+      const t0 = 1_900_000_000_000;
+      await Promise.all(Array.from({ length: 25 }, () => store.hitRateWindow('write', 'busy', 60_000, t0)));
+      assert.deepEqual(await store.peekRateWindow('write', 'busy'), { start: t0, count: 25 });
+    });
+  });
+}
+
 /**
  * Live updates and HTTP caching: the events and the version counter every Store keeps (see
  * Store.topicVersion and Store.listEvents). `open(dir)` as for storeContract().
@@ -649,6 +696,76 @@ export function eventContract(name: string, open: (dir: string) => Promise<Store
       const [created] = await eventsOf('ev-reply', events.at(-1)!.id);
       assert.ok(BigInt(created!.id) > BigInt(events.at(-1)!.id), 'ids keep increasing after a reopen');
       assert.equal((created!.data as { id: string }).id, next.id);
+    });
+
+    it('leaves no trace in the event log of a text before its edit, nor of a hidden or deleted reply', async () => {
+      await store.upsertTopic(topic('ev-redact'));
+      const secrets = ['first-draft-7c1f', 'hidden-body-52aa', 'deleted-body-e90d'];
+      const names = ['Edith Original', 'Hilda Hidden', 'Dora Deleted'];
+      const [edited, hidden, deleted] = await Promise.all(
+        secrets.map(async (text, k) => ({
+          ...(await store.createReply({ ...reply('ev-redact', null, text), authorName: names[k]! })),
+        })),
+      );
+      const child = await store.createReply(reply('ev-redact', deleted!.id, 'a child stays'));
+      const log = async () => JSON.stringify(await eventsOf('ev-redact'));
+      for (const text of [...secrets, ...names]) assert.ok((await log()).includes(text), 'written first');
+
+      await store.editReply(edited!.id, renderMarkdown('second draft'));
+      await store.setReplyStatus(hidden!.id, 'hidden');
+      await store.setReplyStatus(deleted!.id, 'deleted');
+      const after = await log();
+      for (const text of [...secrets, names[1]!, names[2]!])
+        assert.ok(!after.includes(text), `"${text}" is gone from every event`);
+      assert.ok(after.includes('second draft') && after.includes(names[0]!), 'the edit is readable');
+      assert.ok(after.includes('a child stays'), 'other replies keep their events');
+      // Every event of a reply now says what a read of it says, and ids and order are unchanged.
+      const events = await eventsOf('ev-redact');
+      for (const event of events) {
+        if (event.type !== 'reply-created' && event.type !== 'reply-changed') continue;
+        const id = (event.data as { id: string }).id;
+        assert.deepEqual(event.data, await store.getReply(id));
+      }
+      assert.deepEqual(
+        events.map((e) => e.type),
+        [
+          ...['reply-created', 'counts', 'reply-created', 'counts', 'reply-created', 'counts'],
+          ...[
+            'reply-created',
+            'counts',
+            'reply-changed',
+            'reply-changed',
+            'counts',
+            'reply-changed',
+            'counts',
+          ],
+        ],
+      );
+      assert.equal((await store.getReply(child.id))?.text, 'a child stays');
+      // Published again, a hidden reply's events read as published again: still never its past.
+      await store.setReplyStatus(hidden!.id, 'published');
+      assert.ok((await log()).includes(secrets[1]!));
+    });
+
+    it("remembers up to which event a topic's log was pruned, and nothing before any pruning", async () => {
+      await store.upsertTopic(topic('ev-pruned'));
+      assert.equal(await store.eventsPrunedThrough('ev-pruned'), '0');
+      assert.equal(await store.eventsPrunedThrough('missing'), '0');
+      for (let k = 0; k < 3; k++) await store.createReply(reply('ev-pruned', null, `p${k}`));
+      const events = await eventsOf('ev-pruned');
+      const prune = (store as unknown as { pruneEvents(before: Date): unknown }).pruneEvents.bind(store);
+      await prune(new Date('2000-01-01T00:00:00Z'));
+      assert.equal(await store.eventsPrunedThrough('ev-pruned'), '0', 'nothing was that old');
+      await prune(new Date(Date.now() + 60_000));
+      // The newest event stays; the one before it is the newest that went.
+      assert.deepEqual(await eventsOf('ev-pruned'), [events.at(-1)]);
+      assert.equal(await store.eventsPrunedThrough('ev-pruned'), events.at(-2)!.id);
+      await prune(new Date(Date.now() + 60_000));
+      assert.equal(
+        await store.eventsPrunedThrough('ev-pruned'),
+        events.at(-2)!.id,
+        'a second pruning keeps it',
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { READER_HEADER } from '@colloquy/api';
-import { tooManyRequests, type RateLimiter } from '../../abuse/rate-limiter.js';
+import { type Limiter, tooManyRequests } from '../../abuse/rate-limiter.js';
 import type { AdminAuth } from '../../auth/admin-token.js';
 import { sha256 } from '../../digest.js';
 import { ProblemError } from '../../problem.js';
@@ -10,7 +10,7 @@ export interface AbuseChecks {
   store: Pick<Store, 'isBanned'>;
   admin: AdminAuth;
   /** Writes of any kind, counted per network. */
-  writeLimit: RateLimiter;
+  writeLimit: Limiter;
   /** The client's /24 or /64, or undefined when there is no socket (in-process tests). */
   clientPrefix(c: Context): string | undefined;
 }
@@ -39,7 +39,7 @@ export function abuseChecks({ store, admin, writeLimit, clientPrefix }: AbuseChe
         'A moderator has blocked writes from this reader or network.',
       );
     }
-    const retry = writeLimit.hit(prefix ?? 'unknown');
+    const retry = await writeLimit.hit(prefix ?? 'unknown');
     if (retry !== null)
       throw tooManyRequests(retry, `At most ${writeLimit.limit} writes a minute may come from one network.`);
     return next();
