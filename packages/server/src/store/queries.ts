@@ -56,6 +56,17 @@ const COUNT_COLUMNS = REACTION_KINDS.map(countColumn);
  * (`WHERE status = 'published'`) only for a query that names the same constant.
  */
 const published = sql.lit<ReplyStatus>('published');
+
+/** The id of a topic's newest published reply: a subquery for the writes that keep topics.latest_reply_id. */
+export const latestPublishedReplyId = (db: Kysely<Schema>, topicId: string) =>
+  db
+    .selectFrom('replies')
+    .select('replies.id')
+    .where('replies.topic_id', '=', topicId)
+    .where('replies.status', '=', published)
+    .orderBy('replies.created_at', 'desc')
+    .orderBy('replies.id', 'desc')
+    .limit(1);
 const pending = sql.lit<ReplyStatus>('pending');
 
 export type EventType = TopicEvent['type'];
@@ -201,14 +212,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .updateTable('topics')
         .set((eb) => ({
           reply_count: eb('reply_count', '+', delta),
-          latest_reply_id: eb
-            .selectFrom('replies')
-            .select('replies.id')
-            .where('replies.topic_id', '=', id)
-            .where('replies.status', '=', published)
-            .orderBy('replies.created_at', 'desc')
-            .orderBy('replies.id', 'desc')
-            .limit(1),
+          latest_reply_id: latestPublishedReplyId(db, id),
         }))
         .where('id', '=', id)
         .returning('reply_count'),

@@ -10,7 +10,7 @@ import type {
   ImportStore,
 } from './imports.js';
 import { prepare, prepareNamed } from './prepared.js';
-import type { QueryDialect } from './queries.js';
+import { latestPublishedReplyId, type QueryDialect } from './queries.js';
 import type { Schema } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
 
@@ -102,14 +102,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             .select((e) => e.fn.countAll<number>().as('n'))
             .where('replies.topic_id', '=', id)
             .where('replies.status', '=', published),
-          latest_reply_id: eb
-            .selectFrom('replies')
-            .select('replies.id')
-            .where('replies.topic_id', '=', id)
-            .where('replies.status', '=', published)
-            .orderBy('replies.created_at', 'desc')
-            .orderBy('replies.id', 'desc')
-            .limit(1),
+          latest_reply_id: latestPublishedReplyId(db, id),
           version: eb('version', '+', 1),
           updated_at: now,
         }))
