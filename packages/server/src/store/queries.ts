@@ -13,6 +13,7 @@ import type {
   DeliveryAttemptsTable,
   Instant,
   Json,
+  ModerationLogTable,
   RepliesTable,
   Schema,
   TopicsTable,
@@ -464,25 +465,16 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
       db.updateTable('replies').set({ report_count: 0 }).where('id', '=', replyId),
     ),
     deleteReports: prepare((replyId: string) => db.deleteFrom('reports').where('reply_id', '=', replyId)),
-    addLogEntry: prepareNamed(
-      (e: {
-        at: Instant;
-        moderator: string;
-        action: string;
-        reply_id: string | null;
-        topic_id: string | null;
-        target: string | null;
-        detail: string | null;
-      }) =>
-        db.insertInto('moderation_log').values({
-          at: e.at,
-          moderator: e.moderator,
-          action: e.action,
-          reply_id: e.reply_id,
-          topic_id: e.topic_id,
-          target: e.target,
-          detail: e.detail,
-        }),
+    addLogEntry: prepareNamed((e: Omit<ModerationLogTable, 'id'>) =>
+      db.insertInto('moderation_log').values({
+        at: e.at,
+        moderator: e.moderator,
+        action: e.action,
+        reply_id: e.reply_id,
+        topic_id: e.topic_id,
+        target: e.target,
+        detail: e.detail,
+      }),
     ),
     logPage: prepare((before: string, limit: number) =>
       db
