@@ -58,6 +58,25 @@ const COUNT_COLUMNS = REACTION_KINDS.map(countColumn);
  */
 const published = sql.lit<ReplyStatus>('published');
 
+/**
+ * The columns that place a new reply in its thread, read one by one from `reply` (the prepared
+ * statements' stand-ins expose their fields only as they are read, so they cannot be spread).
+ */
+export const replyPlacement = (
+  reply: Pick<
+    Selectable<RepliesTable>,
+    'id' | 'topic_id' | 'parent_id' | 'root_id' | 'depth' | 'author_name' | 'created_at'
+  >,
+) => ({
+  id: reply.id,
+  topic_id: reply.topic_id,
+  parent_id: reply.parent_id,
+  root_id: reply.root_id,
+  depth: reply.depth,
+  author_name: reply.author_name,
+  created_at: reply.created_at,
+});
+
 /** The id of a topic's newest published reply: a subquery for the writes that keep topics.latest_reply_id. */
 export const latestPublishedReplyId = (db: Kysely<Schema>, topicId: string) =>
   db
@@ -244,13 +263,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         db
           .insertInto('replies')
           .values({
-            id: reply.id,
-            topic_id: reply.topic_id,
-            parent_id: reply.parent_id,
-            root_id: reply.root_id,
-            depth: reply.depth,
-            author_name: reply.author_name,
-            created_at: reply.created_at,
+            ...replyPlacement(reply),
             body: reply.body,
             text: reply.text,
             status: reply.status,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { ReplyStatus } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
@@ -10,8 +10,8 @@ import type {
   ImportStore,
 } from './imports.js';
 import { prepare, prepareNamed } from './prepared.js';
-import { latestPublishedReplyId, type QueryDialect } from './queries.js';
-import type { Schema } from './schema.js';
+import { latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
+import type { RepliesTable, Schema } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
 
 const published = sql.lit<ReplyStatus>('published');
@@ -62,27 +62,24 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
       db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
     ),
     insertReply: prepareNamed(
-      (reply: {
-        id: string;
-        topic_id: string;
-        parent_id: string | null;
-        root_id: string;
-        depth: number;
-        author_name: string;
-        created_at: string;
-        edited_at: string | null;
-        body: string;
-        text: string;
-        status: ReplyStatus;
-      }) =>
+      (
+        reply: Pick<
+          Selectable<RepliesTable>,
+          | 'id'
+          | 'topic_id'
+          | 'parent_id'
+          | 'root_id'
+          | 'depth'
+          | 'author_name'
+          | 'created_at'
+          | 'edited_at'
+          | 'body'
+          | 'text'
+          | 'status'
+        >,
+      ) =>
         db.insertInto('replies').values({
-          id: reply.id,
-          topic_id: reply.topic_id,
-          parent_id: reply.parent_id,
-          root_id: reply.root_id,
-          depth: reply.depth,
-          author_name: reply.author_name,
-          created_at: reply.created_at,
+          ...replyPlacement(reply),
           edited_at: reply.edited_at,
           body: reply.body,
           text: reply.text,
