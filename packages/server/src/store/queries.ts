@@ -14,6 +14,7 @@ import type {
   Instant,
   Json,
   ModerationLogTable,
+  ModeratorSessionsTable,
   RepliesTable,
   Schema,
   TopicsTable,
@@ -543,25 +544,16 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     endSessionsOf: prepare((moderator: string) =>
       db.deleteFrom('moderator_sessions').where('moderator', '=', moderator),
     ),
-    addSession: prepareNamed(
-      (s: {
-        id_hash: Buffer;
-        moderator: string;
-        role: 'admin' | 'moderator';
-        csrf_token: string;
-        started_at: Instant;
-        issued_at: Instant;
-        expires_at: Instant;
-      }) =>
-        db.insertInto('moderator_sessions').values({
-          id_hash: s.id_hash,
-          moderator: s.moderator,
-          role: s.role,
-          csrf_token: s.csrf_token,
-          started_at: s.started_at,
-          issued_at: s.issued_at,
-          expires_at: s.expires_at,
-        }),
+    addSession: prepareNamed((s: ModeratorSessionsTable) =>
+      db.insertInto('moderator_sessions').values({
+        id_hash: s.id_hash,
+        moderator: s.moderator,
+        role: s.role,
+        csrf_token: s.csrf_token,
+        started_at: s.started_at,
+        issued_at: s.issued_at,
+        expires_at: s.expires_at,
+      }),
     ),
     session: prepare((idHash: Buffer, now: Instant) =>
       db
