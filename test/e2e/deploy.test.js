@@ -169,6 +169,20 @@ describe('nginx in front of two instances on one PostgreSQL', { skip: SKIP }, ()
       assert.equal(await waiting(watcher.page), expected, 'none doubled');
       const button = await watcher.page.waitForSelector('reply-thread >>> [part="new-replies"]');
       await button.click();
+      // The click renders the waiting replies in the element's next update: wait for that render
+      // (a lost event never renders, so the assertion below still fails for it).
+      await watcher.page
+        .waitForFunction(
+          (texts) => {
+            const shown = [
+              ...document.querySelector('reply-thread').shadowRoot.querySelectorAll('[part="body"]'),
+            ];
+            return texts.every((text) => shown.some((body) => body.textContent.trim() === text));
+          },
+          { timeout: 10_000 },
+          sent,
+        )
+        .catch(() => {});
       const seen = await bodies(watcher.page);
       for (const text of sent) assert.equal(seen.filter((b) => b === text).length, 1, text);
     } finally {
