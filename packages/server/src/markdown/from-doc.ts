@@ -13,7 +13,8 @@ import { toMarkdown, type Options } from 'mdast-util-to-markdown';
  * eight), so the recursion here and in the serializer is bounded.
  */
 
-const options: Options = {
+/** How Markdown is written here and by the import's HTML conversion (import/body.ts). */
+export const SERIALIZE_OPTIONS: Options = {
   extensions: [gfmToMarkdown()],
   bullet: '-',
   emphasis: '*',
@@ -22,6 +23,10 @@ const options: Options = {
   fences: true,
   rule: '-',
   listItemIndent: 'one',
+};
+
+const options: Options = {
+  ...SERIALIZE_OPTIONS,
   // `<url>` is CommonMark's autolink, whose rules for emails are stricter than the renderer's
   // GFM autolink literals: `[text](url)` reads back as the same link whatever the address.
   resourceLink: true,

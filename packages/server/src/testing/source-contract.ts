@@ -3,21 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { docText, type Doc } from '@colloquy/api';
 import { renderMarkdown, type Store, type TopicRecord } from '../index.js';
 import { tempDir } from './helpers.js';
+import { topic as contractTopic } from './store-contract.js';
 
-const topic = (id: string, source: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({
-  id,
-  title: `Topic ${id}`,
-  url: null,
-  category: null,
-  label: null,
-  summary: null,
-  author: null,
-  ...renderMarkdown(source),
-  source,
-  sources: [{ title: 'A', url: 'https://a.example/' }],
-  locked: false,
-  ...extra,
-});
+const topic = (id: string, source: string, extra: Partial<TopicRecord> = {}): TopicRecord =>
+  contractTopic(id, { ...renderMarkdown(source), source, sources: [], ...extra });
 
 const reply = (topicId: string, source: string) => ({
   topicId,
