@@ -1,6 +1,6 @@
 // Element tests: the TypeScript sources in real Chromium, against a real Colloquy server with
 // SQLite databases in a temporary folder, seeded with the demo topic.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -55,6 +55,19 @@ function colloquyApis() {
   };
 }
 
+/**
+ * A module the sources name by URL rather than import (a worker's `new URL('./x.js',
+ * import.meta.url)`) is asked for as `.js`: serve its TypeScript source, as for imports.
+ */
+async function sourceForJs(ctx, next) {
+  const path = ctx.path;
+  if (path.startsWith('/packages/') && path.endsWith('.js')) {
+    const source = `${path.slice(0, -3)}.ts`;
+    if (!existsSync(`.${path}`) && existsSync(`.${source}`)) ctx.url = ctx.url.replace(path, source);
+  }
+  return next();
+}
+
 export default {
   files: ['packages/widget/src/**/*.test.ts'],
   nodeResolve: true,
@@ -66,6 +79,7 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   browserStartTimeout: 60000,
   testsFinishTimeout: 300000,
+  middleware: [sourceForJs],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), colloquyApis()],
   browsers: [
     chromeLauncher({

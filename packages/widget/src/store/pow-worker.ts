@@ -1,0 +1,21 @@
+/**
+ * The proof-of-work solver as a module Web Worker: given a challenge, it answers with the first
+ * nonce that solves it (see {@link search}), off the page's thread.
+ */
+import type { Challenge } from '@colloquy/api';
+import { search } from './pow-search.js';
+
+/** Nonces per call of {@link search}. */
+const BATCH = 1 << 16;
+
+// The widget's TypeScript has the DOM's types, not a worker's: only what is used here.
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<Challenge>) => void) | null;
+  postMessage(nonce: number): void;
+};
+
+scope.onmessage = ({ data: { challenge, difficulty } }) => {
+  let nonce = -1;
+  for (let from = 0; nonce < 0; from += BATCH) nonce = search(challenge, difficulty, from, BATCH);
+  scope.postMessage(nonce);
+};
