@@ -15,6 +15,7 @@ import {
   type TopicWithReplies,
 } from '@colloquy/api';
 import { liveStream, type LiveStream } from './live-stream.js';
+import { hasPlace, ownWritesKey, rememberOwnWrite, withOwnWrites } from './own-writes.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { readJson, readerKey, writeJson } from './storage.js';
 import { readSummary } from './summary-batch.js';
@@ -65,6 +66,8 @@ export class TopicStore {
    * so this is how their author still sees them after a reload.
    */
   #held: Reply[];
+  /** Where this reader's own published replies are kept until a read includes them. */
+  readonly #ownKey: string;
   #loadAbort: AbortController | null = null;
   #localId = 0;
   /** The proof of work for the next reply, solved in the background. */
@@ -85,6 +88,7 @@ export class TopicStore {
     this.#activeKey = `colloquy:reactions:${key}`;
     this.#active = new Set(readJson<string[]>(this.#activeKey) ?? []);
     this.#heldKey = `colloquy:held:${key}`;
+    this.#ownKey = ownWritesKey(api, topicId);
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
@@ -97,6 +101,13 @@ export class TopicStore {
         'reply-created': (reply) => {
           // One already shown (the reader's own, or one approved after being held) is updated.
           if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
+          // One older than the newest shown was missing from an older copy (a shared cache's):
+          // it goes in its place; only newer ones wait for the reader.
+          else if (
+            this.replies.some((r) => !isSending(r) && r.createdAt > reply.createdAt) &&
+            hasPlace(this.replies, reply, !this.nextCursor)
+          )
+            this.#insert(reply);
           else this.unseen = [...this.unseen, reply];
         },
         'reply-changed': (reply) => this.#replace(reply.id, reply),
@@ -117,15 +128,9 @@ export class TopicStore {
     this.#notify();
   }
 
-  /** Puts `reply` in thread order: after its parent's last descendant, or at the end. */
+  /** Puts `reply` in its place in thread order (see {@link placeReply}). */
   #insert(reply: Reply) {
-    const parent = this.replies.find((r) => r.id === reply.parentId);
-    let at = this.replies.length;
-    if (parent) {
-      at = this.replies.indexOf(parent) + 1;
-      while ((this.replies[at]?.depth ?? -1) > parent.depth) at++;
-    }
-    this.replies = [...this.replies.slice(0, at), reply, ...this.replies.slice(at)];
+    this.replies = placeReply(this.replies, reply);
   }
 
   /** Replaces the reply with id `id` by `reply`, or removes it. */
@@ -189,7 +194,8 @@ export class TopicStore {
         { signal: abort.signal },
       );
       this.topic = topic;
-      this.replies = replies;
+      // This reader's own writes that the read lacks (an older copy from a shared cache).
+      this.replies = withOwnWrites(this.#ownKey, replies, !nextCursor);
       // This reader's replies held for review are not in what everyone reads; show them here.
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
       this.nextCursor = nextCursor;
@@ -228,7 +234,11 @@ export class TopicStore {
       );
       if (signal?.aborted) return;
       const known = new Set(this.replies.map((reply) => reply.id));
-      this.replies = [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))];
+      this.replies = withOwnWrites(
+        this.#ownKey,
+        [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))],
+        !page.nextCursor,
+      );
       this.nextCursor = page.nextCursor;
       this.total = page.total;
     } catch (error) {
@@ -294,6 +304,7 @@ export class TopicStore {
       this.#replace(local.id, reply);
       this.unseen = this.unseen.filter((r) => r.id !== reply.id); // its event may have come first
       if (reply.status === 'pending') writeJson(this.#heldKey, (this.#held = [...this.#held, reply]));
+      else rememberOwnWrite(this.#ownKey, reply);
       // The stream's counts event may have brought the new total already; never count it twice.
       if (reply.status === 'published') this.total = Math.max(this.total, total + 1);
       this.#notify();
@@ -346,6 +357,20 @@ export class TopicStore {
       throw error;
     }
   }
+}
+
+/**
+ * `replies` (in thread order: oldest first at every level, each reply followed by its own) with
+ * `reply` in its place: under its parent after its older siblings and theirs; at the end when
+ * its parent is not among them.
+ */
+export function placeReply(replies: readonly Reply[], reply: Reply): Reply[] {
+  const parent = replies.find((r) => r.id === reply.parentId);
+  const depth = parent ? parent.depth + 1 : 0;
+  let at = parent ? replies.indexOf(parent) + 1 : reply.parentId ? replies.length : 0;
+  for (let r = replies[at]; r && r.depth >= depth && !(r.depth === depth && r.createdAt > reply.createdAt); )
+    r = replies[++at];
+  return [...replies.slice(0, at), reply, ...replies.slice(at)];
 }
 
 const registry = new Map<string, TopicStore>();

@@ -1,0 +1,62 @@
+import type { Reply } from '@colloquy/api';
+import { readJson, writeJson } from './storage.js';
+import { placeReply } from './topic-store.js';
+
+/**
+ * The reader's own writes to a topic, kept in localStorage until a read that includes them
+ * arrives, so that a reload served from a shared cache (a CDN, nginx) with an older copy of
+ * the topic still shows them, in their place. A topic keeps at most {@link KEEP}, for at most
+ * {@link KEEP_FOR}: far longer than a cache may serve a copy (the server's reads are fresh for
+ * 5 s and may be served stale for 60 s more while revalidated).
+ */
+const KEEP = 20;
+const KEEP_FOR = 10 * 60_000;
+
+interface OwnWrite {
+  /** The reply as the server accepted it. */
+  reply: Reply;
+  /** When it was accepted, in ms since the epoch. */
+  at: number;
+}
+
+export const ownWritesKey = (api: string, topic: string): string => `colloquy:own:${api} ${topic}`;
+
+/** The writes still kept under `key`. */
+function kept(key: string): OwnWrite[] {
+  const now = Date.now();
+  return (readJson<OwnWrite[]>(key) ?? []).filter((write) => write.at <= now && write.at + KEEP_FOR > now);
+}
+
+/** Keeps `reply` (new, edited or deleted, as the server answered) until a read includes it. */
+export function rememberOwnWrite(key: string, reply: Reply): void {
+  const writes = kept(key).filter((write) => write.reply.id !== reply.id);
+  writeJson(key, [...writes, { reply, at: Date.now() }].slice(-KEEP));
+}
+
+/** A reply's version: its last edit, else its creation (ISO 8601 instants compare as text). */
+const version = (reply: Reply) => reply.editedAt ?? reply.createdAt;
+
+/**
+ * Whether `reply` has its place among `replies` (thread order): its parent is there, or it
+ * replies to the topic and `complete` says the replies run to the topic's last one.
+ */
+export const hasPlace = (replies: readonly Reply[], reply: Reply, complete: boolean): boolean =>
+  reply.parentId === null ? complete : replies.some((r) => r.id === reply.parentId);
+
+/**
+ * `replies` (a read of the topic, in thread order; `complete` as in {@link hasPlace}) with the
+ * reader's own writes kept under `key` that it lacks: an older version of a reply is replaced,
+ * a reply it does not have is put in its place. Writes the read includes are forgotten.
+ */
+export function withOwnWrites(key: string, replies: Reply[], complete: boolean): Reply[] {
+  let merged = replies;
+  const waiting = kept(key).filter(({ reply }) => {
+    const read = replies.find((r) => r.id === reply.id);
+    if (read && version(read) >= version(reply)) return false;
+    if (read) merged = merged.map((r) => (r.id === reply.id ? reply : r));
+    else if (hasPlace(merged, reply, complete)) merged = placeReply(merged, reply);
+    return true;
+  });
+  writeJson(key, waiting.length ? waiting : null);
+  return merged;
+}
