@@ -50,27 +50,57 @@ describe('proof of work', () => {
     expect(await postWith(await solve(issued))).to.equal(201);
   });
 
-  it("solves on the page's thread when the page's policy allows no worker", async () => {
-    const issued = await challenge();
-    // A document of this origin whose Content-Security-Policy refuses every worker.
+  /**
+   * In a document of this origin under Content-Security-Policy `policy`: whether a worker
+   * solved `issued`, the proof solve() found, and the directives the page reported violated.
+   */
+  async function underPolicy(policy: string, issued: Challenge) {
     const frame = document.createElement('iframe');
     const module = new URL('./proof-of-work.js', import.meta.url).href;
-    frame.srcdoc = `<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">
+    frame.srcdoc = `<meta http-equiv="Content-Security-Policy" content="${policy}">
 <script type="module">
   window.violations = [];
   document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
-  const { solve } = await import(${JSON.stringify(module)});
-  window.solved = solve(${JSON.stringify(issued)});
+  const { solve, solveInWorker } = await import(${JSON.stringify(module)});
+  const challenge = ${JSON.stringify(issued)};
+  window.result = solveInWorker(challenge).then(() => true, () => false)
+    .then(async (worker) => ({ worker, proof: await solve(challenge) }));
 </script>`;
     document.body.append(frame);
     try {
-      const win = frame.contentWindow as unknown as { solved?: Promise<string>; violations: string[] };
-      while (!win.solved) await new Promise((resolve) => setTimeout(resolve, 20));
-      const proof = await win.solved;
-      expect(win.violations).to.include('worker-src');
-      expect(await postWith(proof)).to.equal(201);
+      const win = frame.contentWindow as unknown as {
+        result?: Promise<{ worker: boolean; proof: string }>;
+        violations: string[];
+      };
+      while (!win.result) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ...(await win.result), violations: win.violations };
     } finally {
       frame.remove();
     }
+  }
+
+  it("solves on the page's thread when the page's policy allows no worker", async () => {
+    const issued = await challenge();
+    const { worker, proof, violations } = await underPolicy("worker-src 'none'", issued);
+    expect(worker).to.be.false;
+    expect(violations).to.include('worker-src');
+    expect(await postWith(proof)).to.equal(201);
+  });
+
+  it('starts its worker under Trusted Types through the "colloquy-worker" policy', async () => {
+    const issued = await challenge();
+    const required = "require-trusted-types-for 'script'";
+    const named = await underPolicy(`${required}; trusted-types colloquy-worker`, issued);
+    expect(named.worker).to.be.true;
+    expect(named.violations).to.deep.equal([]);
+    expect(await postWith(named.proof)).to.equal(201);
+    // A page whose policy does not name it gets its proof from the page's thread.
+    const unnamed = await underPolicy(`${required}; trusted-types lit-html`, {
+      ...issued,
+      ...(await challenge()),
+    });
+    expect(unnamed.worker).to.be.false;
+    expect(unnamed.violations).to.include('trusted-types');
+    expect(await postWith(unnamed.proof)).to.equal(201);
   });
 });

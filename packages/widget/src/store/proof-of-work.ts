@@ -23,6 +23,36 @@ export interface ProofOfWork {
 /** The solver's worker module, beside this one (the build emits it as a chunk of its own). */
 const WORKER = new URL('./pow-worker.js', import.meta.url);
 
+/** What the widget uses of the Trusted Types API (not in TypeScript's DOM types). */
+interface TrustedTypes {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): {
+    createScriptURL(url: string): string;
+  };
+}
+
+/** The Trusted Types policy through which the worker's URLs pass, made on first use. */
+let policy: ReturnType<TrustedTypes['createPolicy']> | undefined;
+
+/**
+ * `url` as a worker's script URL. A page that requires Trusted Types takes one only from a
+ * policy, here "colloquy-worker" (its `trusted-types` directive must name it), which passes this
+ * module's worker and the blobs made for it alone.
+ */
+function scriptUrl(url: string): string {
+  const types = (globalThis as { trustedTypes?: TrustedTypes }).trustedTypes;
+  if (!types) return url;
+  policy ??= types.createPolicy('colloquy-worker', {
+    createScriptURL: (candidate) => {
+      if (candidate === WORKER.href || candidate.startsWith('blob:')) return candidate;
+      throw new TypeError(`not the proof-of-work worker: ${candidate}`);
+    },
+  });
+  return policy.createScriptURL(url);
+}
+
 /**
  * A module worker running {@link WORKER}. A worker's script must come from the page's origin:
  * when this module comes from another (the script tag on a host page), the worker is a blob of
@@ -30,11 +60,17 @@ const WORKER = new URL('./pow-worker.js', import.meta.url);
  * Content-Security-Policy.
  */
 function startWorker(): { worker: Worker; url?: string } {
-  if (WORKER.origin === location.origin) return { worker: new Worker(WORKER, { type: 'module' }) };
+  if (WORKER.origin === self.origin)
+    return { worker: new Worker(scriptUrl(WORKER.href), { type: 'module' }) };
   const url = URL.createObjectURL(
     new Blob([`import ${JSON.stringify(WORKER.href)};`], { type: 'text/javascript' }),
   );
-  return { worker: new Worker(url, { type: 'module' }), url };
+  try {
+    return { worker: new Worker(scriptUrl(url), { type: 'module' }), url };
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw error;
+  }
 }
 
 /** The nonce that solves `challenge`, from a worker; rejects when the worker cannot run. */
@@ -80,7 +116,7 @@ export async function solveOnPage({ challenge, difficulty }: Challenge): Promise
 /**
  * Finds `challenge:nonce` such that SHA-256 of it starts with `difficulty` zero bits: in a Web
  * Worker, or on the page's thread when no worker can start (a Content-Security-Policy without
- * `worker-src blob:`, say).
+ * `worker-src blob:`, or one that requires Trusted Types without naming "colloquy-worker").
  */
 export async function solve(challenge: Challenge): Promise<string> {
   const nonce = await solveInWorker(challenge).catch(() => solveOnPage(challenge));
