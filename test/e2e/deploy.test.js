@@ -147,8 +147,17 @@ describe('nginx in front of two instances on one PostgreSQL', { skip: SKIP }, ()
       const author = await reader();
       try {
         const text = `Mine, then a reload (${attempt}).`;
+        const accepted = author.page.waitForResponse(
+          (r) =>
+            r.request().method() === 'POST' &&
+            new URL(r.url()).pathname === `/api/v1/topics/${TOPIC}/replies`,
+        );
         await postReplyThroughForm(author.page, 'Ada', text);
-        await shadowTextContaining(author.page, 'reply-thread', text);
+        assert.equal((await accepted).status(), 201);
+        // The thread shows the server's reply in place of the one it showed while sending.
+        await author.page.waitForFunction(
+          () => !document.querySelector('reply-thread').shadowRoot.querySelector('[data-pending]'),
+        );
         const read = author.page.waitForResponse(
           (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === `/api/v1/topics/${TOPIC}`,
         );
