@@ -1,41 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { type Context, Hono } from 'hono';
+import { brotli, type Encoding, negotiate } from '../compression.js';
 import type { AppConfig } from '../config.js';
 import { notFound, ProblemError } from '../problem.js';
-
-export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** One representation of a file: its bytes and a strong ETag of its own, as HTTP requires. */
 interface Variant {
   etag: string;
   body: Uint8Array;
 }
-
-/** The coding to send: brotli, else gzip, else none, among those the client accepts. */
-export function negotiate(acceptEncoding: string | undefined): Encoding {
-  const accepted = new Map<string, number>();
-  for (const part of (acceptEncoding ?? '').toLowerCase().split(',')) {
-    const [name, ...params] = part.trim().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
-  }
-  const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
-  if (weight('br') > 0) return 'br';
-  if (weight('gzip') > 0) return 'gzip';
-  return 'identity';
-}
-
-/** `body` brotli-compressed at `quality` (11, the best, for files; lower for busy reads). */
-export const brotli = (body: Uint8Array, quality = 11): Uint8Array =>
-  brotliCompressSync(body, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: quality,
-      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    },
-  });
 
 /** A chunk's file name as rollup writes it: name, hash and `.js`, no path. */
 const CHUNK_NAME = /^[A-Za-z0-9_-]{1,100}\.js$/;
