@@ -1,6 +1,8 @@
+import type { ReactiveElement } from 'lit';
 import { READER_HEADER, type ReactionKind, type ReactionState, type Reactions } from '@colloquy/api';
 import { request } from '../api/client.js';
 import { reactionsUrl } from '../api/urls.js';
+import { ColloquyReactionEvent } from '../events/reaction.js';
 import { readerKey } from './storage.js';
 import type { ReactionTarget, TopicStore } from './topic-store.js';
 
@@ -41,4 +43,19 @@ export async function react(
     apply(!on);
     throw error;
   }
+}
+
+/**
+ * The reader toggled a reaction in `element`: the store changes, and once the server has
+ * confirmed, `colloquy-reaction` is fired from the element after it has rendered.
+ */
+export async function toggle(
+  element: ReactiveElement,
+  store: TopicStore,
+  replyId: ReactionTarget,
+  kind: ReactionKind,
+): Promise<void> {
+  const state = await react(store, replyId, kind);
+  await element.updateComplete;
+  element.dispatchEvent(new ColloquyReactionEvent({ topicId: store.topicId, replyId, ...state }));
 }

@@ -10,7 +10,7 @@ import type {
   TopicSummary,
   TopicWithReplies,
 } from '@colloquy/api';
-import type { LiveStream, TopicEventHandlers } from './live-stream.js';
+import type { LiveStream } from './live-stream.js';
 import { readJson, writeJson } from './storage.js';
 
 /**
@@ -68,7 +68,6 @@ export class TopicStore {
   #streamLoad: Promise<void> | undefined;
   /** The last event the page has seen, until the stream's module holds it. */
   #lastEventId = '0';
-  readonly #handlers: TopicEventHandlers;
   /**
    * Whether the whole topic is needed: false while only compact cards show it, which need
    * just its summary.
@@ -86,19 +85,6 @@ export class TopicStore {
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
-    this.#handlers = {
-      'reply-created': (reply) => {
-        // One already shown (the reader's own, or one approved after being held) is updated.
-        if (this.replies.some((r) => r.id === reply.id)) this.replace(reply.id, reply);
-        else this.unseen = [...this.unseen, reply];
-      },
-      'reply-changed': (reply) => this.replace(reply.id, reply),
-      reactions: ({ replyId, reactions }) => {
-        if (!replyId) this.topic &&= { ...this.topic, reactions };
-        else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
-      },
-      counts: ({ replyCount }) => (this.total = replyCount),
-    };
   }
 
   /** Whether the live stream is wanted: someone shows the whole topic, which has been read. */
@@ -109,8 +95,10 @@ export class TopicStore {
     if (this.#stream) return this.#stream.update();
     if (!this.#live()) return;
     this.#streamLoad ??= import('./live-stream.js').then(
-      ({ liveStream }) => {
-        const stream = liveStream(this.api, this.topicId, this.#live, this.#handlers, () => this.notify());
+      ({ liveStream, storeHandlers }) => {
+        const stream = liveStream(this.api, this.topicId, this.#live, storeHandlers(this), () =>
+          this.notify(),
+        );
         stream.lastEventId = this.#lastEventId;
         this.#stream = stream;
         stream.update();
