@@ -25,6 +25,17 @@ async function thread(topic: string, lang = 'en') {
   return el;
 }
 
+/** A thread below most of a screen of page: read (it is within a screen), its form's place farther. */
+async function threadBelow(topic: string) {
+  const box = await fixture<HTMLElement>(html`<div>
+    <div style="height: 170vh"></div>
+    <reply-thread api=${api} topic=${topic}></reply-thread>
+  </div>`);
+  const el = box.querySelector<ReplyThread>('reply-thread')!;
+  await ready(el);
+  return el;
+}
+
 /** A thread on screen, once its form is in. */
 async function threadWithForm(topic: string, lang = 'en') {
   const el = await thread(topic, lang);
@@ -61,13 +72,7 @@ describe('<reply-thread>', () => {
   });
 
   it('loads the form only when its place nears the viewport, and then it works', async () => {
-    const id = await createTopic();
-    const box = await fixture<HTMLElement>(html`<div>
-      <div style="height: 170vh"></div>
-      <reply-thread api=${api} topic=${id}></reply-thread>
-    </div>`);
-    const el = box.querySelector<ReplyThread>('reply-thread')!;
-    await ready(el);
+    const el = await threadBelow(await createTopic());
     // Two frames: the observers have had their say about the place's position.
     for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
     expect(text($(el, '[part=form-placeholder]'))).to.equal('Reply');
@@ -85,22 +90,11 @@ describe('<reply-thread>', () => {
 
   it('loads the form when a keyboard reader reaches its place, and focuses it on click', async () => {
     const id = await createTopic();
-    const box = await fixture<HTMLElement>(html`<div>
-      <div style="height: 170vh"></div>
-      <reply-thread api=${api} topic=${id}></reply-thread>
-    </div>`);
-    const el = box.querySelector<ReplyThread>('reply-thread')!;
-    await ready(el);
-    const place = $(el, '[part=form-placeholder]');
-    place.focus({ preventScroll: true });
+    const el = await threadBelow(id);
+    $(el, '[part=form-placeholder]').focus({ preventScroll: true });
     await formLoaded(el);
-    box.remove();
-    const again = await fixture<HTMLElement>(html`<div>
-      <div style="height: 170vh"></div>
-      <reply-thread api=${api} topic=${id}></reply-thread>
-    </div>`);
-    const other = again.querySelector<ReplyThread>('reply-thread')!;
-    await ready(other);
+    el.parentElement!.remove();
+    const other = await threadBelow(id);
     // A click (which focuses the button first) opens the form with the caret in the reply.
     $(other, '[part=form-placeholder]').click();
     await waitUntil(
