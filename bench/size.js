@@ -59,7 +59,8 @@ async function bundleGiscus() {
 
 /** What each chunk holds and when the core loads it. */
 const CHUNK_ROLES = {
-  'reply-form': 'the reply form, its draft and styles; loaded when its place nears the viewport, or on focus or click of it',
+  'reply-form':
+    'the reply form, its draft and styles; loaded when its place nears the viewport, or on focus or click of it',
   'post-reply': 'posting a reply with the proof of work; loaded with the form, or when a reply is sent',
   react: 'toggling a reaction; loaded on the first click of a reaction button',
   'live-stream': 'the live event stream; loaded once the first read has been shown',
@@ -70,7 +71,11 @@ export async function run() {
   const ours = compressedSizes(BUNDLE);
   const chunks = chunkFiles().map(({ name, file }) => ({ name, sizes: compressedSizes(file) }));
   const all = chunks.reduce(
-    (sum, { sizes }) => ({ raw: sum.raw + sizes.raw, gzip: sum.gzip + sizes.gzip, brotli: sum.brotli + sizes.brotli }),
+    (sum, { sizes }) => ({
+      raw: sum.raw + sizes.raw,
+      gzip: sum.gzip + sizes.gzip,
+      brotli: sum.brotli + sizes.brotli,
+    }),
     { ...ours },
   );
   mkdirSync(PEERS_DIR, { recursive: true });
