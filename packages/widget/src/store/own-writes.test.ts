@@ -4,7 +4,7 @@ import type { Reply } from '@colloquy/api';
 import '../define.js';
 import { createTopic, postReply, testEnv } from '../test-env.js';
 import { topicStoreContext } from './context.js';
-import { ownWritesKey, rememberOwnWrite } from './own-writes.js';
+import { rememberOwnWrite } from './own-writes.js';
 import { TopicStore } from './topic-store.js';
 
 // The default server behind a cache that can be made to serve an older copy of a topic's read.
@@ -58,7 +58,7 @@ describe("the reader's own writes", () => {
     const author = await opened(topic);
     await author.store.postReply({ body: 'Mine.', authorName: 'Ada' });
     author.close();
-    const key = ownWritesKey(staleApi, topic);
+    const key = new TopicStore(staleApi, topic).ownKey;
     expect(localStorage.getItem(key)).to.not.equal(null);
     (await opened(topic)).close();
     expect(localStorage.getItem(key), 'an older copy keeps them').to.not.equal(null);
@@ -72,7 +72,7 @@ describe("the reader's own writes", () => {
 
   it('are kept for ten minutes at most, twenty per topic', async () => {
     const topic = await createTopic();
-    const key = ownWritesKey(staleApi, topic);
+    const key = new TopicStore(staleApi, topic).ownKey;
     const reply = await postReply(topic, 'Old', 'Ada');
     await cache('stale', topic);
     const ofTopic = { ...reply, id: 'not-in-any-read', text: 'Kept', parentId: null };

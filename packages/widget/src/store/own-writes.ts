@@ -1,6 +1,6 @@
 import type { Reply } from '@colloquy/api';
 import { readJson, writeJson } from './storage.js';
-import { placeReply } from './topic-store.js';
+import type { TopicStore } from './topic-store.js';
 
 /**
  * The reader's own writes to a topic, kept in localStorage until a read that includes them
@@ -18,8 +18,6 @@ interface OwnWrite {
   /** When it was accepted, in ms since the epoch. */
   at: number;
 }
-
-export const ownWritesKey = (api: string, topic: string): string => `colloquy:own:${api} ${topic}`;
 
 /** The writes still kept under `key`. */
 function kept(key: string): OwnWrite[] {
@@ -44,19 +42,17 @@ export const hasPlace = (replies: readonly Reply[], reply: Reply, complete: bool
   reply.parentId === null ? complete : replies.some((r) => r.id === reply.parentId);
 
 /**
- * `replies` (a read of the topic, in thread order; `complete` as in {@link hasPlace}) with the
- * reader's own writes kept under `key` that it lacks: an older version of a reply is replaced,
- * a reply it does not have is put in its place. Writes the read includes are forgotten.
+ * Merges into `store`'s replies (a read of the topic; `complete` as in {@link hasPlace}) the
+ * reader's own writes it lacks: an older version of a reply is replaced, a reply it does not
+ * have is put in its place. Writes the read includes are forgotten.
  */
-export function withOwnWrites(key: string, replies: Reply[], complete: boolean): Reply[] {
-  let merged = replies;
-  const waiting = kept(key).filter(({ reply }) => {
-    const read = replies.find((r) => r.id === reply.id);
+export function mergeOwnWrites(store: TopicStore, complete: boolean): void {
+  const waiting = kept(store.ownKey).filter(({ reply }) => {
+    const read = store.replies.find((r) => r.id === reply.id);
     if (read && version(read) >= version(reply)) return false;
-    if (read) merged = merged.map((r) => (r.id === reply.id ? reply : r));
-    else if (hasPlace(merged, reply, complete)) merged = placeReply(merged, reply);
+    if (read) store.replace(reply.id, reply);
+    else if (hasPlace(store.replies, reply, complete)) store.insert(reply);
     return true;
   });
-  writeJson(key, waiting.length ? waiting : null);
-  return merged;
+  writeJson(store.ownKey, waiting.length ? waiting : null);
 }
