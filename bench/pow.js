@@ -6,6 +6,7 @@
 // the built chunk does not export it under its name). The same challenges in both browsers, so
 // both do the same work.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -182,6 +183,10 @@ export async function run() {
     ...rows,
     '',
     `Nonces tried per solve, on average over these challenges: ${meanTried(12)} at difficulty 12,`,
-    `${meanTried(16)} at 16 (2^12 = 4096 and 2^16 = 65536 expected).`,
+    `${meanTried(16)} at 16 (2^12 = 4096 and 2^16 = 65536 expected). A worker's time includes its`,
+    "start (fetching and compiling the chunk), which is most of it at difficulty 12; the page's",
+    'thread pays none, but works in the page between its yields.',
+    `The load average over the minute the run ended in was ${loadavg()[0].toFixed(1)} on ${cpus().length} cores,`,
+    'which the worst runs show.',
   ].join('\n');
 }
