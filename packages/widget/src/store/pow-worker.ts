@@ -9,13 +9,16 @@ import { search } from './pow-search.js';
 const BATCH = 1 << 16;
 
 // The widget's TypeScript has the DOM's types, not a worker's: only what is used here.
-const scope = self as unknown as {
+const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<Challenge>) => void) | null;
   postMessage(nonce: number): void;
 };
 
-scope.onmessage = ({ data: { challenge, difficulty } }) => {
-  let nonce = -1;
-  for (let from = 0; nonce < 0; from += BATCH) nonce = search(challenge, difficulty, from, BATCH);
-  scope.postMessage(nonce);
-};
+// Only in a worker: the package's modules are also imported elsewhere (Node, a page), where
+// this one does nothing.
+if ('WorkerGlobalScope' in globalThis)
+  scope.onmessage = ({ data: { challenge, difficulty } }) => {
+    let nonce = -1;
+    for (let from = 0; nonce < 0; from += BATCH) nonce = search(challenge, difficulty, from, BATCH);
+    scope.postMessage(nonce);
+  };
