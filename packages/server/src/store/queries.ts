@@ -133,6 +133,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     // Topics
     topic: prepare((id: string) => topics.selectAll().where('id', '=', id)),
     topicVersion: prepare((id: string) => topics.select('version').where('id', '=', id)),
+    topicSource: prepare((id: string) => topics.select('source').where('id', '=', id)),
     replyCount: prepare((id: string) => topics.select('reply_count').where('id', '=', id)),
     countTopics: prepare(() => topics.select((eb) => eb.fn.countAll<number | string>().as('n'))),
     summaries: prepare((ids: readonly string[]) =>
@@ -309,6 +310,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           reader_hash: null,
         })
         .where('id', '=', id),
+    ),
+    // Whole rows in id order, a page at a time (keyset), for an export.
+    topicsAfter: prepare((after: string, limit: number) =>
+      topics.selectAll().where('id', '>', after).orderBy('id').limit(limit),
+    ),
+    repliesAfter: prepare((after: string, limit: number) =>
+      replies.selectAll().where('id', '>', after).orderBy('id').limit(limit),
     ),
     // Every body, a batch at a time in id order (keyset), for a re-rendering.
     replyBodies: prepare((after: string, limit: number) =>

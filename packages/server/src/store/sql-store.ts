@@ -218,6 +218,11 @@ export abstract class SqlStore implements Store {
     return row ? toTopic(row) : null;
   }
 
+  async getTopicSource(id: string): Promise<string | null> {
+    const row = await firstOf(this.#db, this.#q.topicSource(id));
+    return row ? (row.source ?? '') : null;
+  }
+
   async getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]> {
     if (ids.length === 0) return [];
     const found = new Map((await rowsOf(this.#db, this.#q.summaries(ids))).map((row) => [row.id, row]));
@@ -616,6 +621,22 @@ export abstract class SqlStore implements Store {
       }
       return { read: rows.length, changed, last: rows.at(-1)?.id ?? null };
     });
+  }
+
+  async exportTopics(after: string, limit: number): Promise<Array<Topic & { source: string }>> {
+    const rows = await rowsOf(this.#db, this.#q.topicsAfter(after, limit));
+    return rows.map((row) => ({ ...toTopic(row), source: row.source ?? '' }));
+  }
+
+  async exportReplies(
+    after: string,
+    limit: number,
+  ): Promise<Array<{ reply: Reply & { source: string }; authorSub: string | null }>> {
+    const rows = await rowsOf(this.#db, this.#q.repliesAfter(after, limit));
+    return rows.map((row) => ({
+      reply: { ...toReply(row, { admin: true }), source: row.source ?? '' },
+      authorSub: row.author_sub,
+    }));
   }
 
   async setReplyStatus(
