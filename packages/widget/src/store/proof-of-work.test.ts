@@ -50,6 +50,23 @@ describe('proof of work', () => {
     expect(await postWith(await solve(issued))).to.equal(201);
   });
 
+  it("stops at the challenge's expiry, in the worker and on the page's thread", async () => {
+    // 64 zero bits: never found; the work ends when the challenge expires.
+    const hopeless = {
+      challenge: 'v1.hopeless',
+      difficulty: 64,
+      expiresAt: new Date(Date.now() + 300).toISOString(),
+    };
+    const failed = (work: Promise<unknown>) =>
+      work.then(
+        () => 'solved',
+        (error: Error) => error.message,
+      );
+    expect(await failed(solveInWorker(hopeless))).to.match(/expired/);
+    expect(await failed(solveOnPage(hopeless))).to.match(/expired/);
+    expect(await failed(solve(hopeless))).to.match(/expired/);
+  });
+
   /**
    * In a document of this origin under Content-Security-Policy `policy`: whether a worker
    * solved `issued`, the proof solve() found, and the directives the page reported violated.

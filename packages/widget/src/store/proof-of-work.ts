@@ -73,7 +73,10 @@ function startWorker(): { worker: Worker; url?: string } {
   }
 }
 
-/** The nonce that solves `challenge`, from a worker; rejects when the worker cannot run. */
+/**
+ * The nonce that solves `challenge`, from a worker; rejects when the worker cannot run, or
+ * when the challenge expires first.
+ */
 export function solveInWorker(challenge: Challenge): Promise<number> {
   return new Promise((resolve, reject) => {
     const { worker, url } = startWorker();
@@ -83,7 +86,8 @@ export function solveInWorker(challenge: Challenge): Promise<number> {
     };
     worker.onmessage = ({ data }: MessageEvent<number>) => {
       done();
-      resolve(data);
+      if (data < 0) reject(new Error('the challenge expired before it was solved'));
+      else resolve(data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -99,10 +103,13 @@ const SLICE = 12;
 
 /**
  * The nonce that solves `challenge`, on the page's thread: searched in slices of about
- * {@link SLICE} ms, each followed by a yield, so the page stays responsive while it works.
+ * {@link SLICE} ms, each followed by a yield, so the page stays responsive while it works;
+ * rejects once the challenge has expired.
  */
-export async function solveOnPage({ challenge, difficulty }: Challenge): Promise<number> {
+export async function solveOnPage({ challenge, difficulty, expiresAt }: Challenge): Promise<number> {
   for (let from = 0; ; ) {
+    // Never past the challenge's expiry, when no proof of it is worth anything.
+    if (Date.now() >= Date.parse(expiresAt)) throw new Error('the challenge expired before it was solved');
     const started = performance.now();
     do {
       const nonce = search(challenge, difficulty, from, 256);
