@@ -8,7 +8,12 @@ import { newReply } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
 import { convertBody, type BodySource } from './body.js';
 
-export type PreparedBody = { ok: true; body: Doc; text: string } | { ok: false; reason: string };
+/**
+ * `body`: the rendered tree as the JSON text the store keeps, made where it is rendered (on a
+ * worker thread, in a large import): one string to hand to the main thread and bind, rather
+ * than a tree to copy across threads and then serialize there.
+ */
+export type PreparedBody = { ok: true; body: string; text: string } | { ok: false; reason: string };
 
 const bodyRule = newReply.shape.body;
 
@@ -26,5 +31,5 @@ export function prepareBody(input: string | BodySource): PreparedBody {
     };
   }
   const { body, text } = renderMarkdown(checked.data);
-  return { ok: true, body, text };
+  return { ok: true, body: JSON.stringify(body satisfies Doc), text };
 }

@@ -1,4 +1,4 @@
-import type { Doc, ReplyStatus } from '@colloquy/api';
+import type { ReplyStatus } from '@colloquy/api';
 
 /**
  * Writing what another system exported (see import/): batches of topics and replies, each
@@ -28,7 +28,8 @@ export interface ImportedReply {
   /** As Date#toISOString writes it. */
   createdAt: string;
   editedAt: string | null;
-  body: Doc;
+  /** The rendered document tree (a `Doc`) as the JSON text the store keeps. */
+  body: string;
   text: string;
   status: ReplyStatus;
 }

@@ -64,3 +64,35 @@ function bindable<Args extends unknown[], Row>(
     return { sql, query: node, queryId, parameters };
   };
 }
+
+/**
+ * prepareNamed() for a statement of many rows (a multi-row INSERT): `build` is given `count`
+ * rows whose fields are stand-ins, read from the named columns. One statement per count is
+ * compiled, when that count is first used; callers keep counts few (whole chunks and one rest).
+ */
+export function prepareRows<Row extends object, Result>(
+  columns: readonly (keyof Row & string)[],
+  build: (rows: Row[]) => Compilable<Result>,
+): (rows: readonly Row[]) => CompiledQuery<Result> {
+  const byCount = new Map<number, (values: Record<string, unknown>) => CompiledQuery<Result>>();
+  return (rows) => {
+    const count = rows.length;
+    let bind = byCount.get(count);
+    if (bind === undefined) {
+      bind = prepareNamed((values: Record<string, unknown>) =>
+        build(
+          Array.from(
+            { length: count },
+            (_, k) => Object.fromEntries(columns.map((column) => [column, values[`${k}:${column}`]])) as Row,
+          ),
+        ),
+      );
+      byCount.set(count, bind);
+    }
+    const values: Record<string, unknown> = {};
+    rows.forEach((row, k) => {
+      for (const column of columns) values[`${k}:${column}`] = row[column];
+    });
+    return bind(values);
+  };
+}

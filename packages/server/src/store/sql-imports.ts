@@ -9,12 +9,52 @@ import type {
   ImportOutcome,
   ImportStore,
 } from './imports.js';
-import { prepare, prepareNamed } from './prepared.js';
+import { prepare, prepareNamed, prepareRows } from './prepared.js';
 import { latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
 import type { RepliesTable, Schema } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
 
 const published = sql.lit<ReplyStatus>('published');
+
+type ReplyRow = Pick<
+  Selectable<RepliesTable>,
+  | 'id'
+  | 'topic_id'
+  | 'parent_id'
+  | 'root_id'
+  | 'depth'
+  | 'author_name'
+  | 'created_at'
+  | 'edited_at'
+  | 'body'
+  | 'text'
+  | 'status'
+>;
+const replyColumns = [
+  'id',
+  'topic_id',
+  'parent_id',
+  'root_id',
+  'depth',
+  'author_name',
+  'created_at',
+  'edited_at',
+  'body',
+  'text',
+  'status',
+] as const satisfies readonly (keyof ReplyRow)[];
+
+interface ReplySourceRow {
+  source: string;
+  source_id: string;
+  reply_id: string;
+}
+
+/**
+ * Rows a statement: 11 values a reply, 550 a statement, far below either database's limit on
+ * parameters. At most this many statements of each kind are compiled (one per count of rows).
+ */
+const ROWS_PER_STATEMENT = 50;
 
 /** The statements of an import, compiled once for the store's dialect (see prepare()). */
 function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
@@ -61,33 +101,24 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     topicSource: prepare((source: string, sourceId: string, topicId: string) =>
       db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
     ),
-    insertReply: prepareNamed(
-      (
-        reply: Pick<
-          Selectable<RepliesTable>,
-          | 'id'
-          | 'topic_id'
-          | 'parent_id'
-          | 'root_id'
-          | 'depth'
-          | 'author_name'
-          | 'created_at'
-          | 'edited_at'
-          | 'body'
-          | 'text'
-          | 'status'
-        >,
-      ) =>
-        db.insertInto('replies').values({
+    /** Replies, several a statement: one statement a reply cost more than SQLite's writing of it. */
+    insertReplies: prepareRows(replyColumns, (rows: ReplyRow[]) =>
+      db.insertInto('replies').values(
+        rows.map((reply) => ({
           ...replyPlacement(reply),
           edited_at: reply.edited_at,
           body: reply.body,
           text: reply.text,
           status: reply.status,
-        }),
+        })),
+      ),
     ),
-    replySource: prepare((source: string, sourceId: string, replyId: string) =>
-      db.insertInto('import_replies').values({ source, source_id: sourceId, reply_id: replyId }),
+    replySources: prepareRows(['source', 'source_id', 'reply_id'], (rows: ReplySourceRow[]) =>
+      db
+        .insertInto('import_replies')
+        .values(
+          rows.map((row) => ({ source: row.source, source_id: row.source_id, reply_id: row.reply_id })),
+        ),
     ),
     /** After a batch added replies to a topic: its count, latest reply and version follow. */
     recount: prepare((id: string, now: string) =>
@@ -182,6 +213,16 @@ export class SqlImports implements ImportStore {
       }
       const outcomes: ImportOutcome[] = [];
       const touched = new Set<string>();
+      /** Replies placed and not yet inserted: in order, so a parent is inserted with or before its replies. */
+      let rows: ReplyRow[] = [];
+      let sources: ReplySourceRow[] = [];
+      const insert = async () => {
+        if (rows.length === 0) return;
+        await trx.executeQuery(q.insertReplies(rows));
+        await trx.executeQuery(q.replySources(sources));
+        rows = [];
+        sources = [];
+      };
       for (const reply of batch.replies) {
         if (placed.has(reply.sourceId)) {
           outcomes.push('present');
@@ -204,26 +245,26 @@ export class SqlImports implements ImportStore {
         const id = importedReplyId(Date.parse(reply.createdAt));
         const depth = parent === undefined ? 0 : parent.depth + 1;
         const rootId = parent === undefined ? id : parent.rootId;
-        await trx.executeQuery(
-          q.insertReply({
-            id,
-            topic_id: topicId,
-            parent_id: parent?.id ?? null,
-            root_id: rootId,
-            depth,
-            author_name: reply.authorName,
-            created_at: reply.createdAt,
-            edited_at: reply.editedAt,
-            body: JSON.stringify(reply.body),
-            text: reply.text,
-            status: reply.status,
-          }),
-        );
-        await trx.executeQuery(q.replySource(source, reply.sourceId, id));
+        rows.push({
+          id,
+          topic_id: topicId,
+          parent_id: parent?.id ?? null,
+          root_id: rootId,
+          depth,
+          author_name: reply.authorName,
+          created_at: reply.createdAt,
+          edited_at: reply.editedAt,
+          body: reply.body,
+          text: reply.text,
+          status: reply.status,
+        });
+        sources.push({ source, source_id: reply.sourceId, reply_id: id });
+        if (rows.length === ROWS_PER_STATEMENT) await insert();
         placed.set(reply.sourceId, { id, rootId, depth, topicId });
         touched.add(topicId);
         outcomes.push('imported');
       }
+      await insert();
       for (const topicId of touched) await trx.executeQuery(q.recount(topicId, now));
       return { topics, replies: outcomes };
     });
