@@ -120,21 +120,24 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           rows.map((row) => ({ source: row.source, source_id: row.source_id, reply_id: row.reply_id })),
         ),
     ),
-    /** After a batch added replies to a topic: its count, latest reply and version follow. */
-    recount: prepare((id: string, now: string) =>
+    /**
+     * After a batch added replies to topics: their counts, latest replies and versions follow,
+     * in one statement for all the batch's topics.
+     */
+    recount: prepare((ids: readonly string[], now: string) =>
       db
         .updateTable('topics')
         .set((eb) => ({
           reply_count: eb
             .selectFrom('replies')
             .select((e) => e.fn.countAll<number>().as('n'))
-            .where('replies.topic_id', '=', id)
+            .whereRef('replies.topic_id', '=', 'topics.id')
             .where('replies.status', '=', published),
-          latest_reply_id: latestPublishedReplyId(db, id),
+          latest_reply_id: latestPublishedReplyId(db, eb.ref('topics.id')),
           version: eb('version', '+', 1),
           updated_at: now,
         }))
-        .where('id', '=', id),
+        .where(dialect.anyOf('topics.id', ids)),
     ),
   };
 }
@@ -265,7 +268,7 @@ export class SqlImports implements ImportStore {
         outcomes.push('imported');
       }
       await insert();
-      for (const topicId of touched) await trx.executeQuery(q.recount(topicId, now));
+      if (touched.size > 0) await trx.executeQuery(q.recount([...touched], now));
       return { topics, replies: outcomes };
     });
   }
