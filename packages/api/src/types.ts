@@ -51,6 +51,11 @@ export interface Reply {
   text: string;
   reactions: Reactions;
   status: ReplyStatus;
+  /**
+   * The Markdown source of `body`, as its author wrote it: only in `GET /api/v1/replies/:id`
+   * answered to the reply's author (its edit token) or a moderator, never in shared reads.
+   */
+  source?: string;
 }
 
 /** A page of replies. Pages hold whole threads: a reply to the topic with all its descendants. */
@@ -70,8 +75,8 @@ export interface ReplyPage {
   /** All visible replies of the topic. */
   total: number;
   /**
-   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies in
-   * all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
+   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies and
+   * `MAX_PAGE_CONTENT` characters of their content in all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
    * "show more" inside the thread). Null when every thread of the page is whole.
    */
   moreInThread: ThreadContinuation | null;

@@ -11,9 +11,12 @@ import { convertBody, type BodySource } from './body.js';
 /**
  * `body`: the rendered tree as the JSON text the store keeps, made where it is rendered (on a
  * worker thread, in a large import): one string to hand to the main thread and bind, rather
- * than a tree to copy across threads and then serialize there.
+ * than a tree to copy across threads and then serialize there. `source`: the Markdown as
+ * converted, which the reply keeps as written.
  */
-export type PreparedBody = { ok: true; body: string; text: string } | { ok: false; reason: string };
+export type PreparedBody =
+  | { ok: true; body: string; text: string; source: string }
+  | { ok: false; reason: string };
 
 const bodyRule = newReply.shape.body;
 
@@ -31,5 +34,5 @@ export function prepareBody(input: string | BodySource): PreparedBody {
     };
   }
   const { body, text } = renderMarkdown(checked.data);
-  return { ok: true, body: JSON.stringify(body satisfies Doc), text };
+  return { ok: true, body: JSON.stringify(body satisfies Doc), text, source: checked.data };
 }

@@ -31,6 +31,8 @@ export interface ImportedReply {
   /** The rendered document tree (a `Doc`) as the JSON text the store keeps. */
   body: string;
   text: string;
+  /** The Markdown `body` was rendered from. */
+  source: string;
   status: ReplyStatus;
 }
 

@@ -28,6 +28,7 @@ type ReplyRow = Pick<
   | 'edited_at'
   | 'body'
   | 'text'
+  | 'source'
   | 'status'
 >;
 const replyColumns = [
@@ -41,6 +42,7 @@ const replyColumns = [
   'edited_at',
   'body',
   'text',
+  'source',
   'status',
 ] as const satisfies readonly (keyof ReplyRow)[];
 
@@ -51,7 +53,7 @@ interface ReplySourceRow {
 }
 
 /**
- * Rows a statement: 11 values a reply, 550 a statement, far below either database's limit on
+ * Rows a statement: 12 values a reply, 600 a statement, far below either database's limit on
  * parameters. At most this many statements of each kind are compiled (one per count of rows).
  */
 const ROWS_PER_STATEMENT = 50;
@@ -92,6 +94,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             created_at: topic.created_at,
             body: '[]',
             text: '',
+            source: '',
             sources: '[]',
             locked: topic.locked,
             updated_at: topic.now,
@@ -109,6 +112,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           edited_at: reply.edited_at,
           body: reply.body,
           text: reply.text,
+          source: reply.source,
           status: reply.status,
         })),
       ),
@@ -259,6 +263,7 @@ export class SqlImports implements ImportStore {
           edited_at: reply.editedAt,
           body: reply.body,
           text: reply.text,
+          source: reply.source,
           status: reply.status,
         });
         sources.push({ source, source_id: reply.sourceId, reply_id: id });

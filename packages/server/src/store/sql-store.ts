@@ -7,7 +7,7 @@ import {
   type KyselyPlugin,
   type QueryResult,
 } from 'kysely';
-import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
+import { MAX_COUNTED_REPLIES, MAX_PAGE_CONTENT, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
   BanRecord,
   Doc,
@@ -25,7 +25,9 @@ import type {
   Topic,
   TopicSummary,
 } from '@colloquy/api';
+import { isDeepStrictEqual } from 'node:util';
 import { newReplyId } from '../ids.js';
+import { docToMarkdown } from '../markdown/from-doc.js';
 import { encodeCursor } from './cursor.js';
 import type { ImportStore } from './imports.js';
 import type { ModeratorStore } from './moderation.js';
@@ -50,7 +52,9 @@ import type {
   PageCursor,
   RateWindow,
   ReactionTarget,
+  Renderer,
   ReplyCredentials,
+  RerenderBatch,
   Store,
   TopicEvent,
   TopicRecord,
@@ -264,6 +268,7 @@ export abstract class SqlStore implements Store {
       created_at: topic.createdAt ?? null,
       body: JSON.stringify(topic.body),
       text: topic.text,
+      source: topic.source ?? docToMarkdown(topic.body),
       sources: JSON.stringify(topic.sources),
       locked: topic.locked,
       now: new Date().toISOString(),
@@ -300,6 +305,53 @@ export abstract class SqlStore implements Store {
       const resumeAfter = (rootId: string, last: ReplyRow) =>
         encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
       let budget = MAX_PAGE_REPLIES;
+      let room = MAX_PAGE_CONTENT;
+      let taken = 0;
+      /**
+       * The first of `rows` that fit what is left of the page, in replies and in content, and
+       * takes them from the budgets. The page's first reply is kept whatever its size, so every
+       * page moves its reader on.
+       */
+      const fitting = (rows: ReplyRow[]): ReplyRow[] => {
+        let n = 0;
+        for (const row of rows) {
+          const size = row.body.length + row.text.length;
+          if (n === budget || (size > room && taken + n > 0)) break;
+          room -= size;
+          n++;
+        }
+        budget -= n;
+        taken += n;
+        return rows.slice(0, n);
+      };
+      /**
+       * A thread's replies in creation order, from its start or after `from`, as many as fit the
+       * page, and whether more follow. Read in batches that double from a few rows, so what is
+       * read past the cut is at most about what was kept, even when the content bound cuts the
+       * thread long before the reply count would.
+       */
+      const threadPart = async (
+        rootId: string,
+        from: { createdAt: string; id: string } | null,
+      ): Promise<{ kept: ReplyRow[]; more: boolean }> => {
+        const kept: ReplyRow[] = [];
+        let position = from;
+        for (let batch = 8; ; batch *= 2) {
+          const size = Math.min(batch, budget);
+          const rows = await rowsOf(
+            trx,
+            position
+              ? q.threadAfter(rootId, position.createdAt, position.id, reader, size + 1)
+              : q.threadStart(rootId, reader, size + 1),
+          );
+          const fit = fitting(rows.slice(0, size));
+          kept.push(...fit);
+          const last = fit.at(-1);
+          if (rows.length <= size && fit.length === rows.length) return { kept, more: false };
+          if (fit.length < size || budget === 0 || !last) return { kept, more: true };
+          position = { createdAt: last.created_at, id: last.id };
+        }
+      };
       /** Replies continuing a thread an earlier page cut, in creation order. */
       let continued: ReplyRow[] = [];
       /** Top-level threads start after this one. */
@@ -316,14 +368,10 @@ export abstract class SqlStore implements Store {
         ) {
           throw new StoreError('invalid-cursor', 'The cursor does not belong to a thread of this topic.');
         }
-        const rows = await rowsOf(
-          trx,
-          q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
-        );
-        continued = rows.slice(0, MAX_PAGE_REPLIES);
-        budget -= continued.length;
+        const part = await threadPart(rootId, cursor);
+        continued = part.kept;
         const last = continued.at(-1);
-        if (rows.length > continued.length && last) {
+        if (part.more && last) {
           const more = await continuation(rootId, last);
           return {
             replies: continued.map((row) => toReply(row, viewer)),
@@ -357,9 +405,9 @@ export abstract class SqlStore implements Store {
           ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
-      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
-      // is read with a limit of what is left, so no read goes past the budget, and the thread
-      // that does not fit is cut (its first replies in creation order always include their
+      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies or
+      // MAX_PAGE_CONTENT of content: each thread is read in batches within what is left (threadPart),
+      // and the thread that does not fit is cut (its first replies in creation order always include their
       // parents) and continues with a cursor of its own.
       const rootIds: string[] = [];
       const rows: ReplyRow[] = [];
@@ -367,13 +415,13 @@ export abstract class SqlStore implements Store {
       let resume: string | null = null;
       for (const root of roots.slice(0, limit)) {
         if (budget === 0) break;
-        const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
-        const kept = thread.slice(0, budget);
+        const { kept, more } = await threadPart(root.id, null);
+        // Not even the thread's first reply fits: the thread starts the next page.
+        if (kept.length === 0) break;
         rootIds.push(root.id);
         rows.push(...kept);
-        budget -= kept.length;
         const last = kept.at(-1);
-        if (thread.length > kept.length && last) {
+        if (more && last) {
           moreInThread = await continuation(root.id, last);
           resume = resumeAfter(root.id, last);
           break;
@@ -397,7 +445,12 @@ export abstract class SqlStore implements Store {
   async getReply(id: string, viewer: Viewer = {}): Promise<Reply | null> {
     const row = await firstOf(this.#db, this.#q.reply(id));
     if (!row) return null;
-    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash))
+    if (
+      row.status === 'pending' &&
+      !viewer.admin &&
+      !viewer.author &&
+      !sameHash(row.reader_hash, viewer.readerHash)
+    )
       return null;
     return toReply(row, viewer);
   }
@@ -474,6 +527,7 @@ export abstract class SqlStore implements Store {
           created_at: at,
           body: JSON.stringify(reply.body),
           text: reply.text,
+          source: reply.source ?? docToMarkdown(reply.body),
           status,
           edit_token_hash: reply.editTokenHash ?? null,
           reader_hash: reply.readerHash ?? null,
@@ -517,15 +571,50 @@ export abstract class SqlStore implements Store {
 
   async editReply(
     id: string,
-    edit: { body: Doc; text: string; status?: 'published' | 'pending' },
+    edit: { body: Doc; text: string; source?: string; status?: 'published' | 'pending' },
   ): Promise<Reply | null> {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, id);
       if (!locked) return null;
+      const source = edit.source ?? docToMarkdown(edit.body);
       await trx.executeQuery(
-        this.#q.editReply(id, JSON.stringify(edit.body), edit.text, new Date().toISOString()),
+        this.#q.editReply(id, JSON.stringify(edit.body), edit.text, source, new Date().toISOString()),
       );
       return this.#changeStatus(trx, id, locked, edit.status ?? locked.status);
+    });
+  }
+
+  async rerenderBodies(
+    kind: 'reply' | 'topic',
+    after: string,
+    limit: number,
+    render: Renderer,
+  ): Promise<RerenderBatch> {
+    const q = this.#q;
+    return this.#write(async (trx) => {
+      const rows = await rowsOf(
+        trx,
+        kind === 'reply' ? q.replyBodies(after, limit) : q.topicBodies(after, limit),
+      );
+      let changed = 0;
+      for (const row of rows) {
+        // A row not yet given its source (see fillMissingSources) keeps its tree.
+        if (row.source === null) continue;
+        const fresh = render(row.source);
+        // Compared as values: PostgreSQL's JSONB gives the tree back in its own key order.
+        if (fresh.text === row.text && isDeepStrictEqual(JSON.parse(row.body), fresh.body)) continue;
+        changed++;
+        const body = JSON.stringify(fresh.body);
+        if (kind === 'topic') {
+          await trx.executeQuery(q.rerenderTopic(row.id, body, fresh.text));
+          continue;
+        }
+        const locked = await this.#lockReply(trx, row.id);
+        if (!locked) continue;
+        await trx.executeQuery(q.rerenderReply(row.id, body, fresh.text));
+        await this.#changeStatus(trx, row.id, locked, locked.status);
+      }
+      return { read: rows.length, changed, last: rows.at(-1)?.id ?? null };
     });
   }
 
