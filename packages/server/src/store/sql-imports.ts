@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { ReplyStatus } from '@colloquy/api';
+import { REACTION_KINDS, type Reactions, type ReplyStatus } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
 import type {
   ImportBatchResult,
@@ -10,11 +10,24 @@ import type {
   ImportStore,
 } from './imports.js';
 import { prepare, prepareNamed, prepareRows } from './prepared.js';
-import { latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
-import type { RepliesTable, Schema } from './schema.js';
+import { countColumn, latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
+import type { CountColumn, RepliesTable, Schema, TopicsTable } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
 
 const published = sql.lit<ReplyStatus>('published');
+
+/** The counter columns of a row's values, each read by its name (the values may be a stand-in). */
+const counters = (row: Record<CountColumn, number>) =>
+  Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), row[countColumn(kind)]])) as Record<
+    CountColumn,
+    number
+  >;
+/** Reaction counts as counter column values; none: all zero. */
+const countsOf = (reactions: Reactions | undefined) =>
+  Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), reactions?.[kind] ?? 0])) as Record<
+    CountColumn,
+    number
+  >;
 
 type ReplyRow = Pick<
   Selectable<RepliesTable>,
@@ -30,8 +43,10 @@ type ReplyRow = Pick<
   | 'text'
   | 'source'
   | 'status'
+  | 'author_sub'
+  | CountColumn
 >;
-const replyColumns = [
+const replyColumns: readonly (keyof ReplyRow)[] = [
   'id',
   'topic_id',
   'parent_id',
@@ -44,7 +59,9 @@ const replyColumns = [
   'text',
   'source',
   'status',
-] as const satisfies readonly (keyof ReplyRow)[];
+  'author_sub',
+  ...REACTION_KINDS.map(countColumn),
+];
 
 interface ReplySourceRow {
   source: string;
@@ -53,7 +70,7 @@ interface ReplySourceRow {
 }
 
 /**
- * Rows a statement: 12 values a reply, 600 a statement, far below either database's limit on
+ * Rows a statement: 16 values a reply, 800 a statement, far below either database's limit on
  * parameters. At most this many statements of each kind are compiled (one per count of rows).
  */
 const ROWS_PER_STATEMENT = 50;
@@ -101,6 +118,35 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           })
           .onConflict((oc) => oc.column('id').doNothing()),
     ),
+    /** A Colloquy export's topic, whole, under its own id; one already there is kept as it is. */
+    insertKeptTopic: prepareNamed(
+      (
+        topic: Omit<
+          Selectable<TopicsTable>,
+          'reply_count' | 'latest_reply_id' | 'version' | 'events_pruned_through' | 'locked'
+        > & { locked: boolean },
+      ) =>
+        db
+          .insertInto('topics')
+          .values({
+            id: topic.id,
+            title: topic.title,
+            url: topic.url,
+            category: topic.category,
+            label: topic.label,
+            summary: topic.summary,
+            author: topic.author,
+            created_at: topic.created_at,
+            body: topic.body,
+            text: topic.text,
+            source: topic.source,
+            sources: topic.sources,
+            locked: topic.locked,
+            updated_at: topic.updated_at,
+            ...counters(topic),
+          })
+          .onConflict((oc) => oc.column('id').doNothing()),
+    ),
     topicSource: prepare((source: string, sourceId: string, topicId: string) =>
       db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
     ),
@@ -114,6 +160,8 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           text: reply.text,
           source: reply.source,
           status: reply.status,
+          author_sub: reply.author_sub,
+          ...counters(reply),
         })),
       ),
     ),
@@ -187,17 +235,37 @@ export class SqlImports implements ImportStore {
           topics.present++;
           continue;
         }
+        const { kept } = topic;
+        const id = kept?.id ?? topic.url;
         await trx.executeQuery(
-          q.insertTopic({
-            id: topic.url,
-            title: topic.title,
-            created_at: topic.createdAt ?? now,
-            locked: topic.locked,
-            now,
-          }),
+          kept
+            ? q.insertKeptTopic({
+                id,
+                title: topic.title,
+                url: kept.url,
+                category: kept.category ? JSON.stringify(kept.category) : null,
+                label: kept.label,
+                summary: kept.summary,
+                author: kept.author ? JSON.stringify(kept.author) : null,
+                created_at: topic.createdAt ?? now,
+                body: JSON.stringify(kept.body),
+                text: kept.text,
+                source: kept.source,
+                sources: JSON.stringify(kept.sources),
+                locked: topic.locked,
+                updated_at: now,
+                ...countsOf(kept.reactions),
+              })
+            : q.insertTopic({
+                id,
+                title: topic.title,
+                created_at: topic.createdAt ?? now,
+                locked: topic.locked,
+                now,
+              }),
         );
-        await trx.executeQuery(q.topicSource(source, topic.sourceId, topic.url));
-        topicOf.set(topic.sourceId, topic.url);
+        await trx.executeQuery(q.topicSource(source, topic.sourceId, id));
+        topicOf.set(topic.sourceId, id);
         topics.imported++;
       }
 
@@ -249,7 +317,7 @@ export class SqlImports implements ImportStore {
             continue;
           }
         }
-        const id = importedReplyId(Date.parse(reply.createdAt));
+        const id = reply.kept?.id ?? importedReplyId(Date.parse(reply.createdAt));
         const depth = parent === undefined ? 0 : parent.depth + 1;
         const rootId = parent === undefined ? id : parent.rootId;
         rows.push({
@@ -265,6 +333,8 @@ export class SqlImports implements ImportStore {
           text: reply.text,
           source: reply.source,
           status: reply.status,
+          author_sub: reply.kept?.authorSub ?? null,
+          ...countsOf(reply.kept?.reactions),
         });
         sources.push({ source, source_id: reply.sourceId, reply_id: id });
         if (rows.length === ROWS_PER_STATEMENT) await insert();

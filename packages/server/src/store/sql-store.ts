@@ -618,6 +618,22 @@ export abstract class SqlStore implements Store {
     });
   }
 
+  async exportTopics(after: string, limit: number): Promise<Array<Topic & { source: string }>> {
+    const rows = await rowsOf(this.#db, this.#q.topicsAfter(after, limit));
+    return rows.map((row) => ({ ...toTopic(row), source: row.source ?? '' }));
+  }
+
+  async exportReplies(
+    after: string,
+    limit: number,
+  ): Promise<Array<{ reply: Reply & { source: string }; authorSub: string | null }>> {
+    const rows = await rowsOf(this.#db, this.#q.repliesAfter(after, limit));
+    return rows.map((row) => ({
+      reply: { ...toReply(row, { admin: true }), source: row.source ?? '' },
+      authorSub: row.author_sub,
+    }));
+  }
+
   async setReplyStatus(
     id: string,
     status: 'published' | 'hidden' | 'deleted',
