@@ -1,6 +1,6 @@
 import { ContextEvent, createContext } from '@lit/context';
 import type { LitElement, ReactiveController } from 'lit';
-import { topicStore, type TopicStore } from './topic-store.js';
+import { primedStore, topicStore, type TopicStore } from './topic-store.js';
 
 /**
  * Context of the {@link TopicStore} shared by the elements inside a provider (for example a
@@ -33,8 +33,7 @@ export type StoreHost = LitElement & {
  * connected and follows changes of `api` and `topic`.
  */
 export class StoreController implements ReactiveController {
-  /** The store in use while the host is connected. */
-  store: TopicStore | undefined;
+  #store: TopicStore | undefined;
   #provided: TopicStore | undefined;
   #unsubscribe: (() => void) | undefined;
   #leaveProvider: (() => void) | undefined;
@@ -43,6 +42,19 @@ export class StoreController implements ReactiveController {
 
   constructor(private readonly host: StoreHost) {
     host.addController(this);
+  }
+
+  /**
+   * The store in use while the host is connected; before that (and on a server, where nothing
+   * connects) the one primed with the read the page brought, if any.
+   */
+  get store(): TopicStore | undefined {
+    return this.#store ?? this.#primed();
+  }
+
+  #primed() {
+    const { api, topic } = this.host;
+    return api && topic ? primedStore(api, topic) : undefined;
   }
 
   hostConnected(): void {
@@ -83,16 +95,17 @@ export class StoreController implements ReactiveController {
   hostDisconnected(): void {
     this.#leaveProvider?.();
     this.#unsubscribe?.();
-    this.#unsubscribe = this.#leaveProvider = this.store = this.#provided = undefined;
+    this.#unsubscribe = this.#leaveProvider = this.#store = this.#provided = undefined;
   }
 
   #resolve() {
-    if (!this.host.isConnected || !this.#near) return;
+    // A primed store costs no read: it is used at once, as the server rendered it.
+    if (!this.host.isConnected || !(this.#near || this.#primed())) return;
     const store =
       this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
-    if (store === this.store) return;
+    if (store === this.#store) return;
     this.#unsubscribe?.();
-    this.store = store;
+    this.#store = store;
     this.#unsubscribe = store.subscribe(() => this.host.requestUpdate(), this.host.variant !== 'compact');
     this.host.requestUpdate();
   }

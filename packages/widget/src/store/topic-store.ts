@@ -184,19 +184,8 @@ export class TopicStore {
     this.loadingMore = false;
     this.#notify();
     try {
-      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
-        topicUrl(this.api, this.topicId),
-        { signal: abort.signal },
-      );
-      this.topic = topic;
-      this.replies = replies;
-      // This reader's replies held for review are not in what everyone reads; show them here.
-      for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
-      this.nextCursor = nextCursor;
-      this.total = topic.replyCount;
-      this.#stream.lastEventId = lastEventId;
-      this.unseen = [];
-      this.state = 'ready';
+      this.prime(await request<TopicWithReplies>(topicUrl(this.api, this.topicId), { signal: abort.signal }));
+      this.#addHeld();
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;
       if ((error as ColloquyError).status === 404) {
@@ -212,6 +201,34 @@ export class TopicStore {
     }
     this.#notify();
     this.#stream.update();
+  }
+
+  /**
+   * Takes `read` (the topic's read, as `GET /api/v1/topics/:id` answers it) as the store's
+   * state without a request: {@link load} does so with what it fetched, and a server-rendered
+   * page with the read it brought in its HTML.
+   */
+  prime({ replies, nextCursor, lastEventId, ...topic }: TopicWithReplies): void {
+    this.topic = topic;
+    this.replies = replies;
+    this.nextCursor = nextCursor;
+    this.total = topic.replyCount;
+    this.#stream.lastEventId = lastEventId;
+    this.unseen = [];
+    this.state = 'ready';
+  }
+
+  /**
+   * Adds this reader's replies held for review, which are not in what everyone reads, each in
+   * its place in the thread.
+   */
+  showHeld(): void {
+    this.#addHeld();
+    this.#notify();
+  }
+
+  #addHeld() {
+    for (const reply of this.#held) if (!this.replies.some((r) => r.id === reply.id)) this.#insert(reply);
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
@@ -349,12 +366,35 @@ export class TopicStore {
 }
 
 const registry = new Map<string, TopicStore>();
+/** The stores whose read came with the page (server-rendered): their elements need no viewport wait. */
+const primed = new Set<TopicStore>();
+const keyOf = (api: string, topic: string) => `${api.replace(/\/+$/, '')} ${topic}`;
 
 /** The page-wide store of `topic` on the server at `api`: the same instance for every caller. */
 export function topicStore(api: string, topic: string): TopicStore {
-  const base = api.replace(/\/+$/, '');
-  const key = `${base} ${topic}`;
+  const key = keyOf(api, topic);
   let store = registry.get(key);
-  if (!store) registry.set(key, (store = new TopicStore(base, topic)));
+  if (!store) registry.set(key, (store = new TopicStore(api.replace(/\/+$/, ''), topic)));
   return store;
+}
+
+/**
+ * Gives the page-wide store of `topic` the read that came with the page (see
+ * {@link TopicStore.prime}), so its elements show it at once and read nothing. Returns the
+ * function that forgets the store again, for a server that renders one page after another.
+ */
+export function primeStore(api: string, topic: string, read: TopicWithReplies): () => void {
+  const store = topicStore(api, topic);
+  store.prime(read);
+  primed.add(store);
+  return () => {
+    primed.delete(store);
+    registry.delete(keyOf(api, topic));
+  };
+}
+
+/** The store of `topic` if the page brought its read (see {@link primeStore}), else undefined. */
+export function primedStore(api: string, topic: string): TopicStore | undefined {
+  const store = registry.get(keyOf(api, topic));
+  return store && primed.has(store) ? store : undefined;
 }
