@@ -24,7 +24,7 @@ const REPRESENTATION = '2';
  * `kind` keeps the tags of different routes apart.
  */
 export function versionTag(
-  kind: 't' | 'r' | 's' | 'i',
+  kind: 't' | 'r' | 's' | 'i' | 'e',
   versions: ReadonlyArray<number | null>,
   query: ReadonlyArray<string | number>,
 ): string {
@@ -115,7 +115,11 @@ export class VersionedBodies {
 
   /** Serializes `value` once, keeps it for `key` at `version`, and returns the bytes to send. */
   set(key: string, version: number, etag: string, value: unknown): Uint8Array {
-    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    return this.keep(key, version, etag, Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  /** Keeps `body` (already serialized or rendered) for `key` at `version`, and returns it. */
+  keep(key: string, version: number, etag: string, body: Uint8Array): Uint8Array {
     const cost = body.byteLength + 2 * (key.length + etag.length) + ENTRY_OVERHEAD;
     if (cost > this.maxBytes / 10) return body;
     const old = this.#entries.get(key);
