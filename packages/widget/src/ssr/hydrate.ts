@@ -14,22 +14,27 @@ declare global {
   var litElementHydrateSupport: ((lit: { LitElement: typeof LitElement }) => void) | undefined;
 }
 
-// Lit calls this hook when its module first runs; here Lit has run already, so call it now.
-globalThis.litElementHydrateSupport?.({ LitElement });
-globalThis.litElementHydrateSupport = undefined;
-
 const stores: TopicStore[] = [];
-for (const script of document.querySelectorAll(PAGE_DATA)) {
-  try {
-    // JSON.parse, never the HTML parser: the data is data.
-    const { api, topic, lang, read, messages } = JSON.parse(script.textContent ?? '') as PageData;
-    if (messages) addCatalog(lang, messages);
-    primeStore(api, topic, read);
-    stores.push(topicStore(api, topic));
-  } catch {
-    // Not ours, or damaged: those elements read their topic as without a server render.
+// Only in a browser: in Node (a server importing every module, say) this module does nothing.
+if (globalThis.document) {
+  // Lit calls this hook when its module first runs, if the hook is there by then; usually Lit
+  // has run already, so call it now, but never twice (patched twice, an element would render
+  // its content a second time after hydrating it). Installed, the hook has given LitElement an
+  // `observedAttributes` of its own (adding `defer-hydration`).
+  if (!Object.hasOwn(LitElement, 'observedAttributes')) globalThis.litElementHydrateSupport?.({ LitElement });
+  for (const script of document.querySelectorAll(PAGE_DATA)) {
+    try {
+      // JSON.parse, never the HTML parser: the data is data.
+      const { api, topic, lang, read, messages } = JSON.parse(script.textContent ?? '') as PageData;
+      if (messages) addCatalog(lang, messages);
+      primeStore(api, topic, read);
+      stores.push(topicStore(api, topic));
+    } catch {
+      // Not ours, or damaged: those elements read their topic as without a server render.
+    }
   }
 }
+globalThis.litElementHydrateSupport = undefined;
 
 /**
  * After the elements have hydrated: what only this browser knows joins what the server
