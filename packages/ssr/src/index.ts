@@ -12,6 +12,7 @@ export {
   renderRead,
   type DiscussionOptions,
   type ElementName,
+  type RenderedDiscussion,
   type RenderOptions,
 } from './render.js';
 export { discussionJsonLd } from './json-ld.js';

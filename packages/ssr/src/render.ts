@@ -4,8 +4,9 @@ import { collectResultSync } from '@lit-labs/ssr/lib/render-result.js';
 import { html, nothing } from 'lit';
 import { createRequire } from 'node:module';
 import type { TopicWithReplies } from '@colloquy/api';
-import { addCatalog, type Messages, type PageData, primeStore, topicUrl } from '@colloquy/widget';
-import '@colloquy/widget/define.js';
+import type { Messages } from '@colloquy/widget';
+// The elements with their templates exactly as the script-tag bundle has them (see there).
+import { addCatalog, type PageData, primeStore, topicUrl } from '@colloquy/widget/ssr/elements.js';
 import { discussionJsonLd } from './json-ld.js';
 
 /** The elements a discussion is shown with, in page order. */
@@ -54,52 +55,76 @@ export function renderLanguage(lang: string | undefined): string {
  */
 export const embedJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-const elementsOf = (options: RenderOptions, lang: string) => {
-  const { api, topic, headingLevel = 2, theme } = options;
-  const shown = new Set(options.elements ?? ELEMENTS);
-  const attrs = { topic, api, lang, level: headingLevel, theme: theme ?? nothing };
+/** The chosen elements' markup, each rendered on its own, in the order asked for. */
+function renderElements(options: RenderOptions, lang: string): Partial<Record<ElementName, string>> {
+  const { api, topic, headingLevel = 2 } = options;
+  const theme = options.theme ?? nothing;
   // One template per tag: a Lit template cannot vary its tag name.
-  const tags: Record<ElementName, unknown> = {
-    'topic-card': html`<topic-card topic=${attrs.topic} api=${attrs.api} lang=${attrs.lang}
-      heading-level=${attrs.level} theme=${attrs.theme}></topic-card>`,
-    'source-list': html`<source-list topic=${attrs.topic} api=${attrs.api} lang=${attrs.lang}
-      heading-level=${attrs.level} theme=${attrs.theme}></source-list>`,
-    'reply-thread': html`<reply-thread topic=${attrs.topic} api=${attrs.api} lang=${attrs.lang}
-      heading-level=${attrs.level} theme=${attrs.theme}></reply-thread>`,
+  const templates: Record<ElementName, () => unknown> = {
+    'topic-card': () => html`<topic-card topic=${topic} api=${api} lang=${lang}
+      heading-level=${headingLevel} theme=${theme}></topic-card>`,
+    'source-list': () => html`<source-list topic=${topic} api=${api} lang=${lang}
+      heading-level=${headingLevel} theme=${theme}></source-list>`,
+    'reply-thread': () => html`<reply-thread topic=${topic} api=${api} lang=${lang}
+      heading-level=${headingLevel} theme=${theme}></reply-thread>`,
   };
-  return (options.elements ?? ELEMENTS).filter((name) => shown.has(name)).map((name) => tags[name]);
-};
+  const rendered: Partial<Record<ElementName, string>> = {};
+  for (const name of new Set(options.elements ?? ELEMENTS))
+    rendered[name] = collectResultSync(render(templates[name]()));
+  return rendered;
+}
+
+/** A discussion rendered for a page. */
+export interface RenderedDiscussion {
+  /** Everything, in order: the elements, then {@link scripts}. */
+  html: string;
+  /** Each element's markup, for a page that puts them in different places. */
+  elements: Partial<Record<ElementName, string>>;
+  /**
+   * The read (and catalog) for the browser's elements to hydrate from, and the schema.org
+   * JSON-LD: once per page, anywhere in it. Empty when the topic was rendered without data.
+   */
+  scripts: string;
+}
+
+const joined = (elements: Partial<Record<ElementName, string>>, scripts: string): RenderedDiscussion => ({
+  html: Object.values(elements).join('') + scripts,
+  elements,
+  scripts,
+});
 
 /**
- * The discussion as HTML: the elements rendered by Lit into Declarative Shadow DOM from `read`
- * (the topic's read as `GET /api/v1/topics/:id` answers it), the same read and catalog in a
+ * The discussion rendered from `read` (the topic's read as `GET /api/v1/topics/:id` answers
+ * it): the elements by Lit into Declarative Shadow DOM, the same read and catalog in a
  * `<script type="application/json" data-colloquy>` for the browser's elements to hydrate from,
  * and the schema.org JSON-LD. Synchronous: the read is given.
  */
-export function renderRead(read: TopicWithReplies, options: RenderOptions): string {
+export function renderRead(read: TopicWithReplies, options: RenderOptions): RenderedDiscussion {
   const lang = renderLanguage(options.lang);
   const api = options.api.replace(/\/+$/, '');
   // The elements find their data in the page-wide store, primed for this render only.
   const forget = primeStore(api, options.topic, read);
-  let markup: string;
+  let elements: Partial<Record<ElementName, string>>;
   try {
-    markup = collectResultSync(render(html`${elementsOf({ ...options, api }, lang)}`));
+    elements = renderElements({ ...options, api }, lang);
   } finally {
     forget();
   }
   const data: PageData = { api, topic: options.topic, lang, read };
   if (lang !== 'en' && catalogs[lang]) data.messages = catalogs[lang];
-  return (
-    markup +
+  const scripts =
     `<script type="application/json" data-colloquy>${embedJson(data)}</script>` +
-    `<script type="application/ld+json">${embedJson(discussionJsonLd(read, options.pageUrl))}</script>`
-  );
+    `<script type="application/ld+json">${embedJson(discussionJsonLd(read, options.pageUrl))}</script>`;
+  return joined(elements, scripts);
 }
 
-/** The elements without data, as the plain script tag has them: they read their topic in the browser. */
-export function renderEmpty(options: RenderOptions): string {
+/**
+ * The elements without data, as the plain script tag has them: they read their topic in the
+ * browser.
+ */
+export function renderEmpty(options: RenderOptions): RenderedDiscussion {
   const lang = renderLanguage(options.lang);
-  return collectResultSync(render(html`${elementsOf(options, lang)}`));
+  return joined(renderElements({ ...options, api: options.api.replace(/\/+$/, '') }, lang), '');
 }
 
 /** A read that failed: `status` is the HTTP status (0: the server could not be reached). */
@@ -124,12 +149,12 @@ export interface DiscussionOptions extends RenderOptions {
 
 /**
  * Renders a discussion for a Node host app's page: the topic's read (given, or fetched from
- * the Colloquy server at `api`) through {@link renderRead}. A topic the server does not have
+ * the Colloquy server at `api`) through {@link renderRead}; `.html` is the whole. A topic the server does not have
  * yet (a page topic before its first reply) renders without data: the elements read it in
  * the browser as the script tag has them do. Any other failed read rejects with a
  * {@link DiscussionReadError}.
  */
-export async function renderDiscussion(options: DiscussionOptions): Promise<string> {
+export async function renderDiscussion(options: DiscussionOptions): Promise<RenderedDiscussion> {
   if (options.read) return renderRead(options.read, options);
   const { fetch: get = fetch, signal = AbortSignal.timeout(5000) } = options;
   const url = topicUrl(options.api.replace(/\/+$/, ''), options.topic);

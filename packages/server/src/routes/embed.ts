@@ -62,7 +62,7 @@ export function embedRoutes({ store, config }: AppDeps) {
       if (!render) {
         render = (async () => {
           const read = await readTopic(store, id, { limit: config.pageSize, readerHash: null });
-          const body = Buffer.from(renderRead(read, { api, topic: id, lang }), 'utf8');
+          const body = Buffer.from(renderRead(read, { api, topic: id, lang }).html, 'utf8');
           // A write during the read: the fragment may be newer than the tag, so it gets none.
           if ((await store.topicVersion(id)) !== version) return { body, etag: null };
           return { body: bodies.keep(key, version, etag, body), etag };
