@@ -40,11 +40,12 @@ const page = (api, { article, discussion, scripts }) => `<!doctype html>
  * The embed.html fragment of `api`, kept with its ETag and revalidated on each use (a 304
  * costs the Colloquy server one indexed lookup), as a caching include would.
  */
-function fragmentCache(api) {
+function fragmentCache(api, pageUrl) {
   let kept = null;
+  const url = `${api}/api/v1/topics/${TOPIC}/embed.html?lang=en&url=${encodeURIComponent(pageUrl)}`;
   return async () => {
     const headers = kept ? { 'If-None-Match': kept.etag } : {};
-    const res = await fetch(`${api}/api/v1/topics/${TOPIC}/embed.html?lang=en`, {
+    const res = await fetch(url, {
       headers,
       signal: AbortSignal.timeout(5000),
     });
@@ -64,19 +65,29 @@ function fragmentCache(api) {
  */
 export function startSite({ api, port = 0 }) {
   const app = express();
-  const fragment = fragmentCache(api);
+  // The page's public URL, for the JSON-LD (search engines want the discussion's URL): the
+  // site's configured origin, else the one the request came to.
+  const pageUrl = (req) =>
+    new URL(req.path, process.env.SITE_URL ?? `${req.protocol}://${req.get('host')}`).href;
+  let fragment;
   app.get('/style.css', (_req, res) => res.sendFile(STYLE));
-  app.get('/', async (_req, res, next) => {
+  app.get('/', async (req, res, next) => {
     try {
-      const { elements, scripts } = await renderDiscussion({ api, topic: TOPIC, lang: 'en' });
+      const { elements, scripts } = await renderDiscussion({
+        api,
+        topic: TOPIC,
+        lang: 'en',
+        pageUrl: pageUrl(req),
+      });
       const article = (elements['topic-card'] ?? '') + (elements['source-list'] ?? '');
       res.type('html').send(page(api, { article, discussion: elements['reply-thread'] ?? '', scripts }));
     } catch (error) {
       next(error);
     }
   });
-  app.get('/fragment', async (_req, res, next) => {
+  app.get('/fragment', async (req, res, next) => {
     try {
+      fragment ??= fragmentCache(api, pageUrl(req));
       res.type('html').send(page(api, { article: '', discussion: await fragment(), scripts: '' }));
     } catch (error) {
       next(error);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startSite } from '../../examples/express/server.js';
 import { freePort } from '../../scripts/free-port.js';
 import { startServerProcess } from '../../scripts/server-process.js';
+import { discussionForumPostingProblems } from '../schema-org.js';
 import { launchBrowser } from './browser.js';
 
 const TOPIC_READ = /\/api\/v1\/topics\/rsp-update(\?|$)/;
@@ -88,7 +89,8 @@ for (const [way, path] of [
         scripts.map((s) => JSON.parse(s.textContent)),
       );
       assert.equal(ld.length, 1);
-      assert.equal(ld[0]['@type'], 'DiscussionForumPosting');
+      assert.deepEqual(discussionForumPostingProblems(ld[0]), []);
+      assert.equal(ld[0].url, site.url + path);
       assert.equal(ld[0].comment.length, replies.length);
       await page.browserContext().close();
     });

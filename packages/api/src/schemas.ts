@@ -155,7 +155,7 @@ export const pageQuery = z.object({
 });
 
 /**
- * `?lang=` of the server-rendered fragment: a BCP 47 language tag (`de`, `pt-BR`); its primary
+ * `?lang=&url=` of the server-rendered fragment: a BCP 47 language tag (`de`, `pt-BR`); its primary
  * subtag picks the catalog.
  */
 export const embedQuery = z.object({
@@ -163,6 +163,8 @@ export const embedQuery = z.object({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/, 'lang must be a language tag such as "de" or "pt-BR"')
     .optional(),
+  /** The host page's URL, for the JSON-LD of a topic that names none of its own. */
+  url: httpUrl('url').optional(),
 });
 
 /** `?ids=a,b,c` of the summaries read. */

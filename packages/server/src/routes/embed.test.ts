@@ -45,7 +45,7 @@ describe('GET /api/v1/topics/:id/embed.html', () => {
     assert.match(html, /Updated Responsible Scaling Policy: a step towards safe AI/);
     assert.match(html, /Anthropic News/, 'the sources');
     assert.match(html, /First, with &lt;b&gt;markup&lt;\/b&gt;\./, 'a reply, its markup as text');
-    assert.doesNotMatch(html, /part="loading"/, 'no loading notes: the data is there');
+    assert.doesNotMatch(html, /part="?loading/, 'no loading notes: the data is there');
     const json = (await (await t.app.request(`/api/v1/topics/rsp-update`)).json()) as TopicWithReplies;
     const data = pageData(html);
     assert.deepEqual(data.read, json);
@@ -74,6 +74,19 @@ describe('GET /api/v1/topics/:id/embed.html', () => {
     assert.match(unknown, /Replies \(2\)/);
     assert.equal(pageData(unknown).messages, undefined);
     await expectProblem(await t.app.request(embedPath('rsp-update', '?lang=<script>')), 400);
+  });
+
+  it('url names the page in the JSON-LD of a topic without a URL of its own, kept apart per URL', async () => {
+    const ld = (html: string) =>
+      JSON.parse(/<script type="application\/ld\+json">([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as {
+        url?: string;
+      };
+    const plain = await (await t.app.request(embedPath('rsp-update'))).text();
+    assert.equal(ld(plain).url, undefined);
+    const page = 'https://news.example/rsp?x=1';
+    const named = await t.app.request(embedPath('rsp-update', `?url=${encodeURIComponent(page)}`));
+    assert.equal(ld(await named.text()).url, page);
+    await expectProblem(await t.app.request(embedPath('rsp-update', '?url=javascript:alert(1)')), 400);
   });
 
   it('answers problems for an unknown topic and a bad id', async () => {
@@ -165,7 +178,7 @@ describe('embed.html rendering cost', () => {
       const { read } = pageData(html);
       assert.equal(read.replies.length, 2);
       assert.ok(read.nextCursor);
-      assert.match(html, /part="load-more"/);
+      assert.match(html, /part="?load-more/);
     } finally {
       await small.close();
     }

@@ -20,10 +20,10 @@ const ssr = () => (renderer ??= import('@colloquy/ssr'));
 const HTML = 'text/html; charset=utf-8';
 
 /**
- * `GET /api/v1/topics/:id/embed.html?lang=`: the topic's elements rendered on the server (see
+ * `GET /api/v1/topics/:id/embed.html?lang=&url=`: the topic's elements rendered on the server (see
  * @colloquy/ssr) from the same read as the JSON read, for a host page to include on its own
  * server. Tagged and cached like the JSON read: one indexed lookup decides a 304, and the
- * fragment is rendered once per topic version, language and public origin, then kept in a
+ * fragment is rendered once per topic version, language, page URL and public origin, then kept in a
  * VersionedBodies of its own (bounded in entries and bytes). It shows what every reader sees
  * (no reader's own held replies), so the reader header changes nothing and shared caches may
  * keep it.
@@ -40,15 +40,17 @@ export function embedRoutes({ store, config }: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { renderLanguage, renderRead } = await ssr();
-      const lang = renderLanguage(c.req.valid('query').lang);
+      const query = c.req.valid('query');
+      const lang = renderLanguage(query.lang);
+      const pageUrl = query.url ?? '';
       // The elements call the API at its public origin (as feeds link to it).
       const api = (config.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
       validatingItself(c);
       const version = await store.topicVersion(id);
       if (version === null) throw notFound(`No topic "${id}".`);
-      const key = `${lang}\n${api}\n${id}`;
+      const key = `${lang}\n${api}\n${pageUrl}\n${id}`;
       const kept = bodies.get(key, version);
-      const etag = kept?.etag ?? versionTag('e', [version], [lang, api]);
+      const etag = kept?.etag ?? versionTag('e', [version], [lang, api, pageUrl]);
       if (isFresh(c, etag)) return notModified(c, etag);
       const html = (body: Uint8Array, tag: string | null) => {
         if (tag) c.header('ETag', tag);
@@ -62,7 +64,10 @@ export function embedRoutes({ store, config }: AppDeps) {
       if (!render) {
         render = (async () => {
           const read = await readTopic(store, id, { limit: config.pageSize, readerHash: null });
-          const body = Buffer.from(renderRead(read, { api, topic: id, lang }).html, 'utf8');
+          const body = Buffer.from(
+            renderRead(read, { api, topic: id, lang, pageUrl: pageUrl || undefined }).html,
+            'utf8',
+          );
           // A write during the read: the fragment may be newer than the tag, so it gets none.
           if ((await store.topicVersion(id)) !== version) return { body, etag: null };
           return { body: bodies.keep(key, version, etag, body), etag };
