@@ -13,6 +13,7 @@ import {
   deliveriesQuery,
   newReply,
   pageQuery,
+  replyEdit,
   topicInput,
   webhookInput,
   type NewReply,
@@ -44,6 +45,18 @@ describe('the request schemas', () => {
       result.error?.issues.map((issue) => issue.message),
       ['body must be 1–10,000 characters', 'authorName must not contain bidirectional control characters'],
     );
+  });
+
+  it('keep a body as written, refusing only one of white space alone', () => {
+    assert.equal(newReply.parse({ body: '    code\n', authorName: 'n' }).body, '    code\n');
+    assert.equal(replyEdit.parse({ body: '\n  - item' }).body, '\n  - item');
+    for (const body of ['', ' \n\t ']) {
+      assert.deepEqual(
+        replyEdit.safeParse({ body }).error?.issues.map((issue) => issue.message),
+        ['body must be 1–10,000 characters'],
+        JSON.stringify(body),
+      );
+    }
   });
 
   it('type a request as the schema reads it', () => {

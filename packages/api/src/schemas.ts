@@ -70,6 +70,24 @@ const text = (field: string, max: number) => {
     );
 };
 
+/**
+ * A Markdown body of 1..max characters, kept as written: leading white space is Markdown (four
+ * spaces make code), so nothing is trimmed. A body of white space alone is refused as empty;
+ * lone surrogates and control characters other than tab and line feed are refused too.
+ */
+const markdownBody = (field: string, max: number) => {
+  const rule = `${field} must be 1–${count(max)} characters`;
+  return z
+    .string({ error: `${field} must be a string` })
+    .max(max, rule)
+    .refine((v) => v.trim() !== '', rule)
+    .refine((v) => !LONE_SURROGATE.test(v), `${field} must be valid Unicode text (it has a lone surrogate)`)
+    .refine(
+      (v) => !CONTROL_IN_TEXT.test(v),
+      `${field} must not contain control characters other than tab and line feed`,
+    );
+};
+
 /** Bidirectional embeddings, overrides and isolates: in a name they can make it read as another. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
@@ -199,6 +217,12 @@ export const optionalReaderHeader = z.object({
     .optional(),
 });
 
+/**
+ * `GET /api/v1/replies/:id`: the reader header, and the edit token of a reply's author, who is
+ * then given the reply's Markdown source.
+ */
+export const replyReadHeaders = optionalReaderHeader.extend(editTokenHeader.partial().shape);
+
 /** The reader header of reaction toggles, which are per reader. */
 export const readerHeader = z.object({
   [READER_HEADER]: z
@@ -255,7 +279,7 @@ export const topicInput = z.strictObject({
 /** `POST /api/v1/topics/:id/replies`. */
 export const newReply = z.strictObject({
   /** Markdown. */
-  body: text('body', MAX_REPLY_BODY_LENGTH),
+  body: markdownBody('body', MAX_REPLY_BODY_LENGTH),
   /**
    * Required, except with a signed-in user's token (`Authorization: Bearer`), whose name is
    * used instead.
@@ -290,7 +314,7 @@ export const newReply = z.strictObject({
 /** `PATCH /api/v1/replies/:id`, with the edit token header. */
 export const replyEdit = z.strictObject({
   /** Markdown. */
-  body: text('body', MAX_REPLY_BODY_LENGTH),
+  body: markdownBody('body', MAX_REPLY_BODY_LENGTH),
 });
 
 /** `POST /api/v1/topics/:id/reactions` and `/api/v1/replies/:id/reactions`. */

@@ -51,6 +51,11 @@ export interface Reply {
   text: string;
   reactions: Reactions;
   status: ReplyStatus;
+  /**
+   * The Markdown source of `body`, as its author wrote it: only in `GET /api/v1/replies/:id`
+   * answered to the reply's author (its edit token) or a moderator, never in shared reads.
+   */
+  source?: string;
 }
 
 /** A page of replies. Pages hold whole threads: a reply to the topic with all its descendants. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { importCommand, importOptions, USAGE as IMPORT_USAGE } from './cli/import.js';
+import { rerenderCommand, rerenderOptions, USAGE as RERENDER_USAGE } from './cli/rerender.js';
 import { serve, serveOptions, USAGE as SERVE_USAGE } from './cli/serve.js';
 import { UsageError } from './cli/settings.js';
 
@@ -15,6 +16,12 @@ const COMMANDS: Record<string, Command> = {
     usage: IMPORT_USAGE,
     run: async (env, args) => {
       await importCommand(importOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
+    },
+  },
+  rerender: {
+    usage: RERENDER_USAGE,
+    run: async (env, args) => {
+      await rerenderCommand(rerenderOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
     },
   },
 };

@@ -4,7 +4,7 @@ import type { Store } from './store/store.js';
 /** The demo topic: the community page this product grew from (see DESIGN.md). */
 export const DEMO_TOPIC_ID = 'rsp-update';
 
-const DEMO_BODY = `Anthropic has announced updates to its Responsible Scaling Policy (RSP), aimed at improving risk management associated with advanced AI systems.
+export const DEMO_BODY = `Anthropic has announced updates to its Responsible Scaling Policy (RSP), aimed at improving risk management associated with advanced AI systems.
 
 Anthropic has introduced an update to its Responsible Scaling Policy (RSP), a framework designed to mitigate potential catastrophic risks arising from the use of advanced AI systems. The innovation provides a more flexible approach to assessing and managing risks while maintaining the commitment not to train or deploy models without adequate precautions.
 
@@ -32,6 +32,7 @@ export async function seedDemo(store: Store): Promise<boolean> {
     createdAt: '2026-04-21T16:20:34Z',
     body,
     text,
+    source: DEMO_BODY,
     sources: [
       {
         title: 'Anthropic News',

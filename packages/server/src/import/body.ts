@@ -14,27 +14,17 @@ import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { toMdast, type Handle, type State } from 'hast-util-to-mdast';
 import type { Link, Nodes as MdastNodes, PhrasingContent, Root as MdastRoot, Text } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { toHast } from 'mdast-util-to-hast';
-import { toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
+import { toMarkdown } from 'mdast-util-to-markdown';
 import { gfm } from 'micromark-extension-gfm';
 import { autop } from '@wordpress/autop';
+import { SERIALIZE_OPTIONS } from '../markdown/from-doc.js';
 
 /** Elements removed with everything inside them, not just unwrapped to their text. */
 const schema: Schema = {
   ...defaultSchema,
   strip: ['script', 'style', 'template', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math'],
-};
-
-const serializeOptions: ToMarkdownOptions = {
-  extensions: [gfmToMarkdown()],
-  bullet: '-',
-  emphasis: '*',
-  strong: '*',
-  fence: '`',
-  fences: true,
-  rule: '-',
-  listItemIndent: 'one',
 };
 
 /**
@@ -68,7 +58,7 @@ const image: Handle = (state: State, node: Element) => {
 function hastToMarkdown(tree: HastRoot): string {
   const clean = sanitize(tree, schema) as HastRoot;
   const mdast = toMdast(clean, { handlers: { a: link, img: image } }) as MdastNodes;
-  return toMarkdown(mdast, serializeOptions).trim();
+  return toMarkdown(mdast, SERIALIZE_OPTIONS).trim();
 }
 
 /** An HTML fragment (Disqus, Remark42's rendered text, GitHub's bodyHTML) to Markdown. */

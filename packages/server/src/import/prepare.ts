@@ -8,7 +8,10 @@ import { newReply } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
 import { convertBody, type BodySource } from './body.js';
 
-export type PreparedBody = { ok: true; body: Doc; text: string } | { ok: false; reason: string };
+/** `source`: the Markdown as converted, which the reply keeps as written. */
+export type PreparedBody =
+  | { ok: true; body: Doc; text: string; source: string }
+  | { ok: false; reason: string };
 
 const bodyRule = newReply.shape.body;
 
@@ -26,5 +29,5 @@ export function prepareBody(input: string | BodySource): PreparedBody {
     };
   }
   const { body, text } = renderMarkdown(checked.data);
-  return { ok: true, body, text };
+  return { ok: true, body, text, source: checked.data };
 }

@@ -201,12 +201,18 @@ export async function runImport(
         skip('comment answering a comment that was left out');
         skippedComments.add(sourceId);
       } else if (body === null) {
-        done.push({ ...reply.base, authorName: '', body: [], text: '' });
+        done.push({ ...reply.base, authorName: '', body: [], text: '', source: '' });
       } else if (body === undefined || !body.ok) {
         skip(body?.reason ?? 'comment whose body could not be converted');
         skippedComments.add(sourceId);
       } else {
-        done.push({ ...reply.base, authorName: reply.authorName, body: body.body, text: body.text });
+        done.push({
+          ...reply.base,
+          authorName: reply.authorName,
+          body: body.body,
+          text: body.text,
+          source: body.source,
+        });
       }
     }
     return done;

@@ -7,6 +7,7 @@ import {
   pageQuery,
   replyEdit,
   replyIdParam,
+  replyReadHeaders,
   topicIdParam,
 } from '@colloquy/api/schemas';
 import { VersionedBodies } from '../caching.js';
@@ -60,14 +61,19 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
         return c.json(reply, 201);
       },
     )
-    .get('/replies/:id', validate('param', replyIdParam), validate('header', optionalReaderHeader), (c) =>
-      versionedReplyRead(c, {
+    .get('/replies/:id', validate('param', replyIdParam), validate('header', replyReadHeaders), async (c) => {
+      const replyId = c.req.valid('param').id;
+      // The author, proven by the edit token, is given the source; a wrong token is refused.
+      const editToken = c.req.valid('header')[EDIT_TOKEN_HEADER];
+      if (editToken !== undefined) await replies.checkEditToken(replyId, editToken);
+      return versionedReplyRead(c, {
         store,
-        replyId: c.req.valid('param').id,
+        replyId,
         readerHash: readerHashOf(c),
         admin: admin.isAdmin(c),
-      }),
-    )
+        author: editToken !== undefined,
+      });
+    })
     .patch(
       '/replies/:id',
       validate('param', replyIdParam),

@@ -59,6 +59,7 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
           ...(input.createdAt ? { createdAt: input.createdAt } : {}),
           body,
           text,
+          source: input.body ?? '',
           sources: input.sources ?? [],
           locked: input.locked ?? false,
         },

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Reply } from '@colloquy/api';
+import { EDIT_TOKEN_HEADER, type Reply } from '@colloquy/api';
 import {
   isFresh,
   jsonBytes,
@@ -78,7 +78,15 @@ export interface VersionedReplyRead {
   readerHash: Buffer | null;
   /** Whether the request carries the admin token (which sees replies awaiting review). */
   admin: boolean;
+  /** Whether the request carries the reply's own edit token (checked before). */
+  author: boolean;
 }
+
+/**
+ * What one reply's answer varies with: the reader, and the credentials that add the Markdown
+ * source (the edit token, the admin token), so that no cache hands a copy without it to them.
+ */
+export const VARY_REPLY = `${VARY_READER}, ${EDIT_TOKEN_HEADER}, Authorization`;
 
 /**
  * A read of one reply, tagged like the topic reads by its topic's version (which every change
@@ -87,22 +95,26 @@ export interface VersionedReplyRead {
  * its author's (and a moderator's) to read, so it is never answered from the version and never
  * tagged; nor is any request with a reader key answered from the version alone. A moderator
  * sees hidden replies in full, which no shared cache may keep for readers: their answers are
- * private and untagged.
+ * private and untagged. So are the answers with the Markdown source, to a moderator or to the
+ * reply's author (its edit token): they are never a 304 of the public copy's tag, and the
+ * `Vary` header names the headers that make them differ.
  */
 export async function versionedReplyRead(
   c: Context,
-  { store, replyId, readerHash, admin }: VersionedReplyRead,
+  { store, replyId, readerHash, admin, author }: VersionedReplyRead,
 ): Promise<Response> {
-  c.header('Vary', VARY_READER);
+  c.header('Vary', VARY_REPLY);
   validatingItself(c);
   const found = await store.replyVersion(replyId);
   if (found === null) throw notFound(`No reply "${replyId}".`);
   const etag = versionTag('i', [found.topicVersion], [replyId]);
-  if (!found.pending && !readerHash && !admin && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
-  const reply = await store.getReply(replyId, { readerHash, admin });
+  const withSource = admin || author;
+  if (!found.pending && !readerHash && !withSource && isFresh(c, etag))
+    return notModified(c, etag, VARY_REPLY);
+  const reply = await store.getReply(replyId, { readerHash, admin, author, source: withSource });
   if (!reply) throw notFound(`No reply "${replyId}".`);
   if (markPrivateIfPending(c, [reply])) return c.json(reply);
-  if (admin) {
+  if (withSource) {
     c.header('Cache-Control', 'private, no-store');
     return c.json(reply);
   }
@@ -110,7 +122,7 @@ export async function versionedReplyRead(
   // A write during the read: the body may be newer than the tag, so it gets none.
   const now = await store.replyVersion(replyId);
   if (now?.topicVersion === found.topicVersion) {
-    if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+    if (isFresh(c, etag)) return notModified(c, etag, VARY_REPLY);
     c.header('ETag', etag);
   }
   return c.json(reply);

@@ -109,6 +109,7 @@ export class ReplyService {
         authorName: author.name,
         body,
         text,
+        source: input.body,
         status,
         editTokenHash: sha256(editToken),
         readerHash: author.readerHash,
@@ -146,7 +147,12 @@ export class ReplyService {
     const { moderation } = this.#config;
     const held = moderation === 'all' || (moderation === 'links' && links > 0);
     const status = held && !from.admin ? 'pending' : undefined;
-    const reply = await this.#store.editReply(id, { body, text, ...(status ? { status } : {}) });
+    const reply = await this.#store.editReply(id, {
+      body,
+      text,
+      source: markdown,
+      ...(status ? { status } : {}),
+    });
     if (!reply) throw notFound(`No reply "${id}".`);
     await this.#announce(reply.topicId);
     return reply;
@@ -274,8 +280,12 @@ export class ReplyService {
     return { createTopic: { title: id, url: id } };
   }
 
-  /** The edit token check of an author's edit or deletion: right token, within the window. */
-  async #authorize(id: string, token: string): Promise<ReplyCredentials> {
+  /**
+   * Refuses (403) an edit token that is not the reply's own, and a reply that is missing or
+   * deleted (404). Reading one's own reply with its source needs no more than this: the edit
+   * window bounds changes, not reading.
+   */
+  async checkEditToken(id: string, token: string): Promise<ReplyCredentials> {
     const credentials = await this.#store.getReplyCredentials(id);
     if (!credentials || credentials.status === 'deleted') throw notFound(`No reply "${id}".`);
     const hash = credentials.editTokenHash;
@@ -287,6 +297,12 @@ export class ReplyService {
         `${EDIT_TOKEN_HEADER} is not the edit token of this reply.`,
       );
     }
+    return credentials;
+  }
+
+  /** The edit token check of an author's edit or deletion: right token, within the window. */
+  async #authorize(id: string, token: string): Promise<ReplyCredentials> {
+    const credentials = await this.checkEditToken(id, token);
     if (Date.now() >= this.#editableUntil(credentials.createdAt)) {
       const seconds = this.#config.editWindowSeconds;
       // A window under two minutes in seconds, so that a short one never reads "0 minutes".

@@ -30,6 +30,8 @@ export interface ImportedReply {
   editedAt: string | null;
   body: Doc;
   text: string;
+  /** The Markdown `body` was rendered from. Omitted: written back from `body`. */
+  source?: string;
   status: ReplyStatus;
 }
 

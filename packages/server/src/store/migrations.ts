@@ -35,6 +35,18 @@ CREATE INDEX replies_top_level ON replies (topic_id, created_at, id) WHERE paren
 CREATE INDEX replies_thread ON replies (root_id, created_at, id);
 CREATE INDEX replies_parent ON replies (parent_id) WHERE parent_id IS NOT NULL;`;
 
+/**
+ * The Markdown source of every body, next to its tree: the same SQL in both dialects. Rows from
+ * before have none (NULL) until the store, on opening, writes one from their tree
+ * (fill-sources.ts); the partial indexes find them, and cost nothing once they are done.
+ */
+const BODY_SOURCES = `
+ALTER TABLE replies ADD COLUMN source TEXT;
+ALTER TABLE topics ADD COLUMN source TEXT;
+CREATE INDEX replies_without_source ON replies (id) WHERE source IS NULL;
+CREATE INDEX topics_without_source ON topics (id) WHERE source IS NULL;
+`;
+
 export const SQLITE_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
 
@@ -299,6 +311,9 @@ CREATE TABLE import_replies (
 ) WITHOUT ROWID;
 CREATE INDEX import_replies_reply ON import_replies (reply_id);
 `,
+  // 9: bodies keep their Markdown source next to their tree, so that an author edits what they
+  // wrote and every body can be rendered again by a newer renderer (see BODY_SOURCES).
+  BODY_SOURCES,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -548,6 +563,8 @@ CREATE TABLE import_replies (
 );
 CREATE INDEX import_replies_reply ON import_replies (reply_id);
 `,
+  // 8: the Markdown source of every body (see SQLite's 9).
+  BODY_SOURCES,
 ];
 
 /**

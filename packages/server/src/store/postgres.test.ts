@@ -20,11 +20,13 @@ import {
   renderMarkdown,
   seedDemo,
 } from '../index.js';
+import { POSTGRES_MIGRATIONS_TABLE } from './migrations.js';
 import { MIGRATIONS } from './postgres.js';
 import { ADMIN_TOKEN, json, ORIGIN } from '../testing/helpers.js';
 import { moderationContract } from '../testing/moderation-contract.js';
 import { startServer, type ServerProcess } from '../testing/processes.js';
 import { notificationContract } from '../testing/notification-contract.js';
+import { LEGACY_INSERTS, sourceContract, sourcesMigration } from '../testing/source-contract.js';
 import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 const DATABASE_URL = process.env.COLLOQUY_TEST_DATABASE_URL;
@@ -95,6 +97,24 @@ if (!DATABASE_URL) {
     rateWindowContract('PostgresStore', openInSchemaOf);
     notificationContract('PostgresStore', openInSchemaOf, { concurrentStores: true });
     moderationContract('PostgresStore', openInSchemaOf);
+    sourceContract('PostgresStore', openInSchemaOf, async () => {
+      const schema = freshSchema();
+      const client = await admin.connect();
+      try {
+        await client.query(`CREATE SCHEMA "${schema}"`);
+        await client.query(`SET search_path TO "${schema}"`);
+        await client.query(POSTGRES_MIGRATIONS_TABLE);
+        for (const [k, sql] of MIGRATIONS.slice(0, sourcesMigration(MIGRATIONS)).entries()) {
+          await client.query(sql);
+          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [k + 1]);
+        }
+        for (const sql of LEGACY_INSERTS) await client.query(sql);
+      } finally {
+        await client.query('RESET search_path');
+        client.release();
+      }
+      return PostgresStore.open(url, { schema });
+    });
 
     describe('PostgresStore specifics', () => {
       let schema: string;

@@ -8,6 +8,14 @@ import {
   type QueryResult,
   type SqlBool,
 } from 'kysely';
+import {
+  FILLED_TABLES,
+  type RowWithoutSource,
+  selectWithoutSource,
+  setSource,
+  SOURCE_FILL_BATCH,
+  sourceOfStored,
+} from './fill-sources.js';
 import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS_TABLE } from './migrations.js';
 import { compilerFor, SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
 
@@ -167,6 +175,26 @@ export class PostgresStore extends SqlStore {
   }
 }
 
+/** Rows from before sources were kept get one from their tree (see fill-sources.ts). */
+async function fillSources(client: pg.PoolClient): Promise<void> {
+  for (const table of FILLED_TABLES) {
+    for (let more = true; more; ) {
+      const { rows } = await client.query<RowWithoutSource>(selectWithoutSource(table));
+      more = rows.length === SOURCE_FILL_BATCH;
+      if (rows.length === 0) break;
+      await client.query('BEGIN');
+      try {
+        for (const row of rows)
+          await client.query(setSource(table, ['$1', '$2']), [sourceOfStored(row.body), row.id]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    }
+  }
+}
+
 async function migrate(
   pool: pg.Pool,
   schema: string | null,
@@ -200,6 +228,7 @@ async function migrate(
           throw error;
         }
       }
+      await fillSources(client);
       await thenUnderLock();
     } finally {
       await client.query(lockSql('pg_advisory_unlock'), lockKey).catch(() => {});

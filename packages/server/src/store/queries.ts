@@ -101,6 +101,7 @@ export type TopicValues = Pick<
   Selectable<TopicsTable>,
   'id' | 'title' | 'url' | 'category' | 'label' | 'summary' | 'author' | 'body' | 'text' | 'sources'
 > & {
+  source: string;
   created_at: string | null;
   locked: boolean;
   now: Instant;
@@ -168,6 +169,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           created_at: eb.fn.coalesce(eb.val(topic.created_at), eb.val(topic.now)),
           body: topic.body,
           text: topic.text,
+          source: topic.source,
           sources: topic.sources,
           locked: topic.locked,
           updated_at: topic.now,
@@ -183,6 +185,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             created_at: eb.fn.coalesce(eb.val(topic.created_at), eb.ref('topics.created_at')),
             body: eb.ref('excluded.body'),
             text: eb.ref('excluded.text'),
+            source: eb.ref('excluded.source'),
             sources: eb.ref('excluded.sources'),
             locked: eb.ref('excluded.locked'),
             updated_at: eb.ref('excluded.updated_at'),
@@ -195,7 +198,17 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     insertPageTopic: prepare((id: string, title: string, url: string, now: Instant) =>
       db
         .insertInto('topics')
-        .values({ id, title, url, created_at: now, body: '[]', text: '', sources: '[]', updated_at: now })
+        .values({
+          id,
+          title,
+          url,
+          created_at: now,
+          body: '[]',
+          text: '',
+          source: '',
+          sources: '[]',
+          updated_at: now,
+        })
         .onConflict((oc) => oc.column('id').doNothing()),
     ),
     setTopicLocked: prepare((id: string, locked: boolean, now: Instant) =>
@@ -267,6 +280,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             ...replyPlacement(reply),
             body: reply.body,
             text: reply.text,
+            source: reply.source,
             status: reply.status,
             edit_token_hash: reply.edit_token_hash,
             reader_hash: reply.reader_hash,
@@ -275,8 +289,8 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           })
           .returningAll(),
     ),
-    editReply: prepare((id: string, body: Json, text: string, editedAt: Instant) =>
-      db.updateTable('replies').set({ body, text, edited_at: editedAt }).where('id', '=', id),
+    editReply: prepare((id: string, body: Json, text: string, source: string, editedAt: Instant) =>
+      db.updateTable('replies').set({ body, text, source, edited_at: editedAt }).where('id', '=', id),
     ),
     setReplyStatus: prepare((id: string, status: ReplyStatus) =>
       db.updateTable('replies').set({ status }).where('id', '=', id),
@@ -288,11 +302,29 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         .set({
           body: '[]',
           text: '',
+          source: '',
           author_name: '',
           author_sub: null,
           edit_token_hash: null,
           reader_hash: null,
         })
+        .where('id', '=', id),
+    ),
+    // Every body, a batch at a time in id order (keyset), for a re-rendering.
+    replyBodies: prepare((after: string, limit: number) =>
+      replies.select(['id', 'body', 'text', 'source']).where('id', '>', after).orderBy('id').limit(limit),
+    ),
+    topicBodies: prepare((after: string, limit: number) =>
+      topics.select(['id', 'body', 'text', 'source']).where('id', '>', after).orderBy('id').limit(limit),
+    ),
+    /** A body rendered again from its source: not an edit, so no edit time. */
+    rerenderReply: prepare((id: string, body: Json, text: string) =>
+      db.updateTable('replies').set({ body, text }).where('id', '=', id),
+    ),
+    rerenderTopic: prepare((id: string, body: Json, text: string) =>
+      db
+        .updateTable('topics')
+        .set((eb) => ({ body, text, version: eb('version', '+', 1) }))
         .where('id', '=', id),
     ),
     /** A cursor names a top-level reply of its topic, at its exact time. */

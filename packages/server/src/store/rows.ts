@@ -65,6 +65,7 @@ export function toReply(row: ReplyRow, viewer: Viewer = {}): Reply {
     text: blank ? '' : row.text,
     reactions: reactionsOf(row),
     status: row.status,
+    ...(viewer.source && !blank ? { source: row.source ?? '' } : {}),
   };
 }
 

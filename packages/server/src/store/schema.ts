@@ -39,6 +39,8 @@ export interface TopicsTable extends Counters {
   created_at: string;
   body: Json;
   text: string;
+  /** The body's Markdown source as written; null only in a row from before sources were kept, until the store fills it. */
+  source: string | null;
   sources: Json;
   locked: Bool;
   reply_count: Generated<number>;
@@ -61,6 +63,8 @@ export interface RepliesTable extends Counters {
   edited_at: Instant | null;
   body: Json;
   text: string;
+  /** The body's Markdown source as written (empty once deleted); null as in TopicsTable. */
+  source: string | null;
   status: ReplyStatus;
   edit_token_hash: Buffer | null;
   reader_hash: Buffer | null;

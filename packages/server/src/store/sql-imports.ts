@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { ReplyStatus } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
+import { docToMarkdown } from '../markdown/from-doc.js';
 import type {
   ImportBatchResult,
   ImportedReply,
@@ -52,6 +53,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
             created_at: topic.created_at,
             body: '[]',
             text: '',
+            source: '',
             sources: '[]',
             locked: topic.locked,
             updated_at: topic.now,
@@ -75,6 +77,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           | 'edited_at'
           | 'body'
           | 'text'
+          | 'source'
           | 'status'
         >,
       ) =>
@@ -83,6 +86,7 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           edited_at: reply.edited_at,
           body: reply.body,
           text: reply.text,
+          source: reply.source,
           status: reply.status,
         }),
     ),
@@ -216,6 +220,7 @@ export class SqlImports implements ImportStore {
             edited_at: reply.editedAt,
             body: JSON.stringify(reply.body),
             text: reply.text,
+            source: reply.source ?? docToMarkdown(reply.body),
             status: reply.status,
           }),
         );

@@ -25,7 +25,9 @@ import type {
   Topic,
   TopicSummary,
 } from '@colloquy/api';
+import { isDeepStrictEqual } from 'node:util';
 import { newReplyId } from '../ids.js';
+import { docToMarkdown } from '../markdown/from-doc.js';
 import { encodeCursor } from './cursor.js';
 import type { ImportStore } from './imports.js';
 import type { ModeratorStore } from './moderation.js';
@@ -50,7 +52,9 @@ import type {
   PageCursor,
   RateWindow,
   ReactionTarget,
+  Renderer,
   ReplyCredentials,
+  RerenderBatch,
   Store,
   TopicEvent,
   TopicRecord,
@@ -264,6 +268,7 @@ export abstract class SqlStore implements Store {
       created_at: topic.createdAt ?? null,
       body: JSON.stringify(topic.body),
       text: topic.text,
+      source: topic.source ?? docToMarkdown(topic.body),
       sources: JSON.stringify(topic.sources),
       locked: topic.locked,
       now: new Date().toISOString(),
@@ -397,7 +402,12 @@ export abstract class SqlStore implements Store {
   async getReply(id: string, viewer: Viewer = {}): Promise<Reply | null> {
     const row = await firstOf(this.#db, this.#q.reply(id));
     if (!row) return null;
-    if (row.status === 'pending' && !viewer.admin && !sameHash(row.reader_hash, viewer.readerHash))
+    if (
+      row.status === 'pending' &&
+      !viewer.admin &&
+      !viewer.author &&
+      !sameHash(row.reader_hash, viewer.readerHash)
+    )
       return null;
     return toReply(row, viewer);
   }
@@ -474,6 +484,7 @@ export abstract class SqlStore implements Store {
           created_at: at,
           body: JSON.stringify(reply.body),
           text: reply.text,
+          source: reply.source ?? docToMarkdown(reply.body),
           status,
           edit_token_hash: reply.editTokenHash ?? null,
           reader_hash: reply.readerHash ?? null,
@@ -517,15 +528,50 @@ export abstract class SqlStore implements Store {
 
   async editReply(
     id: string,
-    edit: { body: Doc; text: string; status?: 'published' | 'pending' },
+    edit: { body: Doc; text: string; source?: string; status?: 'published' | 'pending' },
   ): Promise<Reply | null> {
     return this.#write(async (trx) => {
       const locked = await this.#lockReply(trx, id);
       if (!locked) return null;
+      const source = edit.source ?? docToMarkdown(edit.body);
       await trx.executeQuery(
-        this.#q.editReply(id, JSON.stringify(edit.body), edit.text, new Date().toISOString()),
+        this.#q.editReply(id, JSON.stringify(edit.body), edit.text, source, new Date().toISOString()),
       );
       return this.#changeStatus(trx, id, locked, edit.status ?? locked.status);
+    });
+  }
+
+  async rerenderBodies(
+    kind: 'reply' | 'topic',
+    after: string,
+    limit: number,
+    render: Renderer,
+  ): Promise<RerenderBatch> {
+    const q = this.#q;
+    return this.#write(async (trx) => {
+      const rows = await rowsOf(
+        trx,
+        kind === 'reply' ? q.replyBodies(after, limit) : q.topicBodies(after, limit),
+      );
+      let changed = 0;
+      for (const row of rows) {
+        // A row not yet given its source (see fillMissingSources) keeps its tree.
+        if (row.source === null) continue;
+        const fresh = render(row.source);
+        // Compared as values: PostgreSQL's JSONB gives the tree back in its own key order.
+        if (fresh.text === row.text && isDeepStrictEqual(JSON.parse(row.body), fresh.body)) continue;
+        changed++;
+        const body = JSON.stringify(fresh.body);
+        if (kind === 'topic') {
+          await trx.executeQuery(q.rerenderTopic(row.id, body, fresh.text));
+          continue;
+        }
+        const locked = await this.#lockReply(trx, row.id);
+        if (!locked) continue;
+        await trx.executeQuery(q.rerenderReply(row.id, body, fresh.text));
+        await this.#changeStatus(trx, row.id, locked, locked.status);
+      }
+      return { read: rows.length, changed, last: rows.at(-1)?.id ?? null };
     });
   }
 

@@ -14,6 +14,14 @@ import {
   type SqlBool,
   type UnknownRow,
 } from 'kysely';
+import {
+  FILLED_TABLES,
+  type RowWithoutSource,
+  selectWithoutSource,
+  setSource,
+  SOURCE_FILL_BATCH,
+  sourceOfStored,
+} from './fill-sources.js';
 import { pendingMigrations, SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
 import { compilerFor, SqlStore, type Executor, type SqlConnection, type SqlDialect } from './sql-store.js';
 
@@ -99,6 +107,20 @@ function migrate(db: Database.Database): void {
       db.exec(script);
       record.run(version, new Date().toISOString());
     }).immediate();
+  }
+  fillSources(db);
+}
+
+/** Rows from before sources were kept get one from their tree (see fill-sources.ts). */
+function fillSources(db: Database.Database): void {
+  for (const table of FILLED_TABLES) {
+    const next = db.prepare<[], RowWithoutSource>(selectWithoutSource(table));
+    const set = db.prepare(setSource(table, ['?', '?']));
+    for (let rows = next.all(); rows.length > 0; rows = rows.length < SOURCE_FILL_BATCH ? [] : next.all()) {
+      db.transaction(() => {
+        for (const row of rows) set.run(sourceOfStored(row.body), row.id);
+      }).immediate();
+    }
   }
 }
 

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { seedDemo, SqliteStore } from '../index.js';
+import { SQLITE_MIGRATIONS_TABLE } from './migrations.js';
 import { MIGRATIONS } from './sqlite.js';
 import { tempDir } from '../testing/helpers.js';
 import { moderationContract } from '../testing/moderation-contract.js';
 import { notificationContract } from '../testing/notification-contract.js';
+import { LEGACY_INSERTS, sourceContract, sourcesMigration } from '../testing/source-contract.js';
 import { eventContract, rateWindowContract, storeContract } from '../testing/store-contract.js';
 
 storeContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
@@ -16,6 +18,22 @@ notificationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 's
   concurrentStores: false,
 });
 moderationContract('SqliteStore', async (dir) => SqliteStore.open(join(dir, 'store.db')));
+sourceContract(
+  'SqliteStore',
+  async (dir) => SqliteStore.open(join(dir, 'store.db')),
+  async (dir) => {
+    const file = join(dir, 'old.db');
+    const db = new Database(file);
+    db.exec(SQLITE_MIGRATIONS_TABLE);
+    MIGRATIONS.slice(0, sourcesMigration(MIGRATIONS)).forEach((sql, k) => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(k + 1, '2026-01-01T00:00:00.000Z');
+    });
+    for (const sql of LEGACY_INSERTS) db.exec(sql);
+    db.close();
+    return SqliteStore.open(file);
+  },
+);
 
 describe('SqliteStore specifics', () => {
   let dir: string;

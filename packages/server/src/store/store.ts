@@ -39,6 +39,8 @@ export interface TopicRecord {
   createdAt?: string;
   body: Doc;
   text: string;
+  /** The Markdown `body` was rendered from, as written. Omitted: written back from `body`. */
+  source?: string;
   sources: Array<{ title: string; url: string }>;
   locked: boolean;
 }
@@ -49,6 +51,8 @@ export interface NewReplyRecord {
   authorName: string;
   body: Doc;
   text: string;
+  /** The Markdown `body` was rendered from, as written. Omitted: written back from `body`. */
+  source?: string;
   /** Omitted: published. A pending reply is not counted and is listed only to its author. */
   status?: 'published' | 'pending';
   /** SHA-256 of the edit token handed to the author; the token itself is never stored. */
@@ -104,7 +108,24 @@ export interface Viewer {
   readerHash?: Buffer | null;
   /** Moderators see hidden and pending replies in full. */
   admin?: boolean;
+  /** The reply's author, proven by its edit token: sees it while pending, and its source. */
+  author?: boolean;
+  /** Include the Markdown source (`Reply.source`) where the body itself is shown. */
+  source?: boolean;
 }
+
+/** What re-rendering a batch of bodies did (see Store.rerenderBodies). */
+export interface RerenderBatch {
+  /** Rows read in this batch. */
+  read: number;
+  /** Rows whose tree or text changed, and were written. */
+  changed: number;
+  /** The last id of the batch, where the next one starts; null when there were no more rows. */
+  last: string | null;
+}
+
+/** A body's Markdown source to its tree and text (the server's renderMarkdown). */
+export type Renderer = (source: string) => { body: Doc; text: string };
 
 /** What the edit and delete routes check before acting on a reply. */
 export interface ReplyCredentials {
@@ -201,11 +222,26 @@ export interface Store {
   /** Throws `topic-not-found`, `topic-locked`, `invalid-parent`, `too-deep` or `name-reserved`. */
   createReply(reply: NewReplyRecord): Promise<Reply>;
   getReplyCredentials(id: string): Promise<ReplyCredentials | null>;
-  /** New body (re-rendered); `status` may move a published reply back to pending. Null when missing. */
+  /**
+   * New body (re-rendered from `source`, kept as written; omitted: written back from `body`);
+   * `status` may move a published reply back to pending. Null when missing.
+   */
   editReply(
     id: string,
-    edit: { body: Doc; text: string; status?: 'published' | 'pending' },
+    edit: { body: Doc; text: string; source?: string; status?: 'published' | 'pending' },
   ): Promise<Reply | null>;
+  /**
+   * Renders again, with `render`, the bodies of up to `limit` replies or topics whose id comes
+   * after `after` (in id order; '' for the first batch), in one transaction. Only a body whose
+   * tree or text changes is written, as an edit by nobody: a reply's topic gets the version bump
+   * and `reply-changed` event of a change readers can see (no edit time), a topic a version bump.
+   */
+  rerenderBodies(
+    kind: 'reply' | 'topic',
+    after: string,
+    limit: number,
+    render: Renderer,
+  ): Promise<RerenderBatch>;
   /**
    * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
    * reply's place so its children stay attached; counts follow. Null when missing.

@@ -5,7 +5,8 @@ import { decodeCursor } from '../cursor.js';
 import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../index.js';
 import { tempDir } from './helpers.js';
 
-const topic = (id: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({
+/** A topic record of the contracts, with `extra` over its defaults. */
+export const topic = (id: string, extra: Partial<TopicRecord> = {}): TopicRecord => ({
   id,
   title: `Topic ${id}`,
   url: null,
