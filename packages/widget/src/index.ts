@@ -13,8 +13,7 @@ export { ColloquyReactionEvent, type ColloquyReactionDetail } from './events/rea
 export { ColloquyErrorEvent, type ColloquyErrorDetail } from './events/error.js';
 export {
   isSending,
-  primeStore,
-  primedStore,
+  knownStore,
   TopicStore,
   topicStore,
   type ReactionTarget,
@@ -32,6 +31,7 @@ export { topicUrl } from './api/urls.js';
 export { renderDoc, sourceAnchor } from './doc/render-doc.js';
 export { addCatalog, I18n, i18nFor, type Messages } from './i18n/messages.js';
 export { PAGE_DATA, type PageData } from './ssr/page-data.js';
+export { primeStore } from './ssr/prime.js';
 export { theme } from './styles/theme.js';
 export {
   EDIT_TOKEN_HEADER,

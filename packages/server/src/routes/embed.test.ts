@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { TopicWithReplies } from '@colloquy/api';
 import { createApp } from '../app.js';
 import { seedDemo } from '../seed.js';
@@ -87,6 +88,28 @@ describe('GET /api/v1/topics/:id/embed.html', () => {
     const named = await t.app.request(embedPath('rsp-update', `?url=${encodeURIComponent(page)}`));
     assert.equal(ld(await named.text()).url, page);
     await expectProblem(await t.app.request(embedPath('rsp-update', '?url=javascript:alert(1)')), 400);
+  });
+
+  it('goes out compressed as the client accepts, with an ETag per coding', async () => {
+    const plain = await t.app.request(embedPath('rsp-update'));
+    const html = await plain.text();
+    const tag = plain.headers.get('ETag') ?? '';
+    for (const [accept, coding, decode] of [
+      ['br', 'br', brotliDecompressSync],
+      ['gzip, deflate', 'gzip', gunzipSync],
+    ] as const) {
+      const res = await t.app.request(embedPath('rsp-update'), { headers: { 'Accept-Encoding': accept } });
+      assert.equal(res.headers.get('Content-Encoding'), coding);
+      assert.match(res.headers.get('Vary') ?? '', /Accept-Encoding/);
+      assert.notEqual(res.headers.get('ETag'), tag);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.ok(bytes.length < Buffer.byteLength(html) / 3, `${coding}: ${bytes.length} bytes`);
+      assert.equal(decode(bytes).toString('utf8'), html);
+      const again = await t.app.request(embedPath('rsp-update'), {
+        headers: { 'Accept-Encoding': accept, 'If-None-Match': res.headers.get('ETag') ?? '' },
+      });
+      assert.equal(again.status, 304);
+    }
   });
 
   it('answers problems for an unknown topic and a bad id', async () => {

@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
 import { embedQuery, topicIdParam } from '@colloquy/api/schemas';
 import {
+  encodedTag,
   isFresh,
+  type KeptBody,
+  keptBytes,
   notModified,
   PUBLIC_READ,
   validatingItself,
   VersionedBodies,
   versionTag,
 } from '../caching.js';
+import { negotiate } from '../compression.js';
 import { notFound } from '../problem.js';
 import { validate } from '../validate.js';
 import type { AppDeps } from './deps.js';
@@ -26,12 +30,16 @@ const HTML = 'text/html; charset=utf-8';
  * fragment is rendered once per topic version, language, page URL and public origin, then kept in a
  * VersionedBodies of its own (bounded in entries and bytes). It shows what every reader sees
  * (no reader's own held replies), so the reader header changes nothing and shared caches may
- * keep it.
+ * keep it. Like the JSON read, it goes out brotli- or gzip-compressed as the client accepts,
+ * each coding compressed once per kept fragment, with an ETag of its own.
  */
 export function embedRoutes({ store, config }: AppDeps) {
   const bodies = new VersionedBodies();
-  /** Renders in progress, so that requests arriving together for a new version share one. */
-  const rendering = new Map<string, Promise<{ body: Uint8Array; etag: string | null }>>();
+  /**
+   * Renders in progress, so that requests arriving together for a new version share one: the
+   * kept fragment, or its bare bytes when a write came during the read.
+   */
+  const rendering = new Map<string, Promise<KeptBody | Uint8Array>>();
 
   return new Hono().get(
     '/:id/embed.html',
@@ -46,37 +54,43 @@ export function embedRoutes({ store, config }: AppDeps) {
       // The elements call the API at its public origin (as feeds link to it).
       const api = (config.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
       validatingItself(c);
+      // Kept fragments go out compressed as the client accepts, like the JSON read.
+      c.header('Vary', 'Accept-Encoding');
       const version = await store.topicVersion(id);
       if (version === null) throw notFound(`No topic "${id}".`);
+      const encoding = negotiate(c.req.header('Accept-Encoding'));
       const key = `${lang}\n${api}\n${pageUrl}\n${id}`;
       const kept = bodies.get(key, version);
-      const etag = kept?.etag ?? versionTag('e', [version], [lang, api, pageUrl]);
-      if (isFresh(c, etag)) return notModified(c, etag);
-      const html = (body: Uint8Array, tag: string | null) => {
-        if (tag) c.header('ETag', tag);
+      const tag = kept?.etag ?? versionTag('e', [version], [lang, api, pageUrl]);
+      const etag = encodedTag(tag, encoding);
+      if (isFresh(c, etag)) return notModified(c, etag, 'Accept-Encoding');
+      const send = (entry: KeptBody) => {
+        c.header('ETag', etag);
         c.header('Cache-Control', PUBLIC_READ);
-        return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': HTML });
+        return keptBytes(c, bodies.encode(entry, encoding), encoding, HTML);
       };
-      if (kept) return html(kept.body, kept.etag);
+      if (kept) return send(kept);
 
       const inFlight = `${version}\n${key}`;
       let render = rendering.get(inFlight);
       if (!render) {
         render = (async () => {
           const read = await readTopic(store, id, { limit: config.pageSize, readerHash: null });
-          const body = Buffer.from(
-            renderRead(read, { api, topic: id, lang, pageUrl: pageUrl || undefined }).html,
-            'utf8',
-          );
-          // A write during the read: the fragment may be newer than the tag, so it gets none.
-          if ((await store.topicVersion(id)) !== version) return { body, etag: null };
-          return { body: bodies.keep(key, version, etag, body), etag };
+          const html = renderRead(read, { api, topic: id, lang, pageUrl: pageUrl || undefined }).html;
+          const body = Buffer.from(html, 'utf8');
+          // A write during the read: the fragment may be newer than the tag, so it is not kept.
+          if ((await store.topicVersion(id)) !== version) return body;
+          return bodies.keep(key, version, tag, body);
         })().finally(() => rendering.delete(inFlight));
         rendering.set(inFlight, render);
       }
-      const { body, etag: tag } = await render;
-      if (tag && isFresh(c, tag)) return notModified(c, tag);
-      return html(body, tag);
+      const rendered = await render;
+      if (!(rendered instanceof Uint8Array)) {
+        if (isFresh(c, etag)) return notModified(c, etag, 'Accept-Encoding');
+        return send(rendered);
+      }
+      c.header('Cache-Control', PUBLIC_READ);
+      return c.body(rendered as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': HTML });
     },
   );
 }

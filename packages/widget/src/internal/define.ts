@@ -6,22 +6,14 @@ import { PAGE_DATA } from '../ssr/page-data.js';
  * defined all the same and render on their own.
  */
 const hydration =
-  globalThis.document?.querySelector(PAGE_DATA) &&
-  import('../ssr/hydrate.js').then(
-    ({ hydrated }) => hydrated,
-    () => undefined,
-  );
+  globalThis.document?.querySelector(PAGE_DATA) && import('../ssr/hydrate.js').catch(() => {});
 
 /**
  * Registers `tag` for `element` unless it is taken: by the same class (the script loaded
  * twice), silently; by another class, with a warning. Never throws on a stranger's page.
  */
 export function defineElement(tag: string, element: CustomElementConstructor): void {
-  if (hydration)
-    return void hydration.then((hydrated) => {
-      define(tag, element);
-      hydrated?.();
-    });
+  if (hydration) return void hydration.then(() => define(tag, element));
   define(tag, element);
 }
 

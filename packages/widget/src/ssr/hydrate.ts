@@ -7,14 +7,14 @@
 import { LitElement } from 'lit';
 import '@lit-labs/ssr-client/lit-element-hydrate-support.js';
 import { addCatalog } from '../i18n/messages.js';
-import { primeStore, type TopicStore, topicStore } from '../store/topic-store.js';
+import { type TopicStore, topicStore } from '../store/topic-store.js';
 import { PAGE_DATA, type PageData } from './page-data.js';
 
 declare global {
   var litElementHydrateSupport: ((lit: { LitElement: typeof LitElement }) => void) | undefined;
 }
 
-const stores: TopicStore[] = [];
+const primed: Array<[TopicStore, PageData['read']]> = [];
 // Only in a browser: in Node (a server importing every module, say) this module does nothing.
 if (globalThis.document) {
   // Lit calls this hook when its module first runs, if the hook is there by then; usually Lit
@@ -27,8 +27,9 @@ if (globalThis.document) {
       // JSON.parse, never the HTML parser: the data is data.
       const { api, topic, lang, read, messages } = JSON.parse(script.textContent ?? '') as PageData;
       if (messages) addCatalog(lang, messages);
-      primeStore(api, topic, read);
-      stores.push(topicStore(api, topic));
+      const store = topicStore(api, topic);
+      store.prime(read);
+      primed.push([store, read]);
     } catch {
       // Not ours, or damaged: those elements read their topic as without a server render.
     }
@@ -36,13 +37,12 @@ if (globalThis.document) {
 }
 globalThis.litElementHydrateSupport = undefined;
 
-/**
- * After the elements have hydrated: what only this browser knows joins what the server
- * rendered (this reader's replies held for review, their own reactions pressed).
- */
-export const hydrated = (): void => {
-  const settling = stores.splice(0);
-  setTimeout(() => {
-    for (const store of settling) store.showHeld();
-  });
-};
+// After the elements have been defined and have hydrated (Lit updates in microtasks, this runs
+// after them): what only this browser knows joins what the server rendered, this reader's
+// replies held for review and their own reactions pressed.
+setTimeout(() => {
+  for (const [store, read] of primed) {
+    store.prime(read, true);
+    store.notify();
+  }
+});

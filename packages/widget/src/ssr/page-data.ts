@@ -17,5 +17,5 @@ export interface PageData {
   messages?: Partial<Messages>;
 }
 
-/** The selector of the scripts that carry {@link PageData}. */
-export const PAGE_DATA = 'script[type="application/json"][data-colloquy]';
+/** The selector of the scripts that carry {@link PageData} (their type is application/json). */
+export const PAGE_DATA = 'script[data-colloquy]';

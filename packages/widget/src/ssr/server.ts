@@ -9,5 +9,5 @@ import '../define.js';
 
 export { topicUrl } from '../api/urls.js';
 export { addCatalog } from '../i18n/messages.js';
-export { primeStore } from '../store/topic-store.js';
+export { primeStore } from './prime.js';
 export type { PageData } from './page-data.js';

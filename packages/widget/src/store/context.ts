@@ -1,6 +1,6 @@
 import { ContextEvent, createContext } from '@lit/context';
 import type { LitElement, ReactiveController } from 'lit';
-import { primedStore, topicStore, type TopicStore } from './topic-store.js';
+import { knownStore, topicStore, type TopicStore } from './topic-store.js';
 
 /**
  * Context of the {@link TopicStore} shared by the elements inside a provider (for example a
@@ -46,15 +46,20 @@ export class StoreController implements ReactiveController {
 
   /**
    * The store in use while the host is connected; before that (and on a server, where nothing
-   * connects) the one primed with the read the page brought, if any.
+   * connects) the host's topic's store if it has its read already.
    */
   get store(): TopicStore | undefined {
-    return this.#store ?? this.#primed();
+    return this.#store ?? this.#ready();
   }
 
-  #primed() {
+  /**
+   * The store of the host's topic when it is ready: a server-rendered page brought its read
+   * (see ssr/prime.ts), or another element read it. Used at once, costing no read.
+   */
+  #ready() {
     const { api, topic } = this.host;
-    return api && topic ? primedStore(api, topic) : undefined;
+    const store = api && topic ? knownStore(api, topic) : undefined;
+    return store?.state === 'ready' ? store : undefined;
   }
 
   hostConnected(): void {
@@ -72,6 +77,13 @@ export class StoreController implements ReactiveController {
         true,
       ),
     );
+    if (!this.#near) {
+      // Already within a screen of the viewport (the usual case when the script has just run):
+      // read now, without waiting a frame for the observer's first report. An element not
+      // rendered at all (in a hidden part of the page) has no box, and waits.
+      const [box] = this.host.getClientRects();
+      this.#near = !!box && box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
+    }
     if (!this.#near) {
       // A widget further down the page than a screen costs the reader nothing until then.
       const watch = new IntersectionObserver(
@@ -99,8 +111,8 @@ export class StoreController implements ReactiveController {
   }
 
   #resolve() {
-    // A primed store costs no read: it is used at once, as the server rendered it.
-    if (!this.host.isConnected || !(this.#near || this.#primed())) return;
+    // A store with its read costs nothing more: used at once, off screen too (as the server rendered it).
+    if (!this.host.isConnected || !(this.#near || this.#ready())) return;
     const store =
       this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
     if (store === this.#store) return;

@@ -4,7 +4,8 @@ import '../define.js';
 import { createTopic, testEnv } from '../test-env.js';
 import { topicStoreContext } from './context.js';
 import type { TopicWithReplies } from '@colloquy/api';
-import { primedStore, primeStore, TopicStore, topicStore } from './topic-store.js';
+import { primeStore } from '../ssr/prime.js';
+import { knownStore, TopicStore, topicStore } from './topic-store.js';
 
 const { api } = testEnv();
 
@@ -47,7 +48,7 @@ describe('topic store', () => {
   it('primed with a read the page brought, shows it at once, off screen too, and reads nothing', async () => {
     const id = await createTopic({ title: 'Primed topic' });
     const read = (await (await fetch(`${api}/api/v1/topics/${id}`)).json()) as TopicWithReplies;
-    expect(primedStore(api, id)).to.equal(undefined);
+    expect(knownStore(api, id)).to.equal(undefined);
     const reads = await countReads(id, async () => {
       primeStore(`${api}/`, id, { ...read, title: 'As the page brought it' });
       const box = await fixture(html`<div>
@@ -61,7 +62,7 @@ describe('topic store', () => {
       );
     });
     expect(reads).to.equal(0);
-    expect(primedStore(api, id)).to.equal(topicStore(api, id));
+    expect(knownStore(api, id)).to.equal(topicStore(api, id));
     expect(topicStore(api, id).state).to.equal('ready');
   });
 
