@@ -57,6 +57,15 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_REPLIES = 300;
 
 /**
+ * Most characters of reply content in one page: the stored document trees and plain texts of
+ * its replies together. A tree can be many times its Markdown (emphasis every few characters
+ * makes about 60 bytes of tree per 4 characters), so the reply count alone would still let 300
+ * such replies make a 46 MB page; with this bound the largest page stays small enough for the
+ * read cache to keep. A page always holds at least one reply, so following its cursors ends.
+ */
+export const MAX_PAGE_CONTENT = 1_000_000;
+
+/**
  * The replies left in a cut thread are counted up to this many (`ThreadContinuation.count`),
  * so counting them costs a bounded index range, not the whole thread.
  */

@@ -75,8 +75,8 @@ export interface ReplyPage {
   /** All visible replies of the topic. */
   total: number;
   /**
-   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies in
-   * all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
+   * The last thread of this page goes on: a page carries at most `MAX_PAGE_REPLIES` replies and
+   * `MAX_PAGE_CONTENT` characters of their content in all, and this thread did not fit; its `cursor` reads that thread's next replies alone (for a
    * "show more" inside the thread). Null when every thread of the page is whole.
    */
   moreInThread: ThreadContinuation | null;

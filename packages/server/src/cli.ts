@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { exportCommand, exportOptions, USAGE as EXPORT_USAGE } from './cli/export.js';
 import { importCommand, importOptions, USAGE as IMPORT_USAGE } from './cli/import.js';
 import { rerenderCommand, rerenderOptions, USAGE as RERENDER_USAGE } from './cli/rerender.js';
 import { serve, serveOptions, USAGE as SERVE_USAGE } from './cli/serve.js';
@@ -16,6 +17,12 @@ const COMMANDS: Record<string, Command> = {
     usage: IMPORT_USAGE,
     run: async (env, args) => {
       await importCommand(importOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
+    },
+  },
+  export: {
+    usage: EXPORT_USAGE,
+    run: async (env, args) => {
+      await exportCommand(exportOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
     },
   },
   rerender: {

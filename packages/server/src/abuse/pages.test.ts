@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  MAX_PAGE_CONTENT,
   MAX_PAGE_REPLIES,
   MAX_REPLY_BODY_LENGTH,
+  type Reply,
   type ReplyPage,
   type TopicWithReplies,
 } from '@colloquy/api';
@@ -17,7 +19,8 @@ const THREAD = 2 * MAX_PAGE_REPLIES + 50;
 describe('a topic with one huge thread', () => {
   let t: TestApp;
   let rootId: string;
-  const body = renderMarkdown('x'.repeat(MAX_REPLY_BODY_LENGTH));
+  // Replies of an ordinary length: the reply count bounds these pages before their content does.
+  const body = renderMarkdown('An answer of an ordinary length, with a few words in it. '.repeat(8));
 
   before(async () => {
     t = await testApp();
@@ -47,8 +50,7 @@ describe('a topic with one huge thread', () => {
       const text = await res.text();
       const page = JSON.parse(text) as ReplyPage;
       assert.equal(page.replies.length, MAX_PAGE_REPLIES);
-      // Body text and its document tree, plus the reply's fields: about 2.1 bytes a character.
-      assert.ok(text.length < MAX_PAGE_REPLIES * (2.2 * MAX_REPLY_BODY_LENGTH + 500), `${text.length} bytes`);
+      assert.ok(text.length < MAX_PAGE_REPLIES * (3 * body.text.length + 500), `${text.length} bytes`);
       assert.equal(page.moreInThread?.rootId, rootId);
       assert.equal(page.moreInThread?.count, THREAD + 1 - MAX_PAGE_REPLIES);
     }
@@ -129,6 +131,67 @@ describe('a topic with one huge thread', () => {
     }
     // The thread's cursor on another topic is not a cursor of that topic.
     await expectProblem(await t.app.request(`/api/v1/topics/other/replies?cursor=${thread}`), 400);
+  });
+});
+
+/** The characters of content a page's replies carry, counted as the store bounds them. */
+const content = (replies: Reply[]) =>
+  replies.reduce((sum, r) => sum + JSON.stringify(r.body).length + r.text.length, 0);
+
+describe('replies whose trees are the largest a body can make', () => {
+  let t: TestApp;
+  // Emphasis every four characters: about 150,000 characters of tree for a 10,000-character body.
+  const body = renderMarkdown('*a* '.repeat(MAX_REPLY_BODY_LENGTH / 4).trim());
+  const THREAD = 20;
+  const ROOTS = 10;
+
+  before(async () => {
+    t = await testApp();
+    await t.app.request('/api/v1/topics', json({ id: 'dense', title: 'Dense' }, admin));
+    const root = await t.store.createReply({ topicId: 'dense', parentId: null, authorName: 'R', ...body });
+    for (let k = 0; k < THREAD; k++)
+      await t.store.createReply({ topicId: 'dense', parentId: root.id, authorName: `n${k}`, ...body });
+    for (let k = 0; k < ROOTS; k++)
+      await t.store.createReply({ topicId: 'dense', parentId: null, authorName: `root${k}`, ...body });
+  });
+  after(() => t.close());
+
+  it('bounds a page by its content as well as its count: no read carries 300 of them', async () => {
+    assert.ok(JSON.stringify(body.body).length > 100_000, 'the tree is large');
+    for (const path of ['/api/v1/topics/dense?limit=1', '/api/v1/topics/dense/replies?limit=100']) {
+      const text = await (await t.app.request(path)).text();
+      const page = JSON.parse(text) as ReplyPage;
+      assert.ok(page.replies.length > 1);
+      assert.ok(content(page.replies) <= MAX_PAGE_CONTENT, `${content(page.replies)} characters`);
+      assert.ok(text.length < MAX_PAGE_CONTENT + MAX_PAGE_REPLIES * 500, `${text.length} bytes`);
+      assert.ok(page.moreInThread, 'the thread goes on');
+      assert.equal(page.moreInThread.count, THREAD + 1 - page.replies.length);
+    }
+  });
+
+  it('reads every reply once, in order, by following nextCursor; threads that do not fit start a page', async () => {
+    const first = (await (await t.app.request('/api/v1/topics/dense?limit=100')).json()) as TopicWithReplies;
+    const order = first.replies.map((r) => r.author.name);
+    let cursor = first.nextCursor;
+    let pages = 1;
+    while (cursor && pages < 50) {
+      const page = (await (
+        await t.app.request(`/api/v1/topics/dense/replies?cursor=${cursor}`)
+      ).json()) as ReplyPage;
+      assert.ok(page.replies.length > 0, 'every page moves on');
+      assert.ok(content(page.replies) <= MAX_PAGE_CONTENT);
+      order.push(...page.replies.map((r) => r.author.name));
+      cursor = page.nextCursor;
+      pages++;
+    }
+    assert.deepEqual(order, [
+      'R',
+      ...Array.from({ length: THREAD }, (_, k) => `n${k}`),
+      ...Array.from({ length: ROOTS }, (_, k) => `root${k}`),
+    ]);
+    assert.ok(
+      pages >= Math.ceil(((THREAD + 1 + ROOTS) * content([first.replies[0] as Reply])) / MAX_PAGE_CONTENT),
+    );
   });
 });
 

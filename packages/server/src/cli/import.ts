@@ -81,7 +81,8 @@ Imports the threads and comments of another discussion system's export into the 
 (page topics keyed by each thread's URL, comments as replies with their nesting). Running it
 again on the same file changes nothing: what is already imported is recognised and skipped.
 FILE is the export: Disqus XML, WordPress WXR, Remark42 backup, Isso's SQLite database, Waline
-JSON, or a JSON file of GitHub Discussions (giscus).
+JSON, a JSON file of GitHub Discussions (giscus), or Colloquy's own (colloquy-server export),
+whose topics and replies keep their ids, fields and reaction counts.
 
 Options (each also read from the environment variable in brackets; flags win):
 ${describeSettings(IMPORT_SETTINGS)}`;

@@ -13,6 +13,8 @@ import { listen } from '../listen.js';
 import { Dispatcher } from '../notify/dispatcher.js';
 import { smtpMailer } from '../notify/mailer.js';
 import { seedDemo } from '../seed.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { scheduleBackups } from './backups.js';
 import { DATABASE_SETTINGS, databaseName, openBus, openStore, type DatabaseOptions } from './database.js';
 import { describeSettings, readSettings, UsageError, type Env, type Setting } from './settings.js';
 
@@ -22,6 +24,10 @@ export interface ServerOptions extends DatabaseOptions {
   /** Undefined: Node's default, all interfaces. */
   hostname: string | undefined;
   seed: boolean;
+  /** A folder for daily online backups of the SQLite file; null: none. */
+  backupDir: string | null;
+  /** How many of those backups to keep. */
+  backupKeep: number;
   app: AppConfig;
 }
 
@@ -388,6 +394,30 @@ export const SERVE_SETTINGS = {
     },
     fallback: (): string[] => [],
   } satisfies Setting<string[]>,
+  backupDir: {
+    flag: 'backup-dir',
+    env: 'COLLOQUY_BACKUP_DIR',
+    value: 'DIR',
+    help: "back the SQLite database up into DIR at start and daily after, with SQLite's online backup (not for PostgreSQL: use pg_dump)",
+    shownDefault: 'none',
+    parse: (given: string): string | null => given,
+    fallback: (): string | null => null,
+  } satisfies Setting<string | null>,
+  backupKeep: {
+    flag: 'backup-keep',
+    env: 'COLLOQUY_BACKUP_KEEP',
+    value: 'N',
+    help: 'backups to keep in --backup-dir, the newest; older ones are removed',
+    shownDefault: '7',
+    parse: (given: string): number => {
+      if (!/^\d{1,4}$/.test(given) || Number(given) < 1 || Number(given) > 1000)
+        throw new UsageError(
+          `--backup-keep (COLLOQUY_BACKUP_KEEP) must be a whole number from 1 to 1000, got "${given}".`,
+        );
+      return Number(given);
+    },
+    fallback: () => 7,
+  } satisfies Setting<number>,
   seed: {
     flag: 'seed',
     env: 'COLLOQUY_SEED',
@@ -417,11 +447,8 @@ export function loadConfig(env: Env, argv: readonly string[]): ServerOptions {
 
 /** The options of `serve` from the environment and the arguments after the command's name. */
 export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
-  const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, ...app } = readSettings(
-    SERVE_SETTINGS,
-    env,
-    args,
-  );
+  const { port, hostname, dbFile, databaseUrl, dbSchema, seed, demoPort, backupDir, backupKeep, ...app } =
+    readSettings(SERVE_SETTINGS, env, args);
   void demoPort; // read only for the default origins, which are in `app` already
   if (app.smtpUrl !== null && app.mailFrom === null) {
     throw new UsageError(
@@ -433,7 +460,22 @@ export function serveOptions(env: Env, args: readonly string[]): ServerOptions {
       '--moderator-emails (COLLOQUY_MODERATOR_EMAILS) needs --smtp-url (COLLOQUY_SMTP_URL) to send them through.',
     );
   }
-  return { port, hostname, dbFile, databaseUrl, dbSchema, seed, app: defaultConfig(app) };
+  if (backupDir !== null && databaseUrl !== null) {
+    throw new UsageError(
+      "--backup-dir (COLLOQUY_BACKUP_DIR) backs up a SQLite database; this server uses PostgreSQL (DATABASE_URL): back it up with PostgreSQL's own tools, such as pg_dump.",
+    );
+  }
+  return {
+    port,
+    hostname,
+    dbFile,
+    databaseUrl,
+    dbSchema,
+    seed,
+    backupDir,
+    backupKeep,
+    app: defaultConfig(app),
+  };
 }
 
 /** Runs the server until SIGINT or SIGTERM. */
@@ -480,6 +522,14 @@ export async function serve(options: ServerOptions): Promise<void> {
     console.log(`COLLOQUY_PUBLIC_URL is not set: the links in emails point at ${server.url}.`);
   dispatcher = new Dispatcher({ store, config: options.app, mailer, publicUrl: publicUrl ?? server.url });
   dispatcher.start();
+  const backups =
+    options.backupDir !== null && store instanceof SqliteStore
+      ? scheduleBackups(store, {
+          dir: options.backupDir,
+          keep: options.backupKeep,
+          onBackup: (file) => console.log(`Backed the database up to ${file}.`),
+        })
+      : null;
   // Tests and scripts/demo.js read this line to learn the port; keep its prefix.
   console.log(`Colloquy API on ${server.url}`);
   console.log(
@@ -492,6 +542,7 @@ export async function serve(options: ServerOptions): Promise<void> {
     stopping = true;
     await server.close().catch((error: unknown) => console.error(error));
     await dispatcher?.stop();
+    await backups?.stop();
     mailer?.close();
     await bus?.close();
     await store.close();

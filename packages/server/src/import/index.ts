@@ -2,6 +2,7 @@
  * Reading other systems' exports into one stream of records. Writing them into a store is the
  * caller's: records come in file order, and each format's module says what its order promises.
  */
+import { readColloquy } from './colloquy.js';
 import { readDisqus } from './disqus.js';
 import { readGiscus } from './giscus.js';
 import { readIsso } from './isso.js';
@@ -19,6 +20,7 @@ export const readers: Readonly<
   isso: readIsso,
   waline: readWaline,
   giscus: readGiscus,
+  colloquy: readColloquy,
 };
 
 export function readImport(format: ImportFormat, file: string, options: ReaderOptions = {}): ImportReader {

@@ -3,10 +3,20 @@
  * file order, so that writing them into a store is the same for every format.
  */
 
+import type { Reactions } from '@colloquy/api';
 import type { BodySource } from './body.js';
+import type { TopicLine } from './colloquy-format.js';
 
 /** The formats a reader exists for. */
-export const importFormats = ['disqus', 'wordpress', 'remark42', 'isso', 'waline', 'giscus'] as const;
+export const importFormats = [
+  'disqus',
+  'wordpress',
+  'remark42',
+  'isso',
+  'waline',
+  'giscus',
+  'colloquy',
+] as const;
 export type ImportFormat = (typeof importFormats)[number];
 
 /**
@@ -32,6 +42,11 @@ export interface ThreadRecord {
   readonly createdAt: string | null;
   /** Closed to new comments in the source. */
   readonly locked: boolean;
+  /**
+   * A Colloquy export's topic, whole: kept as it was (its id, fields, source and reactions)
+   * after the same checks as the admin API's, rather than made a page topic of its URL.
+   */
+  readonly topic?: TopicLine;
   readonly position: SourcePosition;
 }
 
@@ -64,7 +79,16 @@ export interface CommentRecord {
   /** `source`: the body as the file has it, converted when `markdown` is first read (see lazyBody). */
   readonly body: { readonly markdown: string; readonly source?: BodySource };
   readonly state: CommentState;
+  /** A Colloquy export's reply: its own id, reaction counts and signed-in author are kept. */
+  readonly kept?: KeptReply;
   readonly position: SourcePosition;
+}
+
+/** What a Colloquy export keeps of a reply beyond what every format has. */
+export interface KeptReply {
+  readonly id: string;
+  readonly reactions: Reactions;
+  readonly authorSub: string | null;
 }
 
 /** Something in the file that is deliberately not imported, with the reason for the summary. */
@@ -121,6 +145,19 @@ export class ImportFormatError extends Error {
     this.position = position;
     this.reason = reason;
   }
+}
+
+/**
+ * A failure of the reading itself (a gzip stream cut short, a read error) as an error at the
+ * line where the reading stopped; an ImportFormatError is passed on as it is.
+ */
+export function unreadable(file: string, line: number, error: unknown): ImportFormatError {
+  if (error instanceof ImportFormatError) return error;
+  return new ImportFormatError(
+    { kind: 'text', file, line, column: 1 },
+    `the file could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 /** Runs a conversion of one field, turning its failure into an error at the record's position. */

@@ -23,6 +23,7 @@ import {
   type ImportReader,
   type ReaderOptions,
   type SourcePosition,
+  unreadable,
 } from './records.js';
 import { isoInstant } from './time.js';
 
@@ -159,13 +160,8 @@ export function readRemark42(file: string, options: ReaderOptions = {}): ImportR
         };
       }
     } catch (error) {
-      if (error instanceof ImportFormatError) throw error;
       // A gzip stream cut short, or a read error: where the reading stopped.
-      throw new ImportFormatError(
-        { kind: 'text', file, line: lineNumber + 1, column: 1 },
-        `the file could not be read: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
+      throw unreadable(file, lineNumber + 1, error);
     } finally {
       lines.close();
       raw.destroy();

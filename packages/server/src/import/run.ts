@@ -7,6 +7,9 @@
 import { MAX_NAME_LENGTH, MAX_TITLE_LENGTH, pageTopicUrl, type ReplyStatus } from '@colloquy/api';
 import type { ImportedReply, ImportedTopic, ImportOutcome } from '../store/imports.js';
 import type { Store } from '../store/store.js';
+import { topicInput } from '@colloquy/api/schemas';
+import { renderMarkdown } from '../markdown.js';
+import type { TopicLine } from './colloquy-format.js';
 import type { BodySource } from './body.js';
 import { inlineConverter, workerConverter, type BodyConverter } from './convert-pool.js';
 import type { ProgressReporter } from './progress.js';
@@ -71,7 +74,57 @@ function cut(text: string, max: number): string {
 
 type Converted<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * A Colloquy export's topic, checked as the admin API checks a topic (the same schema) and its
+ * source rendered: kept whole, under its own id.
+ */
+function keptTopicOf(record: ThreadRecord, line: TopicLine): Converted<ImportedTopic> {
+  const checked = topicInput.safeParse({
+    id: line.id,
+    title: line.title,
+    url: line.url,
+    category: line.category,
+    label: line.label,
+    summary: line.summary,
+    author: line.author,
+    createdAt: line.createdAt,
+    body: line.source,
+    sources: line.sources,
+    locked: line.locked,
+  });
+  if (!checked.success)
+    return {
+      ok: false,
+      reason: `topic that breaks the rules of a topic (${checked.error.issues[0]?.message ?? 'invalid'})`,
+    };
+  const topic = checked.data;
+  const source = topic.body ?? '';
+  return {
+    ok: true,
+    value: {
+      sourceId: record.sourceId,
+      url: topic.url ?? topic.id,
+      title: topic.title,
+      createdAt: topic.createdAt ?? record.createdAt,
+      locked: topic.locked ?? false,
+      kept: {
+        id: topic.id,
+        url: topic.url ?? null,
+        category: topic.category ?? null,
+        label: topic.label ?? null,
+        summary: topic.summary ?? null,
+        author: topic.author ? { name: topic.author.name, avatarUrl: topic.author.avatarUrl ?? null } : null,
+        ...renderMarkdown(source),
+        source,
+        sources: topic.sources ?? [],
+        reactions: line.reactions,
+      },
+    },
+  };
+}
+
 function topicOf(record: ThreadRecord): Converted<ImportedTopic> {
+  if (record.topic) return keptTopicOf(record, record.topic);
   if (record.url === null) return { ok: false, reason: 'thread without a page URL' };
   if (pageTopicUrl(record.url) === null) {
     return {
@@ -111,6 +164,7 @@ function readReply(record: CommentRecord): ReadReply {
       createdAt: new Date(record.createdAt).toISOString(),
       editedAt: record.editedAt === undefined ? null : new Date(record.editedAt).toISOString(),
       status,
+      ...(record.kept ? { kept: record.kept } : {}),
     },
     // A deleted comment keeps only its place, so that the replies to it stay where they were.
     authorName: status === 'deleted' ? '' : importedName(record.author.name),

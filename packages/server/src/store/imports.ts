@@ -1,4 +1,4 @@
-import type { Doc, ReplyStatus } from '@colloquy/api';
+import type { Category, Doc, Reactions, ReplyStatus } from '@colloquy/api';
 
 /**
  * Writing what another system exported (see import/): batches of topics and replies, each
@@ -16,6 +16,26 @@ export interface ImportedTopic {
   /** The topic's creation time as the source gives it; null: now. */
   createdAt: string | null;
   locked: boolean;
+  /**
+   * A Colloquy export's topic, kept whole: its own id (rather than `url`) and every field, its
+   * body already rendered from `source`. Absent for other formats' threads.
+   */
+  kept?: KeptTopic;
+}
+
+/** What a Colloquy export keeps of a topic. */
+export interface KeptTopic {
+  id: string;
+  url: string | null;
+  category: Category | null;
+  label: string | null;
+  summary: string | null;
+  author: { name: string; avatarUrl: string | null } | null;
+  body: Doc;
+  text: string;
+  source: string;
+  sources: Array<{ title: string; url: string }>;
+  reactions: Reactions;
 }
 
 /** A comment of the source, rendered and validated like any reply. */
@@ -33,6 +53,8 @@ export interface ImportedReply {
   /** The Markdown `body` was rendered from. Omitted: written back from `body`. */
   source?: string;
   status: ReplyStatus;
+  /** A Colloquy export's reply: its own id, reaction counts and signed-in author. */
+  kept?: { id: string; reactions: Reactions; authorSub: string | null };
 }
 
 /**

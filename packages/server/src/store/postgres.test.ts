@@ -255,7 +255,7 @@ if (!DATABASE_URL) {
             await plan('SELECT * FROM replies WHERE root_id = ANY($1::text[]) ORDER BY created_at, id', [
               ['a'],
             ]),
-            /replies_thread/,
+            /replies_thread_visible/,
           );
         } finally {
           client.release();

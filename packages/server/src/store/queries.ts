@@ -310,6 +310,13 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         })
         .where('id', '=', id),
     ),
+    // Whole rows in id order, a page at a time (keyset), for an export.
+    topicsAfter: prepare((after: string, limit: number) =>
+      topics.selectAll().where('id', '>', after).orderBy('id').limit(limit),
+    ),
+    repliesAfter: prepare((after: string, limit: number) =>
+      replies.selectAll().where('id', '>', after).orderBy('id').limit(limit),
+    ),
     // Every body, a batch at a time in id order (keyset), for a re-rendering.
     replyBodies: prepare((after: string, limit: number) =>
       replies.select(['id', 'body', 'text', 'source']).where('id', '>', after).orderBy('id').limit(limit),

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { ReplyStatus } from '@colloquy/api';
+import { REACTION_KINDS, type Reactions, type ReplyStatus } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
 import { docToMarkdown } from '../markdown/from-doc.js';
 import type {
@@ -11,11 +11,24 @@ import type {
   ImportStore,
 } from './imports.js';
 import { prepare, prepareNamed } from './prepared.js';
-import { latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
-import type { RepliesTable, Schema } from './schema.js';
+import { countColumn, latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
+import type { CountColumn, RepliesTable, Schema, TopicsTable } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
 
 const published = sql.lit<ReplyStatus>('published');
+
+/** The counter columns of a row's values, each read by its name (the values may be a stand-in). */
+const counters = (row: Record<CountColumn, number>) =>
+  Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), row[countColumn(kind)]])) as Record<
+    CountColumn,
+    number
+  >;
+/** Reaction counts as counter column values; none: all zero. */
+const countsOf = (reactions: Reactions | undefined) =>
+  Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), reactions?.[kind] ?? 0])) as Record<
+    CountColumn,
+    number
+  >;
 
 /** The statements of an import, compiled once for the store's dialect (see prepare()). */
 function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
@@ -60,6 +73,35 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           })
           .onConflict((oc) => oc.column('id').doNothing()),
     ),
+    /** A Colloquy export's topic, whole, under its own id; one already there is kept as it is. */
+    insertKeptTopic: prepareNamed(
+      (
+        topic: Omit<
+          Selectable<TopicsTable>,
+          'reply_count' | 'latest_reply_id' | 'version' | 'events_pruned_through' | 'locked'
+        > & { locked: boolean },
+      ) =>
+        db
+          .insertInto('topics')
+          .values({
+            id: topic.id,
+            title: topic.title,
+            url: topic.url,
+            category: topic.category,
+            label: topic.label,
+            summary: topic.summary,
+            author: topic.author,
+            created_at: topic.created_at,
+            body: topic.body,
+            text: topic.text,
+            source: topic.source,
+            sources: topic.sources,
+            locked: topic.locked,
+            updated_at: topic.updated_at,
+            ...counters(topic),
+          })
+          .onConflict((oc) => oc.column('id').doNothing()),
+    ),
     topicSource: prepare((source: string, sourceId: string, topicId: string) =>
       db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
     ),
@@ -79,6 +121,8 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           | 'text'
           | 'source'
           | 'status'
+          | 'author_sub'
+          | CountColumn
         >,
       ) =>
         db.insertInto('replies').values({
@@ -88,6 +132,8 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           text: reply.text,
           source: reply.source,
           status: reply.status,
+          author_sub: reply.author_sub,
+          ...counters(reply),
         }),
     ),
     replySource: prepare((source: string, sourceId: string, replyId: string) =>
@@ -153,17 +199,37 @@ export class SqlImports implements ImportStore {
           topics.present++;
           continue;
         }
+        const { kept } = topic;
+        const id = kept?.id ?? topic.url;
         await trx.executeQuery(
-          q.insertTopic({
-            id: topic.url,
-            title: topic.title,
-            created_at: topic.createdAt ?? now,
-            locked: topic.locked,
-            now,
-          }),
+          kept
+            ? q.insertKeptTopic({
+                id,
+                title: topic.title,
+                url: kept.url,
+                category: kept.category ? JSON.stringify(kept.category) : null,
+                label: kept.label,
+                summary: kept.summary,
+                author: kept.author ? JSON.stringify(kept.author) : null,
+                created_at: topic.createdAt ?? now,
+                body: JSON.stringify(kept.body),
+                text: kept.text,
+                source: kept.source,
+                sources: JSON.stringify(kept.sources),
+                locked: topic.locked,
+                updated_at: now,
+                ...countsOf(kept.reactions),
+              })
+            : q.insertTopic({
+                id,
+                title: topic.title,
+                created_at: topic.createdAt ?? now,
+                locked: topic.locked,
+                now,
+              }),
         );
-        await trx.executeQuery(q.topicSource(source, topic.sourceId, topic.url));
-        topicOf.set(topic.sourceId, topic.url);
+        await trx.executeQuery(q.topicSource(source, topic.sourceId, id));
+        topicOf.set(topic.sourceId, id);
         topics.imported++;
       }
 
@@ -205,7 +271,7 @@ export class SqlImports implements ImportStore {
             continue;
           }
         }
-        const id = importedReplyId(Date.parse(reply.createdAt));
+        const id = reply.kept?.id ?? importedReplyId(Date.parse(reply.createdAt));
         const depth = parent === undefined ? 0 : parent.depth + 1;
         const rootId = parent === undefined ? id : parent.rootId;
         await trx.executeQuery(
@@ -222,6 +288,8 @@ export class SqlImports implements ImportStore {
             text: reply.text,
             source: reply.source ?? docToMarkdown(reply.body),
             status: reply.status,
+            author_sub: reply.kept?.authorSub ?? null,
+            ...countsOf(reply.kept?.reactions),
           }),
         );
         await trx.executeQuery(q.replySource(source, reply.sourceId, id));

@@ -7,7 +7,7 @@ import {
   type KyselyPlugin,
   type QueryResult,
 } from 'kysely';
-import { MAX_COUNTED_REPLIES, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
+import { MAX_COUNTED_REPLIES, MAX_PAGE_CONTENT, MAX_PAGE_REPLIES, REACTION_KINDS } from '@colloquy/api';
 import type {
   BanRecord,
   Doc,
@@ -305,6 +305,53 @@ export abstract class SqlStore implements Store {
       const resumeAfter = (rootId: string, last: ReplyRow) =>
         encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
       let budget = MAX_PAGE_REPLIES;
+      let room = MAX_PAGE_CONTENT;
+      let taken = 0;
+      /**
+       * The first of `rows` that fit what is left of the page, in replies and in content, and
+       * takes them from the budgets. The page's first reply is kept whatever its size, so every
+       * page moves its reader on.
+       */
+      const fitting = (rows: ReplyRow[]): ReplyRow[] => {
+        let n = 0;
+        for (const row of rows) {
+          const size = row.body.length + row.text.length;
+          if (n === budget || (size > room && taken + n > 0)) break;
+          room -= size;
+          n++;
+        }
+        budget -= n;
+        taken += n;
+        return rows.slice(0, n);
+      };
+      /**
+       * A thread's replies in creation order, from its start or after `from`, as many as fit the
+       * page, and whether more follow. Read in batches that double from a few rows, so what is
+       * read past the cut is at most about what was kept, even when the content bound cuts the
+       * thread long before the reply count would.
+       */
+      const threadPart = async (
+        rootId: string,
+        from: { createdAt: string; id: string } | null,
+      ): Promise<{ kept: ReplyRow[]; more: boolean }> => {
+        const kept: ReplyRow[] = [];
+        let position = from;
+        for (let batch = 8; ; batch *= 2) {
+          const size = Math.min(batch, budget);
+          const rows = await rowsOf(
+            trx,
+            position
+              ? q.threadAfter(rootId, position.createdAt, position.id, reader, size + 1)
+              : q.threadStart(rootId, reader, size + 1),
+          );
+          const fit = fitting(rows.slice(0, size));
+          kept.push(...fit);
+          const last = fit.at(-1);
+          if (rows.length <= size && fit.length === rows.length) return { kept, more: false };
+          if (fit.length < size || budget === 0 || !last) return { kept, more: true };
+          position = { createdAt: last.created_at, id: last.id };
+        }
+      };
       /** Replies continuing a thread an earlier page cut, in creation order. */
       let continued: ReplyRow[] = [];
       /** Top-level threads start after this one. */
@@ -321,14 +368,10 @@ export abstract class SqlStore implements Store {
         ) {
           throw new StoreError('invalid-cursor', 'The cursor does not belong to a thread of this topic.');
         }
-        const rows = await rowsOf(
-          trx,
-          q.threadAfter(rootId, cursor.createdAt, cursor.id, reader, MAX_PAGE_REPLIES + 1),
-        );
-        continued = rows.slice(0, MAX_PAGE_REPLIES);
-        budget -= continued.length;
+        const part = await threadPart(rootId, cursor);
+        continued = part.kept;
         const last = continued.at(-1);
-        if (rows.length > continued.length && last) {
+        if (part.more && last) {
           const more = await continuation(rootId, last);
           return {
             replies: continued.map((row) => toReply(row, viewer)),
@@ -362,9 +405,9 @@ export abstract class SqlStore implements Store {
           ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
           : q.firstRoots(topicId, reader, limit + 1),
       );
-      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies: each thread
-      // is read with a limit of what is left, so no read goes past the budget, and the thread
-      // that does not fit is cut (its first replies in creation order always include their
+      // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies or
+      // MAX_PAGE_CONTENT of content: each thread is read in batches within what is left (threadPart),
+      // and the thread that does not fit is cut (its first replies in creation order always include their
       // parents) and continues with a cursor of its own.
       const rootIds: string[] = [];
       const rows: ReplyRow[] = [];
@@ -372,13 +415,13 @@ export abstract class SqlStore implements Store {
       let resume: string | null = null;
       for (const root of roots.slice(0, limit)) {
         if (budget === 0) break;
-        const thread = await rowsOf(trx, q.threadStart(root.id, reader, budget + 1));
-        const kept = thread.slice(0, budget);
+        const { kept, more } = await threadPart(root.id, null);
+        // Not even the thread's first reply fits: the thread starts the next page.
+        if (kept.length === 0) break;
         rootIds.push(root.id);
         rows.push(...kept);
-        budget -= kept.length;
         const last = kept.at(-1);
-        if (thread.length > kept.length && last) {
+        if (more && last) {
           moreInThread = await continuation(root.id, last);
           resume = resumeAfter(root.id, last);
           break;
@@ -573,6 +616,22 @@ export abstract class SqlStore implements Store {
       }
       return { read: rows.length, changed, last: rows.at(-1)?.id ?? null };
     });
+  }
+
+  async exportTopics(after: string, limit: number): Promise<Array<Topic & { source: string }>> {
+    const rows = await rowsOf(this.#db, this.#q.topicsAfter(after, limit));
+    return rows.map((row) => ({ ...toTopic(row), source: row.source ?? '' }));
+  }
+
+  async exportReplies(
+    after: string,
+    limit: number,
+  ): Promise<Array<{ reply: Reply & { source: string }; authorSub: string | null }>> {
+    const rows = await rowsOf(this.#db, this.#q.repliesAfter(after, limit));
+    return rows.map((row) => ({
+      reply: { ...toReply(row, { admin: true }), source: row.source ?? '' },
+      authorSub: row.author_sub,
+    }));
   }
 
   async setReplyStatus(

@@ -85,6 +85,11 @@ export class SqliteStore extends SqlStore {
     return new SqliteStore(new SqliteConnection(db));
   }
 
+  /** A consistent copy of the whole database in `file`, taken online (see backups.ts). */
+  async backup(file: string): Promise<void> {
+    await this.#connection.backup(file);
+  }
+
   /**
    * Deletes events created before `before`, keeping each topic's newest; returns how many.
    * At once, so it cannot wait for a transaction this store has open: it refuses to run inside one.
@@ -185,6 +190,15 @@ class SqliteConnection implements SqlConnection {
       this.#open = null;
       done();
     }
+  }
+
+  /**
+   * A copy of the database in `file`, made with SQLite's online backup API while the
+   * connection goes on answering (better-sqlite3 copies a few pages at a time between
+   * statements).
+   */
+  backup(file: string): Promise<unknown> {
+    return this.#db.backup(file);
   }
 
   async close(): Promise<void> {

@@ -242,6 +242,16 @@ export interface Store {
     limit: number,
     render: Renderer,
   ): Promise<RerenderBatch>;
+  /** Up to `limit` topics whose id comes after `after` ('' for the first page), in id order, with their sources. */
+  exportTopics(after: string, limit: number): Promise<Array<Topic & { source: string }>>;
+  /**
+   * Up to `limit` replies whose id comes after `after`, in id order, as moderators read them
+   * (hidden ones in full) with their sources, and the signed-in author's `sub` of a verified one.
+   */
+  exportReplies(
+    after: string,
+    limit: number,
+  ): Promise<Array<{ reply: Reply & { source: string }; authorSub: string | null }>>;
   /**
    * Moderation and deletion. `deleted` blanks the body and the author for good but keeps the
    * reply's place so its children stay attached; counts follow. Null when missing.
