@@ -198,6 +198,16 @@ test('the admin names a moderator, who signs in with their own token; topics pre
   await (await button(page, 'Save topic')).click();
   await waitForText(page, 'Saved topic console-made.');
   assert.equal((await fetch(`${stack.api.url}/api/v1/topics/console-made`)).status, 200);
+  // Loading the topic again fills the body with its Markdown, so that saving keeps it.
+  await page.$eval('colloquy-console', (el) => {
+    el.shadowRoot.querySelector('textarea[name=body]').value = '';
+  });
+  await (await button(page, 'Load')).click();
+  await waitForText(page, 'Loaded topic console-made.');
+  assert.equal(
+    await page.$eval('colloquy-console', (el) => el.shadowRoot.querySelector('textarea[name=body]').value),
+    'Some **bold** words.',
+  );
   await (await button(page, 'Sign out')).click();
 
   // Grace signs in with her own token; what she does is logged under her name.

@@ -46,6 +46,7 @@ export {
   type TopicEventType,
   type TopicSummaries,
   type TopicSummary,
+  type TopicSource,
   type TopicWithReplies,
   type WebhookPayload,
   type WebhookSubscription,

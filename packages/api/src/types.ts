@@ -113,6 +113,12 @@ export interface Topic {
 }
 
 /** `GET /api/v1/topics/:id`: the topic and the first page of its replies in one read. */
+/** `GET /api/v1/admin/topics/:id/source`: the Markdown a topic's body was rendered from. */
+export interface TopicSource {
+  id: string;
+  source: string;
+}
+
 export interface TopicWithReplies extends Topic {
   replies: Reply[];
   nextCursor: string | null;

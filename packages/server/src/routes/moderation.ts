@@ -8,6 +8,7 @@ import {
   type ModerationResults,
   type ModeratorSession,
   type Topic,
+  type TopicSource,
 } from '@colloquy/api';
 import {
   ADDRESS_PREFIX_RULE,
@@ -19,6 +20,7 @@ import {
   queueQuery,
   replyIdParam,
   signInInput,
+  topicIdParam,
   topicInput,
 } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
@@ -154,6 +156,13 @@ export function moderationRoutes({ store, admin, announce, config }: AppDeps) {
         throw new ProblemError(409, 'not-restorable', 'Cannot restore', outcome.refused);
       await announce(outcome.reply.topicId);
       return c.json(outcome.reply);
+    })
+    .get('/topics/:id/source', validate('param', topicIdParam), async (c) => {
+      // What a topic edit starts from: the body as it was written, not its plain text.
+      const { id } = c.req.valid('param');
+      const source = await store.getTopicSource(id);
+      if (source === null) throw notFound(`No topic "${id}".`);
+      return c.json({ id, source } satisfies TopicSource);
     })
     .post('/topics/preview', jsonObjectBody(), validate('json', topicInput), (c) => {
       // The topic as readers would see it once saved, rendered by the same Markdown rules; nothing is stored.

@@ -95,9 +95,16 @@ describe('a reply’s Markdown source', () => {
     assert.equal(((await (await read(id, admin)).json()) as Reply).source, 'secret words');
   });
 
-  it('of a topic body is kept as written too: not trimmed', async () => {
+  it('of a topic body is kept as written too: not trimmed, and read back by moderators only', async () => {
     const res = await t.post('/api/v1/topics', { id: 'src-topic', title: 'T', body: '    code' }, admin);
     assert.equal(res.status, 201);
     assert.deepEqual(((await res.json()) as Topic).body, [{ t: 'pre', v: 'code\n' }]);
+    const path = '/api/v1/admin/topics/src-topic/source';
+    const read = await t.app.request(path, { headers: admin });
+    assert.equal(read.status, 200);
+    assert.deepEqual(await read.json(), { id: 'src-topic', source: '    code' });
+    assert.equal(read.headers.get('Cache-Control'), 'private, no-store');
+    await expectProblem(await t.app.request(path), 401);
+    await expectProblem(await t.app.request('/api/v1/admin/topics/none/source', { headers: admin }), 404);
   });
 });

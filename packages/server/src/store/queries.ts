@@ -133,6 +133,7 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     // Topics
     topic: prepare((id: string) => topics.selectAll().where('id', '=', id)),
     topicVersion: prepare((id: string) => topics.select('version').where('id', '=', id)),
+    topicSource: prepare((id: string) => topics.select('source').where('id', '=', id)),
     replyCount: prepare((id: string) => topics.select('reply_count').where('id', '=', id)),
     countTopics: prepare(() => topics.select((eb) => eb.fn.countAll<number | string>().as('n'))),
     summaries: prepare((ids: readonly string[]) =>

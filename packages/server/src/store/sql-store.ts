@@ -218,6 +218,11 @@ export abstract class SqlStore implements Store {
     return row ? toTopic(row) : null;
   }
 
+  async getTopicSource(id: string): Promise<string | null> {
+    const row = await firstOf(this.#db, this.#q.topicSource(id));
+    return row ? (row.source ?? '') : null;
+  }
+
   async getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]> {
     if (ids.length === 0) return [];
     const found = new Map((await rowsOf(this.#db, this.#q.summaries(ids))).map((row) => [row.id, row]));

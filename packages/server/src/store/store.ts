@@ -200,6 +200,8 @@ export interface Store {
    */
   readonly sharedByServers: boolean;
   getTopic(id: string): Promise<Topic | null>;
+  /** The Markdown the topic's body was rendered from, as written; null when there is no such topic. */
+  getTopicSource(id: string): Promise<string | null>;
   /** Summaries of the topics that exist, in the order of `ids`. */
   getTopicSummaries(ids: readonly string[]): Promise<TopicSummary[]>;
   /** With `by`, logged as topic.create or topic.edit. */

@@ -18,6 +18,7 @@ import {
   type Moderators,
   type Problem,
   type Topic,
+  type TopicSource,
 } from '@colloquy/api';
 import { topicStoreContext } from '../store/context.js';
 import { TopicStore } from '../store/topic-store.js';
@@ -415,7 +416,12 @@ export class ColloquyConsole extends LitElement {
       set('label', topic.label ?? '');
       set('summary', topic.summary ?? '');
       set('author', topic.author?.name ?? '');
-      set('body', topic.text);
+      // The body as it was written, so that saving keeps its Markdown.
+      const { source } = await this.#api<TopicSource>(
+        'GET',
+        `/api/v1/admin/topics/${encodeURIComponent(id)}/source`,
+      );
+      set('body', source);
       set('sources', topic.sources.map((s) => `${s.title} | ${s.url}`).join('\n'));
       return `Loaded topic ${topic.id}${topic.locked ? ' (locked)' : ''}.`;
     });
