@@ -9,19 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp, defaultConfig, seedDemo, SqliteStore } from '../packages/server/dist/index.js';
+import { median } from './baseline.js';
 
 const RUNS = Number(process.env.BENCH_SSR_RUNS ?? 40);
 const ORIGIN = 'https://www.example.org';
 const ADMIN = 'bench-admin-token';
 
-const median = (sorted) => {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const stats = (samples) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: median(sorted), worst: sorted[sorted.length - 1] };
-};
+const stats = (samples) => ({ median: median(samples), worst: Math.max(...samples) });
 const ms = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
