@@ -11,6 +11,7 @@ import {
   DiscussionReadError,
   discussionJsonLd,
   renderDiscussion,
+  renderEmpty,
   renderLanguage,
   renderRead,
 } from '@colloquy/ssr';
@@ -80,6 +81,13 @@ describe('renderRead', () => {
     assert.doesNotMatch(html, /part="?loading/);
     const data = scriptJson(html, 'application/json');
     assert.deepEqual(data, { api: API, topic: 't', lang: 'en', read });
+  });
+
+  test('keeps nothing between renders: a later render without data shows no earlier read', () => {
+    renderRead(readOf([reply('r1', 'Kept nowhere.')]), { api: API, topic: 't' });
+    const { html } = renderEmpty({ api: API, topic: 't' });
+    assert.doesNotMatch(html, /Kept nowhere\./);
+    assert.equal(html.match(/part="?loading/g)?.length, 3);
   });
 
   test('only the elements asked for, in that order', () => {

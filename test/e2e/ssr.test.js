@@ -128,7 +128,11 @@ for (const [way, path] of [
 
       // Live: a reaction click is counted by the server and shown.
       const like = await page.waitForSelector('topic-card >>> [part="reaction"]');
+      const answered = page.waitForResponse(
+        (res) => res.url().endsWith('/reactions') && res.request().method() === 'POST',
+      );
       await like.click();
+      assert.equal((await answered).status(), 200);
       await page.waitForFunction(
         () =>
           document.querySelector('topic-card')?.shadowRoot?.querySelector('button[aria-pressed="true"]') !==

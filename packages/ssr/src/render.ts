@@ -6,7 +6,13 @@ import { createRequire } from 'node:module';
 import type { TopicWithReplies } from '@colloquy/api';
 import type { Messages } from '@colloquy/widget';
 // The elements with their templates exactly as the script-tag bundle has them (see there).
-import { addCatalog, type PageData, primeStore, topicUrl } from '@colloquy/widget/ssr/elements.js';
+import {
+  addCatalog,
+  forgetStore,
+  type PageData,
+  primeStore,
+  topicUrl,
+} from '@colloquy/widget/ssr/elements.js';
 import { discussionJsonLd } from './json-ld.js';
 
 /** The elements a discussion is shown with, in page order. */
@@ -55,8 +61,17 @@ export function renderLanguage(lang: string | undefined): string {
  */
 export const embedJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-/** The chosen elements' markup, each rendered on its own, in the order asked for. */
-function renderElements(options: RenderOptions, lang: string): Partial<Record<ElementName, string>> {
+/**
+ * The chosen elements' markup, each rendered on its own, in the order asked for: from `read`
+ * when there is one (in the page-wide store of the server build, primed for this render only),
+ * else in their loading state. The render is synchronous, so no other render sees the store;
+ * it is forgotten afterwards either way (the elements ask for it even without a read).
+ */
+function renderElements(
+  options: RenderOptions,
+  lang: string,
+  read?: TopicWithReplies,
+): Partial<Record<ElementName, string>> {
   const { api, topic, headingLevel = 2 } = options;
   const theme = options.theme ?? nothing;
   // One template per tag: a Lit template cannot vary its tag name.
@@ -69,8 +84,13 @@ function renderElements(options: RenderOptions, lang: string): Partial<Record<El
       heading-level=${headingLevel} theme=${theme}></reply-thread>`,
   };
   const rendered: Partial<Record<ElementName, string>> = {};
-  for (const name of new Set(options.elements ?? ELEMENTS))
-    rendered[name] = collectResultSync(render(templates[name]()));
+  if (read) primeStore(api, topic, read);
+  try {
+    for (const name of new Set(options.elements ?? ELEMENTS))
+      rendered[name] = collectResultSync(render(templates[name]()));
+  } finally {
+    forgetStore(api, topic);
+  }
   return rendered;
 }
 
@@ -102,14 +122,7 @@ const joined = (elements: Partial<Record<ElementName, string>>, scripts: string)
 export function renderRead(read: TopicWithReplies, options: RenderOptions): RenderedDiscussion {
   const lang = renderLanguage(options.lang);
   const api = options.api.replace(/\/+$/, '');
-  // The elements find their data in the page-wide store, primed for this render only.
-  const forget = primeStore(api, options.topic, read);
-  let elements: Partial<Record<ElementName, string>>;
-  try {
-    elements = renderElements({ ...options, api }, lang);
-  } finally {
-    forget();
-  }
+  const elements = renderElements({ ...options, api }, lang, read);
   const data: PageData = { api, topic: options.topic, lang, read };
   if (lang !== 'en' && catalogs[lang]) data.messages = catalogs[lang];
   const scripts =

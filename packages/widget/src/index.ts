@@ -13,7 +13,6 @@ export { ColloquyReactionEvent, type ColloquyReactionDetail } from './events/rea
 export { ColloquyErrorEvent, type ColloquyErrorDetail } from './events/error.js';
 export {
   isSending,
-  knownStore,
   TopicStore,
   topicStore,
   type ReactionTarget,

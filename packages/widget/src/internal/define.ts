@@ -1,3 +1,4 @@
+import { isServer } from 'lit';
 import { PAGE_DATA } from '../ssr/page-data.js';
 
 /**
@@ -5,19 +6,19 @@ import { PAGE_DATA } from '../ssr/page-data.js';
  * first (a separate module, which no other page loads); if it fails to load, the elements are
  * defined all the same and render on their own.
  */
-const hydration =
-  globalThis.document?.querySelector(PAGE_DATA) && import('../ssr/hydrate.js').catch(() => {});
+let hydration: Promise<unknown> | false | null =
+  !isServer && document.querySelector(PAGE_DATA) && import('../ssr/hydrate.js').catch(() => {});
 
 /**
  * Registers `tag` for `element` unless it is taken: by the same class (the script loaded
  * twice), silently; by another class, with a warning. Never throws on a stranger's page.
  */
 export function defineElement(tag: string, element: CustomElementConstructor): void {
-  if (hydration) return void hydration.then(() => define(tag, element));
-  define(tag, element);
-}
-
-function define(tag: string, element: CustomElementConstructor) {
+  if (hydration)
+    return void hydration.then(() => {
+      hydration = false;
+      defineElement(tag, element);
+    });
   const existing = customElements.get(tag);
   if (!existing) customElements.define(tag, element);
   else if (existing !== element) console.warn(`Colloquy: <${tag}> is taken by another element`);

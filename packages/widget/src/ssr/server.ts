@@ -9,5 +9,6 @@ import '../define.js';
 
 export { topicUrl } from '../api/urls.js';
 export { addCatalog } from '../i18n/messages.js';
+export { forgetStore } from '../store/topic-store.js';
 export { primeStore } from './prime.js';
 export type { PageData } from './page-data.js';

@@ -1,6 +1,6 @@
 import { ContextEvent, createContext } from '@lit/context';
 import type { LitElement, ReactiveController } from 'lit';
-import { knownStore, topicStore, type TopicStore } from './topic-store.js';
+import { topicStore, type TopicStore } from './topic-store.js';
 
 /**
  * Context of the {@link TopicStore} shared by the elements inside a provider (for example a
@@ -58,7 +58,7 @@ export class StoreController implements ReactiveController {
    */
   #ready() {
     const { api, topic } = this.host;
-    const store = api && topic ? knownStore(api, topic) : undefined;
+    const store = api && topic ? topicStore(api, topic) : undefined;
     return store?.state === 'ready' ? store : undefined;
   }
 

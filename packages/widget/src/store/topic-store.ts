@@ -310,9 +310,5 @@ export function topicStore(api: string, topic: string): TopicStore {
   return store;
 }
 
-/** The page-wide store of `topic` if one has been asked for, else undefined (none is made). */
-export const knownStore = (api: string, topic: string): TopicStore | undefined =>
-  registry.get(keyOf(api, topic));
-
 /** Forgets the page-wide store of `topic` (a server rendering one page after another). */
 export const forgetStore = (api: string, topic: string): void => void registry.delete(keyOf(api, topic));
