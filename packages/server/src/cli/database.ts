@@ -67,6 +67,7 @@ export const DATABASE_SETTINGS = {
 export async function openStore(
   options: DatabaseOptions,
   once?: (store: Store) => Promise<void>,
+  tuning: { bulkWrites?: boolean } = {},
 ): Promise<Store> {
   if (options.databaseUrl !== null) {
     return PostgresStore.open(options.databaseUrl, {
@@ -76,7 +77,7 @@ export async function openStore(
   }
   const dbFile = resolve(options.dbFile);
   mkdirSync(dirname(dbFile), { recursive: true });
-  const store = SqliteStore.open(dbFile);
+  const store = SqliteStore.open(dbFile, tuning);
   try {
     await once?.(store);
   } catch (error) {

@@ -292,6 +292,23 @@ for (const { name, make, skip } of targets()) {
           if (thread.title) assert.equal(topic.title, thread.title.replace(/\s+/g, ' ').trim());
           const published = replies.filter((r) => r.topic_id === topic.id && r.status === 'published');
           assert.equal(Number(topic.reply_count), published.length);
+          // Its newest published reply, by time and then id, as the live writes keep it.
+          const time = (value: unknown) =>
+            value instanceof Date ? value.getTime() : Date.parse(String(value));
+          const newest = published.reduce<(typeof published)[number] | undefined>(
+            (best, r) =>
+              best === undefined ||
+              time(r.created_at) > time(best.created_at) ||
+              (time(r.created_at) === time(best.created_at) && String(r.id) > String(best.id))
+                ? r
+                : best,
+            undefined,
+          );
+          assert.equal(topic.latest_reply_id ?? null, newest?.id ?? null);
+          assert.ok(
+            published.length === 0 || Number(topic.version) > 1,
+            'a topic that gained replies has a new version',
+          );
         }
 
         const byId = new Map<string, CommentRecord>(records.comments.map((r) => [r.sourceId, r]));

@@ -161,7 +161,7 @@ export async function importCommand(options: ImportOptions, output: Output): Pro
     options.file,
     options.baseUrl === null ? {} : { baseUrl: options.baseUrl },
   );
-  const store = options.dryRun ? null : await openStore(options);
+  const store = options.dryRun ? null : await openStore(options, undefined, { bulkWrites: true });
   const summary = emptySummary(options.dryRun);
   const label = `${options.dryRun ? 'Checking' : 'Importing'} ${basename(options.file)}`;
   try {

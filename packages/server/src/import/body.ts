@@ -19,6 +19,7 @@ import { toHast } from 'mdast-util-to-hast';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { gfm } from 'micromark-extension-gfm';
 import { autop } from '@wordpress/autop';
+import { simpleHtmlToMarkdown } from './simple-html.js';
 import { SERIALIZE_OPTIONS } from '../markdown/from-doc.js';
 
 /** Elements removed with everything inside them, not just unwrapped to their text. */
@@ -61,9 +62,23 @@ function hastToMarkdown(tree: HastRoot): string {
   return toMarkdown(mdast, SERIALIZE_OPTIONS).trim();
 }
 
-/** An HTML fragment (Disqus, Remark42's rendered text, GitHub's bodyHTML) to Markdown. */
+/**
+ * An HTML fragment to Markdown through the syntax trees, whatever it holds; `rewriteHref` is
+ * applied to each link's target first.
+ */
+export function htmlTreeToMarkdown(html: string, rewriteHref?: (href: string) => string): string {
+  const tree = fromHtml(html, { fragment: true });
+  if (rewriteHref !== undefined) rewriteLinks(tree, rewriteHref);
+  return hastToMarkdown(tree);
+}
+
+/**
+ * An HTML fragment (Disqus, Remark42's rendered text, GitHub's bodyHTML) to Markdown: the
+ * common simple HTML by simple-html.ts, which writes exactly what the trees would, anything
+ * else through the trees.
+ */
 export function htmlToMarkdown(html: string): string {
-  return hastToMarkdown(fromHtml(html, { fragment: true }));
+  return simpleHtmlToMarkdown(html) ?? htmlTreeToMarkdown(html);
 }
 
 /**
@@ -120,9 +135,7 @@ export function unwrapDisqusLink(href: string): string {
 
 /** Disqus message HTML to Markdown, with its redirected links pointed back at their targets. */
 export function disqusToMarkdown(html: string): string {
-  const tree = fromHtml(html, { fragment: true });
-  rewriteLinks(tree, unwrapDisqusLink);
-  return hastToMarkdown(tree);
+  return simpleHtmlToMarkdown(html, unwrapDisqusLink) ?? htmlTreeToMarkdown(html, unwrapDisqusLink);
 }
 
 function rewriteLinks(node: HastRoot | Element, rewrite: (href: string) => string): void {

@@ -1,10 +1,11 @@
 /**
- * Where an import prepares its bodies. Converting HTML to Markdown and rendering it is most of
- * an import's work (the profile of a Disqus import: parse5, the hast and mdast utilities and
- * markdown-it take over 80 % of the time; reading the XML and writing SQLite the rest), and
- * each body is independent of the others, so a large import spreads them over worker threads,
- * one per core, while the main thread reads the file and writes the store. A small import
- * (one batch) converts on the main thread and starts no worker.
+ * Where an import prepares its bodies. Converting HTML to Markdown, checking and rendering it
+ * is about half of an import's work (a Disqus import's profile: htmlparser2 or, for the rest,
+ * parse5 and the hast and mdast utilities, then markdown-it; reading the XML and writing the
+ * store the other half), and each body is independent of the others, so a large import
+ * spreads them over worker threads, one per core but one, while the main thread reads the file
+ * and writes the store. A small import (one batch) converts on the main thread and starts no
+ * worker.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -8,9 +8,14 @@ import { newReply } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
 import { convertBody, type BodySource } from './body.js';
 
-/** `source`: the Markdown as converted, which the reply keeps as written. */
+/**
+ * `body`: the rendered tree as the JSON text the store keeps, made where it is rendered (on a
+ * worker thread, in a large import): one string to hand to the main thread and bind, rather
+ * than a tree to copy across threads and then serialize there. `source`: the Markdown as
+ * converted, which the reply keeps as written.
+ */
 export type PreparedBody =
-  | { ok: true; body: Doc; text: string; source: string }
+  | { ok: true; body: string; text: string; source: string }
   | { ok: false; reason: string };
 
 const bodyRule = newReply.shape.body;
@@ -29,5 +34,5 @@ export function prepareBody(input: string | BodySource): PreparedBody {
     };
   }
   const { body, text } = renderMarkdown(checked.data);
-  return { ok: true, body, text, source: checked.data };
+  return { ok: true, body: JSON.stringify(body satisfies Doc), text, source: checked.data };
 }

@@ -149,7 +149,7 @@ function topicOf(record: ThreadRecord): Converted<ImportedTopic> {
 
 /** A comment read and checked, its body still to be prepared (null: deleted, nothing to show). */
 interface ReadReply {
-  base: Omit<ImportedReply, 'authorName' | 'body' | 'text'>;
+  base: Omit<ImportedReply, 'authorName' | 'body' | 'text' | 'source'>;
   authorName: string;
   input: string | BodySource | null;
 }
@@ -255,7 +255,7 @@ export async function runImport(
         skip('comment answering a comment that was left out');
         skippedComments.add(sourceId);
       } else if (body === null) {
-        done.push({ ...reply.base, authorName: '', body: [], text: '', source: '' });
+        done.push({ ...reply.base, authorName: '', body: '[]', text: '', source: '' });
       } else if (body === undefined || !body.ok) {
         skip(body?.reason ?? 'comment whose body could not be converted');
         skippedComments.add(sourceId);
@@ -273,8 +273,10 @@ export async function runImport(
   };
 
   /**
-   * The batch written before this one, while this one's bodies are prepared: at most two
-   * batches are in memory, and the file is read on while the workers convert.
+   * The batches before this one, being written: a batch's bodies are sent to be prepared as
+   * soon as it is read, and it is written once they are and the batch before it is written.
+   * So the file is read on while the workers convert and the store writes: at most three
+   * batches are in memory (one read, one converted, one written).
    */
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
@@ -289,10 +291,13 @@ export async function runImport(
     )
       converter = workerConverter(options.workers);
     const previous = writing;
+    // Batches are prepared in the order they are sent, so each batch's bodies are checked
+    // (and the comments they leave out known) before the next batch's are.
+    const ready = complete(batchReplies);
+    ready.catch(() => {});
     writing = (async () => {
       await previous;
-      const ready = await complete(batchReplies);
-      await write(batchTopics, ready);
+      await write(batchTopics, await ready);
     })();
     // Failures surface at the next flush or at the end, in file order.
     writing.catch(() => {});

@@ -48,10 +48,11 @@ export interface ImportedReply {
   /** As Date#toISOString writes it. */
   createdAt: string;
   editedAt: string | null;
-  body: Doc;
+  /** The rendered document tree (a `Doc`) as the JSON text the store keeps. */
+  body: string;
   text: string;
-  /** The Markdown `body` was rendered from. Omitted: written back from `body`. */
-  source?: string;
+  /** The Markdown `body` was rendered from. */
+  source: string;
   status: ReplyStatus;
   /** A Colloquy export's reply: its own id, reaction counts and signed-in author. */
   kept?: { id: string; reactions: Reactions; authorSub: string | null };

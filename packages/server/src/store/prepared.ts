@@ -64,3 +64,33 @@ function bindable<Args extends unknown[], Row>(
     return { sql, query: node, queryId, parameters };
   };
 }
+
+/**
+ * prepare() for a statement of many rows (a multi-row INSERT): `build` is given `count` rows
+ * whose fields are stand-ins, and the rows' values are bound in the order of `columns`. One
+ * statement per count is compiled, when that count is first used; callers keep counts few.
+ */
+export function prepareRows<Row extends object, Result>(
+  columns: readonly (keyof Row & string)[],
+  build: (rows: Row[]) => Compilable<Result>,
+): (rows: readonly Row[]) => CompiledQuery<Result> {
+  const byCount = new Map<number, (values: unknown[]) => CompiledQuery<Result>>();
+  return (rows) => {
+    const count = rows.length;
+    let bind = byCount.get(count);
+    if (bind === undefined) {
+      // Row k's column c is value k × columns + c of the flat list bound below.
+      const slots = Array.from({ length: count * columns.length }, (_, n) => new Slot(n));
+      const standIns = Array.from(
+        { length: count },
+        (_, k) =>
+          Object.fromEntries(columns.map((column, c) => [column, slots[k * columns.length + c]])) as Row,
+      );
+      bind = bindable(build(standIns), slots, ([values]: [unknown[]], key) => values[key as number]);
+      byCount.set(count, bind);
+    }
+    const values: unknown[] = [];
+    for (const row of rows) for (const column of columns) values.push(row[column]);
+    return bind(values);
+  };
+}

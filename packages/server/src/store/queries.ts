@@ -78,8 +78,11 @@ export const replyPlacement = (
   created_at: reply.created_at,
 });
 
-/** The id of a topic's newest published reply: a subquery for the writes that keep topics.latest_reply_id. */
-export const latestPublishedReplyId = (db: Kysely<Schema>, topicId: string) =>
+/**
+ * The id of a topic's newest published reply: a subquery for the writes that keep
+ * topics.latest_reply_id. `topicId` is a value, or a reference to the row being updated.
+ */
+export const latestPublishedReplyId = (db: Kysely<Schema>, topicId: string | Expression<string>) =>
   db
     .selectFrom('replies')
     .select('replies.id')

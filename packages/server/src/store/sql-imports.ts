@@ -2,7 +2,6 @@ import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { REACTION_KINDS, type Reactions, type ReplyStatus } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
-import { docToMarkdown } from '../markdown/from-doc.js';
 import type {
   ImportBatchResult,
   ImportedReply,
@@ -10,7 +9,7 @@ import type {
   ImportOutcome,
   ImportStore,
 } from './imports.js';
-import { prepare, prepareNamed } from './prepared.js';
+import { prepare, prepareNamed, prepareRows } from './prepared.js';
 import { countColumn, latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
 import type { CountColumn, RepliesTable, Schema, TopicsTable } from './schema.js';
 import type { SqlConnection } from './sql-store.js';
@@ -29,6 +28,52 @@ const countsOf = (reactions: Reactions | undefined) =>
     CountColumn,
     number
   >;
+
+type ReplyRow = Pick<
+  Selectable<RepliesTable>,
+  | 'id'
+  | 'topic_id'
+  | 'parent_id'
+  | 'root_id'
+  | 'depth'
+  | 'author_name'
+  | 'created_at'
+  | 'edited_at'
+  | 'body'
+  | 'text'
+  | 'source'
+  | 'status'
+  | 'author_sub'
+  | CountColumn
+>;
+const replyColumns: readonly (keyof ReplyRow)[] = [
+  'id',
+  'topic_id',
+  'parent_id',
+  'root_id',
+  'depth',
+  'author_name',
+  'created_at',
+  'edited_at',
+  'body',
+  'text',
+  'source',
+  'status',
+  'author_sub',
+  ...REACTION_KINDS.map(countColumn),
+];
+
+interface ReplySourceRow {
+  source: string;
+  source_id: string;
+  reply_id: string;
+}
+
+/**
+ * Rows a statement: 16 values a reply, 800 a statement, far below either database's limit on
+ * parameters. At most this many statements of each kind are compiled (one per count of rows).
+ */
+const ROWS_PER_STATEMENT = 50;
 
 /** The statements of an import, compiled once for the store's dialect (see prepare()). */
 function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
@@ -105,27 +150,10 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
     topicSource: prepare((source: string, sourceId: string, topicId: string) =>
       db.insertInto('import_topics').values({ source, source_id: sourceId, topic_id: topicId }),
     ),
-    insertReply: prepareNamed(
-      (
-        reply: Pick<
-          Selectable<RepliesTable>,
-          | 'id'
-          | 'topic_id'
-          | 'parent_id'
-          | 'root_id'
-          | 'depth'
-          | 'author_name'
-          | 'created_at'
-          | 'edited_at'
-          | 'body'
-          | 'text'
-          | 'source'
-          | 'status'
-          | 'author_sub'
-          | CountColumn
-        >,
-      ) =>
-        db.insertInto('replies').values({
+    /** Replies, several a statement: one statement a reply cost more than SQLite's writing of it. */
+    insertReplies: prepareRows(replyColumns, (rows: ReplyRow[]) =>
+      db.insertInto('replies').values(
+        rows.map((reply) => ({
           ...replyPlacement(reply),
           edited_at: reply.edited_at,
           body: reply.body,
@@ -134,26 +162,34 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           status: reply.status,
           author_sub: reply.author_sub,
           ...counters(reply),
-        }),
+        })),
+      ),
     ),
-    replySource: prepare((source: string, sourceId: string, replyId: string) =>
-      db.insertInto('import_replies').values({ source, source_id: sourceId, reply_id: replyId }),
+    replySources: prepareRows(['source', 'source_id', 'reply_id'], (rows: ReplySourceRow[]) =>
+      db
+        .insertInto('import_replies')
+        .values(
+          rows.map((row) => ({ source: row.source, source_id: row.source_id, reply_id: row.reply_id })),
+        ),
     ),
-    /** After a batch added replies to a topic: its count, latest reply and version follow. */
-    recount: prepare((id: string, now: string) =>
+    /**
+     * After a batch added replies to topics: their counts, latest replies and versions follow,
+     * in one statement for all the batch's topics.
+     */
+    recount: prepare((ids: readonly string[], now: string) =>
       db
         .updateTable('topics')
         .set((eb) => ({
           reply_count: eb
             .selectFrom('replies')
             .select((e) => e.fn.countAll<number>().as('n'))
-            .where('replies.topic_id', '=', id)
+            .whereRef('replies.topic_id', '=', 'topics.id')
             .where('replies.status', '=', published),
-          latest_reply_id: latestPublishedReplyId(db, id),
+          latest_reply_id: latestPublishedReplyId(db, eb.ref('topics.id')),
           version: eb('version', '+', 1),
           updated_at: now,
         }))
-        .where('id', '=', id),
+        .where(dialect.anyOf('topics.id', ids)),
     ),
   };
 }
@@ -252,6 +288,16 @@ export class SqlImports implements ImportStore {
       }
       const outcomes: ImportOutcome[] = [];
       const touched = new Set<string>();
+      /** Replies placed and not yet inserted: in order, so a parent is inserted with or before its replies. */
+      let rows: ReplyRow[] = [];
+      let sources: ReplySourceRow[] = [];
+      const insert = async () => {
+        if (rows.length === 0) return;
+        await trx.executeQuery(q.insertReplies(rows));
+        await trx.executeQuery(q.replySources(sources));
+        rows = [];
+        sources = [];
+      };
       for (const reply of batch.replies) {
         if (placed.has(reply.sourceId)) {
           outcomes.push('present');
@@ -274,30 +320,30 @@ export class SqlImports implements ImportStore {
         const id = reply.kept?.id ?? importedReplyId(Date.parse(reply.createdAt));
         const depth = parent === undefined ? 0 : parent.depth + 1;
         const rootId = parent === undefined ? id : parent.rootId;
-        await trx.executeQuery(
-          q.insertReply({
-            id,
-            topic_id: topicId,
-            parent_id: parent?.id ?? null,
-            root_id: rootId,
-            depth,
-            author_name: reply.authorName,
-            created_at: reply.createdAt,
-            edited_at: reply.editedAt,
-            body: JSON.stringify(reply.body),
-            text: reply.text,
-            source: reply.source ?? docToMarkdown(reply.body),
-            status: reply.status,
-            author_sub: reply.kept?.authorSub ?? null,
-            ...countsOf(reply.kept?.reactions),
-          }),
-        );
-        await trx.executeQuery(q.replySource(source, reply.sourceId, id));
+        rows.push({
+          id,
+          topic_id: topicId,
+          parent_id: parent?.id ?? null,
+          root_id: rootId,
+          depth,
+          author_name: reply.authorName,
+          created_at: reply.createdAt,
+          edited_at: reply.editedAt,
+          body: reply.body,
+          text: reply.text,
+          source: reply.source,
+          status: reply.status,
+          author_sub: reply.kept?.authorSub ?? null,
+          ...countsOf(reply.kept?.reactions),
+        });
+        sources.push({ source, source_id: reply.sourceId, reply_id: id });
+        if (rows.length === ROWS_PER_STATEMENT) await insert();
         placed.set(reply.sourceId, { id, rootId, depth, topicId });
         touched.add(topicId);
         outcomes.push('imported');
       }
-      for (const topicId of touched) await trx.executeQuery(q.recount(topicId, now));
+      await insert();
+      if (touched.size > 0) await trx.executeQuery(q.recount([...touched], now));
       return { topics, replies: outcomes };
     });
   }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations.js';
-import { prepare, prepareNamed } from './prepared.js';
+import { prepare, prepareNamed, prepareRows } from './prepared.js';
 import type { Schema } from './schema.js';
 
 const digest = (sql: string) => createHash('sha256').update(sql).digest('hex');
@@ -76,6 +76,31 @@ describe('prepare', () => {
     const query = insert({ now: '2026-01-01T00:00:00.000Z', kind: 'address', value: '192.0.2.0/24' });
     assert.match(query.sql, /^insert into "bans" \("kind", "value", "created_at"\) values \(\?, \?, \?\)$/);
     assert.deepEqual(query.parameters, ['address', '192.0.2.0/24', '2026-01-01T00:00:00.000Z']);
+  });
+
+  it('binds many rows, one statement compiled per count of rows', () => {
+    const insert = prepareRows(
+      ['kind', 'value'],
+      (rows: Array<{ kind: 'reader' | 'address'; value: string }>) =>
+        sqlite
+          .insertInto('bans')
+          .values(rows.map((row) => ({ kind: row.kind, value: row.value, created_at: '2026-01-01' }))),
+    );
+    const two = insert([
+      { kind: 'address', value: '192.0.2.0/24' },
+      { kind: 'reader', value: 'r1' },
+    ]);
+    assert.match(two.sql, /values \(\?, \?, \?\), \(\?, \?, \?\)$/);
+    assert.deepEqual(two.parameters, ['address', '192.0.2.0/24', '2026-01-01', 'reader', 'r1', '2026-01-01']);
+    const again = insert([
+      { kind: 'reader', value: 'r2' },
+      { kind: 'reader', value: 'r3' },
+    ]);
+    assert.equal(again.sql, two.sql);
+    assert.deepEqual(again.parameters, ['reader', 'r2', '2026-01-01', 'reader', 'r3', '2026-01-01']);
+    const one = insert([{ kind: 'address', value: '198.51.100.7' }]);
+    assert.match(one.sql, /values \(\?, \?, \?\)$/);
+    assert.deepEqual(one.parameters, ['address', '198.51.100.7', '2026-01-01']);
   });
 
   it('refuses a build that uses an argument as anything but a value', () => {
