@@ -4,11 +4,13 @@
 // /widget/<name>. A chunk imports the core as `../widget.js`, so the core keeps that name.
 // TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
 import { rmSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { minifyJs } from './scripts/minify-js.js';
 import { minifyTemplates } from './scripts/minify-templates.js';
 import { workerChunks } from './scripts/worker-chunks.js';
 
+const HYDRATE = /[/\\]ssr[/\\]hydrate\.js$/;
 const plugins = () => [minifyTemplates(), nodeResolve({ exportConditions: ['production'] }), ...minifyJs()];
 
 // Chunk names change with their content: no chunk of an older build stays beside the new ones.
@@ -30,6 +32,20 @@ export default [
     },
     // The proof-of-work worker becomes a chunk of its own, found through its URL.
     plugins: [workerChunks(), ...plugins()],
+  },
+  // The elements for servers (@colloquy/ssr), with their templates minified as in the bundle
+  // above, so that what a server renders is what the bundle's elements hydrate. Lit and the
+  // other packages stay imports, resolved by Node to their server builds.
+  {
+    input: 'packages/widget/dist/ssr/server.js',
+    // Hydration support is for browsers: its dynamic import stays one, to the module beside.
+    external: (id, importer) =>
+      isAbsolute(id)
+        ? HYDRATE.test(id)
+        : !id.startsWith('.') || (!!importer && HYDRATE.test(join(dirname(importer), id))),
+    // One file: what the elements load on intent in a browser is at hand on a server.
+    output: { file: 'packages/widget/dist/ssr/elements.js', format: 'es', inlineDynamicImports: true },
+    plugins: [minifyTemplates()],
   },
   // The moderation console, served at /admin: a bundle of its own, so readers never load it.
   {

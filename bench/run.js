@@ -19,6 +19,7 @@ const PARTS = {
   deploy: () => import('./deploy.js'),
   'largest-read': () => import('./largest-read.js'),
   'replay-storm': () => import('./replay-storm.js'),
+  ssr: () => import('./ssr.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

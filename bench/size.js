@@ -10,9 +10,9 @@ import { PEERS_DIR, ensurePeers } from './peers-install.js';
 
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 
-/** Why the core's budget is 13 KB and not the 12 KB aimed at. */
+/** Why the core's budget is 13.5 KB and not the 12 KB aimed at. */
 const BUDGET_NOTE = [
-  'The aim was 12 KB for the core; it takes about 12.8 KB. What is left in it is what showing a',
+  'The aim was 12 KB for the core; it takes about 13.1 KB. What is left in it is what showing a',
   'topic and its replies needs: Lit (lit-html, ReactiveElement, LitElement and the CSS tag, about',
   '5.5 KB gzip on their own), the three elements with their styles and the shared theme, the body',
   "document renderer, the English strings, the store's read with the reader's held replies, the",
@@ -20,8 +20,9 @@ const BUDGET_NOTE = [
   'does after the first render (writing, posting with proof of work, reacting, live updates) and',
   "the compact cards' summaries read are in chunks. What could still move (the request of Load",
   "more, the loader of other languages' strings, revealing live replies) weighs about 300 bytes",
-  'together, not the 800 that 12 KB asks; the rest is rendering. So the budget is 13 KB, just',
-  'above what the core takes.',
+  'together, not the 1,100 that 12 KB asks; the rest is rendering. The budget is 13.5 KB: what',
+  'the core takes, with the hydration of server-rendered elements (which must be ready before the',
+  "elements are defined) and the merge of a reader's own writes, and a few hundred bytes of room.",
 ].join('\n');
 
 /** Sizes of several files a page loads, each compressed on its own (one request each). */

@@ -32,7 +32,7 @@ test('the core loads its chunks from beside itself, and every chunk it names exi
   }
 });
 
-test("the reply form, posting, proof of work and the live stream are not in the core's code", () => {
+test("the reply form, posting, proof of work, the live stream and hydration are not in the core's code", () => {
   const chunks = chunkFiles().map(({ file }) => readFileSync(file, 'utf8'));
   const marks = {
     'the form': 'colloquy:draft:',
@@ -40,6 +40,8 @@ test("the reply form, posting, proof of work and the live stream are not in the 
     'the honeypot': 'autocomplete=off',
     'proof of work': 'colloquy-worker',
     'the live stream': 'EventSource',
+    // Only pages with server-rendered elements load Lit's hydration support.
+    "Lit's hydration support": 'defer-hydration',
   };
   for (const [what, mark] of Object.entries(marks)) {
     assert.ok(!core().includes(mark), `the core has no ${what} ("${mark}")`);

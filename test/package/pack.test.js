@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGES = ['@colloquy/api', '@colloquy/widget', '@colloquy/react'];
+const PACKAGES = ['@colloquy/api', '@colloquy/widget', '@colloquy/react', '@colloquy/ssr'];
 
 /** A command the root package installs. */
 const bin = (name) => join(root, 'node_modules', '.bin', name);

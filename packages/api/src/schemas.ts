@@ -172,6 +172,19 @@ export const pageQuery = z.object({
   cursor: z.string().optional(),
 });
 
+/**
+ * `?lang=&url=` of the server-rendered fragment: a BCP 47 language tag (`de`, `pt-BR`); its primary
+ * subtag picks the catalog.
+ */
+export const embedQuery = z.object({
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/, 'lang must be a language tag such as "de" or "pt-BR"')
+    .optional(),
+  /** The host page's URL, for the JSON-LD of a topic that names none of its own. */
+  url: httpUrl('url').optional(),
+});
+
 /** `?ids=a,b,c` of the summaries read. */
 export const summariesQuery = z.object({
   ids: z
@@ -536,6 +549,8 @@ export type BanInput = z.input<typeof banInput>;
 export type LockInput = z.input<typeof lockInput>;
 /** `?limit=&cursor=` of a page of replies, as sent. */
 export type PageQuery = z.input<typeof pageQuery>;
+/** `GET /api/v1/topics/:id/embed.html` query, as sent. */
+export type EmbedQuery = z.input<typeof embedQuery>;
 /** `POST /api/v1/admin/webhooks` request body. */
 export type WebhookInput = z.input<typeof webhookInput>;
 /** `GET /api/v1/admin/deliveries` query, as sent. */

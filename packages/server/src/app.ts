@@ -19,6 +19,7 @@ import { assetRoutes } from './routes/assets.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { createDeps } from './routes/deps.js';
 import { emailLinkRoutes } from './routes/email-links.js';
+import { embedRoutes } from './routes/embed.js';
 import { eventRoutes } from './routes/events.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
@@ -86,6 +87,7 @@ export function createApp({
     .route('/', healthRoutes(deps))
     .route('/api/v1/topics', topicRoutes(deps))
     .route('/api/v1/topics', eventRoutes(deps))
+    .route('/api/v1/topics', embedRoutes(deps))
     .route('/api/v1', replyRoutes(deps))
     .route('/api/v1', reactionRoutes(deps))
     .route('/api/v1', challengeRoutes(deps))

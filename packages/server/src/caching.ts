@@ -26,7 +26,7 @@ const REPRESENTATION = '2';
  * `kind` keeps the tags of different routes apart.
  */
 export function versionTag(
-  kind: 't' | 'r' | 's' | 'i',
+  kind: 't' | 'r' | 's' | 'i' | 'e',
   versions: ReadonlyArray<number | null>,
   query: ReadonlyArray<string | number>,
 ): string {
@@ -143,7 +143,11 @@ export class VersionedBodies {
    * too large to keep is returned all the same, not kept).
    */
   set(key: string, version: number, etag: string, value: unknown): KeptBody {
-    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    return this.keep(key, version, etag, Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  /** Like {@link set}, for a body already serialized or rendered. */
+  keep(key: string, version: number, etag: string, body: Uint8Array): KeptBody {
     const cost = body.byteLength + 2 * (key.length + etag.length) + ENTRY_OVERHEAD;
     const entry: KeptBody = { version, etag, body, encoded: {}, cost };
     if (cost > this.maxBytes / 10) return entry;
@@ -194,10 +198,15 @@ export class VersionedBodies {
 /** A generous estimate of what one kept entry costs beyond its strings and body (Map slot, objects, Buffer). */
 const ENTRY_OVERHEAD = 256;
 
-/** A kept JSON body (see VersionedBodies) in `encoding`, sent as c.json() would send it. */
-export const keptBytes = (c: Context, body: Uint8Array, encoding: Encoding): Response =>
+/** A kept body (see VersionedBodies) in `encoding`, as `type` (JSON unless said), as c.json() would send it. */
+export const keptBytes = (
+  c: Context,
+  body: Uint8Array,
+  encoding: Encoding,
+  type = 'application/json',
+): Response =>
   c.body(body as Uint8Array<ArrayBuffer>, 200, {
-    'Content-Type': 'application/json',
+    'Content-Type': type,
     ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
   });
 

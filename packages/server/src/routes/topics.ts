@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import type { TopicWithReplies } from '@colloquy/api';
 import {
   isFresh,
   notModified,
@@ -8,12 +7,10 @@ import {
   VersionedBodies,
   versionTag,
 } from '../caching.js';
-import { cursorParam } from '../cursor.js';
 import { actorOf } from '../auth/sessions.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly } from '../middleware/admin-only/index.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
-import { notFound } from '../problem.js';
 import {
   optionalReaderHeader,
   pageQuery,
@@ -22,8 +19,8 @@ import {
   topicInput,
 } from '@colloquy/api/schemas';
 import { validate } from '../validate.js';
-import { rethrowStoreError } from '../store-errors.js';
 import { readerHashOf, type AppDeps } from './deps.js';
+import { readTopic } from './topic-read.js';
 import { versionedRead } from './versioned-read.js';
 
 /** Topics: the summaries of listing pages, the admin's writes, and the read of one topic. */
@@ -87,22 +84,7 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
           limit,
           cursor,
           readerHash,
-          read: async (): Promise<TopicWithReplies> => {
-            // Read before the topic, so that subscribing from it can repeat an event but never miss one.
-            const lastEventId = await store.lastEventId(id);
-            const topic = await store.getTopic(id);
-            if (!topic) throw notFound(`No topic "${id}".`);
-            const page = await store
-              .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
-              .catch(rethrowStoreError);
-            return {
-              ...topic,
-              replies: page.replies,
-              nextCursor: page.nextCursor,
-              moreInThread: page.moreInThread,
-              lastEventId,
-            };
-          },
+          read: () => readTopic(store, id, { limit, cursor, readerHash }),
         });
       },
     );

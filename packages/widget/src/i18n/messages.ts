@@ -83,6 +83,14 @@ const cache = new Map<string, I18n>();
 const catalogs = new Map<string, Partial<Messages>>([['en', en]]);
 const waiting = new Map<string, Set<() => void>>();
 
+/**
+ * Makes `catalog` the strings of `language` (a primary subtag, `de`) without asking the server:
+ * a server rendering the elements has its catalogs at hand, and a server-rendered page brings
+ * the catalog it was rendered with.
+ */
+export const addCatalog = (language: string, catalog: Partial<Messages>): void =>
+  void catalogs.set(language, catalog);
+
 /** Asks the Colloquy server at `api` for the catalog of `language`, once per page. */
 function fetchCatalog(api: string, language: string, done: () => void) {
   let callbacks = waiting.get(language);

@@ -33,8 +33,7 @@ export type StoreHost = LitElement & {
  * connected and follows changes of `api` and `topic`.
  */
 export class StoreController implements ReactiveController {
-  /** The store in use while the host is connected. */
-  store: TopicStore | undefined;
+  #store: TopicStore | undefined;
   #provided: TopicStore | undefined;
   #unsubscribe: (() => void) | undefined;
   #leaveProvider: (() => void) | undefined;
@@ -43,6 +42,24 @@ export class StoreController implements ReactiveController {
 
   constructor(private readonly host: StoreHost) {
     host.addController(this);
+  }
+
+  /**
+   * The store in use while the host is connected; before that (and on a server, where nothing
+   * connects) the host's topic's store if it has its read already.
+   */
+  get store(): TopicStore | undefined {
+    return this.#store ?? this.#ready();
+  }
+
+  /**
+   * The store of the host's topic when it is ready: a server-rendered page brought its read
+   * (see ssr/prime.ts), or another element read it. Used at once, costing no read.
+   */
+  #ready() {
+    const { api, topic } = this.host;
+    const store = api && topic ? topicStore(api, topic) : undefined;
+    return store?.state === 'ready' ? store : undefined;
   }
 
   hostConnected(): void {
@@ -90,16 +107,17 @@ export class StoreController implements ReactiveController {
   hostDisconnected(): void {
     this.#leaveProvider?.();
     this.#unsubscribe?.();
-    this.#unsubscribe = this.#leaveProvider = this.store = this.#provided = undefined;
+    this.#unsubscribe = this.#leaveProvider = this.#store = this.#provided = undefined;
   }
 
   #resolve() {
-    if (!this.host.isConnected || !this.#near) return;
+    // A store with its read costs nothing more: used at once, off screen too (as the server rendered it).
+    if (!this.host.isConnected || !(this.#near || this.#ready())) return;
     const store =
       this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
-    if (store === this.store) return;
+    if (store === this.#store) return;
     this.#unsubscribe?.();
-    this.store = store;
+    this.#store = store;
     this.#unsubscribe = store.subscribe(() => this.host.requestUpdate(), this.host.variant !== 'compact');
     this.host.requestUpdate();
   }

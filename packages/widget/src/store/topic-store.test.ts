@@ -3,6 +3,8 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import { createTopic, testEnv } from '../test-env.js';
 import { topicStoreContext } from './context.js';
+import type { TopicWithReplies } from '@colloquy/api';
+import { primeStore } from '../ssr/prime.js';
 import { TopicStore, topicStore } from './topic-store.js';
 
 const { api } = testEnv();
@@ -41,6 +43,26 @@ describe('topic store', () => {
       .getEntriesByType('resource')
       .filter((entry) => entry.name === `${api}/api/v1/topics/${id}`);
     expect(entries).to.have.length(1);
+  });
+
+  it('primed with a read the page brought, shows it at once, off screen too, and reads nothing', async () => {
+    const id = await createTopic({ title: 'Primed topic' });
+    const read = (await (await fetch(`${api}/api/v1/topics/${id}`)).json()) as TopicWithReplies;
+    expect(topicStore(api, id).state).to.equal('idle');
+    const reads = await countReads(id, async () => {
+      primeStore(`${api}/`, id, { ...read, title: 'As the page brought it' });
+      const box = await fixture(html`<div>
+        <div style="height: 300vh"></div>
+        <topic-card api=${api} topic=${id}></topic-card>
+      </div>`);
+      const card = box.querySelector('topic-card')!;
+      await waitUntil(() => card.shadowRoot!.querySelector('[part=title]'));
+      expect(card.shadowRoot!.querySelector('[part=title]')!.textContent).to.contain(
+        'As the page brought it',
+      );
+    });
+    expect(reads).to.equal(0);
+    expect(topicStore(api, id).state).to.equal('ready');
   });
 
   it('is one instance per (api, topic) on the page', () => {

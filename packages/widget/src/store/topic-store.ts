@@ -199,22 +199,12 @@ export class TopicStore {
     this.loadingMore = false;
     this.notify();
     try {
-      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
-        topicUrl(this.api, this.topicId),
-        { signal: abort.signal },
+      this.prime(
+        await request<TopicWithReplies>(topicUrl(this.api, this.topicId), { signal: abort.signal }),
+        true,
       );
-      this.topic = topic;
-      this.replies = replies;
-      // This reader's replies held for review are not in what everyone reads; show them here.
-      for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
-      await this.#mergeOwn(!nextCursor);
+      await this.#mergeOwn(this.nextCursor === null);
       if (abort.signal.aborted) return;
-      this.nextCursor = nextCursor;
-      this.total = topic.replyCount;
-      if (this.#stream) this.#stream.lastEventId = lastEventId;
-      else this.#lastEventId = lastEventId;
-      this.unseen = [];
-      this.state = 'ready';
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;
       if ((error as ColloquyError).status === 404) {
@@ -243,6 +233,25 @@ export class TopicStore {
         ({ mergeOwnWrites }) => mergeOwnWrites(this, complete),
         () => {},
       );
+  }
+
+  /**
+   * Takes `read` (the topic's read, as `GET /api/v1/topics/:id` answers it) as the store's
+   * state without a request: {@link load} does so with what it fetched, and a server-rendered
+   * page with the read it brought in its HTML. `held`: with this reader's replies held for
+   * review, which are not in what everyone reads (a server-rendered page adds them once its
+   * elements have hydrated: the server rendered none).
+   */
+  prime({ replies, nextCursor, lastEventId, ...topic }: TopicWithReplies, held?: boolean): void {
+    this.topic = topic;
+    this.replies = replies;
+    if (held) for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
+    this.nextCursor = nextCursor;
+    this.total = topic.replyCount;
+    if (this.#stream) this.#stream.lastEventId = lastEventId;
+    else this.#lastEventId = lastEventId;
+    this.unseen = [];
+    this.state = 'ready';
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
@@ -317,12 +326,16 @@ export class TopicStore {
 }
 
 const registry = new Map<string, TopicStore>();
+/** A store's key in the registry: the API base without trailing slashes, and the topic. */
+const keyOf = (base: string, topic: string) => `${base.replace(/\/+$/, '')} ${topic}`;
 
 /** The page-wide store of `topic` on the server at `api`: the same instance for every caller. */
 export function topicStore(api: string, topic: string): TopicStore {
-  const base = api.replace(/\/+$/, '');
-  const key = `${base} ${topic}`;
+  const key = keyOf(api, topic);
   let store = registry.get(key);
-  if (!store) registry.set(key, (store = new TopicStore(base, topic)));
+  if (!store) registry.set(key, (store = new TopicStore(api.replace(/\/+$/, ''), topic)));
   return store;
 }
+
+/** Forgets the page-wide store of `topic` (a server rendering one page after another). */
+export const forgetStore = (api: string, topic: string): void => void registry.delete(keyOf(api, topic));
