@@ -2,6 +2,7 @@ import { PROOF_HEADER, READER_HEADER, type CreatedReply, type NewReply, type Rep
 import { type ColloquyError, request } from '../api/client.js';
 import { repliesUrl } from '../api/urls.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
+import { rememberOwnWrite } from './own-writes.js';
 import { readerKey } from './storage.js';
 import { LOCAL, type TopicStore } from './topic-store.js';
 
@@ -67,6 +68,7 @@ export async function postReply(store: TopicStore, input: NewReply, token?: stri
     store.replace(local.id, reply);
     store.unseen = store.unseen.filter((r) => r.id !== reply.id); // its event may have come first
     if (reply.status === 'pending') store.hold(reply);
+    else rememberOwnWrite(store.ownKey, reply);
     // The stream's counts event may have brought the new total already; never count it twice.
     if (reply.status === 'published') store.total = Math.max(store.total, total + 1);
     store.notify();
