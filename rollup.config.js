@@ -1,27 +1,46 @@
-// Builds the script-tag bundle: one minified ES module with Lit inside, from the compiled
-// define entry. TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
+// Builds the script-tag bundle: a minified ES module with Lit inside, from the compiled define
+// entry (the core, served as /widget.js), and the modules it loads on intent (the reply form,
+// proof of work and its worker, the live stream), written as hashed chunks to dist/widget/ and served at
+// /widget/<name>. A chunk imports the core as `../widget.js`, so the core keeps that name.
+// TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
+import { rmSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { minifyJs } from './scripts/minify-js.js';
 import { minifyTemplates } from './scripts/minify-templates.js';
+import { workerChunks } from './scripts/worker-chunks.js';
 
 const plugins = () => [minifyTemplates(), nodeResolve({ exportConditions: ['production'] }), ...minifyJs()];
+
+// Chunk names change with their content: no chunk of an older build stays beside the new ones.
+rmSync('packages/widget/dist/widget', { recursive: true, force: true });
 
 export default [
   {
     input: 'packages/widget/dist/define.js',
     output: {
-      file: 'packages/widget/dist/colloquy.js',
+      dir: 'packages/widget/dist',
+      entryFileNames: 'widget.js',
+      chunkFileNames: 'widget/[name]-[hash].js',
+      // A module too small for a request of its own (a shared constant) joins a chunk it serves.
+      experimentalMinChunkSize: 500,
       format: 'es',
       // The map is written beside the bundle but not announced in it: the comment would cost every
       // reader bytes; attach the map in the browser's developer tools when debugging.
       sourcemap: 'hidden',
     },
-    plugins: plugins(),
+    // The proof-of-work worker becomes a chunk of its own, found through its URL.
+    plugins: [workerChunks(), ...plugins()],
   },
   // The moderation console, served at /admin: a bundle of its own, so readers never load it.
   {
     input: 'packages/widget/dist/console/console.define.js',
-    output: { file: 'packages/widget/dist/console.js', format: 'es', sourcemap: 'hidden' },
+    // One file: the console's few lazily loaded modules (proof of work, live stream) come inline.
+    output: {
+      file: 'packages/widget/dist/console.js',
+      format: 'es',
+      sourcemap: 'hidden',
+      inlineDynamicImports: true,
+    },
     plugins: plugins(),
   },
 ];

@@ -42,7 +42,24 @@ function constToLet(code, parse) {
  * chunks of one build would still agree.
  */
 export function minifyJs() {
+  // Every word of every module bundled, but the `_$` names mangled: property names a mangled
+  // name must never take. Terser already avoids the property names of the chunk it minifies;
+  // a `_$` name mangled in one chunk keeps its name (nameCache) in the others, where that name
+  // could be an unmangled property of theirs. Reserving every word of the build rules that out.
+  const reserved = new Set();
+  const reservedList = [];
   return [
+    {
+      name: 'reserve-property-names',
+      transform(code) {
+        for (const word of code.match(/[A-Za-z_$][\w$]*/g) ?? [])
+          if (!word.startsWith('_$') && !reserved.has(word)) {
+            reserved.add(word);
+            reservedList.push(word);
+          }
+        return null;
+      },
+    },
     {
       name: 'esbuild-minify-syntax',
       async renderChunk(code) {
@@ -60,7 +77,7 @@ export function minifyJs() {
       ecma: 2022,
       module: true,
       compress: { passes: 2, keep_fargs: false },
-      mangle: { properties: { regex: /^_\$/ } },
+      mangle: { properties: { regex: /^_\$/, reserved: reservedList } },
       nameCache: {},
       format: { comments: false },
     }),

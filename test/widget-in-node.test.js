@@ -1,6 +1,6 @@
 // The widget package imports and runs in Node, where there is no DOM, so that the elements can be
 // rendered on a server. Runs against the built package: every module it ships, and every entry
-// of its `exports` as Node resolves them. The script-tag bundle (dist/colloquy.js) is the one
+// of its `exports` as Node resolves them. The script-tag bundle (dist/widget.js and its chunks) is the one
 // exception: it is for browsers, with Lit's browser build inside, and in Node
 // `@colloquy/widget/colloquy.js` resolves to the module that defines the elements instead.
 import { test } from 'node:test';
@@ -12,9 +12,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('../packages/widget/', import.meta.url));
 const dist = join(root, 'dist');
 const DOM_GLOBALS = ['document', 'window', 'Element', 'localStorage', 'EventSource', 'IntersectionObserver'];
-// The moderation console (dist/console.js and dist/console/) is not shipped either: the server
+// The script-tag bundle's core and chunks are for browsers; the moderation console
+// (dist/console.js and dist/console/) is not shipped either: the server
 // serves it to moderators' browsers at /admin.
-const BROWSER_ONLY = /^colloquy\.js$|^console\.js$|^console\//;
+const BROWSER_ONLY = /^widget\.js$|^widget\/|^console\.js$|^console\//;
 
 /** Every .js file the package ships, relative to dist (tests and fixtures are not shipped). */
 function shippedModules(dir = dist) {

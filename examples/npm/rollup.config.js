@@ -4,6 +4,12 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 export default {
   input: 'build/main.js',
-  output: { file: 'public/bundle.js', format: 'es' },
+  // The elements load their reply form and a few other modules on demand: chunks beside the bundle.
+  output: {
+    dir: 'public',
+    entryFileNames: 'bundle.js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    format: 'es',
+  },
   plugins: [nodeResolve()],
 };

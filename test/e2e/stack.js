@@ -54,8 +54,25 @@ export async function shadowTextContaining(page, tag, expected) {
   return page.$eval(tag, (el) => el.shadowRoot.textContent.replace(/\s+/g, ' '));
 }
 
+/**
+ * Scrolls to the thread's form, as a reader does: its module loads as its place nears the
+ * viewport (at once when the form is already in).
+ */
+export async function openForm(page) {
+  await page.waitForFunction(
+    () => {
+      const root = document.querySelector('reply-thread')?.shadowRoot;
+      if (root?.querySelector('form')) return true;
+      root?.querySelector('[part=form-placeholder]')?.scrollIntoView();
+      return false;
+    },
+    { timeout: 10000 },
+  );
+}
+
 /** Fills the reply form like a reader and presses Post reply. */
 export async function postReplyThroughForm(page, name, text) {
+  await openForm(page);
   const nameField = await page.waitForSelector('reply-thread >>> ::-p-aria(Name[role="textbox"])');
   await nameField.click({ count: 3 });
   await nameField.type(name);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedReply, ReplyPage, TopicSummaries, TopicWithReplies } from '@colloquy/api';
 import { createApp, defaultConfig, SqliteStore, type Store } from './index.js';
@@ -69,6 +70,49 @@ describe('HTTP caching of topic reads', () => {
       const stale = await get(t.b, path, { 'If-None-Match': '"t0-stale"' });
       assert.equal(stale.status, 200);
       await stale.arrayBuffer();
+    }
+  });
+
+  it('sends the topic reads brotli- or gzip-compressed as the client accepts, each coding with its own tag', async () => {
+    for (let i = 0; i < 30; i++)
+      await t.a.request(
+        '/api/v1/topics/cached/replies',
+        json({
+          authorName: `Reader ${i}`,
+          body: `A reply long enough to be worth compressing, number ${i}.`,
+        }),
+      );
+    for (const path of READS.slice(0, 2)) {
+      const plain = await get(t.a, path, { 'Accept-Encoding': 'identity' });
+      const text = await plain.text();
+      assert.equal(plain.headers.get('Content-Encoding'), null);
+      const tags = new Set([plain.headers.get('ETag')]);
+      for (const [accept, coding, decode] of [
+        ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+        ['gzip', 'gzip', gunzipSync],
+      ] as const) {
+        const res = await get(t.b, path, { 'Accept-Encoding': accept });
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('Content-Encoding'), coding, `${path} ${accept}`);
+        assert.match(res.headers.get('Vary') ?? '', /Accept-Encoding/);
+        assert.equal(res.headers.get('Content-Type'), 'application/json');
+        const bytes = Buffer.from(await res.arrayBuffer());
+        assert.equal(decode(bytes).toString(), text, 'the same JSON, compressed');
+        assert.ok(bytes.length < text.length / 3, `${coding}: ${bytes.length} of ${text.length} bytes`);
+        const tag = res.headers.get('ETag') ?? '';
+        assert.match(tag, /^"[A-Za-z0-9_-]+"$/, 'a strong ETag');
+        tags.add(tag);
+        // Every instance computes the same tag for the same coding, and revalidates it.
+        const again = await get(t.a, path, { 'Accept-Encoding': accept, 'If-None-Match': tag });
+        assert.equal(again.status, 304);
+        assert.equal(again.headers.get('ETag'), tag);
+        assert.match(again.headers.get('Vary') ?? '', /Accept-Encoding/);
+        // The tag of one coding does not validate another.
+        const other = await get(t.a, path, { 'Accept-Encoding': 'identity', 'If-None-Match': tag });
+        assert.equal(other.status, 200);
+        await other.arrayBuffer();
+      }
+      assert.equal(tags.size, 3, `${path}: one tag per coding`);
     }
   });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { READER_HEADER } from '@colloquy/api';
+import { brotli, type Encoding } from './compression.js';
 
 /**
  * Public reads may be reused for a few seconds and served stale while a cache revalidates, so
@@ -69,21 +71,44 @@ export function notModified(c: Context, etag: string, vary?: string): Response {
  */
 export const VARY_READER = READER_HEADER;
 
+/** The topic reads also vary by the coding the client accepts. */
+export const VARY_READ = `${READER_HEADER}, Accept-Encoding`;
+
+/** One kept body: the JSON bytes and the compressed variants made of them so far. */
+export interface KeptBody {
+  version: number;
+  etag: string;
+  body: Uint8Array;
+  /** The brotli and gzip variants, each made on the first request that accepts it. */
+  encoded: Partial<Record<Exclude<Encoding, 'identity'>, Uint8Array>>;
+  cost: number;
+}
+
+/**
+ * Brotli quality of kept read bodies: 5 compresses a topic's replies about as well as the best
+ * quality for a small part of its time (about a millisecond for 60 KB, against a fifth of a
+ * second at 11), and a busy topic changes version often.
+ */
+const READ_BROTLI_QUALITY = 5;
+
 /**
  * The serialized bodies of version-tagged reads, kept per query (topic, limit, cursor) with
  * the topic version they were read at. The strong ETag already promises that one version and
  * query always give the same bytes, so a read whose version is unchanged is answered from here
  * after the one indexed lookup of the version, without reading or serializing the replies.
  * Only bodies read while the version held still, and only for requests without a reader key
- * (whose own pending replies could be in the body), are kept.
+ * (whose own pending replies could be in the body), are kept. The brotli and gzip variants of
+ * a body are made once, on the first request that accepts each, and kept with it.
  *
  * Bounded twice, so no mix of queries grows it past its budget: at most `maxEntries` entries,
- * and at most `maxBytes` counting each entry's body, its key (UTF-16, as the Map holds it) and
- * its tag, plus ENTRY_OVERHEAD for the Map slot and objects. Least recently used entries go
- * first; a body larger than a tenth of `maxBytes` is never kept.
+ * and at most `maxBytes` counting each entry's body and compressed variants, its key (UTF-16,
+ * as the Map holds it) and its tag, plus ENTRY_OVERHEAD for the Map slot and objects. Least
+ * recently used entries go first; a body larger than a tenth of `maxBytes` is never kept.
  */
 export class VersionedBodies {
-  readonly #entries = new Map<string, { version: number; etag: string; body: Uint8Array; cost: number }>();
+  readonly #entries = new Map<string, KeptBody>();
+  /** The entries counted in {@link bytes}. */
+  readonly #kept = new WeakSet<KeptBody>();
   #bytes = 0;
 
   constructor(
@@ -101,42 +126,84 @@ export class VersionedBodies {
   }
 
   /** The body and tag stored for `key` at `version`, or undefined. */
-  get(key: string, version: number): { etag: string; body: Uint8Array } | undefined {
+  get(key: string, version: number): KeptBody | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
     if (entry.version !== version) {
-      this.#bytes -= entry.cost;
+      this.#drop(entry);
       return undefined;
     }
     this.#entries.set(key, entry); // most recently used last
     return entry;
   }
 
-  /** Serializes `value` once, keeps it for `key` at `version`, and returns the bytes to send. */
-  set(key: string, version: number, etag: string, value: unknown): Uint8Array {
+  /**
+   * Serializes `value` once and keeps it for `key` at `version`; returns what was kept (a body
+   * too large to keep is returned all the same, not kept).
+   */
+  set(key: string, version: number, etag: string, value: unknown): KeptBody {
     const body = Buffer.from(JSON.stringify(value), 'utf8');
     const cost = body.byteLength + 2 * (key.length + etag.length) + ENTRY_OVERHEAD;
-    if (cost > this.maxBytes / 10) return body;
+    const entry: KeptBody = { version, etag, body, encoded: {}, cost };
+    if (cost > this.maxBytes / 10) return entry;
     const old = this.#entries.get(key);
     if (old) {
       this.#entries.delete(key);
-      this.#bytes -= old.cost;
+      this.#drop(old);
     }
-    this.#entries.set(key, { version, etag, body, cost });
+    this.#entries.set(key, entry);
+    this.#kept.add(entry);
     this.#bytes += cost;
+    this.#trim();
+    return entry;
+  }
+
+  /** The bytes of `entry` in `encoding`, compressed now if this is the first request for them. */
+  encode(entry: KeptBody, encoding: Encoding): Uint8Array {
+    if (encoding === 'identity') return entry.body;
+    let bytes = entry.encoded[encoding];
+    if (!bytes) {
+      bytes = entry.encoded[encoding] =
+        encoding === 'br' ? brotli(entry.body, READ_BROTLI_QUALITY) : gzipSync(entry.body, { level: 9 });
+      entry.cost += bytes.byteLength;
+      // Counted while kept; a body not kept (too large, or dropped since) is not in the count.
+      if (this.#kept.has(entry)) {
+        this.#bytes += bytes.byteLength;
+        this.#trim();
+      }
+    }
+    return bytes;
+  }
+
+  /** Takes an entry already out of the map out of the count. */
+  #drop(entry: KeptBody) {
+    this.#kept.delete(entry);
+    this.#bytes -= entry.cost;
+  }
+
+  #trim() {
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes && this.#entries.size <= this.maxEntries) break;
       this.#entries.delete(oldest);
-      this.#bytes -= entry.cost;
+      this.#drop(entry);
     }
-    return body;
   }
 }
 
 /** A generous estimate of what one kept entry costs beyond its strings and body (Map slot, objects, Buffer). */
 const ENTRY_OVERHEAD = 256;
 
-/** A JSON body already serialized (see VersionedBodies), sent as c.json() would send it. */
-export const jsonBytes = (c: Context, body: Uint8Array): Response =>
-  c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+/** A kept JSON body (see VersionedBodies) in `encoding`, sent as c.json() would send it. */
+export const keptBytes = (c: Context, body: Uint8Array, encoding: Encoding): Response =>
+  c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': 'application/json',
+    ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
+  });
+
+/**
+ * The strong ETag of one coding of a body tagged `etag` (RFC 9110, 8.8.3: each representation
+ * its own tag): the identity tag as it is, `-br` or `-gz` added inside the quotes otherwise.
+ */
+export const encodedTag = (etag: string, encoding: Encoding): string =>
+  encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"`;

@@ -97,7 +97,7 @@ function widgetFile(exported: string, built: string): string {
  * without a DOM, while the bundle is for browsers only.
  */
 export const defaultWidgetBundlePath = () =>
-  widgetFile('package.json', 'package.json').replace(/package\.json$/, 'dist/colloquy.js');
+  widgetFile('package.json', 'package.json').replace(/package\.json$/, 'dist/widget.js');
 
 /** The widget's UI strings of every language, written by scripts/catalogs.js. */
 export const defaultCatalogsPath = () => widgetFile('catalogs.json', 'dist/catalogs.json');

@@ -209,4 +209,30 @@ describe('the read cache', () => {
     // The most recently used entry survives.
     assert.ok(keys.get(`999\n${'k'.repeat(5000)}`, 1));
   });
+
+  it('counts the compressed variants against its bytes, and compresses a body once per version', () => {
+    const cache = new VersionedBodies(1024 * 1024, 1000);
+    const body = (k: number) => ({
+      k,
+      words: Array.from({ length: 2000 }, (_, i) => `w${(i * 7919 + k) % 10007}`),
+    });
+    const kept = cache.set('a', 1, '"t1"', body(0));
+    const before = cache.bytes;
+    const br = cache.encode(kept, 'br');
+    const gz = cache.encode(kept, 'gzip');
+    assert.equal(cache.bytes, before + br.byteLength + gz.byteLength, 'both variants counted');
+    assert.equal(cache.encode(kept, 'br'), br, 'the kept variant, not a new compression');
+    assert.equal(cache.bytes, before + br.byteLength + gz.byteLength);
+    // A new version is compressed anew; the old one leaves the count with its variants.
+    const next = cache.set('a', 2, '"t2"', body(1));
+    assert.notEqual(cache.encode(next, 'br'), br);
+    // Filled with compressed variants, it still stays within its bytes.
+    for (let k = 0; k < 300; k++) {
+      const entry = cache.set(`k${k}`, 1, `"t${k}"`, body(k));
+      cache.encode(entry, 'br');
+      cache.encode(entry, 'gzip');
+    }
+    assert.ok(cache.bytes <= 1024 * 1024, `${cache.bytes} bytes`);
+    assert.ok(cache.size < 300, `${cache.size} entries: the variants took room`);
+  });
 });

@@ -175,7 +175,7 @@ describe('loadConfig', () => {
     assert.equal(options.app.adminToken, null);
     assert.equal(options.app.maxBodyBytes, 64 * 1024);
     assert.equal(options.app.pageSize, 20);
-    assert.match(options.app.widgetBundlePath, /colloquy\.js$/);
+    assert.match(options.app.widgetBundlePath, /widget\.js$/);
   });
 
   it('reads the environment', () => {

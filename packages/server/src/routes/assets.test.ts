@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expectProblem, testApp } from '../testing/helpers.js';
@@ -72,5 +72,72 @@ describe('GET /widget.js', () => {
     assert.equal(res.status, 200);
     assert.notEqual(res.headers.get('ETag'), before);
     assert.equal(await res.text(), 'export const v = 22;\n');
+  });
+});
+
+describe('GET /widget/:file (the chunks the bundle loads on demand)', () => {
+  let t: TestApp;
+  const chunk = 'reply-form-Ab_12-x.js';
+  const source = `export const form = ${JSON.stringify('reply '.repeat(400))};\n`;
+  before(async () => {
+    t = await testApp();
+    t.config.widgetBundlePath = join(t.dir, 'widget.js');
+    await mkdir(join(t.dir, 'widget'));
+    await writeFile(join(t.dir, 'widget', chunk), source);
+    // Beside the chunk directory, where a traversal would land.
+    await writeFile(join(t.dir, 'secret.js'), 'export const secret = 1;\n');
+  });
+  after(() => t.close());
+
+  it('serves a chunk compressed as the client accepts, cached for good, with CORS and strong ETags', async () => {
+    const codings = [
+      ['identity', null],
+      ['gzip', 'gzip'],
+      ['br, gzip', 'br'],
+    ] as const;
+    const etags = new Set<string | null>();
+    for (const [accept, coding] of codings) {
+      const res = await t.app.request(`/widget/${chunk}`, {
+        headers: { 'Accept-Encoding': accept, Origin: 'https://any.example' },
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('Content-Type'), 'text/javascript; charset=utf-8');
+      assert.equal(res.headers.get('Cache-Control'), 'public, max-age=31536000, immutable');
+      assert.equal(res.headers.get('Access-Control-Allow-Origin'), '*');
+      assert.equal(res.headers.get('Vary'), 'Accept-Encoding');
+      assert.equal(res.headers.get('Content-Encoding'), coding);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text =
+        coding === 'br'
+          ? brotliDecompressSync(bytes).toString()
+          : coding === 'gzip'
+            ? gunzipSync(bytes).toString()
+            : bytes.toString();
+      assert.equal(text, source);
+      const etag = res.headers.get('ETag');
+      assert.match(etag ?? '', /^"[A-Za-z0-9_-]+"$/, 'a strong ETag');
+      etags.add(etag);
+      const again = await t.app.request(`/widget/${chunk}`, {
+        headers: { 'Accept-Encoding': accept, 'If-None-Match': etag ?? '' },
+      });
+      assert.equal(again.status, 304);
+    }
+    assert.equal(etags.size, 3, 'each coding has a tag of its own');
+  });
+
+  it('answers 404 problems for unknown names and for anything that is not a plain chunk name', async () => {
+    for (const name of [
+      'reply-form-unknown.js',
+      '..%2Fsecret.js',
+      '%2E%2E%2Fsecret.js',
+      '..%5Csecret.js',
+      'widget.js.map',
+      `${chunk}.map`,
+      `${'a'.repeat(200)}.js`,
+    ]) {
+      const res = await t.app.request(`/widget/${name}`);
+      const problem = await expectProblem(res, 404);
+      assert.match(problem.detail ?? '', /^No widget chunk/, name);
+    }
   });
 });

@@ -1,11 +1,15 @@
 import type { Context } from 'hono';
 import { EDIT_TOKEN_HEADER, type Reply } from '@colloquy/api';
+import { negotiate } from '../compression.js';
 import {
+  encodedTag,
   isFresh,
-  jsonBytes,
+  type KeptBody,
+  keptBytes,
   notModified,
   PUBLIC_READ,
   validatingItself,
+  VARY_READ,
   VARY_READER,
   versionTag,
   type VersionedBodies,
@@ -38,34 +42,41 @@ export function markPrivateIfPending(c: Context, replies: readonly Reply[]): boo
  * A read of a topic's replies tagged by the topic's version: a 304, or the body kept for this
  * version and query, after one indexed lookup; else `read()`, whose body is kept when the
  * version held still while it ran. A reader's own pending replies do not move the version, so
- * only a request without a reader key may be answered from the version alone.
+ * only a request without a reader key may be answered from the version alone. Kept bodies go
+ * out brotli- or gzip-compressed as the client accepts (each coding compressed once per
+ * version, with an ETag of its own).
  */
 export async function versionedRead<T extends { replies: Reply[] }>(
   c: Context,
   { store, bodies, topicId, kind, limit, cursor, readerHash, read }: VersionedRead<T>,
 ): Promise<Response> {
-  c.header('Vary', VARY_READER);
+  c.header('Vary', VARY_READ);
   validatingItself(c);
   const version = await store.topicVersion(topicId);
   if (version === null) throw notFound(`No topic "${topicId}".`);
+  const encoding = negotiate(c.req.header('Accept-Encoding'));
   const key = `${limit}\n${cursor ?? ''}\n${topicId}`;
   const kept = readerHash ? undefined : bodies.get(key, version);
-  const etag = kept?.etag ?? versionTag(kind, [version], [limit, cursor ?? '']);
-  if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READER);
-  if (kept) {
+  const tag = kept?.etag ?? versionTag(kind, [version], [limit, cursor ?? '']);
+  // A reader's own read is sent as it is (it is never kept); a kept body in the coding asked for.
+  const etag = readerHash ? tag : encodedTag(tag, encoding);
+  if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READ);
+  const send = (entry: KeptBody) => {
     c.header('ETag', etag);
     c.header('Cache-Control', PUBLIC_READ);
-    return jsonBytes(c, kept.body);
-  }
+    return keptBytes(c, bodies.encode(entry, encoding), encoding);
+  };
+  if (kept) return send(kept);
 
   const result = await read();
   if (markPrivateIfPending(c, result.replies)) return c.json(result);
   // A write during the read: the body may be newer than the tag, so it gets none.
   if ((await store.topicVersion(topicId)) === version) {
-    if (isFresh(c, etag)) return notModified(c, etag, VARY_READER);
+    if (isFresh(c, etag)) return notModified(c, etag, VARY_READ);
+    if (!readerHash) return send(bodies.set(key, version, tag, result));
     c.header('ETag', etag);
     c.header('Cache-Control', PUBLIC_READ);
-    return readerHash ? c.json(result) : jsonBytes(c, bodies.set(key, version, etag, result));
+    return c.json(result);
   }
   c.header('Cache-Control', PUBLIC_READ);
   return c.json(result);

@@ -2,7 +2,6 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import type { ColloquyError } from '../api/client.js';
 import type { ReactionKind, Reactions } from '@colloquy/api';
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
-import { ColloquyReactionEvent } from '../events/reaction.js';
 import { i18nFor, type I18n } from '../i18n/messages.js';
 import { defaultApi, StoreController } from '../store/context.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
@@ -71,10 +70,8 @@ export class ColloquyElement extends LitElement {
     const store = this.store;
     if (!store) return;
     try {
-      const state = await store.react(replyId, kind);
-      await this.updateComplete;
-      const event = new ColloquyReactionEvent({ topicId: store.topicId, replyId, ...state });
-      this.dispatchEvent(event);
+      // Reacting is a module of its own, loaded on the first click.
+      await (await import('../store/react.js')).toggle(this, store, replyId, kind);
     } catch (error) {
       this.report('react', error);
     }

@@ -15,6 +15,8 @@ async function thread(server: string, topic: string, token?: string) {
     html`<reply-thread api=${server} topic=${topic} lang="en" token=${token ?? ''}></reply-thread>`,
   );
   await waitUntil(() => $(el, 'section'), 'thread did not render');
+  // The form's module loads as its place nears the viewport, as it is here.
+  await waitUntil(() => $(el, 'form') || $(el, '[part=locked]'), 'the form did not load');
   return el;
 }
 

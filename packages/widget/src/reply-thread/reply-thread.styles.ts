@@ -8,12 +8,7 @@ export const styles = css`
   header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25em 0.6em; }
   [part~='body'] { margin: 0.25em 0 0.5em; }
   [part~='reply'][data-pending] > article { opacity: 0.7; }
+  [part='form-placeholder'] { margin-top: var(--colloquy-gap); }
   .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-  form { display: grid; gap: 0.75rem; margin-top: var(--colloquy-gap); }
-  label { display: block; font-weight: 600; }
-  input,textarea { display: block; width: 100%; min-height: 2.25rem; padding: 0.4rem 0.5rem; font: inherit; color: var(--colloquy-text); background: var(--colloquy-background); border: 1px solid var(--colloquy-border); border-radius: var(--colloquy-radius); }
-  textarea { resize: vertical; }
-  :user-invalid { border-color: var(--colloquy-danger); }
-  [part='submit'] { justify-self: start; }
   [part='verified'] { color: var(--colloquy-accent); }
 `;

@@ -11,11 +11,35 @@ const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAl
 const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim();
 const ready = (el: ReplyThread) => waitUntil(() => $(el, 'section'), 'thread did not render');
 
+/**
+ * The form is a module of its own, loaded when its place nears the viewport: a thread on
+ * screen has it a moment after its first render, as a reader would.
+ */
+const formLoaded = (el: ReplyThread) => waitUntil(() => $(el, 'form'), 'the form did not load');
+
 async function thread(topic: string, lang = 'en') {
   const el = await fixture<ReplyThread>(
     html`<reply-thread api=${api} topic=${topic} lang=${lang}></reply-thread>`,
   );
   await ready(el);
+  return el;
+}
+
+/** A thread below most of a screen of page: read (it is within a screen), its form's place farther. */
+async function threadBelow(topic: string) {
+  const box = await fixture<HTMLElement>(html`<div>
+    <div style="height: 170vh"></div>
+    <reply-thread api=${api} topic=${topic}></reply-thread>
+  </div>`);
+  const el = box.querySelector<ReplyThread>('reply-thread')!;
+  await ready(el);
+  return el;
+}
+
+/** A thread on screen, once its form is in. */
+async function threadWithForm(topic: string, lang = 'en') {
+  const el = await thread(topic, lang);
+  await formLoaded(el);
   return el;
 }
 
@@ -35,7 +59,7 @@ describe('<reply-thread>', () => {
   beforeEach(() => localStorage.clear());
 
   it('renders the seed topic: Replies (0) and the empty state', async () => {
-    const el = await thread('rsp-update');
+    const el = await threadWithForm('rsp-update');
     expect(text($(el, 'h2[part=heading]'))).to.equal('Replies (0)');
     expect(text($(el, '[part=empty]'))).to.equal('No replies in this topic yet.');
     const labels = $$(el, '[part=field] label').map(text);
@@ -47,6 +71,39 @@ describe('<reply-thread>', () => {
     expect(text($(el, '[part=submit]'))).to.equal('Post reply');
   });
 
+  it('loads the form only when its place nears the viewport, and then it works', async () => {
+    const el = await threadBelow(await createTopic());
+    // Two frames: the observers have had their say about the place's position.
+    for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
+    expect(text($(el, '[part=form-placeholder]'))).to.equal('Reply');
+    expect($(el, 'form')).to.equal(null);
+    $(el, '[part=form-placeholder]').scrollIntoView();
+    await formLoaded(el);
+    expect($(el, '[part=form-placeholder]')).to.equal(null);
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'Posted through a form loaded on scroll.');
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    $(el, '[part=submit]').click();
+    expect((await posted).detail.author.name).to.equal('Ada');
+    window.scrollTo(0, 0);
+  });
+
+  it('loads the form when a keyboard reader reaches its place, and focuses it on click', async () => {
+    const id = await createTopic();
+    const el = await threadBelow(id);
+    $(el, '[part=form-placeholder]').focus({ preventScroll: true });
+    await formLoaded(el);
+    el.parentElement!.remove();
+    const other = await threadBelow(id);
+    // A click (which focuses the button first) opens the form with the caret in the reply.
+    $(other, '[part=form-placeholder]').click();
+    await waitUntil(
+      () => other.shadowRoot!.activeElement === $(other, 'textarea'),
+      'the reply field has no focus',
+    );
+    window.scrollTo(0, 0);
+  });
+
   it('is accessible', async () => {
     const el = await thread('rsp-update');
     await expect(el).to.be.accessible();
@@ -54,7 +111,7 @@ describe('<reply-thread>', () => {
 
   it('posts a reply through the form: shown at once, there after a fresh read', async () => {
     const id = await createTopic();
-    const el = await thread(id);
+    const el = await threadWithForm(id);
     fill(el, 'input', 'Ada');
     fill(el, 'textarea', 'A **first** reply.');
     const posted = oneEvent(el, 'colloquy-reply-posted');
@@ -80,7 +137,7 @@ describe('<reply-thread>', () => {
 
   it("rolls back a refused reply and shows the server's message", async () => {
     const id = await createTopic();
-    const el = await thread(id);
+    const el = await threadWithForm(id);
     fill(el, 'input', 'x'.repeat(61)); // set programmatically: maxlength does not stop it
     fill(el, 'textarea', 'Refused, I hope.');
     const failed = oneEvent(el, 'colloquy-error');
@@ -101,7 +158,7 @@ describe('<reply-thread>', () => {
 
   it('leaves checking the fields to the browser before anything is sent', async () => {
     const id = await createTopic();
-    const el = await thread(id);
+    const el = await threadWithForm(id);
     fill(el, 'input', '   ');
     await el.updateComplete;
     let sent = false;
@@ -126,7 +183,7 @@ describe('<reply-thread>', () => {
     const replyButton = $(el, '[part=reply-button]');
     expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Grace');
     replyButton.click();
-    await el.updateComplete;
+    await waitUntil(() => $(el, 'form p.muted'), 'no "Replying to"');
     expect(text($(el, 'form p.muted'))).to.contain('Replying to Grace');
     expect(el.shadowRoot!.activeElement).to.equal($(el, 'textarea'));
     $(el, 'form p.muted button').click();
@@ -197,21 +254,21 @@ describe('<reply-thread>', () => {
 
   it('keeps the draft across a re-creation, per topic', async () => {
     const id = await createTopic();
-    const el = await thread(id);
+    const el = await threadWithForm(id);
     fill(el, 'input', 'Ada');
     fill(el, 'textarea', 'Half-written thought');
     el.remove();
-    const again = await thread(id);
+    const again = await threadWithForm(id);
     expect(($(again, 'input') as HTMLInputElement).value).to.equal('Ada');
     expect(($(again, 'textarea') as HTMLTextAreaElement).value).to.equal('Half-written thought');
-    const other = await thread(await createTopic());
+    const other = await threadWithForm(await createTopic());
     expect(($(other, 'input') as HTMLInputElement).value).to.equal('Ada'); // the name is remembered
     expect(($(other, 'textarea') as HTMLTextAreaElement).value).to.equal('');
   });
 
   it('works with the keyboard: Tab to Post reply and press Enter', async () => {
     const id = await createTopic();
-    const el = await thread(id);
+    const el = await threadWithForm(id);
     fill(el, 'input', 'Keys');
     fill(el, 'textarea', 'Typed and sent with the keyboard.');
     (document.activeElement as HTMLElement | null)?.blur();
@@ -260,9 +317,12 @@ describe('<reply-thread>', () => {
   });
 
   it('shows German strings with lang="de"', async () => {
-    const el = await thread('rsp-update', 'de');
+    const el = await threadWithForm('rsp-update', 'de');
     // The German catalog comes from the server on first use.
-    await waitUntil(() => text($(el, '[part=heading]')) === 'Antworten (0)', 'no German');
+    await waitUntil(
+      () => text($(el, '[part=heading]')) === 'Antworten (0)',
+      `no German: ${text($(el, '[part=heading]'))}`,
+    );
     expect(text($(el, '[part=empty]'))).to.equal('Zu diesem Thema gibt es noch keine Antworten.');
     expect($$(el, '[part=field] label').map(text)).to.deep.equal(['Name', 'Antwort']);
     expect(text($(el, '[part=submit]'))).to.equal('Antwort senden');

@@ -1,16 +1,14 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import type { NewReply, Reply } from '@colloquy/api';
+import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
-import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
-import { readJson, writeJson } from '../store/storage.js';
-import { isSending, type TopicStore } from '../store/topic-store.js';
+import { isSending } from '../store/topic-store.js';
+import type { ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
 /** Deeper replies are shown at this depth, with "in reply to <name>". */
 const MAX_DEPTH = 3;
-const NAME_KEY = 'colloquy:name';
 
 /** A reply and the answers shown nested under it. */
 export interface ThreadNode {
@@ -18,11 +16,6 @@ export interface ThreadNode {
   children: ThreadNode[];
   /** The parent's author, when the reply is shown flatter than it is nested. */
   inReplyTo?: string;
-}
-
-interface Draft {
-  name: string;
-  text: string;
 }
 
 /** Turns the flat, thread-ordered replies into a tree at most {@link MAX_DEPTH} deep. */
@@ -75,6 +68,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
+ * @csspart form-placeholder - The "Reply" button in the form's place until the form's module has loaded (it loads when the place nears the viewport, or on focus or click).
  * @csspart form - The reply form.
  * @csspart field - Each labelled field of the form.
  * @csspart submit - The "Post reply" button.
@@ -105,8 +99,7 @@ export class ReplyThread extends ColloquyElement {
   static {
     // Private reactive state, created here rather than in `static properties` so the
     // custom elements manifest does not list it as attributes.
-    for (const name of ['replyTo', 'name', 'text', 'posting', 'formError'])
-      ReplyThread.createProperty(name, { state: true });
+    for (const name of ['formFailure', 'moreError']) ReplyThread.createProperty(name, { state: true });
   }
 
   /**
@@ -115,91 +108,76 @@ export class ReplyThread extends ColloquyElement {
    */
   declare token: string | undefined;
 
-  /** The reply being answered, or null for a reply to the topic. */
-  declare private replyTo: Reply | null;
-  declare private name: string;
-  declare private text: string;
-  declare private posting: boolean;
-  declare private formError: string;
-  #draftStore: TopicStore | undefined;
-  /** The honeypot field's value: people never see the field, bots fill it in. */
-  #website = '';
+  /** Why the form's module could not be loaded, while it could not. */
+  declare private formFailure: unknown;
+  /** Why the last "Load more" failed, for the reader. */
+  declare private moreError: string | undefined;
+  /** The reply form, once its module is in. */
+  #form: ReplyForm | undefined;
+  #formLoad: Promise<ReplyForm | undefined> | undefined;
+  /** Loads the form when its place comes within half a screen of the viewport. */
+  #formWatch: IntersectionObserver | undefined;
+  #watched: Element | null = null;
 
-  constructor() {
-    super();
-    this.replyTo = null;
-    this.name = this.text = this.formError = '';
-    this.posting = false;
+  /** Loads the form's module (once; again after a failure), then renders the form. */
+  #loadForm(): Promise<ReplyForm | undefined> {
+    this.formFailure = undefined;
+    return (this.#formLoad ??= import('./reply-form.js').then(
+      ({ ReplyForm }) => {
+        this.#unwatch();
+        this.requestUpdate();
+        return (this.#form = new ReplyForm({
+          element: this,
+          store: () => this.store,
+          i18n: () => this.i18n,
+          report: (action, error) => this.report(action, error),
+        }));
+      },
+      (error) => {
+        this.#formLoad = undefined;
+        this.formFailure = error;
+        this.report('load', error);
+        return undefined;
+      },
+    ));
   }
 
-  get #draftKey() {
-    return `colloquy:draft:${this.store?.api} ${this.store?.topicId}`;
+  #unwatch() {
+    this.#formWatch?.disconnect();
+    this.#formWatch = undefined;
+    this.#watched = null;
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (this.store !== this.#draftStore) {
-      this.#draftStore = this.store;
-      const draft = readJson<Draft>(this.#draftKey);
-      this.name = draft?.name || readJson<string>(NAME_KEY) || '';
-      this.text = draft?.text ?? '';
-      this.replyTo = null;
-      this.formError = '';
-    }
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const spot = this.renderRoot.querySelector('[part=form-placeholder]');
+    if (spot === this.#watched) return;
+    this.#unwatch();
+    if (!spot) return;
+    this.#watched = spot;
+    this.#formWatch = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && void this.#loadForm(),
+      { rootMargin: '50%' },
+    );
+    this.#formWatch.observe(spot);
   }
 
-  #saveDraft() {
-    writeJson(this.#draftKey, this.text || this.name ? { name: this.name, text: this.text } : null);
-    writeJson(NAME_KEY, this.name || null);
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unwatch();
   }
 
-  #onInput(event: InputEvent) {
-    const { name, value } = event.target as HTMLInputElement;
-    if (name === 'website') this.#website = value;
-    else if (name === 'name') this.name = value;
-    else this.text = value;
-    this.#saveDraft();
-    void this.store?.prepare();
-  }
-
-  /** Opens the form for a reply to `reply` (null: to the topic). */
+  /** Opens the form for a reply to `reply` (null: to the topic), loading it first if need be. */
   async #answer(reply: Reply | null) {
-    this.replyTo = reply;
-    await this.updateComplete;
-    this.renderRoot.querySelector('textarea')?.focus();
-  }
-
-  async #submit(event: SubmitEvent) {
-    event.preventDefault();
-    const store = this.store;
-    if (!store || this.posting) return;
-    this.formError = '';
-    const input: NewReply = { body: this.text, parentId: this.replyTo?.id ?? null };
-    // With the host site's token the server takes the name from it.
-    if (!this.token) input.authorName = this.name.trim();
-    if (store.state === 'missing') input.pageTitle = document.title.slice(0, 300);
-    if (this.#website) input.website = this.#website;
-    this.posting = true;
-    try {
-      const reply = await store.postReply(input, this.token);
-      this.text = '';
-      this.replyTo = null;
-      this.#saveDraft();
-      await this.updateComplete;
-      const posted = new ColloquyReplyPostedEvent(reply);
-      this.dispatchEvent(posted);
-    } catch (error) {
-      this.formError = this.report('post', error);
-    } finally {
-      this.posting = false;
-    }
+    await (await this.#loadForm())?.answer(reply);
   }
 
   async #more() {
+    this.moreError = '';
     try {
       await this.store?.loadMore();
     } catch (error) {
-      this.formError = this.report('load-more', error);
+      this.moreError = this.report('load-more', error);
     }
   }
 
@@ -248,46 +226,17 @@ export class ReplyThread extends ColloquyElement {
   }
 
   #renderForm(): unknown {
-    const { t, fill } = this.i18n;
+    const { t } = this.i18n;
     if (this.store?.topic?.locked) return html`<p part="locked" class="muted">${t.locked}</p>`;
-    const { name, text, replyTo, posting } = this;
-    // The browser checks the fields (required, lengths, a name not only spaces) before the
-    // form submits, with its own accessible messages; the server explains anything else.
-    const field = (id: string, label: string, control: unknown) =>
-      html`<div part="field"><label for=${id}>${label}</label>${control}</div>`;
-    return html`<form part="form" @submit=${this.#submit} @input=${this.#onInput}>
-      ${
-        replyTo
-          ? html`<p class="muted">
-            ${fill(t.replyingTo, replyTo.author.name)}
-            <button type="button" @click=${() => this.#answer(null)}>${t.cancel}</button>
-          </p>`
-          : nothing
-      }
-      ${
-        this.token
-          ? nothing
-          : field(
-              'name',
-              t.name,
-              html`<input id="name" name="name" autocomplete="name" maxlength="60" required
-              pattern=".*\\S.*" .value=${name} />`,
-            )
-      }
-      <div class="sr" aria-hidden="true">
-        <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
-      </div>
-      ${field(
-        'text',
-        t.text,
-        html`<textarea id="text" name="text" rows="4" maxlength="10000" required
-          .value=${text}></textarea>`,
-      )}
-      <div part="alert" role="alert">${this.formError}</div>
-      <button part="submit" class="primary" type="submit" ?disabled=${posting}>
-        ${posting ? t.sending : t.post}
-      </button>
-    </form>`;
+    if (this.#form) return this.#form.render();
+    if (this.formFailure)
+      return html`<div part="error">
+        <p role="alert">${t.failed} ${this.errorText(this.formFailure)}</p>
+        <button type="button" @click=${this.#loadForm}>${t.retry}</button>
+      </div>`;
+    // The form's place, until its module is in: near the viewport, or focused or clicked.
+    return html`<button part="form-placeholder" type="button" @focus=${this.#loadForm}
+      @click=${() => this.#answer(null)}>${t.reply}</button>`;
   }
 
   override render(): unknown {
@@ -315,6 +264,7 @@ export class ReplyThread extends ColloquyElement {
             @click=${this.#more}>${t.loadMore}</button>`
           : nothing
       }
+      ${this.moreError ? html`<p part="alert" role="alert">${this.moreError}</p>` : nothing}
       ${this.#renderForm()}
     </section>`;
   }

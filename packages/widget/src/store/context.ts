@@ -61,6 +61,13 @@ export class StoreController implements ReactiveController {
       ),
     );
     if (!this.#near) {
+      // Already within a screen of the viewport (the usual case when the script has just run):
+      // read now, without waiting a frame for the observer's first report. An element not
+      // rendered at all (in a hidden part of the page) has no box, and waits.
+      const [box] = this.host.getClientRects();
+      this.#near = !!box && box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
+    }
+    if (!this.#near) {
       // A widget further down the page than a screen costs the reader nothing until then.
       const watch = new IntersectionObserver(
         (entries) => {

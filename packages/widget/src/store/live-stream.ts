@@ -1,5 +1,7 @@
 import type { TopicEventData, TopicEventType } from '@colloquy/api';
 import { eventsUrl } from '../api/urls.js';
+import { hasPlace } from './own-writes.js';
+import { isSending, type TopicStore } from './topic-store.js';
 
 /** What to do with each kind of event of a topic's stream. */
 // `reload` is not handled by the elements yet: its few bytes do not fit the bundle's budget.
@@ -72,3 +74,25 @@ export function liveStream(
   const stream: LiveStream = { lastEventId: '0', update };
   return stream;
 }
+
+/** What each event of a topic's stream does to the topic's store. */
+export const storeHandlers = (store: TopicStore): TopicEventHandlers => ({
+  'reply-created': (reply) => {
+    // One already shown (the reader's own, or one approved after being held) is updated.
+    if (store.replies.some((r) => r.id === reply.id)) store.replace(reply.id, reply);
+    // One older than the newest shown was missing from an older copy (a shared cache's): it
+    // goes in its place; only newer ones wait for the reader.
+    else if (
+      store.replies.some((r) => !isSending(r) && r.createdAt > reply.createdAt) &&
+      hasPlace(store.replies, reply, !store.nextCursor)
+    )
+      store.insert(reply);
+    else store.unseen = [...store.unseen, reply];
+  },
+  'reply-changed': (reply) => store.replace(reply.id, reply),
+  reactions: ({ replyId, reactions }) => {
+    if (!replyId) store.topic &&= { ...store.topic, reactions };
+    else store.replies = store.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
+  },
+  counts: ({ replyCount }) => (store.total = replyCount),
+});

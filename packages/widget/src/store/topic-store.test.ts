@@ -89,6 +89,8 @@ describe('topic store', () => {
     const root = thread.shadowRoot!;
     await waitUntil(() => root.querySelector('[part=empty]'));
     expect(topicStore(api, topic).state).to.equal('missing');
+    // The form's module loads as its place nears the viewport, as it is here.
+    await waitUntil(() => root.querySelector('form'), 'the form did not load');
     (root.querySelector('input') as HTMLInputElement).value = 'First';
     (root.querySelector('textarea') as HTMLTextAreaElement).value = 'The first reply creates the topic.';
     for (const field of root.querySelectorAll('input, textarea'))

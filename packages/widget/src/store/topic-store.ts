@@ -1,23 +1,17 @@
 import { type ColloquyError, request } from '../api/client.js';
-import { reactionsUrl, repliesPageUrl, repliesUrl, topicUrl } from '../api/urls.js';
-import {
-  PROOF_HEADER,
-  READER_HEADER,
-  type CreatedReply,
-  type NewReply,
-  type ReactionKind,
-  type ReactionState,
-  type Reactions,
-  type Reply,
-  type ReplyPage,
-  type Topic,
-  type TopicSummary,
-  type TopicWithReplies,
+import { repliesPageUrl, topicUrl } from '../api/urls.js';
+import type {
+  NewReply,
+  ReactionKind,
+  ReactionState,
+  Reply,
+  ReplyPage,
+  Topic,
+  TopicSummary,
+  TopicWithReplies,
 } from '@colloquy/api';
-import { liveStream, type LiveStream } from './live-stream.js';
-import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
-import { readJson, readerKey, writeJson } from './storage.js';
-import { readSummary } from './summary-batch.js';
+import type { LiveStream } from './live-stream.js';
+import { readJson, writeJson } from './storage.js';
 
 /**
  * `idle` before the first subscriber; `missing` when the server has no such topic yet (a page
@@ -31,7 +25,7 @@ export type ReactionTarget = string | null;
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
 /** A reply shown before the server has it has an id of this form; see {@link isSending}. */
-const LOCAL = 'local-';
+export const LOCAL = 'local-';
 export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
 
 /** Held replies stay visible to their author for a week while they wait for a moderator. */
@@ -65,12 +59,20 @@ export class TopicStore {
    * so this is how their author still sees them after a reload.
    */
   #held: Reply[];
+  /**
+   * Where this reader's own accepted replies are kept (see own-writes.ts) until a read includes
+   * them. @internal
+   */
+  readonly ownKey: string;
   #loadAbort: AbortController | null = null;
-  #localId = 0;
-  /** The proof of work for the next reply, solved in the background. */
-  readonly #proofs: ProofOfWork;
-  /** The live stream of the topic's events, open while someone shows the whole topic. */
-  readonly #stream: LiveStream;
+  /**
+   * The live stream of the topic's events, open while someone shows the whole topic; its module
+   * is loaded once the first read has been shown, so it never delays that read.
+   */
+  #stream: LiveStream | undefined;
+  #streamLoad: Promise<void> | undefined;
+  /** The last event the page has seen, until the stream's module holds it. */
+  #lastEventId = '0';
   /**
    * Whether the whole topic is needed: false while only compact cards show it, which need
    * just its summary.
@@ -85,55 +87,63 @@ export class TopicStore {
     this.#activeKey = `colloquy:reactions:${key}`;
     this.#active = new Set(readJson<string[]>(this.#activeKey) ?? []);
     this.#heldKey = `colloquy:held:${key}`;
+    this.ownKey = `colloquy:own:${key}`;
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
-    this.#proofs = proofOfWork(api);
-    this.#stream = liveStream(
-      api,
-      topicId,
-      () => !!this.#listeners.size && this.state === 'ready' && this.#full,
-      {
-        'reply-created': (reply) => {
-          // One already shown (the reader's own, or one approved after being held) is updated.
-          if (this.replies.some((r) => r.id === reply.id)) this.#replace(reply.id, reply);
-          else this.unseen = [...this.unseen, reply];
-        },
-        'reply-changed': (reply) => this.#replace(reply.id, reply),
-        reactions: ({ replyId, reactions }) => {
-          if (!replyId) this.topic &&= { ...this.topic, reactions };
-          else this.replies = this.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
-        },
-        counts: ({ replyCount }) => (this.total = replyCount),
+  }
+
+  /** Whether the live stream is wanted: someone shows the whole topic, which has been read. */
+  #live = () => !!this.#listeners.size && this.state === 'ready' && this.#full;
+
+  /** Opens or closes the live stream as {@link #live} says, loading its module the first time. */
+  #follow() {
+    if (this.#stream) return this.#stream.update();
+    if (!this.#live()) return;
+    this.#streamLoad ??= import('./live-stream.js').then(
+      ({ liveStream, storeHandlers }) => {
+        const stream = liveStream(this.api, this.topicId, this.#live, storeHandlers(this), () =>
+          this.notify(),
+        );
+        stream.lastEventId = this.#lastEventId;
+        this.#stream = stream;
+        stream.update();
       },
-      () => this.#notify(),
+      // Unreachable module: the page goes on without live updates; the next read tries again.
+      () => void (this.#streamLoad = undefined),
     );
   }
 
   /** Shows the replies that arrived live, each in its place in the thread. */
   reveal(): void {
-    for (const reply of this.unseen) if (!this.replies.some((r) => r.id === reply.id)) this.#insert(reply);
+    for (const reply of this.unseen) if (!this.replies.some((r) => r.id === reply.id)) this.insert(reply);
     this.unseen = [];
-    this.#notify();
+    this.notify();
   }
 
-  /** Puts `reply` in thread order: after its parent's last descendant, or at the end. */
-  #insert(reply: Reply) {
-    const parent = this.replies.find((r) => r.id === reply.parentId);
-    let at = this.replies.length;
-    if (parent) {
-      at = this.replies.indexOf(parent) + 1;
-      while ((this.replies[at]?.depth ?? -1) > parent.depth) at++;
-    }
-    this.replies = [...this.replies.slice(0, at), reply, ...this.replies.slice(at)];
+  /**
+   * Puts `reply` in its place in thread order: under its parent, after its older siblings and
+   * theirs; at the end when its parent is not loaded. @internal
+   */
+  insert(reply: Reply) {
+    const replies = this.replies;
+    const parent = replies.find((r) => r.id === reply.parentId);
+    const depth = parent ? parent.depth + 1 : 0;
+    // Thread order is oldest first at every level: past the older siblings and their replies
+    // (one being sent goes last: its time is the page's clock, not the server's).
+    let at = parent ? replies.indexOf(parent) + 1 : reply.parentId ? replies.length : 0;
+    for (let r = replies[at]; r && r.depth >= depth; r = replies[++at])
+      if (r.depth === depth && r.createdAt > reply.createdAt && !isSending(reply)) break;
+    this.replies = [...replies.slice(0, at), reply, ...replies.slice(at)];
   }
 
-  /** Replaces the reply with id `id` by `reply`, or removes it. */
-  #replace(id: string, reply?: Reply) {
+  /** Replaces the reply with id `id` by `reply`, or removes it. @internal */
+  replace(id: string, reply?: Reply) {
     this.replies = this.replies.flatMap((r) => (r.id === id ? (reply ? [reply] : []) : [r]));
   }
 
-  #notify() {
+  /** Tells every subscriber that the state changed. @internal */
+  notify(): void {
     for (const listener of this.#listeners) listener();
   }
 
@@ -149,10 +159,10 @@ export class TopicStore {
       this.#full = true;
       void this.load();
     } else if (this.state === 'idle') void this.load();
-    this.#stream.update();
+    this.#follow();
     return () => {
       this.#listeners.delete(listener);
-      this.#stream.update();
+      this.#follow();
     };
   }
 
@@ -164,7 +174,7 @@ export class TopicStore {
     this.total = summary?.replyCount ?? 0;
     this.error = error;
     this.state = error ? 'error' : summary ? 'ready' : 'missing';
-    this.#notify();
+    this.notify();
   }
 
   /**
@@ -173,16 +183,21 @@ export class TopicStore {
    */
   async load(): Promise<void> {
     if (!this.#full) {
-      // Only compact cards show it: join the page's next summaries read.
+      // Only compact cards show it: join the page's next summaries read (a module of its own,
+      // which a page without compact cards never loads).
       this.state = 'loading';
-      return readSummary(this.api, this.topicId, (summary, error) => this.#settle(summary, error));
+      return import('./summary-batch.js').then(
+        ({ readSummary }) =>
+          readSummary(this.api, this.topicId, (summary, error) => this.#settle(summary, error)),
+        (error) => this.#settle(undefined, error),
+      );
     }
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
     this.state = 'loading';
     this.error = null;
     this.loadingMore = false;
-    this.#notify();
+    this.notify();
     try {
       const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
         topicUrl(this.api, this.topicId),
@@ -191,10 +206,13 @@ export class TopicStore {
       this.topic = topic;
       this.replies = replies;
       // This reader's replies held for review are not in what everyone reads; show them here.
-      for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.#insert(reply);
+      for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
+      await this.#mergeOwn(!nextCursor);
+      if (abort.signal.aborted) return;
       this.nextCursor = nextCursor;
       this.total = topic.replyCount;
-      this.#stream.lastEventId = lastEventId;
+      if (this.#stream) this.#stream.lastEventId = lastEventId;
+      else this.#lastEventId = lastEventId;
       this.unseen = [];
       this.state = 'ready';
     } catch (error) {
@@ -210,8 +228,21 @@ export class TopicStore {
         this.state = 'error';
       }
     }
-    this.#notify();
-    this.#stream.update();
+    this.notify();
+    this.#follow();
+  }
+
+  /**
+   * Merges into the replies read this reader's own writes the read lacks (it was an older copy,
+   * from a shared cache), when any are kept; their module is loaded only then. `complete`: the
+   * replies run to the topic's last one.
+   */
+  async #mergeOwn(complete: boolean) {
+    if (readJson(this.ownKey))
+      await import('./own-writes.js').then(
+        ({ mergeOwnWrites }) => mergeOwnWrites(this, complete),
+        () => {},
+      );
   }
 
   /** Appends the next page of replies (whole threads); no-op on the last page. */
@@ -220,7 +251,7 @@ export class TopicStore {
     if (!cursor || this.loadingMore) return;
     const signal = this.#loadAbort?.signal;
     this.loadingMore = true;
-    this.#notify();
+    this.notify();
     try {
       const page = await request<ReplyPage>(
         repliesPageUrl(this.api, this.topicId, cursor),
@@ -229,22 +260,27 @@ export class TopicStore {
       if (signal?.aborted) return;
       const known = new Set(this.replies.map((reply) => reply.id));
       this.replies = [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))];
+      await this.#mergeOwn(!page.nextCursor);
       this.nextCursor = page.nextCursor;
       this.total = page.total;
     } catch (error) {
       if (!isAbort(error)) throw error;
     } finally {
       this.loadingMore = false;
-      this.#notify();
+      this.notify();
     }
   }
 
   /**
    * Starts solving the proof of work the server may ask for, in the background, so that it is
-   * ready by the time the reader posts. Called when the reader starts writing.
+   * ready by the time the reader posts. Called when the reader starts writing; loads the module
+   * that posts replies, which most readers never need.
    */
   prepare(): Promise<string> {
-    return this.#proofs.prepare();
+    return import('./post-reply.js').then(
+      ({ prepare }) => prepare(this),
+      () => '',
+    );
   }
 
   /**
@@ -253,58 +289,12 @@ export class TopicStore {
    * `token` is the host site's signed-in user token, if any.
    */
   async postReply(input: NewReply, token?: string): Promise<Reply> {
-    const parent = this.replies.find((r) => r.id === input.parentId);
-    const total = this.total;
-    // Only what the thread renders; the server's reply replaces it.
-    const local = {
-      id: LOCAL + ++this.#localId,
-      parentId: parent?.id ?? null,
-      depth: parent ? parent.depth + 1 : 0,
-      author: { name: input.authorName ?? '' },
-      createdAt: new Date().toISOString(),
-      body: [{ t: 'p', c: [{ t: 'text', v: input.body }] }],
-      reactions: { like: 0, insightful: 0, disagree: 0 },
-    } as Reply;
-    this.#insert(local);
-    this.#notify();
-    const send = async (retry: boolean): Promise<CreatedReply> => {
-      const proof = await this.#proofs.prepare();
-      if (proof) this.#proofs.spend(); // a challenge is good for one reply
-      const headers: Record<string, string> = { [READER_HEADER]: readerKey() };
-      if (proof) headers[PROOF_HEADER] = proof;
-      if (token) headers.authorization = `Bearer ${token}`;
-      try {
-        return await request<CreatedReply>(repliesUrl(this.api, this.topicId), {
-          method: 'POST',
-          body: input,
-          headers,
-        });
-      } catch (error) {
-        // The server started asking for a proof, or the challenge expired or was spent: solve a
-        // fresh one, once.
-        const { status, type } = error as ColloquyError;
-        if (!retry || !(status === 428 || type?.endsWith(':invalid-proof'))) throw error;
-        this.#proofs.spend();
-        return send(false);
-      }
-    };
-    try {
-      // The edit token stays out: this element offers no editing (the API does).
-      const { editToken, editableUntil, ...reply } = await send(true);
-      this.#replace(local.id, reply);
-      this.unseen = this.unseen.filter((r) => r.id !== reply.id); // its event may have come first
-      if (reply.status === 'pending') writeJson(this.#heldKey, (this.#held = [...this.#held, reply]));
-      // The stream's counts event may have brought the new total already; never count it twice.
-      if (reply.status === 'published') this.total = Math.max(this.total, total + 1);
-      this.#notify();
-      // A page topic is created by its first reply: read it back to show it whole.
-      if (this.state === 'missing') void this.load();
-      return reply;
-    } catch (error) {
-      this.#replace(local.id);
-      this.#notify();
-      throw error;
-    }
+    return (await import('./post-reply.js')).postReply(this, input, token);
+  }
+
+  /** Keeps `reply`, held for review, for its author to see after a reload. @internal */
+  hold(reply: Reply): void {
+    writeJson(this.#heldKey, (this.#held = [...this.#held, reply]));
   }
 
   /** Whether this reader's reaction of `kind` on `target` is on (remembered in localStorage). */
@@ -314,37 +304,15 @@ export class TopicStore {
 
   /** Toggles this reader's reaction optimistically, then settles on the server's state. */
   async react(target: ReactionTarget, kind: ReactionKind): Promise<ReactionState> {
+    return (await import('./react.js')).react(this, target, kind);
+  }
+
+  /** Turns this reader's reaction of `kind` on `target` on or off, remembered. @internal */
+  activate(target: ReactionTarget, kind: ReactionKind, on: boolean): void {
     const key = `${target ?? ''}:${kind}`;
-    const apply = (on: boolean, reactions?: Reactions) => {
-      const was = this.#active.has(key);
-      if (on) this.#active.add(key);
-      else this.#active.delete(key);
-      const counts = (old: Reactions) =>
-        reactions ?? { ...old, [kind]: Math.max(0, old[kind] + (on === was ? 0 : on ? 1 : -1)) };
-      if (target === null) {
-        if (this.topic) this.topic = { ...this.topic, reactions: counts(this.topic.reactions) };
-      } else {
-        this.replies = this.replies.map((r) =>
-          r.id === target ? { ...r, reactions: counts(r.reactions) } : r,
-        );
-      }
-      writeJson(this.#activeKey, [...this.#active]);
-      this.#notify();
-    };
-    const on = !this.#active.has(key);
-    apply(on);
-    try {
-      const state = await request<ReactionState>(reactionsUrl(this.api, this.topicId, target), {
-        method: 'POST',
-        body: { kind },
-        headers: { [READER_HEADER]: readerKey() },
-      });
-      apply(state.active, state.reactions);
-      return state;
-    } catch (error) {
-      apply(!on);
-      throw error;
-    }
+    if (on) this.#active.add(key);
+    else this.#active.delete(key);
+    writeJson(this.#activeKey, [...this.#active]);
   }
 }
 
