@@ -19,7 +19,6 @@ export const ar: Messages = {
   loadMore: 'عرض المزيد',
   reply: 'رد',
   replyTo: 'الرد على #',
-  replyingTo: 'رد على #',
   inReplyTo: 'ردًا على #',
   cancel: 'إلغاء',
   name: 'الاسم',
@@ -30,4 +29,5 @@ export const ar: Messages = {
   awaitingReview: 'بانتظار المراجعة',
   deleted: 'تمت الإزالة.',
   signedIn: 'مسجّل الدخول',
+  posted: 'نُشر ردّك.',
 };

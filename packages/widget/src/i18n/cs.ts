@@ -19,7 +19,6 @@ export const cs: Messages = {
   loadMore: 'Načíst další',
   reply: 'Odpovědět',
   replyTo: 'Odpovědět uživateli #',
-  replyingTo: 'Odpověď pro: #',
   inReplyTo: 'v odpovědi pro: #',
   cancel: 'Zrušit',
   name: 'Jméno',
@@ -30,4 +29,5 @@ export const cs: Messages = {
   awaitingReview: 'Čeká na schválení',
   deleted: 'Odstraněno.',
   signedIn: 'Ověřeno',
+  posted: 'Vaše odpověď byla zveřejněna.',
 };

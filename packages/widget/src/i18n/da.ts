@@ -19,7 +19,6 @@ export const da: Messages = {
   loadMore: 'Indlæs flere',
   reply: 'Svar',
   replyTo: 'Svar #',
-  replyingTo: 'Svarer #',
   inReplyTo: 'som svar til #',
   cancel: 'Annuller',
   name: 'Navn',
@@ -30,4 +29,5 @@ export const da: Messages = {
   awaitingReview: 'Afventer godkendelse',
   deleted: 'Fjernet.',
   signedIn: 'Logget ind',
+  posted: 'Dit svar er offentliggjort.',
 };

@@ -23,7 +23,6 @@ export const de: Messages = {
   loadMore: 'Mehr laden',
   reply: 'Antworten',
   replyTo: 'Antwort an #',
-  replyingTo: 'Antwort an #',
   inReplyTo: 'als Antwort auf #',
   cancel: 'Abbrechen',
   name: 'Name',
@@ -34,4 +33,5 @@ export const de: Messages = {
   awaitingReview: 'Wartet auf Prüfung',
   deleted: 'Entfernt.',
   signedIn: 'Angemeldet',
+  posted: 'Ihre Antwort wurde veröffentlicht.',
 };

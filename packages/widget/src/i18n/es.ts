@@ -19,7 +19,6 @@ export const es: Messages = {
   loadMore: 'Cargar más',
   reply: 'Responder',
   replyTo: 'Responder a #',
-  replyingTo: 'Respondiendo a #',
   inReplyTo: 'en respuesta a #',
   cancel: 'Cancelar',
   name: 'Nombre',
@@ -30,4 +29,5 @@ export const es: Messages = {
   awaitingReview: 'Pendiente de revisión',
   deleted: 'Eliminado.',
   signedIn: 'Sesión iniciada',
+  posted: 'Tu respuesta se ha publicado.',
 };

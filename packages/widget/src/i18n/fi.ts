@@ -19,7 +19,6 @@ export const fi: Messages = {
   loadMore: 'Lataa lisää',
   reply: 'Vastaa',
   replyTo: 'Vastaa: #',
-  replyingTo: 'Vastaus: #',
   inReplyTo: 'vastauksena: #',
   cancel: 'Peruuta',
   name: 'Nimi',
@@ -30,4 +29,5 @@ export const fi: Messages = {
   awaitingReview: 'Odottaa tarkistusta',
   deleted: 'Poistettu.',
   signedIn: 'Kirjautunut',
+  posted: 'Vastauksesi julkaistiin.',
 };

@@ -19,7 +19,6 @@ export const fr: Messages = {
   loadMore: 'Afficher plus',
   reply: 'Répondre',
   replyTo: 'Répondre à #',
-  replyingTo: 'En réponse à #',
   inReplyTo: 'en réponse à #',
   cancel: 'Annuler',
   name: 'Nom',
@@ -30,4 +29,5 @@ export const fr: Messages = {
   awaitingReview: 'En attente de modération',
   deleted: 'Supprimé.',
   signedIn: 'Connecté',
+  posted: 'Votre réponse a été publiée.',
 };

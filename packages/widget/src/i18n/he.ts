@@ -19,7 +19,6 @@ export const he: Messages = {
   loadMore: 'טעינת עוד',
   reply: 'תגובה',
   replyTo: 'תגובה ל־#',
-  replyingTo: 'בתגובה ל־#',
   inReplyTo: 'בתגובה ל־#',
   cancel: 'ביטול',
   name: 'שם',
@@ -30,4 +29,5 @@ export const he: Messages = {
   awaitingReview: 'ממתין לאישור',
   deleted: 'הוסר.',
   signedIn: 'משתמש מאומת',
+  posted: 'התגובה שלך פורסמה.',
 };

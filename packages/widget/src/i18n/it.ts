@@ -19,7 +19,6 @@ export const it: Messages = {
   loadMore: 'Carica altre',
   reply: 'Rispondi',
   replyTo: 'Rispondi a #',
-  replyingTo: 'Stai rispondendo a #',
   inReplyTo: 'in risposta a #',
   cancel: 'Annulla',
   name: 'Nome',
@@ -30,4 +29,5 @@ export const it: Messages = {
   awaitingReview: 'In attesa di approvazione',
   deleted: 'Rimosso.',
   signedIn: 'Accesso effettuato',
+  posted: 'La tua risposta è stata pubblicata.',
 };

@@ -19,7 +19,6 @@ export const ja: Messages = {
   loadMore: 'さらに読み込む',
   reply: '返信',
   replyTo: '#さんに返信',
-  replyingTo: '#さんへの返信',
   inReplyTo: '#さんへの返信',
   cancel: 'キャンセル',
   name: '名前',
@@ -30,4 +29,5 @@ export const ja: Messages = {
   awaitingReview: '承認待ち',
   deleted: '削除されました。',
   signedIn: 'ログイン済み',
+  posted: '返信を投稿しました。',
 };

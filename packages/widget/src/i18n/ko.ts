@@ -19,7 +19,6 @@ export const ko: Messages = {
   loadMore: '더 보기',
   reply: '답글',
   replyTo: '#님에게 답글',
-  replyingTo: '#님에게 답글 작성 중',
   inReplyTo: '#님에게 보낸 답글',
   cancel: '취소',
   name: '이름',
@@ -30,4 +29,5 @@ export const ko: Messages = {
   awaitingReview: '검토 대기 중',
   deleted: '삭제되었습니다.',
   signedIn: '로그인됨',
+  posted: '답글이 게시되었습니다.',
 };

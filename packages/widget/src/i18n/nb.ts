@@ -19,7 +19,6 @@ export const nb: Messages = {
   loadMore: 'Last inn flere',
   reply: 'Svar',
   replyTo: 'Svar #',
-  replyingTo: 'Svarer #',
   inReplyTo: 'som svar til #',
   cancel: 'Avbryt',
   name: 'Navn',
@@ -30,4 +29,5 @@ export const nb: Messages = {
   awaitingReview: 'Venter på godkjenning',
   deleted: 'Fjernet.',
   signedIn: 'Logget inn',
+  posted: 'Svaret ditt er publisert.',
 };

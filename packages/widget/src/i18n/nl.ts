@@ -19,7 +19,6 @@ export const nl: Messages = {
   loadMore: 'Meer laden',
   reply: 'Antwoorden',
   replyTo: 'Antwoord aan #',
-  replyingTo: 'Antwoord aan #',
   inReplyTo: 'als antwoord op #',
   cancel: 'Annuleren',
   name: 'Naam',
@@ -30,4 +29,5 @@ export const nl: Messages = {
   awaitingReview: 'Wacht op controle',
   deleted: 'Verwijderd.',
   signedIn: 'Ingelogd',
+  posted: 'Je reactie is geplaatst.',
 };

@@ -19,7 +19,6 @@ export const pl: Messages = {
   loadMore: 'Wczytaj więcej',
   reply: 'Odpowiedz',
   replyTo: 'Odpowiedz użytkownikowi #',
-  replyingTo: 'Odpowiedź dla: #',
   inReplyTo: 'w odpowiedzi dla: #',
   cancel: 'Anuluj',
   name: 'Imię lub pseudonim',
@@ -30,4 +29,5 @@ export const pl: Messages = {
   awaitingReview: 'Oczekuje na moderację',
   deleted: 'Usunięto.',
   signedIn: 'Zalogowano',
+  posted: 'Twoja odpowiedź została opublikowana.',
 };

@@ -19,7 +19,6 @@ export const pt: Messages = {
   loadMore: 'Carregar mais',
   reply: 'Responder',
   replyTo: 'Responder a #',
-  replyingTo: 'Respondendo a #',
   inReplyTo: 'em resposta a #',
   cancel: 'Cancelar',
   name: 'Nome',
@@ -30,4 +29,5 @@ export const pt: Messages = {
   awaitingReview: 'Aguardando revisão',
   deleted: 'Removido.',
   signedIn: 'Conectado',
+  posted: 'Sua resposta foi publicada.',
 };

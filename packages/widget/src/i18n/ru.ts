@@ -19,7 +19,6 @@ export const ru: Messages = {
   loadMore: 'Показать ещё',
   reply: 'Ответить',
   replyTo: 'Ответить: #',
-  replyingTo: 'Ответ для: #',
   inReplyTo: 'в ответ: #',
   cancel: 'Отмена',
   name: 'Имя',
@@ -30,4 +29,5 @@ export const ru: Messages = {
   awaitingReview: 'Ожидает проверки',
   deleted: 'Удалено.',
   signedIn: 'Вы вошли',
+  posted: 'Ваш ответ опубликован.',
 };

@@ -19,7 +19,6 @@ export const sv: Messages = {
   loadMore: 'Visa fler',
   reply: 'Svara',
   replyTo: 'Svara #',
-  replyingTo: 'Svarar #',
   inReplyTo: 'som svar till #',
   cancel: 'Avbryt',
   name: 'Namn',
@@ -30,4 +29,5 @@ export const sv: Messages = {
   awaitingReview: 'Väntar på granskning',
   deleted: 'Borttaget.',
   signedIn: 'Inloggad',
+  posted: 'Ditt svar har publicerats.',
 };

@@ -19,7 +19,6 @@ export const tr: Messages = {
   loadMore: 'Daha fazla yükle',
   reply: 'Yanıtla',
   replyTo: 'Yanıtla: #',
-  replyingTo: 'Yanıtlanan: #',
   inReplyTo: 'yanıtlanan: #',
   cancel: 'İptal',
   name: 'Ad',
@@ -30,4 +29,5 @@ export const tr: Messages = {
   awaitingReview: 'İnceleme bekliyor',
   deleted: 'Kaldırıldı.',
   signedIn: 'Giriş yapıldı',
+  posted: 'Yanıtınız yayımlandı.',
 };

@@ -19,7 +19,6 @@ export const uk: Messages = {
   loadMore: 'Показати ще',
   reply: 'Відповісти',
   replyTo: 'Відповісти: #',
-  replyingTo: 'Відповідь для: #',
   inReplyTo: 'у відповідь: #',
   cancel: 'Скасувати',
   name: 'Ім’я',
@@ -30,4 +29,5 @@ export const uk: Messages = {
   awaitingReview: 'Очікує на перевірку',
   deleted: 'Видалено.',
   signedIn: 'Ви увійшли',
+  posted: 'Вашу відповідь опубліковано.',
 };

@@ -19,7 +19,6 @@ export const zh: Messages = {
   loadMore: '加载更多',
   reply: '回复',
   replyTo: '回复 #',
-  replyingTo: '正在回复 #',
   inReplyTo: '回复 #',
   cancel: '取消',
   name: '名字',
@@ -30,4 +29,5 @@ export const zh: Messages = {
   awaitingReview: '等待审核',
   deleted: '已删除。',
   signedIn: '已登录',
+  posted: '你的回复已发布。',
 };
