@@ -45,6 +45,16 @@ function colloquyApis() {
       testEnv.api = await start('default', {});
       testEnv.strictApi = await start('strict', { moderation: 'all', powDifficulty: 10, jwtSecret });
     },
+    /**
+     * `executeServerCommand('colloquy-prune-events')` from a test: every server forgets its
+     * events as pruning does after 7 days (each topic's newest kept), so that a stream resuming
+     * from before them is told to reload.
+     */
+    executeCommand({ command }) {
+      if (command !== 'colloquy-prune-events') return undefined;
+      for (const { store } of running) store.pruneEvents(new Date(Date.now() + 60_000));
+      return true;
+    },
     async serverStop() {
       for (const { store, server } of running) {
         await server.close();

@@ -30,4 +30,10 @@ export const cs: Messages = {
   awaitingReview: 'Čeká na schválení',
   deleted: 'Odstraněno.',
   signedIn: 'Ověřeno',
+  moreInThread: 'Zobrazit další odpovědi (#)',
+  edit: 'Upravit',
+  delete: 'Smazat',
+  editing: 'Upravit odpověď',
+  save: 'Uložit',
+  confirmDelete: 'Smazat tuto odpověď? Tuto akci nelze vrátit zpět.',
 };

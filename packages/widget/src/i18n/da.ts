@@ -30,4 +30,10 @@ export const da: Messages = {
   awaitingReview: 'Afventer godkendelse',
   deleted: 'Fjernet.',
   signedIn: 'Logget ind',
+  moreInThread: 'Vis flere svar (#)',
+  edit: 'Rediger',
+  delete: 'Slet',
+  editing: 'Rediger dit svar',
+  save: 'Gem',
+  confirmDelete: 'Vil du slette dette svar? Det kan ikke fortrydes.',
 };

@@ -34,4 +34,10 @@ export const de: Messages = {
   awaitingReview: 'Wartet auf Prüfung',
   deleted: 'Entfernt.',
   signedIn: 'Angemeldet',
+  moreInThread: 'Weitere Antworten anzeigen (#)',
+  edit: 'Bearbeiten',
+  delete: 'Löschen',
+  editing: 'Antwort bearbeiten',
+  save: 'Speichern',
+  confirmDelete: 'Diese Antwort löschen? Das lässt sich nicht rückgängig machen.',
 };

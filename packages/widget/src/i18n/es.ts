@@ -30,4 +30,10 @@ export const es: Messages = {
   awaitingReview: 'Pendiente de revisión',
   deleted: 'Eliminado.',
   signedIn: 'Sesión iniciada',
+  moreInThread: 'Ver más respuestas (#)',
+  edit: 'Editar',
+  delete: 'Eliminar',
+  editing: 'Edita tu respuesta',
+  save: 'Guardar',
+  confirmDelete: '¿Eliminar esta respuesta? No se puede deshacer.',
 };

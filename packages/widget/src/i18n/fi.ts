@@ -30,4 +30,10 @@ export const fi: Messages = {
   awaitingReview: 'Odottaa tarkistusta',
   deleted: 'Poistettu.',
   signedIn: 'Kirjautunut',
+  moreInThread: 'Näytä lisää vastauksia (#)',
+  edit: 'Muokkaa',
+  delete: 'Poista',
+  editing: 'Muokkaa vastaustasi',
+  save: 'Tallenna',
+  confirmDelete: 'Poistetaanko tämä vastaus? Poistoa ei voi perua.',
 };

@@ -30,4 +30,10 @@ export const fr: Messages = {
   awaitingReview: 'En attente de modération',
   deleted: 'Supprimé.',
   signedIn: 'Connecté',
+  moreInThread: 'Afficher plus de réponses (#)',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  editing: 'Modifier votre réponse',
+  save: 'Enregistrer',
+  confirmDelete: 'Supprimer cette réponse ? Cette action est irréversible.',
 };

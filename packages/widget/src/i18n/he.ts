@@ -30,4 +30,10 @@ export const he: Messages = {
   awaitingReview: 'ממתין לאישור',
   deleted: 'הוסר.',
   signedIn: 'משתמש מאומת',
+  moreInThread: 'הצגת תגובות נוספות (#)',
+  edit: 'עריכה',
+  delete: 'מחיקה',
+  editing: 'עריכת התגובה',
+  save: 'שמירה',
+  confirmDelete: 'למחוק את התגובה הזו? אי אפשר לבטל את הפעולה.',
 };

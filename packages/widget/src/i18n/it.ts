@@ -30,4 +30,10 @@ export const it: Messages = {
   awaitingReview: 'In attesa di approvazione',
   deleted: 'Rimosso.',
   signedIn: 'Accesso effettuato',
+  moreInThread: 'Mostra altre risposte (#)',
+  edit: 'Modifica',
+  delete: 'Elimina',
+  editing: 'Modifica la tua risposta',
+  save: 'Salva',
+  confirmDelete: "Eliminare questa risposta? L'operazione non può essere annullata.",
 };

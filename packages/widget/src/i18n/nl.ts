@@ -30,4 +30,10 @@ export const nl: Messages = {
   awaitingReview: 'Wacht op controle',
   deleted: 'Verwijderd.',
   signedIn: 'Ingelogd',
+  moreInThread: 'Meer antwoorden tonen (#)',
+  edit: 'Bewerken',
+  delete: 'Verwijderen',
+  editing: 'Je antwoord bewerken',
+  save: 'Opslaan',
+  confirmDelete: 'Dit antwoord verwijderen? Dit kan niet ongedaan worden gemaakt.',
 };

@@ -30,4 +30,10 @@ export const pl: Messages = {
   awaitingReview: 'Oczekuje na moderację',
   deleted: 'Usunięto.',
   signedIn: 'Zalogowano',
+  moreInThread: 'Pokaż więcej odpowiedzi (#)',
+  edit: 'Edytuj',
+  delete: 'Usuń',
+  editing: 'Edytuj swoją odpowiedź',
+  save: 'Zapisz',
+  confirmDelete: 'Usunąć tę odpowiedź? Tej operacji nie można cofnąć.',
 };

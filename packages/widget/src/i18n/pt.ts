@@ -30,4 +30,10 @@ export const pt: Messages = {
   awaitingReview: 'Aguardando revisão',
   deleted: 'Removido.',
   signedIn: 'Conectado',
+  moreInThread: 'Mostrar mais respostas (#)',
+  edit: 'Editar',
+  delete: 'Excluir',
+  editing: 'Editar sua resposta',
+  save: 'Salvar',
+  confirmDelete: 'Excluir esta resposta? Não é possível desfazer.',
 };

@@ -30,4 +30,10 @@ export const ru: Messages = {
   awaitingReview: 'Ожидает проверки',
   deleted: 'Удалено.',
   signedIn: 'Вы вошли',
+  moreInThread: 'Показать ещё ответы (#)',
+  edit: 'Изменить',
+  delete: 'Удалить',
+  editing: 'Изменить ответ',
+  save: 'Сохранить',
+  confirmDelete: 'Удалить этот ответ? Это действие нельзя отменить.',
 };

@@ -30,4 +30,10 @@ export const sv: Messages = {
   awaitingReview: 'Väntar på granskning',
   deleted: 'Borttaget.',
   signedIn: 'Inloggad',
+  moreInThread: 'Visa fler svar (#)',
+  edit: 'Redigera',
+  delete: 'Ta bort',
+  editing: 'Redigera ditt svar',
+  save: 'Spara',
+  confirmDelete: 'Vill du ta bort det här svaret? Det går inte att ångra.',
 };

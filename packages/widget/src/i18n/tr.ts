@@ -30,4 +30,10 @@ export const tr: Messages = {
   awaitingReview: 'İnceleme bekliyor',
   deleted: 'Kaldırıldı.',
   signedIn: 'Giriş yapıldı',
+  moreInThread: 'Daha fazla yanıt göster (#)',
+  edit: 'Düzenle',
+  delete: 'Sil',
+  editing: 'Yanıtınızı düzenleyin',
+  save: 'Kaydet',
+  confirmDelete: 'Bu yanıt silinsin mi? Bu işlem geri alınamaz.',
 };

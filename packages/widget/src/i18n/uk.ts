@@ -30,4 +30,10 @@ export const uk: Messages = {
   awaitingReview: 'Очікує на перевірку',
   deleted: 'Видалено.',
   signedIn: 'Ви увійшли',
+  moreInThread: 'Показати більше відповідей (#)',
+  edit: 'Редагувати',
+  delete: 'Видалити',
+  editing: 'Редагувати відповідь',
+  save: 'Зберегти',
+  confirmDelete: 'Видалити цю відповідь? Цю дію не можна скасувати.',
 };

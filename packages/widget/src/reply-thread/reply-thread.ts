@@ -2,8 +2,10 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'l
 import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
+import { editable } from '../store/edit-tokens.js';
 import { isSending } from '../store/topic-store.js';
-import type { ReplyForm } from './reply-form.js';
+import type { ReplyEditor } from './reply-edit.js';
+import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
@@ -37,9 +39,10 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
 
 /**
  * @tagname reply-thread
- * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more"
- * and a form to post a reply. The draft survives a reload; a refused reply is rolled back
- * with the server's explanation.
+ * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more",
+ * "Show more replies" in a thread a page cut, Edit and Delete of the reader's own replies within
+ * their edit window, and a form to post a reply. The draft survives a reload; a refused reply
+ * is rolled back with the server's explanation.
  *
  * @attr topic - The topic id; default: the page's canonical URL.
  * @attr api - The Colloquy server's origin; default: where the widget script came from.
@@ -51,7 +54,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  *
  * @fires {ColloquyReplyPostedEvent} colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
  * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
- * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting or reacting failed.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing or deleting failed.
  *
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).
@@ -65,6 +68,14 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart reaction - Each reaction button.
  * @csspart count - The count inside a reaction button.
  * @csspart reply-button - The "Reply" button of a reply.
+ * @csspart edit-button - The "Edit" button of the reader's own reply, while its edit window is open.
+ * @csspart delete-button - The "Delete" button of the reader's own reply, while its edit window is open.
+ * @csspart editor - The form editing the reader's reply in its place (its Markdown source).
+ * @csspart save - The editor's "Save" button.
+ * @csspart cancel - The "Cancel" button of the editor and of the confirmation of a deletion.
+ * @csspart confirm - The confirmation asked before a reply is deleted.
+ * @csspart confirm-delete - The confirmation's "Delete" button.
+ * @csspart more-in-thread - The "Show more replies (N)" button at the end of a thread a page cut.
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
@@ -115,6 +126,16 @@ export class ReplyThread extends ColloquyElement {
   /** The reply form, once its module is in. */
   #form: ReplyForm | undefined;
   #formLoad: Promise<ReplyForm | undefined> | undefined;
+  /** The editor of the reader's own replies, once its module is in. */
+  #editor: ReplyEditor | undefined;
+  #editorLoad: Promise<unknown> | undefined;
+  /** What the form and the editor need of the element. */
+  readonly #host: FormHost = {
+    element: this,
+    store: () => this.store,
+    i18n: () => this.i18n,
+    report: (action, error) => this.report(action, error),
+  };
   /** Loads the form when its place comes within half a screen of the viewport. */
   #formWatch: IntersectionObserver | undefined;
   #watched: Element | null = null;
@@ -126,12 +147,7 @@ export class ReplyThread extends ColloquyElement {
       ({ ReplyForm }) => {
         this.#unwatch();
         this.requestUpdate();
-        return (this.#form = new ReplyForm({
-          element: this,
-          store: () => this.store,
-          i18n: () => this.i18n,
-          report: (action, error) => this.report(action, error),
-        }));
+        return (this.#form = new ReplyForm(this.#host));
       },
       (error) => {
         this.#formLoad = undefined;
@@ -146,6 +162,20 @@ export class ReplyThread extends ColloquyElement {
     this.#formWatch?.disconnect();
     this.#formWatch = undefined;
     this.#watched = null;
+  }
+
+  /**
+   * Loads the editor of the reader's own replies (once), which renders their Edit and Delete
+   * buttons: asked for only when a reply shown is the reader's, within its edit window.
+   */
+  #loadEditor() {
+    this.#editorLoad ??= import('./reply-edit.js').then(
+      ({ ReplyEditor }) => {
+        this.#editor = new ReplyEditor(this.#host);
+        this.requestUpdate();
+      },
+      (error) => this.report('edit', error),
+    );
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -172,10 +202,11 @@ export class ReplyThread extends ColloquyElement {
     await (await this.#loadForm())?.answer(reply);
   }
 
-  async #more() {
+  /** "Load more" (its click event, which the store takes as not `true`), or "Show more replies" (`true`). */
+  async #more(thread?: boolean) {
     this.moreError = '';
     try {
-      await this.store?.loadMore();
+      await this.store?.loadMore(thread);
     } catch (error) {
       this.moreError = this.report('load-more', error);
     }
@@ -183,9 +214,14 @@ export class ReplyThread extends ColloquyElement {
 
   #renderNode({ reply, children, inReplyTo }: ThreadNode): unknown {
     const { t, fill, date } = this.i18n;
+    const store = this.store;
     const { author, createdAt, status } = reply;
     const sending = isSending(reply);
     const gone = status === 'deleted' || status === 'hidden';
+    // The reader's own reply, while its edit window is open (its token is kept).
+    const own = store && editable(store.api, reply.id);
+    if (own) this.#loadEditor();
+    const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
     return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
@@ -200,7 +236,9 @@ export class ReplyThread extends ColloquyElement {
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
-        <div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
+        ${
+          this.#editor?.render(reply) ??
+          html`<div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
         ${
           gone
             ? nothing
@@ -214,12 +252,19 @@ export class ReplyThread extends ColloquyElement {
                     ${t.reply}
                   </button>`
               }
+              ${own ? this.#editor?.actions(reply) : nothing}
             </div>`
+        }`
         }
       </article>
       ${
         children.length
           ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
+          : nothing
+      }
+      ${
+        more?.rootId === reply.id
+          ? html`<button part="more-in-thread" type="button" @click=${() => this.#more(true)}>${fill(t.moreInThread, more.count)}</button>`
           : nothing
       }
     </li>`;

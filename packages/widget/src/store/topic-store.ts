@@ -1,11 +1,11 @@
 import { type ColloquyError, request } from '../api/client.js';
-import { repliesPageUrl, topicUrl } from '../api/urls.js';
+import { topicUrl } from '../api/urls.js';
 import type {
   NewReply,
   ReactionKind,
   ReactionState,
   Reply,
-  ReplyPage,
+  ThreadContinuation,
   Topic,
   TopicSummary,
   TopicWithReplies,
@@ -22,7 +22,8 @@ export type TopicStoreState = 'idle' | 'loading' | 'ready' | 'missing' | 'error'
 /** What a reaction applies to: the topic itself (`null`) or a reply id. */
 export type ReactionTarget = string | null;
 
-const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+/** Whether `error` is a request's abort (a newer read superseded it). */
+export const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
 /** A reply shown before the server has it has an id of this form; see {@link isSending}. */
 export const LOCAL = 'local-';
@@ -41,11 +42,13 @@ export class TopicStore {
   /** Loaded replies in thread order, including this reader's pending ones. */
   replies: Reply[] = [];
   nextCursor: string | null = null;
+  /** The last thread loaded, when a page cut it: the rest is read with {@link loadMore}(true). */
+  moreInThread: ThreadContinuation | null = null;
   /** All visible replies of the topic, as last reported by the server. */
   total = 0;
   /** The last load failure, while `state` is `error`. */
   error: ColloquyError | null = null;
-  /** Whether a `loadMore()` is in flight. */
+  /** Whether a {@link loadMore} is in flight. */
   loadingMore = false;
   /** Replies that arrived live and wait for the reader to {@link reveal} them. */
   unseen: Reply[] = [];
@@ -108,11 +111,12 @@ export class TopicStore {
     );
   }
 
-  /** Shows the replies that arrived live, each in its place in the thread. */
-  reveal(): void {
-    for (const reply of this.unseen) if (!this.replies.some((r) => r.id === reply.id)) this.insert(reply);
-    this.unseen = [];
-    this.notify();
+  /**
+   * Shows the replies that arrived live, each in its place in the thread. Done by the live
+   * stream's module, which brought them (so it is in by then).
+   */
+  async reveal(): Promise<void> {
+    (await import('./live-stream.js')).reveal(this);
   }
 
   /** Puts `reply` in thread order: after its parent's last descendant, or at the end. @internal */
@@ -168,9 +172,11 @@ export class TopicStore {
 
   /**
    * (Re)reads the topic and its first page of replies; a newer call supersedes an older one.
-   * Never rejects: a failure sets `state` to `error` and `error`.
+   * Never rejects: a failure sets `state` to `error` and `error`. `quiet`: what is shown stays
+   * until the read is in (no loading state, so a form being typed in stays as it is), and a
+   * failed read leaves it as it was.
    */
-  async load(): Promise<void> {
+  async load(quiet?: boolean): Promise<void> {
     if (!this.#full) {
       // Only compact cards show it: join the page's next summaries read (a module of its own,
       // which a page without compact cards never loads).
@@ -183,12 +189,14 @@ export class TopicStore {
     }
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
-    this.state = 'loading';
-    this.error = null;
     this.loadingMore = false;
-    this.notify();
+    if (!quiet) {
+      this.state = 'loading';
+      this.error = null;
+      this.notify();
+    }
     try {
-      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
+      const { replies, nextCursor, moreInThread, lastEventId, ...topic } = await request<TopicWithReplies>(
         topicUrl(this.api, this.topicId),
         { signal: abort.signal },
       );
@@ -197,13 +205,14 @@ export class TopicStore {
       // This reader's replies held for review are not in what everyone reads; show them here.
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
       this.nextCursor = nextCursor;
+      this.moreInThread = moreInThread;
       this.total = topic.replyCount;
       if (this.#stream) this.#stream.lastEventId = lastEventId;
       else this.#lastEventId = lastEventId;
       this.unseen = [];
       this.state = 'ready';
     } catch (error) {
-      if (isAbort(error) || abort.signal.aborted) return;
+      if (isAbort(error) || abort.signal.aborted || quiet) return;
       if ((error as ColloquyError).status === 404) {
         this.topic = null;
         this.replies = [];
@@ -219,29 +228,14 @@ export class TopicStore {
     this.#follow();
   }
 
-  /** Appends the next page of replies (whole threads); no-op on the last page. */
-  async loadMore(): Promise<void> {
-    const cursor = this.nextCursor;
-    if (!cursor || this.loadingMore) return;
-    const signal = this.#loadAbort?.signal;
-    this.loadingMore = true;
-    this.notify();
-    try {
-      const page = await request<ReplyPage>(
-        repliesPageUrl(this.api, this.topicId, cursor),
-        signal ? { signal } : {},
-      );
-      if (signal?.aborted) return;
-      const known = new Set(this.replies.map((reply) => reply.id));
-      this.replies = [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))];
-      this.nextCursor = page.nextCursor;
-      this.total = page.total;
-    } catch (error) {
-      if (!isAbort(error)) throw error;
-    } finally {
-      this.loadingMore = false;
-      this.notify();
-    }
+  /**
+   * Appends the next page of replies (whole threads; a thread the last page cut goes on first);
+   * no-op on the last page. `thread`: reads the next replies of the thread the last page cut
+   * ({@link moreInThread}) instead, each put in its place in that thread. A module of its own,
+   * loaded on the first click: most readers never load more.
+   */
+  loadMore(thread?: boolean): Promise<void> {
+    return import('./load-more.js').then((more) => more.loadMore(this, thread, this.#loadAbort?.signal));
   }
 
   /**
