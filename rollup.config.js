@@ -1,12 +1,13 @@
 // Builds the script-tag bundle: a minified ES module with Lit inside, from the compiled define
 // entry (the core, served as /widget.js), and the modules it loads on intent (the reply form,
-// proof of work, the live stream), written as hashed chunks to dist/widget/ and served at
+// proof of work and its worker, the live stream), written as hashed chunks to dist/widget/ and served at
 // /widget/<name>. A chunk imports the core as `../widget.js`, so the core keeps that name.
 // TypeScript is compiled by `tsc -b` first, so rollup never calls the compiler.
 import { rmSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { minifyJs } from './scripts/minify-js.js';
 import { minifyTemplates } from './scripts/minify-templates.js';
+import { workerChunks } from './scripts/worker-chunks.js';
 
 const plugins = () => [minifyTemplates(), nodeResolve({ exportConditions: ['production'] }), ...minifyJs()];
 
@@ -27,7 +28,8 @@ export default [
       // reader bytes; attach the map in the browser's developer tools when debugging.
       sourcemap: 'hidden',
     },
-    plugins: plugins(),
+    // The proof-of-work worker becomes a chunk of its own, found through its URL.
+    plugins: [workerChunks(), ...plugins()],
   },
   // The moderation console, served at /admin: a bundle of its own, so readers never load it.
   {

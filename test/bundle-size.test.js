@@ -46,7 +46,7 @@ test("the reply form, posting, proof of work and the live stream are not in the 
     'the form': 'colloquy:draft:',
     'its fields': 'maxlength=10000',
     'the honeypot': 'autocomplete=off',
-    'proof of work': 'SHA-256',
+    'proof of work': 'colloquy-worker',
     'the live stream': 'EventSource',
     "the editor of one's own reply": 'confirm-delete',
     'its Edit and Delete buttons': 'delete-button',
@@ -57,6 +57,27 @@ test("the reply form, posting, proof of work and the live stream are not in the 
       chunks.some((chunk) => chunk.includes(mark)),
       `a chunk has ${what} ("${mark}")`,
     );
+  }
+});
+
+test("the proof-of-work worker is a chunk the form's chunks name, and nothing it loads is the core", () => {
+  const chunks = chunkFiles();
+  const worker = chunks.find(({ name }) => /^pow-worker-[\w-]+\.js$/.test(name));
+  assert.ok(worker, `a pow-worker chunk was built: ${chunks.map(({ name }) => name).join(', ')}`);
+  const naming = chunks.filter(({ file }) => readFileSync(file, 'utf8').includes(`"${worker.name}"`));
+  assert.ok(naming.length > 0 && !core().includes(worker.name), 'a chunk, not the core, names the worker');
+  // A worker has no document: the core (which defines the elements) must not be among its imports.
+  const byName = new Map(chunks.map(({ name, file }) => [name, file]));
+  const seen = new Set();
+  const pending = [worker.name];
+  while (pending.length) {
+    const name = pending.pop();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const [, from] of readFileSync(byName.get(name), 'utf8').matchAll(/from"([^"]+)"/g)) {
+      assert.notEqual(from, '../widget.js', `${name}, loaded by the worker, imports the core`);
+      pending.push(from.replace(/^\.\//, ''));
+    }
   }
 });
 

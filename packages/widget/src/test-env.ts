@@ -4,6 +4,11 @@ import type { Reply, TopicInput } from '@colloquy/api';
 export interface ColloquyTestEnv {
   /** Origin of the real Colloquy server started for the tests. */
   api: string;
+  /**
+   * The default server behind a shared cache: `POST <staleApi>/__stale/<topic>` makes it answer
+   * that topic's read with the read of that moment from then on, `POST …/__fresh/<topic>` stops it.
+   */
+  staleApi: string;
   /** A second server that holds every reply for review, asks for proof of work and accepts tokens. */
   strictApi: string;
   /** Bearer token for admin calls, on both servers. */

@@ -5,6 +5,7 @@ import { replyUrl } from '../api/urls.js';
 import { renderDoc } from '../doc/render-doc.js';
 import { editMessages } from '../i18n/edit-messages.js';
 import { editable } from '../store/edit-tokens.js';
+import { rememberOwnWrite } from '../store/own-writes.js';
 import { addStyles, fieldStyles } from './fields.js';
 import type { FormHost } from './reply-form.js';
 
@@ -143,6 +144,8 @@ export class ReplyEditor {
       );
       this.#changes.delete(reply.id);
       store.replace(reply.id, changed);
+      // Kept until a read has it, so that an older copy from a shared cache does not undo it.
+      rememberOwnWrite(store.ownKey, changed);
       // The stream's counts event may have brought the new total already; never count it twice.
       if (change.remove && reply.status === 'published') store.total = Math.min(store.total, total - 1);
       store.notify();

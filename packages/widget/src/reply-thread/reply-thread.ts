@@ -2,7 +2,8 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'l
 import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
-import { editable } from '../store/edit-tokens.js';
+import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
+import { readJson } from '../store/storage.js';
 import { isSending } from '../store/topic-store.js';
 import type { ReplyEditor } from './reply-edit.js';
 import type { FormHost, ReplyForm } from './reply-form.js';
@@ -128,7 +129,7 @@ export class ReplyThread extends ColloquyElement {
   #formLoad: Promise<ReplyForm | undefined> | undefined;
   /** The editor of the reader's own replies, once its module is in. */
   #editor: ReplyEditor | undefined;
-  #editorLoad: Promise<unknown> | undefined;
+  #editorLoad: unknown;
   /** What the form and the editor need of the element. */
   readonly #host: FormHost = {
     element: this,
@@ -166,16 +167,18 @@ export class ReplyThread extends ColloquyElement {
 
   /**
    * Loads the editor of the reader's own replies (once), which renders their Edit and Delete
-   * buttons: asked for only when a reply shown is the reader's, within its edit window.
+   * buttons: only when this reader has edit tokens kept, which most never have.
    */
   #loadEditor() {
-    this.#editorLoad ??= import('./reply-edit.js').then(
-      ({ ReplyEditor }) => {
-        this.#editor = new ReplyEditor(this.#host);
-        this.requestUpdate();
-      },
-      (error) => this.report('edit', error),
-    );
+    this.#editorLoad ??=
+      readJson(EDIT_TOKENS_KEY) &&
+      import('./reply-edit.js').then(
+        ({ ReplyEditor }) => {
+          this.#editor = new ReplyEditor(this.#host);
+          this.requestUpdate();
+        },
+        (error) => this.report('edit', error),
+      );
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -218,9 +221,6 @@ export class ReplyThread extends ColloquyElement {
     const { author, createdAt, status } = reply;
     const sending = isSending(reply);
     const gone = status === 'deleted' || status === 'hidden';
-    // The reader's own reply, while its edit window is open (its token is kept).
-    const own = store && editable(store.api, reply.id);
-    if (own) this.#loadEditor();
     const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
     return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
@@ -252,7 +252,7 @@ export class ReplyThread extends ColloquyElement {
                     ${t.reply}
                   </button>`
               }
-              ${own ? this.#editor?.actions(reply) : nothing}
+              ${this.#editor?.actions(reply)}
             </div>`
         }`
         }
@@ -289,6 +289,7 @@ export class ReplyThread extends ColloquyElement {
     const { t, fill } = this.i18n;
     const state = this.renderState();
     if (state !== nothing || !store) return state;
+    this.#loadEditor();
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${

@@ -1,6 +1,7 @@
 import type { TopicEventData, TopicEventType } from '@colloquy/api';
 import { eventsUrl } from '../api/urls.js';
-import type { TopicStore } from './topic-store.js';
+import { hasPlace } from './own-writes.js';
+import { isSending, type TopicStore } from './topic-store.js';
 
 /** What to do with each kind of event of a topic's stream. */
 export type TopicEventHandlers = {
@@ -85,6 +86,13 @@ export const storeHandlers = (store: TopicStore): TopicEventHandlers => ({
   'reply-created': (reply) => {
     // One already shown (the reader's own, or one approved after being held) is updated.
     if (store.replies.some((r) => r.id === reply.id)) store.replace(reply.id, reply);
+    // One older than the newest shown was missing from an older copy (a shared cache's): it
+    // goes in its place; only newer ones wait for the reader.
+    else if (
+      store.replies.some((r) => !isSending(r) && r.createdAt > reply.createdAt) &&
+      hasPlace(store.replies, reply, !store.nextCursor)
+    )
+      store.insert(reply);
     else store.unseen = [...store.unseen, reply];
   },
   'reply-changed': (reply) => store.replace(reply.id, reply),

@@ -1,6 +1,8 @@
 import type { ReplyPage } from '@colloquy/api';
 import { request } from '../api/client.js';
 import { repliesPageUrl } from '../api/urls.js';
+import { mergeOwnWrites } from './own-writes.js';
+import { readJson } from './storage.js';
 import { isAbort, type TopicStore } from './topic-store.js';
 
 /**
@@ -35,6 +37,8 @@ export async function loadMore(store: TopicStore, inThread?: boolean, signal?: A
         // go on to the next (bounded by what the reader has read, 300 replies a page).
         if (!fresh.length && cursor) continue;
       }
+      // The reader's own writes this page lacks (it was an older copy from a shared cache).
+      if (readJson(store.ownKey)) mergeOwnWrites(store, !store.nextCursor);
       return;
     }
   } catch (error) {

@@ -3,6 +3,7 @@ import { type ColloquyError, request } from '../api/client.js';
 import { repliesUrl } from '../api/urls.js';
 import { EDIT_TOKENS_KEY, editTokens } from './edit-tokens.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
+import { rememberOwnWrite } from './own-writes.js';
 import { readerKey, writeJson } from './storage.js';
 import { LOCAL, type TopicStore } from './topic-store.js';
 
@@ -85,6 +86,7 @@ export async function postReply(store: TopicStore, input: NewReply, token?: stri
     store.replace(local.id, reply);
     store.unseen = store.unseen.filter((r) => r.id !== reply.id); // its event may have come first
     if (reply.status === 'pending') store.hold(reply);
+    else rememberOwnWrite(store.ownKey, reply);
     // The stream's counts event may have brought the new total already; never count it twice.
     if (reply.status === 'published') store.total = Math.max(store.total, total + 1);
     store.notify();

@@ -62,6 +62,11 @@ export class TopicStore {
    * so this is how their author still sees them after a reload.
    */
   #held: Reply[];
+  /**
+   * Where this reader's own accepted replies are kept (see own-writes.ts) until a read includes
+   * them. @internal
+   */
+  readonly ownKey: string;
   #loadAbort: AbortController | null = null;
   /**
    * The live stream of the topic's events, open while someone shows the whole topic; its module
@@ -85,6 +90,7 @@ export class TopicStore {
     this.#activeKey = `colloquy:reactions:${key}`;
     this.#active = new Set(readJson<string[]>(this.#activeKey) ?? []);
     this.#heldKey = `colloquy:held:${key}`;
+    this.ownKey = `colloquy:own:${key}`;
     this.#held = (readJson<Reply[]>(this.#heldKey) ?? []).filter(
       (reply) => Date.parse(reply.createdAt) + HELD_FOR > Date.now(),
     );
@@ -119,15 +125,20 @@ export class TopicStore {
     (await import('./live-stream.js')).reveal(this);
   }
 
-  /** Puts `reply` in thread order: after its parent's last descendant, or at the end. @internal */
+  /**
+   * Puts `reply` in its place in thread order: under its parent, after its older siblings and
+   * theirs; at the end when its parent is not loaded. @internal
+   */
   insert(reply: Reply) {
-    const parent = this.replies.find((r) => r.id === reply.parentId);
-    let at = this.replies.length;
-    if (parent) {
-      at = this.replies.indexOf(parent) + 1;
-      while ((this.replies[at]?.depth ?? -1) > parent.depth) at++;
-    }
-    this.replies = [...this.replies.slice(0, at), reply, ...this.replies.slice(at)];
+    const replies = this.replies;
+    const parent = replies.find((r) => r.id === reply.parentId);
+    const depth = parent ? parent.depth + 1 : 0;
+    // Thread order is oldest first at every level: past the older siblings and their replies
+    // (one being sent goes last: its time is the page's clock, not the server's).
+    let at = parent ? replies.indexOf(parent) + 1 : reply.parentId ? replies.length : 0;
+    for (let r = replies[at]; r && r.depth >= depth; r = replies[++at])
+      if (r.depth === depth && r.createdAt > reply.createdAt && !isSending(reply)) break;
+    this.replies = [...replies.slice(0, at), reply, ...replies.slice(at)];
   }
 
   /** Replaces the reply with id `id` by `reply`, or removes it. @internal */
@@ -204,6 +215,8 @@ export class TopicStore {
       this.replies = replies;
       // This reader's replies held for review are not in what everyone reads; show them here.
       for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
+      await this.#mergeOwn(!nextCursor);
+      if (abort.signal.aborted) return;
       this.nextCursor = nextCursor;
       this.moreInThread = moreInThread;
       this.total = topic.replyCount;
@@ -226,6 +239,19 @@ export class TopicStore {
     }
     this.notify();
     this.#follow();
+  }
+
+  /**
+   * Merges into the replies read this reader's own writes the read lacks (it was an older copy,
+   * from a shared cache), when any are kept; their module is loaded only then. `complete`: the
+   * replies run to the topic's last one.
+   */
+  async #mergeOwn(complete: boolean) {
+    if (readJson(this.ownKey))
+      await import('./own-writes.js').then(
+        ({ mergeOwnWrites }) => mergeOwnWrites(this, complete),
+        () => {},
+      );
   }
 
   /**
