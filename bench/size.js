@@ -21,9 +21,9 @@ const BUDGET_NOTE = [
   "the compact cards' summaries read are in chunks. What could still move (the request of Load",
   "more, the loader of other languages' strings, revealing live replies) weighed about 300 bytes",
   'together, not the 800 that 12 KB asks; the rest is rendering. So the budget is 13 KB, just',
-  'above what the core took. Those three have since moved to chunks, to make room for the',
-  "thread's Show more replies, the live stream's reload and the hooks of the editor of one's own",
-  'replies (whose buttons and editor are a chunk), so the core is again just within 13 KB.',
+  'above what the core took. Those three have since moved to chunks, to make room for the own',
+  "writes' merge, the live stream's reload and the hooks of the editor of one's own replies",
+  '(whose buttons and editor are a chunk), so the core is again just within 13 KB.',
 ].join('\n');
 
 /** Sizes of several files a page loads, each compressed on its own (one request each). */
@@ -69,8 +69,7 @@ const CHUNK_ROLES = {
   'summary-batch': "the compact cards' batched summaries read; loaded by a page with compact cards",
   'reply-edit':
     "the Edit and Delete buttons of the reader's own replies and their editor; loaded when a reply shown is the reader's, within its edit window",
-  'load-more':
-    'reading more replies ("Load more", "Show more replies" in a cut thread); loaded on the first click',
+  'load-more': 'reading more replies ("Load more"); loaded on the first click',
   'fetch-catalog':
     "the loader of another language's strings; loaded for a reader whose language is not English",
   fields: "the text fields' styles and the style adoption shared by the reply form and the editor",

@@ -30,7 +30,6 @@ export const es: Messages = {
   awaitingReview: 'Pendiente de revisión',
   deleted: 'Eliminado.',
   signedIn: 'Sesión iniciada',
-  moreInThread: 'Ver más respuestas (#)',
   edit: 'Editar',
   delete: 'Eliminar',
   editing: 'Edita tu respuesta',

@@ -29,7 +29,6 @@ const en = {
   awaitingReview: 'Awaiting review',
   deleted: 'Removed.',
   signedIn: 'Signed in',
-  moreInThread: 'Show more replies (#)',
 };
 
 /** The UI strings of one language (every catalog has them all). */

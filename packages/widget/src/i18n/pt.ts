@@ -30,7 +30,6 @@ export const pt: Messages = {
   awaitingReview: 'Aguardando revisão',
   deleted: 'Removido.',
   signedIn: 'Conectado',
-  moreInThread: 'Mostrar mais respostas (#)',
   edit: 'Editar',
   delete: 'Excluir',
   editing: 'Editar sua resposta',

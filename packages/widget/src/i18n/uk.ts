@@ -30,7 +30,6 @@ export const uk: Messages = {
   awaitingReview: 'Очікує на перевірку',
   deleted: 'Видалено.',
   signedIn: 'Ви увійшли',
-  moreInThread: 'Показати більше відповідей (#)',
   edit: 'Редагувати',
   delete: 'Видалити',
   editing: 'Редагувати відповідь',

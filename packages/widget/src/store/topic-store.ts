@@ -5,7 +5,6 @@ import type {
   ReactionKind,
   ReactionState,
   Reply,
-  ThreadContinuation,
   Topic,
   TopicSummary,
   TopicWithReplies,
@@ -42,8 +41,6 @@ export class TopicStore {
   /** Loaded replies in thread order, including this reader's pending ones. */
   replies: Reply[] = [];
   nextCursor: string | null = null;
-  /** The last thread loaded, when a page cut it: the rest is read with {@link loadMore}(true). */
-  moreInThread: ThreadContinuation | null = null;
   /** All visible replies of the topic, as last reported by the server. */
   total = 0;
   /** The last load failure, while `state` is `error`. */
@@ -184,8 +181,7 @@ export class TopicStore {
   /**
    * (Re)reads the topic and its first page of replies; a newer call supersedes an older one.
    * Never rejects: a failure sets `state` to `error` and `error`. `quiet`: what is shown stays
-   * until the read is in (no loading state, so a form being typed in stays as it is), and a
-   * failed read leaves it as it was.
+   * until the read is in (no loading state, so a form being typed in stays as it is).
    */
   async load(quiet?: boolean): Promise<void> {
     if (!this.#full) {
@@ -207,7 +203,7 @@ export class TopicStore {
       this.notify();
     }
     try {
-      const { replies, nextCursor, moreInThread, lastEventId, ...topic } = await request<TopicWithReplies>(
+      const { replies, nextCursor, lastEventId, ...topic } = await request<TopicWithReplies>(
         topicUrl(this.api, this.topicId),
         { signal: abort.signal },
       );
@@ -218,14 +214,13 @@ export class TopicStore {
       await this.#mergeOwn(!nextCursor);
       if (abort.signal.aborted) return;
       this.nextCursor = nextCursor;
-      this.moreInThread = moreInThread;
       this.total = topic.replyCount;
       if (this.#stream) this.#stream.lastEventId = lastEventId;
       else this.#lastEventId = lastEventId;
       this.unseen = [];
       this.state = 'ready';
     } catch (error) {
-      if (isAbort(error) || abort.signal.aborted || quiet) return;
+      if (isAbort(error) || abort.signal.aborted) return;
       if ((error as ColloquyError).status === 404) {
         this.topic = null;
         this.replies = [];
@@ -256,12 +251,11 @@ export class TopicStore {
 
   /**
    * Appends the next page of replies (whole threads; a thread the last page cut goes on first);
-   * no-op on the last page. `thread`: reads the next replies of the thread the last page cut
-   * ({@link moreInThread}) instead, each put in its place in that thread. A module of its own,
-   * loaded on the first click: most readers never load more.
+   * no-op on the last page. A module of its own, loaded on the first click: most readers never
+   * load more.
    */
-  loadMore(thread?: boolean): Promise<void> {
-    return import('./load-more.js').then((more) => more.loadMore(this, thread, this.#loadAbort?.signal));
+  loadMore(): Promise<void> {
+    return import('./load-more.js').then((more) => more.loadMore(this, this.#loadAbort?.signal));
   }
 
   /**
