@@ -76,7 +76,17 @@ describe('serve --backup-dir', () => {
           wake();
         },
       });
-      while (files.length < 3) await new Promise<void>((resolve) => (wake = resolve));
+      // The schedule's timer is unref'd, as a server's should be; this one keeps the test's event
+      // loop alive between backups, and gives up rather than wait for ever.
+      const deadline = Date.now() + 30_000;
+      const alive = setInterval(() => wake(), 100);
+      try {
+        while (files.length < 3 && Date.now() < deadline)
+          await new Promise<void>((resolve) => (wake = resolve));
+      } finally {
+        clearInterval(alive);
+      }
+      assert.ok(files.length >= 3, `${files.length} backups in 30 s`);
       await schedule.stop();
       const count = files.length;
       assert.equal((await readdir(join(dir, 'b'))).length, 2, 'two are kept');
