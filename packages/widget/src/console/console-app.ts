@@ -87,7 +87,7 @@ export class ColloquyConsole extends LitElement {
     .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
     .error { color: #a4001b; }
     table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; border-bottom: 1px solid #c9cdd8; padding: 0.25rem 0.5rem; vertical-align: top; }
+    th, td { text-align: start; border-bottom: 1px solid #c9cdd8; padding: 0.25rem 0.5rem; vertical-align: top; }
     .preview { border: 1px dashed #5a6275; padding: 0.5rem; margin-top: 1rem; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   `;

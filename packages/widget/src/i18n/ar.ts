@@ -19,7 +19,6 @@ export const ar: Messages = {
   loadMore: 'عرض المزيد',
   reply: 'رد',
   replyTo: 'الرد على #',
-  replyingTo: 'رد على #',
   inReplyTo: 'ردًا على #',
   cancel: 'إلغاء',
   name: 'الاسم',
@@ -35,4 +34,5 @@ export const ar: Messages = {
   editing: 'عدّل ردّك',
   save: 'حفظ',
   confirmDelete: 'هل تريد حذف هذا الرد؟ لا يمكن التراجع عن ذلك.',
+  posted: 'نُشر ردّك.',
 };

@@ -19,7 +19,6 @@ export const cs: Messages = {
   loadMore: 'Načíst další',
   reply: 'Odpovědět',
   replyTo: 'Odpovědět uživateli #',
-  replyingTo: 'Odpověď pro: #',
   inReplyTo: 'v odpovědi pro: #',
   cancel: 'Zrušit',
   name: 'Jméno',
@@ -35,4 +34,5 @@ export const cs: Messages = {
   editing: 'Upravit odpověď',
   save: 'Uložit',
   confirmDelete: 'Smazat tuto odpověď? Tuto akci nelze vrátit zpět.',
+  posted: 'Vaše odpověď byla zveřejněna.',
 };

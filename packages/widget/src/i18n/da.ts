@@ -19,7 +19,6 @@ export const da: Messages = {
   loadMore: 'Indlæs flere',
   reply: 'Svar',
   replyTo: 'Svar #',
-  replyingTo: 'Svarer #',
   inReplyTo: 'som svar til #',
   cancel: 'Annuller',
   name: 'Navn',
@@ -35,4 +34,5 @@ export const da: Messages = {
   editing: 'Rediger dit svar',
   save: 'Gem',
   confirmDelete: 'Vil du slette dette svar? Det kan ikke fortrydes.',
+  posted: 'Dit svar er offentliggjort.',
 };

@@ -23,7 +23,6 @@ export const de: Messages = {
   loadMore: 'Mehr laden',
   reply: 'Antworten',
   replyTo: 'Antwort an #',
-  replyingTo: 'Antwort an #',
   inReplyTo: 'als Antwort auf #',
   cancel: 'Abbrechen',
   name: 'Name',
@@ -39,4 +38,5 @@ export const de: Messages = {
   editing: 'Antwort bearbeiten',
   save: 'Speichern',
   confirmDelete: 'Diese Antwort löschen? Das lässt sich nicht rückgängig machen.',
+  posted: 'Ihre Antwort wurde veröffentlicht.',
 };

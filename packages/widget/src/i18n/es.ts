@@ -19,7 +19,6 @@ export const es: Messages = {
   loadMore: 'Cargar más',
   reply: 'Responder',
   replyTo: 'Responder a #',
-  replyingTo: 'Respondiendo a #',
   inReplyTo: 'en respuesta a #',
   cancel: 'Cancelar',
   name: 'Nombre',
@@ -35,4 +34,5 @@ export const es: Messages = {
   editing: 'Edita tu respuesta',
   save: 'Guardar',
   confirmDelete: '¿Eliminar esta respuesta? No se puede deshacer.',
+  posted: 'Tu respuesta se ha publicado.',
 };

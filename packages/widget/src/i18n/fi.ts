@@ -19,7 +19,6 @@ export const fi: Messages = {
   loadMore: 'Lataa lisää',
   reply: 'Vastaa',
   replyTo: 'Vastaa: #',
-  replyingTo: 'Vastaus: #',
   inReplyTo: 'vastauksena: #',
   cancel: 'Peruuta',
   name: 'Nimi',
@@ -35,4 +34,5 @@ export const fi: Messages = {
   editing: 'Muokkaa vastaustasi',
   save: 'Tallenna',
   confirmDelete: 'Poistetaanko tämä vastaus? Poistoa ei voi perua.',
+  posted: 'Vastauksesi julkaistiin.',
 };

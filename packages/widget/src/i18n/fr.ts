@@ -19,7 +19,6 @@ export const fr: Messages = {
   loadMore: 'Afficher plus',
   reply: 'Répondre',
   replyTo: 'Répondre à #',
-  replyingTo: 'En réponse à #',
   inReplyTo: 'en réponse à #',
   cancel: 'Annuler',
   name: 'Nom',
@@ -35,4 +34,5 @@ export const fr: Messages = {
   editing: 'Modifier votre réponse',
   save: 'Enregistrer',
   confirmDelete: 'Supprimer cette réponse ? Cette action est irréversible.',
+  posted: 'Votre réponse a été publiée.',
 };

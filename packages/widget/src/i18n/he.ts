@@ -19,7 +19,6 @@ export const he: Messages = {
   loadMore: 'טעינת עוד',
   reply: 'תגובה',
   replyTo: 'תגובה ל־#',
-  replyingTo: 'בתגובה ל־#',
   inReplyTo: 'בתגובה ל־#',
   cancel: 'ביטול',
   name: 'שם',
@@ -35,4 +34,5 @@ export const he: Messages = {
   editing: 'עריכת התגובה',
   save: 'שמירה',
   confirmDelete: 'למחוק את התגובה הזו? אי אפשר לבטל את הפעולה.',
+  posted: 'התגובה שלך פורסמה.',
 };

@@ -19,7 +19,6 @@ export const it: Messages = {
   loadMore: 'Carica altre',
   reply: 'Rispondi',
   replyTo: 'Rispondi a #',
-  replyingTo: 'Stai rispondendo a #',
   inReplyTo: 'in risposta a #',
   cancel: 'Annulla',
   name: 'Nome',
@@ -35,4 +34,5 @@ export const it: Messages = {
   editing: 'Modifica la tua risposta',
   save: 'Salva',
   confirmDelete: "Eliminare questa risposta? L'operazione non può essere annullata.",
+  posted: 'La tua risposta è stata pubblicata.',
 };

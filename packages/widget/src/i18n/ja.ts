@@ -19,7 +19,6 @@ export const ja: Messages = {
   loadMore: 'さらに読み込む',
   reply: '返信',
   replyTo: '#さんに返信',
-  replyingTo: '#さんへの返信',
   inReplyTo: '#さんへの返信',
   cancel: 'キャンセル',
   name: '名前',
@@ -35,4 +34,5 @@ export const ja: Messages = {
   editing: '返信を編集',
   save: '保存',
   confirmDelete: 'この返信を削除しますか？元に戻すことはできません。',
+  posted: '返信を投稿しました。',
 };

@@ -19,7 +19,6 @@ export const ko: Messages = {
   loadMore: '더 보기',
   reply: '답글',
   replyTo: '#님에게 답글',
-  replyingTo: '#님에게 답글 작성 중',
   inReplyTo: '#님에게 보낸 답글',
   cancel: '취소',
   name: '이름',
@@ -35,4 +34,5 @@ export const ko: Messages = {
   editing: '답글 수정',
   save: '저장',
   confirmDelete: '이 답글을 삭제할까요? 삭제하면 되돌릴 수 없습니다.',
+  posted: '답글이 게시되었습니다.',
 };

@@ -18,7 +18,6 @@ const en = {
   loadMore: 'Load more',
   reply: 'Reply',
   replyTo: 'Reply to #',
-  replyingTo: 'Replying to #',
   inReplyTo: 'in reply to #',
   cancel: 'Cancel',
   name: 'Name',
@@ -29,6 +28,7 @@ const en = {
   awaitingReview: 'Awaiting review',
   deleted: 'Removed.',
   signedIn: 'Signed in',
+  posted: 'Your reply was posted.',
 };
 
 /** The UI strings of one language (every catalog has them all). */

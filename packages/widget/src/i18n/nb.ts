@@ -19,7 +19,6 @@ export const nb: Messages = {
   loadMore: 'Last inn flere',
   reply: 'Svar',
   replyTo: 'Svar #',
-  replyingTo: 'Svarer #',
   inReplyTo: 'som svar til #',
   cancel: 'Avbryt',
   name: 'Navn',
@@ -35,4 +34,5 @@ export const nb: Messages = {
   editing: 'Rediger svaret ditt',
   save: 'Lagre',
   confirmDelete: 'Vil du slette dette svaret? Det kan ikke angres.',
+  posted: 'Svaret ditt er publisert.',
 };

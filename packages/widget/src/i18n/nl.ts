@@ -19,7 +19,6 @@ export const nl: Messages = {
   loadMore: 'Meer laden',
   reply: 'Antwoorden',
   replyTo: 'Antwoord aan #',
-  replyingTo: 'Antwoord aan #',
   inReplyTo: 'als antwoord op #',
   cancel: 'Annuleren',
   name: 'Naam',
@@ -35,4 +34,5 @@ export const nl: Messages = {
   editing: 'Je antwoord bewerken',
   save: 'Opslaan',
   confirmDelete: 'Dit antwoord verwijderen? Dit kan niet ongedaan worden gemaakt.',
+  posted: 'Je reactie is geplaatst.',
 };

@@ -19,7 +19,6 @@ export const pl: Messages = {
   loadMore: 'Wczytaj więcej',
   reply: 'Odpowiedz',
   replyTo: 'Odpowiedz użytkownikowi #',
-  replyingTo: 'Odpowiedź dla: #',
   inReplyTo: 'w odpowiedzi dla: #',
   cancel: 'Anuluj',
   name: 'Imię lub pseudonim',
@@ -35,4 +34,5 @@ export const pl: Messages = {
   editing: 'Edytuj swoją odpowiedź',
   save: 'Zapisz',
   confirmDelete: 'Usunąć tę odpowiedź? Tej operacji nie można cofnąć.',
+  posted: 'Twoja odpowiedź została opublikowana.',
 };

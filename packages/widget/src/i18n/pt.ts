@@ -19,7 +19,6 @@ export const pt: Messages = {
   loadMore: 'Carregar mais',
   reply: 'Responder',
   replyTo: 'Responder a #',
-  replyingTo: 'Respondendo a #',
   inReplyTo: 'em resposta a #',
   cancel: 'Cancelar',
   name: 'Nome',
@@ -35,4 +34,5 @@ export const pt: Messages = {
   editing: 'Editar sua resposta',
   save: 'Salvar',
   confirmDelete: 'Excluir esta resposta? Não é possível desfazer.',
+  posted: 'Sua resposta foi publicada.',
 };

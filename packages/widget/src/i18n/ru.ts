@@ -19,7 +19,6 @@ export const ru: Messages = {
   loadMore: 'Показать ещё',
   reply: 'Ответить',
   replyTo: 'Ответить: #',
-  replyingTo: 'Ответ для: #',
   inReplyTo: 'в ответ: #',
   cancel: 'Отмена',
   name: 'Имя',
@@ -35,4 +34,5 @@ export const ru: Messages = {
   editing: 'Изменить ответ',
   save: 'Сохранить',
   confirmDelete: 'Удалить этот ответ? Это действие нельзя отменить.',
+  posted: 'Ваш ответ опубликован.',
 };

@@ -19,7 +19,6 @@ export const sv: Messages = {
   loadMore: 'Visa fler',
   reply: 'Svara',
   replyTo: 'Svara #',
-  replyingTo: 'Svarar #',
   inReplyTo: 'som svar till #',
   cancel: 'Avbryt',
   name: 'Namn',
@@ -35,4 +34,5 @@ export const sv: Messages = {
   editing: 'Redigera ditt svar',
   save: 'Spara',
   confirmDelete: 'Vill du ta bort det här svaret? Det går inte att ångra.',
+  posted: 'Ditt svar har publicerats.',
 };

@@ -19,7 +19,6 @@ export const tr: Messages = {
   loadMore: 'Daha fazla yükle',
   reply: 'Yanıtla',
   replyTo: 'Yanıtla: #',
-  replyingTo: 'Yanıtlanan: #',
   inReplyTo: 'yanıtlanan: #',
   cancel: 'İptal',
   name: 'Ad',
@@ -35,4 +34,5 @@ export const tr: Messages = {
   editing: 'Yanıtınızı düzenleyin',
   save: 'Kaydet',
   confirmDelete: 'Bu yanıt silinsin mi? Bu işlem geri alınamaz.',
+  posted: 'Yanıtınız yayımlandı.',
 };

@@ -19,7 +19,6 @@ export const uk: Messages = {
   loadMore: 'Показати ще',
   reply: 'Відповісти',
   replyTo: 'Відповісти: #',
-  replyingTo: 'Відповідь для: #',
   inReplyTo: 'у відповідь: #',
   cancel: 'Скасувати',
   name: 'Ім’я',
@@ -35,4 +34,5 @@ export const uk: Messages = {
   editing: 'Редагувати відповідь',
   save: 'Зберегти',
   confirmDelete: 'Видалити цю відповідь? Цю дію не можна скасувати.',
+  posted: 'Вашу відповідь опубліковано.',
 };

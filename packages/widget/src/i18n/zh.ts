@@ -19,7 +19,6 @@ export const zh: Messages = {
   loadMore: '加载更多',
   reply: '回复',
   replyTo: '回复 #',
-  replyingTo: '正在回复 #',
   inReplyTo: '回复 #',
   cancel: '取消',
   name: '名字',
@@ -35,4 +34,5 @@ export const zh: Messages = {
   editing: '编辑你的回复',
   save: '保存',
   confirmDelete: '要删除这条回复吗？此操作无法撤销。',
+  posted: '你的回复已发布。',
 };

@@ -58,6 +58,10 @@ describe("a reader's own replies", () => {
     await el.updateComplete;
     const item = $(el, '[part~=reply]');
     expect(text(item.querySelector('[part=status]'))).to.equal('Awaiting review');
+    // The thread's polite live region says so.
+    const region = $(el, '[role=status]');
+    expect(text(region)).to.equal('Your reply was posted. Awaiting review');
+    expect(region.getAttribute('part')).to.equal('status-region');
     expect(text($(el, '[part=heading]'))).to.equal('Replies (0)');
     // Everyone else reads the topic without it.
     expect((await read(strictApi, id)).replies).to.deep.equal([]);

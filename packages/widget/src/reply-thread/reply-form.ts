@@ -17,7 +17,7 @@ interface Draft {
 
 /** What the form (and the editor of one's own reply) needs of the `<reply-thread>` it is part of. */
 export interface FormHost {
-  element: LitElement & { token: string | undefined };
+  element: LitElement & { token: string | undefined; headingLevel: number };
   store(): TopicStore | undefined;
   i18n(): I18n;
   /** Fires `colloquy-error` and returns the message for the reader. */
@@ -28,6 +28,8 @@ const styles = css`
   form { display: grid; gap: 0.75rem; margin-top: var(--colloquy-gap); }
   label { display: block; font-weight: 600; }
   [part='submit'] { justify-self: start; }
+  .form-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
+  .form-head h3 { margin: 0; font-size: 1em; }
 `;
 
 /**
@@ -43,6 +45,10 @@ export class ReplyForm {
   #text = '';
   #posting = false;
   #error = '';
+  /** What the thread's live region says: the outcome of the last post, or the new replies. */
+  #news = '';
+  /** How many live replies were waiting behind "New replies" when the region last spoke. */
+  #unseen = 0;
   #draftStore: TopicStore | undefined;
   /** The honeypot field's value: people never see the field, bots fill it in. */
   #website = '';
@@ -78,13 +84,38 @@ export class ReplyForm {
     if (store) void prepare(store);
   };
 
-  /** Opens the form for a reply to `reply` (null: to the topic) and moves the focus into it. */
+  /** The control that opened the form for a reply to another, to return to on Escape or Cancel. */
+  #opener: HTMLElement | null = null;
+
+  /**
+   * Opens the form for a reply to `reply` (null: to the topic) and moves the focus into it: to
+   * the first required field still empty (the name, else the reply).
+   */
   async answer(reply: Reply | null): Promise<void> {
-    this.#set(() => (this.replyTo = reply));
     const element = this.host.element;
+    const root = element.renderRoot as ShadowRoot;
+    this.#opener = reply ? (root.activeElement as HTMLElement | null) : null;
+    this.#set(() => (this.replyTo = reply));
     await element.updateComplete;
-    element.renderRoot.querySelector('textarea')?.focus();
+    const name = root.querySelector<HTMLInputElement>('#name');
+    (name && !name.value.trim() ? name : root.querySelector('textarea'))?.focus();
   }
+
+  /** Cancels the reply to another and gives the focus back to the button that opened it. */
+  async #cancel() {
+    const opener = this.#opener;
+    this.#opener = null;
+    this.#set(() => (this.replyTo = null));
+    await this.host.element.updateComplete;
+    if (opener?.isConnected) opener.focus();
+    else this.host.element.renderRoot.querySelector<HTMLElement>('#text')?.focus();
+  }
+
+  #onKeydown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !this.replyTo) return;
+    event.preventDefault();
+    void this.#cancel();
+  };
 
   #submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -106,14 +137,30 @@ export class ReplyForm {
         this.#text = '';
         this.replyTo = null;
       });
+      this.#opener = null;
+      const { t } = this.host.i18n();
+      this.#news = reply.status === 'pending' ? `${t.posted} ${t.awaitingReview}` : t.posted;
       this.#saveDraft();
       await element.updateComplete;
+      // The focus goes to the reply as it now stands in the thread, which names it by its author.
+      const posted = element.renderRoot.querySelector<HTMLElement>(`[id="reply-${reply.id}"] > article`);
+      if (posted) {
+        posted.tabIndex = -1;
+        posted.focus();
+      }
       element.dispatchEvent(new ColloquyReplyPostedEvent(reply));
     } catch (error) {
+      // Said by the alert region below, at once; the polite region stays quiet.
       this.#error = this.host.report('post', error);
+      this.#news = '';
     } finally {
       this.#set(() => (this.#posting = false));
     }
+    // A refused reply: the focus stays in the form (the disabled button had lost it), and the
+    // alert region says why.
+    await element.updateComplete;
+    const root = element.renderRoot as ShadowRoot;
+    if (this.#error && !root.activeElement) root.querySelector<HTMLElement>('#text')?.focus();
   };
 
   render(): unknown {
@@ -128,19 +175,23 @@ export class ReplyForm {
     }
     const { t, fill } = this.host.i18n();
     const { replyTo } = this;
+    // Replies that arrived live are announced as their count grows, not moved into view.
+    const unseen = store?.unseen.length ?? 0;
+    if (unseen > this.#unseen) this.#news = fill(t.newReplies, unseen);
+    this.#unseen = unseen;
     // The browser checks the fields (required, lengths, a name not only spaces) before the
     // form submits, with its own accessible messages; the server explains anything else.
     const field = (id: string, label: string, control: unknown) =>
       html`<div part="field"><label for=${id}>${label}</label>${control}</div>`;
-    return html`<form part="form" @submit=${this.#submit} @input=${this.#onInput}>
-      ${
-        replyTo
-          ? html`<p class="muted">
-            ${fill(t.replyingTo, replyTo.author.name)}
-            <button type="button" @click=${() => this.answer(null)}>${t.cancel}</button>
-          </p>`
-          : nothing
-      }
+    // Named by its heading: "Reply to Ada" when it answers a reply; Escape or Cancel goes back.
+    return html`<form part="form" aria-labelledby="form-heading" @submit=${this.#submit}
+      @input=${this.#onInput} @keydown=${this.#onKeydown}>
+      <div class="form-head">
+        <h3 id="form-heading" aria-level=${Math.min(6, this.host.element.headingLevel + 1)}>
+          ${replyTo ? fill(t.replyTo, replyTo.author.name) : t.reply}
+        </h3>
+        ${replyTo ? html`<button type="button" @click=${() => this.#cancel()}>${t.cancel}</button>` : nothing}
+      </div>
       ${
         this.host.element.token
           ? nothing
@@ -164,6 +215,7 @@ export class ReplyForm {
       <button part="submit" class="primary" type="submit" ?disabled=${this.#posting}>
         ${this.#posting ? t.sending : t.post}
       </button>
-    </form>`;
+    </form>
+    <p part="status-region" class="sr" role="status">${this.#news}</p>`;
   }
 }

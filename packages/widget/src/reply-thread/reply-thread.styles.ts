@@ -3,7 +3,7 @@ import { css } from 'lit';
 export const styles = css`
   [part='heading'] { font-size: 1.1em; }
   [part='list'] { margin: 0; padding: 0; list-style: none; }
-  [part='list'] [part='list'] { margin-left: min(1.25rem, 4vw); padding-left: min(0.75rem, 3vw); border-left: 2px solid var(--colloquy-border); }
+  [part='list'] [part='list'] { margin-inline-start: min(1.25rem, 4vw); padding-inline-start: min(0.75rem, 3vw); border-inline-start: 2px solid var(--colloquy-border); }
   article { margin-bottom: var(--colloquy-gap); }
   header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25em 0.6em; }
   [part~='body'] { margin: 0.25em 0 0.5em; }

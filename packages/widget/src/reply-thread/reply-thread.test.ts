@@ -9,6 +9,9 @@ const { api } = testEnv();
 const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector)!;
 const $$ = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
 const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim();
+/** The form's accessible name: the text of the heading it is labelled by. */
+const formName = (el: ReplyThread) =>
+  el.shadowRoot!.getElementById($(el, 'form').getAttribute('aria-labelledby')!);
 const ready = (el: ReplyThread) => waitUntil(() => $(el, 'section'), 'thread did not render');
 
 /**
@@ -176,19 +179,23 @@ describe('<reply-thread>', () => {
     expect((await read(id)).replies).to.have.length(0);
   });
 
-  it('answers a reply: "Replying to", cancel, and the answer nests', async () => {
+  it('answers a reply: the form is named for it, Cancel returns, and the answer nests', async () => {
     const id = await createTopic();
     await postReply(id, 'The parent.', 'Grace');
     const el = await thread(id);
     const replyButton = $(el, '[part=reply-button]');
     expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Grace');
+    // A reader's click focuses the button first.
+    replyButton.focus();
     replyButton.click();
-    await waitUntil(() => $(el, 'form p.muted'), 'no "Replying to"');
-    expect(text($(el, 'form p.muted'))).to.contain('Replying to Grace');
-    expect(el.shadowRoot!.activeElement).to.equal($(el, 'textarea'));
-    $(el, 'form p.muted button').click();
-    await el.updateComplete;
-    expect($(el, 'form p.muted')).to.equal(null);
+    await waitUntil(() => $(el, 'form .form-head button'), 'no Cancel');
+    expect(text(formName(el))).to.equal('Reply to Grace');
+    // The name is still empty: the focus goes there first.
+    expect(el.shadowRoot!.activeElement).to.equal($(el, 'input'));
+    $(el, 'form .form-head button').click();
+    await waitUntil(() => el.shadowRoot!.activeElement === replyButton, 'the focus did not return');
+    expect($(el, 'form .form-head button')).to.equal(null);
+    expect(text(formName(el))).to.equal('Reply');
     $(el, '[part=reply-button]').click();
     await el.updateComplete;
     fill(el, 'input', 'Ada');
@@ -200,6 +207,77 @@ describe('<reply-thread>', () => {
     const nested = $(el, '[part=list] > [part=reply] > [part=list] > [part=reply]');
     expect(text(nested.querySelector('[part=body]'))).to.equal('The child.');
     expect((await read(id)).replies.map((r) => r.depth)).to.deep.equal([0, 1]);
+  });
+
+  it('keyboard: reply-to focuses the first empty field, Escape cancels and returns to the button', async () => {
+    const id = await createTopic();
+    await postReply(id, 'First.', 'Grace');
+    await postReply(id, 'Second.', 'Linus');
+    const el = await threadWithForm(id);
+    fill(el, 'input', 'Ada');
+    const second = $$(el, '[part=reply-button]')[1]!;
+    second.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => text(formName(el)) === 'Reply to Linus', 'the form is not named for Linus');
+    // The name is filled in: the focus goes to the reply.
+    expect(el.shadowRoot!.activeElement).to.equal($(el, 'textarea'));
+    await sendKeys({ type: 'Never mind' });
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => el.shadowRoot!.activeElement === second, 'the focus did not return to the button');
+    expect(text(formName(el))).to.equal('Reply');
+    // The draft stays; only the reply-to is cancelled.
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('Never mind');
+  });
+
+  it('keyboard: after Post the focus is on the posted reply; after a refusal it stays in the form', async () => {
+    const id = await createTopic();
+    const el = await threadWithForm(id);
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'Focus me when I am posted.');
+    $(el, '[part=submit]').focus();
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    await sendKeys({ press: 'Enter' });
+    const { detail } = await posted;
+    const focused = el.shadowRoot!.activeElement as HTMLElement;
+    expect(focused.localName).to.equal('article');
+    expect(focused.parentElement!.id).to.equal(`reply-${detail.id}`);
+    expect(focused.getAttribute('aria-label')).to.equal('Ada');
+    expect(focused.tabIndex).to.equal(-1);
+    expect(text(focused.querySelector('[part=body]'))).to.equal('Focus me when I am posted.');
+
+    fill(el, 'input', 'x'.repeat(61)); // refused by the server
+    fill(el, 'textarea', 'Refused.');
+    const submit = $(el, '[part=submit]');
+    await waitUntil(() => !(submit as HTMLButtonElement).disabled, 'the form is still sending');
+    submit.focus();
+    const failed = oneEvent(el, 'colloquy-error');
+    submit.click();
+    const { detail: error } = await failed;
+    expect([error.action, error.error.status]).to.deep.equal(['post', 422]);
+    await el.updateComplete;
+    const inForm = el.shadowRoot!.activeElement;
+    expect(inForm && $(el, 'form').contains(inForm), `focus on ${inForm?.localName}`).to.be.true;
+    expect(text($(el, 'form [role=alert]'))).to.equal(error.message);
+  });
+
+  it('has one polite live region that announces a posted reply and new replies', async () => {
+    const id = await createTopic();
+    const el = await threadWithForm(id);
+    const regions = $$(el, '[role=status], [aria-live]');
+    expect(regions).to.have.length(1);
+    const region = regions[0]!;
+    expect(text(region)).to.equal('');
+    fill(el, 'input', 'Ada');
+    fill(el, 'textarea', 'Announce me.');
+    const posted = oneEvent(el, 'colloquy-reply-posted');
+    $(el, '[part=submit]').click();
+    await posted;
+    await el.updateComplete;
+    expect(text(region)).to.equal('Your reply was posted.');
+    // Other readers' replies wait behind "New replies (N)", and the region says how many.
+    await postReply(id, 'From someone else.', 'Grace');
+    await waitUntil(() => text(region) === 'New replies (1)', `the region says: ${text(region)}`);
+    expect($$(el, '[role=status], [aria-live]')).to.deep.equal([region]);
   });
 
   it('shows replies deeper than 3 flat, "in reply to" their parent', async () => {

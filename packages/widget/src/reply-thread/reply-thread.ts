@@ -84,6 +84,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart field - Each labelled field of the form.
  * @csspart submit - The "Post reply" button.
  * @csspart alert - The form's error message region (`role="alert"`).
+ * @csspart status-region - The thread's polite live region (`role="status"`, visually hidden): says that the reader's reply was posted or is awaiting review, and how many new replies arrived.
  * @csspart locked - The note shown instead of the form on a locked topic.
  * @csspart loading - The "Loading…" note shown until the topic has been read.
  * @csspart error - The load error with its Retry button.
@@ -219,7 +220,7 @@ export class ReplyThread extends ColloquyElement {
     const sending = isSending(reply);
     const gone = status === 'deleted' || status === 'hidden';
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
-    return html`<li part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
+    return html`<li id=${`reply-${reply.id}`} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>

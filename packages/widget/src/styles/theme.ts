@@ -60,7 +60,7 @@ export const theme = css`
   .table { overflow-x: auto; contain: inline-size; }
   table { border-collapse: collapse; }
   th,td { padding: 0.25em 0.5em; border: 1px solid var(--colloquy-border); overflow-wrap: normal; }
-  blockquote { margin: 0 0 calc(var(--colloquy-gap) / 2); padding-left: 0.75em; border-left: 3px solid var(--colloquy-border); }
+  blockquote { margin: 0 0 calc(var(--colloquy-gap) / 2); padding-inline-start: 0.75em; border-inline-start: 3px solid var(--colloquy-border); }
   .muted,time { color: var(--colloquy-muted); font-size: 0.875em; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   button { font: inherit; min-height: 2rem; min-width: 2rem; padding: 0.25rem 0.75rem; color: var(--colloquy-text); background: var(--colloquy-surface); border: 1px solid var(--colloquy-border); border-radius: var(--colloquy-radius); cursor: pointer; }
