@@ -107,6 +107,16 @@ function colloquyApis() {
       cache = await staleCache(testEnv.api);
       testEnv.staleApi = cache.url;
     },
+    /**
+     * `executeServerCommand('colloquy-prune-events')` from a test: every server forgets its
+     * events as pruning does after 7 days (each topic's newest kept), so that a stream resuming
+     * from before them is told to reload.
+     */
+    executeCommand({ command }) {
+      if (command !== 'colloquy-prune-events') return undefined;
+      for (const { store } of running) store.pruneEvents(new Date(Date.now() + 60_000));
+      return true;
+    },
     async serverStop() {
       cache?.close();
       for (const { store, server } of running) {

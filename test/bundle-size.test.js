@@ -18,7 +18,15 @@ test(`the script-tag core stays within ${GZIP_BUDGET} bytes gzip; every chunk li
 test('the core loads its chunks from beside itself, and every chunk it names exists', () => {
   const named = [...core().matchAll(/import\("\.\/widget\/([^"]+)"\)/g)].map((m) => m[1]);
   const files = chunkFiles().map(({ name }) => name);
-  for (const wanted of ['reply-form', 'post-reply', 'react', 'live-stream'])
+  for (const wanted of [
+    'reply-form',
+    'post-reply',
+    'react',
+    'live-stream',
+    'reply-edit',
+    'load-more',
+    'fetch-catalog',
+  ])
     assert.ok(
       named.some((name) => name.startsWith(`${wanted}-`)),
       `the core imports a ${wanted} chunk: ${named.join(', ')}`,
@@ -42,6 +50,8 @@ test("the reply form, posting, proof of work, the live stream and hydration are 
     'the live stream': 'EventSource',
     // Only pages with server-rendered elements load Lit's hydration support.
     "Lit's hydration support": 'defer-hydration',
+    "the editor of one's own reply": 'confirm-delete',
+    'its Edit and Delete buttons': 'delete-button',
   };
   for (const [what, mark] of Object.entries(marks)) {
     assert.ok(!core().includes(mark), `the core has no ${what} ("${mark}")`);

@@ -29,5 +29,10 @@ export const ar: Messages = {
   awaitingReview: 'بانتظار المراجعة',
   deleted: 'تمت الإزالة.',
   signedIn: 'مسجّل الدخول',
+  edit: 'تعديل',
+  delete: 'حذف',
+  editing: 'عدّل ردّك',
+  save: 'حفظ',
+  confirmDelete: 'هل تريد حذف هذا الرد؟ لا يمكن التراجع عن ذلك.',
   posted: 'نُشر ردّك.',
 };

@@ -29,5 +29,10 @@ export const cs: Messages = {
   awaitingReview: 'Čeká na schválení',
   deleted: 'Odstraněno.',
   signedIn: 'Ověřeno',
+  edit: 'Upravit',
+  delete: 'Smazat',
+  editing: 'Upravit odpověď',
+  save: 'Uložit',
+  confirmDelete: 'Smazat tuto odpověď? Tuto akci nelze vrátit zpět.',
   posted: 'Vaše odpověď byla zveřejněna.',
 };

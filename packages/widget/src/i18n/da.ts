@@ -29,5 +29,10 @@ export const da: Messages = {
   awaitingReview: 'Afventer godkendelse',
   deleted: 'Fjernet.',
   signedIn: 'Logget ind',
+  edit: 'Rediger',
+  delete: 'Slet',
+  editing: 'Rediger dit svar',
+  save: 'Gem',
+  confirmDelete: 'Vil du slette dette svar? Det kan ikke fortrydes.',
   posted: 'Dit svar er offentliggjort.',
 };

@@ -33,5 +33,10 @@ export const de: Messages = {
   awaitingReview: 'Wartet auf Prüfung',
   deleted: 'Entfernt.',
   signedIn: 'Angemeldet',
+  edit: 'Bearbeiten',
+  delete: 'Löschen',
+  editing: 'Antwort bearbeiten',
+  save: 'Speichern',
+  confirmDelete: 'Diese Antwort löschen? Das lässt sich nicht rückgängig machen.',
   posted: 'Ihre Antwort wurde veröffentlicht.',
 };

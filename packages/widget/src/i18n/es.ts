@@ -29,5 +29,10 @@ export const es: Messages = {
   awaitingReview: 'Pendiente de revisión',
   deleted: 'Eliminado.',
   signedIn: 'Sesión iniciada',
+  edit: 'Editar',
+  delete: 'Eliminar',
+  editing: 'Edita tu respuesta',
+  save: 'Guardar',
+  confirmDelete: '¿Eliminar esta respuesta? No se puede deshacer.',
   posted: 'Tu respuesta se ha publicado.',
 };

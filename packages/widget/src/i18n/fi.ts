@@ -29,5 +29,10 @@ export const fi: Messages = {
   awaitingReview: 'Odottaa tarkistusta',
   deleted: 'Poistettu.',
   signedIn: 'Kirjautunut',
+  edit: 'Muokkaa',
+  delete: 'Poista',
+  editing: 'Muokkaa vastaustasi',
+  save: 'Tallenna',
+  confirmDelete: 'Poistetaanko tämä vastaus? Poistoa ei voi perua.',
   posted: 'Vastauksesi julkaistiin.',
 };

@@ -29,5 +29,10 @@ export const fr: Messages = {
   awaitingReview: 'En attente de modération',
   deleted: 'Supprimé.',
   signedIn: 'Connecté',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  editing: 'Modifier votre réponse',
+  save: 'Enregistrer',
+  confirmDelete: 'Supprimer cette réponse ? Cette action est irréversible.',
   posted: 'Votre réponse a été publiée.',
 };

@@ -29,5 +29,10 @@ export const he: Messages = {
   awaitingReview: 'ממתין לאישור',
   deleted: 'הוסר.',
   signedIn: 'משתמש מאומת',
+  edit: 'עריכה',
+  delete: 'מחיקה',
+  editing: 'עריכת התגובה',
+  save: 'שמירה',
+  confirmDelete: 'למחוק את התגובה הזו? אי אפשר לבטל את הפעולה.',
   posted: 'התגובה שלך פורסמה.',
 };

@@ -29,5 +29,10 @@ export const it: Messages = {
   awaitingReview: 'In attesa di approvazione',
   deleted: 'Rimosso.',
   signedIn: 'Accesso effettuato',
+  edit: 'Modifica',
+  delete: 'Elimina',
+  editing: 'Modifica la tua risposta',
+  save: 'Salva',
+  confirmDelete: "Eliminare questa risposta? L'operazione non può essere annullata.",
   posted: 'La tua risposta è stata pubblicata.',
 };

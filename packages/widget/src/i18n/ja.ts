@@ -29,5 +29,10 @@ export const ja: Messages = {
   awaitingReview: '承認待ち',
   deleted: '削除されました。',
   signedIn: 'ログイン済み',
+  edit: '編集',
+  delete: '削除',
+  editing: '返信を編集',
+  save: '保存',
+  confirmDelete: 'この返信を削除しますか？元に戻すことはできません。',
   posted: '返信を投稿しました。',
 };

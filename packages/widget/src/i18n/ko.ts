@@ -29,5 +29,10 @@ export const ko: Messages = {
   awaitingReview: '검토 대기 중',
   deleted: '삭제되었습니다.',
   signedIn: '로그인됨',
+  edit: '수정',
+  delete: '삭제',
+  editing: '답글 수정',
+  save: '저장',
+  confirmDelete: '이 답글을 삭제할까요? 삭제하면 되돌릴 수 없습니다.',
   posted: '답글이 게시되었습니다.',
 };

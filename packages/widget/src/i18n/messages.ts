@@ -1,4 +1,4 @@
-import { messagesUrl } from '../api/urls.js';
+import type { editMessages } from './edit-messages.js';
 
 const en = {
   category: 'Category',
@@ -31,16 +31,19 @@ const en = {
   posted: 'Your reply was posted.',
 };
 
-/** The UI strings of one language. */
-export type Messages = typeof en;
+/** The UI strings of one language (every catalog has them all). */
+export type Messages = typeof en & typeof editMessages;
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
 export { en };
 
 /** Formatting and strings for one locale. */
 export class I18n {
-  /** The UI strings, English when the language has no catalog. */
-  readonly t: Messages;
+  /**
+   * The UI strings, English when the language has no catalog. The English strings of the
+   * editor of one's own reply are in its module (edit-messages.ts), not here.
+   */
+  readonly t: typeof en & Partial<Messages>;
   readonly #numbers: Intl.NumberFormat;
   readonly #dates: Intl.DateTimeFormat;
 
@@ -80,8 +83,7 @@ export class I18n {
 
 const cache = new Map<string, I18n>();
 /** Catalogs of other languages, by language subtag, once the server has answered. */
-const catalogs = new Map<string, Partial<Messages>>([['en', en]]);
-const waiting = new Map<string, Set<() => void>>();
+export const catalogs = new Map<string, Partial<Messages>>([['en', en]]);
 
 /**
  * Makes `catalog` the strings of `language` (a primary subtag, `de`) without asking the server:
@@ -90,21 +92,6 @@ const waiting = new Map<string, Set<() => void>>();
  */
 export const addCatalog = (language: string, catalog: Partial<Messages>): void =>
   void catalogs.set(language, catalog);
-
-/** Asks the Colloquy server at `api` for the catalog of `language`, once per page. */
-function fetchCatalog(api: string, language: string, done: () => void) {
-  let callbacks = waiting.get(language);
-  if (callbacks) return void callbacks.add(done);
-  waiting.set(language, (callbacks = new Set([done])));
-  fetch(messagesUrl(api, language))
-    .then((response) => (response.ok ? response.json() : {}))
-    .catch(() => ({}))
-    .then((catalog: Partial<Messages>) => {
-      // An unknown language or a failed read settles on English; no retry storm.
-      catalogs.set(language, catalog);
-      for (const callback of callbacks) callback();
-    });
-}
 
 /**
  * The I18n of an element: its `lang`, else the closest `[lang]` ancestor's (across shadow
@@ -125,7 +112,9 @@ export function i18nFor(element: Element, api: string, onLoad: () => void): I18n
   lang ||= globalThis.navigator?.language || 'en';
   const language = lang.split('-', 1).join('').toLowerCase();
   const catalog = catalogs.get(language);
-  if (!catalog) fetchCatalog(api, language, onLoad);
+  // The loader is a module of its own, which readers of English never need.
+  if (!catalog)
+    void import('./fetch-catalog.js').then((loader) => loader.fetchCatalog(api, language, onLoad));
   const key = `${lang} ${!!catalog}`;
   let i18n = cache.get(key);
   if (!i18n) cache.set(key, (i18n = new I18n(lang, catalog)));

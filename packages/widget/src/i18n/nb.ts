@@ -29,5 +29,10 @@ export const nb: Messages = {
   awaitingReview: 'Venter på godkjenning',
   deleted: 'Fjernet.',
   signedIn: 'Logget inn',
+  edit: 'Rediger',
+  delete: 'Slett',
+  editing: 'Rediger svaret ditt',
+  save: 'Lagre',
+  confirmDelete: 'Vil du slette dette svaret? Det kan ikke angres.',
   posted: 'Svaret ditt er publisert.',
 };

@@ -29,5 +29,10 @@ export const nl: Messages = {
   awaitingReview: 'Wacht op controle',
   deleted: 'Verwijderd.',
   signedIn: 'Ingelogd',
+  edit: 'Bewerken',
+  delete: 'Verwijderen',
+  editing: 'Je antwoord bewerken',
+  save: 'Opslaan',
+  confirmDelete: 'Dit antwoord verwijderen? Dit kan niet ongedaan worden gemaakt.',
   posted: 'Je reactie is geplaatst.',
 };

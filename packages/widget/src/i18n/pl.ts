@@ -29,5 +29,10 @@ export const pl: Messages = {
   awaitingReview: 'Oczekuje na moderację',
   deleted: 'Usunięto.',
   signedIn: 'Zalogowano',
+  edit: 'Edytuj',
+  delete: 'Usuń',
+  editing: 'Edytuj swoją odpowiedź',
+  save: 'Zapisz',
+  confirmDelete: 'Usunąć tę odpowiedź? Tej operacji nie można cofnąć.',
   posted: 'Twoja odpowiedź została opublikowana.',
 };

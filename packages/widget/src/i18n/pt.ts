@@ -29,5 +29,10 @@ export const pt: Messages = {
   awaitingReview: 'Aguardando revisão',
   deleted: 'Removido.',
   signedIn: 'Conectado',
+  edit: 'Editar',
+  delete: 'Excluir',
+  editing: 'Editar sua resposta',
+  save: 'Salvar',
+  confirmDelete: 'Excluir esta resposta? Não é possível desfazer.',
   posted: 'Sua resposta foi publicada.',
 };

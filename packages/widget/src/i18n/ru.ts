@@ -29,5 +29,10 @@ export const ru: Messages = {
   awaitingReview: 'Ожидает проверки',
   deleted: 'Удалено.',
   signedIn: 'Вы вошли',
+  edit: 'Изменить',
+  delete: 'Удалить',
+  editing: 'Изменить ответ',
+  save: 'Сохранить',
+  confirmDelete: 'Удалить этот ответ? Это действие нельзя отменить.',
   posted: 'Ваш ответ опубликован.',
 };

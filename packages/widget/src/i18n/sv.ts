@@ -29,5 +29,10 @@ export const sv: Messages = {
   awaitingReview: 'Väntar på granskning',
   deleted: 'Borttaget.',
   signedIn: 'Inloggad',
+  edit: 'Redigera',
+  delete: 'Ta bort',
+  editing: 'Redigera ditt svar',
+  save: 'Spara',
+  confirmDelete: 'Vill du ta bort det här svaret? Det går inte att ångra.',
   posted: 'Ditt svar har publicerats.',
 };

@@ -29,5 +29,10 @@ export const tr: Messages = {
   awaitingReview: 'İnceleme bekliyor',
   deleted: 'Kaldırıldı.',
   signedIn: 'Giriş yapıldı',
+  edit: 'Düzenle',
+  delete: 'Sil',
+  editing: 'Yanıtınızı düzenleyin',
+  save: 'Kaydet',
+  confirmDelete: 'Bu yanıt silinsin mi? Bu işlem geri alınamaz.',
   posted: 'Yanıtınız yayımlandı.',
 };

@@ -29,5 +29,10 @@ export const zh: Messages = {
   awaitingReview: '等待审核',
   deleted: '已删除。',
   signedIn: '已登录',
+  edit: '编辑',
+  delete: '删除',
+  editing: '编辑你的回复',
+  save: '保存',
+  confirmDelete: '要删除这条回复吗？此操作无法撤销。',
   posted: '你的回复已发布。',
 };

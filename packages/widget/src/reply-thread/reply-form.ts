@@ -1,4 +1,4 @@
-import { adoptStyles, css, html, nothing, type LitElement } from 'lit';
+import { css, html, nothing, type LitElement } from 'lit';
 import type { NewReply, Reply } from '@colloquy/api';
 import type { ColloquyErrorDetail } from '../events/error.js';
 import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
@@ -6,6 +6,7 @@ import type { I18n } from '../i18n/messages.js';
 import { postReply, prepare } from '../store/post-reply.js';
 import { readJson, writeJson } from '../store/storage.js';
 import type { TopicStore } from '../store/topic-store.js';
+import { addStyles, fieldStyles } from './fields.js';
 
 const NAME_KEY = 'colloquy:name';
 
@@ -14,7 +15,7 @@ interface Draft {
   text: string;
 }
 
-/** What the form needs of the `<reply-thread>` it is part of. */
+/** What the form (and the editor of one's own reply) needs of the `<reply-thread>` it is part of. */
 export interface FormHost {
   element: LitElement & { token: string | undefined; headingLevel: number };
   store(): TopicStore | undefined;
@@ -26,9 +27,6 @@ export interface FormHost {
 const styles = css`
   form { display: grid; gap: 0.75rem; margin-top: var(--colloquy-gap); }
   label { display: block; font-weight: 600; }
-  input,textarea { display: block; width: 100%; min-height: 2.25rem; padding: 0.4rem 0.5rem; font: inherit; color: var(--colloquy-text); background: var(--colloquy-background); border: 1px solid var(--colloquy-border); border-radius: var(--colloquy-radius); }
-  textarea { resize: vertical; }
-  :user-invalid { border-color: var(--colloquy-danger); }
   [part='submit'] { justify-self: start; }
   .form-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
   .form-head h3 { margin: 0; font-size: 1em; }
@@ -56,10 +54,8 @@ export class ReplyForm {
   #website = '';
 
   constructor(private readonly host: FormHost) {
-    const element = host.element;
-    const root = element.renderRoot;
-    if (root instanceof ShadowRoot)
-      adoptStyles(root, [...(element.constructor as typeof LitElement).elementStyles, styles]);
+    addStyles(host.element, fieldStyles);
+    addStyles(host.element, styles);
   }
 
   get #draftKey() {

@@ -2,8 +2,11 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'l
 import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
+import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
+import { readJson } from '../store/storage.js';
 import { isSending } from '../store/topic-store.js';
-import type { ReplyForm } from './reply-form.js';
+import type { ReplyEditor } from './reply-edit.js';
+import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
@@ -37,9 +40,10 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
 
 /**
  * @tagname reply-thread
- * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more"
- * and a form to post a reply. The draft survives a reload; a refused reply is rolled back
- * with the server's explanation.
+ * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more",
+ * Edit and Delete of the reader's own replies within their edit window, and a form to post a
+ * reply. The draft survives a reload; a refused reply
+ * is rolled back with the server's explanation.
  *
  * @attr topic - The topic id; default: the page's canonical URL.
  * @attr api - The Colloquy server's origin; default: where the widget script came from.
@@ -51,7 +55,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  *
  * @fires {ColloquyReplyPostedEvent} colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
  * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
- * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting or reacting failed.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing or deleting failed.
  *
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).
@@ -65,6 +69,13 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart reaction - Each reaction button.
  * @csspart count - The count inside a reaction button.
  * @csspart reply-button - The "Reply" button of a reply.
+ * @csspart edit-button - The "Edit" button of the reader's own reply, while its edit window is open.
+ * @csspart delete-button - The "Delete" button of the reader's own reply, while its edit window is open.
+ * @csspart editor - The form editing the reader's reply in its place (its Markdown source).
+ * @csspart save - The editor's "Save" button.
+ * @csspart cancel - The "Cancel" button of the editor and of the confirmation of a deletion.
+ * @csspart confirm - The confirmation asked before a reply is deleted.
+ * @csspart confirm-delete - The confirmation's "Delete" button.
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
@@ -116,6 +127,16 @@ export class ReplyThread extends ColloquyElement {
   /** The reply form, once its module is in. */
   #form: ReplyForm | undefined;
   #formLoad: Promise<ReplyForm | undefined> | undefined;
+  /** The editor of the reader's own replies, once its module is in. */
+  #editor: ReplyEditor | undefined;
+  #editorLoad: unknown;
+  /** What the form and the editor need of the element. */
+  readonly #host: FormHost = {
+    element: this,
+    store: () => this.store,
+    i18n: () => this.i18n,
+    report: (action, error) => this.report(action, error),
+  };
   /** Loads the form when its place comes within half a screen of the viewport. */
   #formWatch: IntersectionObserver | undefined;
   #watched: Element | null = null;
@@ -127,12 +148,7 @@ export class ReplyThread extends ColloquyElement {
       ({ ReplyForm }) => {
         this.#unwatch();
         this.requestUpdate();
-        return (this.#form = new ReplyForm({
-          element: this,
-          store: () => this.store,
-          i18n: () => this.i18n,
-          report: (action, error) => this.report(action, error),
-        }));
+        return (this.#form = new ReplyForm(this.#host));
       },
       (error) => {
         this.#formLoad = undefined;
@@ -147,6 +163,22 @@ export class ReplyThread extends ColloquyElement {
     this.#formWatch?.disconnect();
     this.#formWatch = undefined;
     this.#watched = null;
+  }
+
+  /**
+   * Loads the editor of the reader's own replies (once), which renders their Edit and Delete
+   * buttons: only when this reader has edit tokens kept, which most never have.
+   */
+  #loadEditor() {
+    this.#editorLoad ??=
+      readJson(EDIT_TOKENS_KEY) &&
+      import('./reply-edit.js').then(
+        ({ ReplyEditor }) => {
+          this.#editor = new ReplyEditor(this.#host);
+          this.requestUpdate();
+        },
+        (error) => this.report('edit', error),
+      );
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -201,7 +233,9 @@ export class ReplyThread extends ColloquyElement {
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
-        <div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
+        ${
+          this.#editor?.render(reply) ??
+          html`<div part="body">${gone ? html`<p class="muted">${t.deleted}</p>` : renderDoc(reply.body)}</div>
         ${
           gone
             ? nothing
@@ -215,7 +249,9 @@ export class ReplyThread extends ColloquyElement {
                     ${t.reply}
                   </button>`
               }
+              ${this.#editor?.actions(reply)}
             </div>`
+        }`
         }
       </article>
       ${
@@ -245,6 +281,7 @@ export class ReplyThread extends ColloquyElement {
     const { t, fill } = this.i18n;
     const state = this.renderState();
     if (state !== nothing || !store) return state;
+    this.#loadEditor();
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${

@@ -4,9 +4,8 @@ import { hasPlace } from './own-writes.js';
 import { isSending, type TopicStore } from './topic-store.js';
 
 /** What to do with each kind of event of a topic's stream. */
-// `reload` is not handled by the elements yet: its few bytes do not fit the bundle's budget.
 export type TopicEventHandlers = {
-  [T in Exclude<TopicEventType, 'reload'>]: (data: TopicEventData[T]) => void;
+  [T in TopicEventType]: (data: TopicEventData[T]) => void;
 };
 
 /** A topic's live event stream; see {@link liveStream}. */
@@ -75,6 +74,13 @@ export function liveStream(
   return stream;
 }
 
+/** See {@link TopicStore.reveal}. */
+export function reveal(store: TopicStore): void {
+  for (const reply of store.unseen) if (!store.replies.some((r) => r.id === reply.id)) store.insert(reply);
+  store.unseen = [];
+  store.notify();
+}
+
 /** What each event of a topic's stream does to the topic's store. */
 export const storeHandlers = (store: TopicStore): TopicEventHandlers => ({
   'reply-created': (reply) => {
@@ -95,4 +101,8 @@ export const storeHandlers = (store: TopicStore): TopicEventHandlers => ({
     else store.replies = store.replies.map((r) => (r.id === replyId ? { ...r, reactions } : r));
   },
   counts: ({ replyCount }) => (store.total = replyCount),
+  // The server no longer has every event the page missed: read the topic again, once, without
+  // a loading state, so what the reader is typing stays. The server ends the stream; it comes
+  // back after the newest event (the reload's id), so it does not ask again.
+  reload: () => void store.load(true),
 });

@@ -1,9 +1,10 @@
 import { PROOF_HEADER, READER_HEADER, type CreatedReply, type NewReply, type Reply } from '@colloquy/api';
 import { type ColloquyError, request } from '../api/client.js';
 import { repliesUrl } from '../api/urls.js';
+import { EDIT_TOKENS_KEY, editTokens } from './edit-tokens.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { rememberOwnWrite } from './own-writes.js';
-import { readerKey } from './storage.js';
+import { readerKey, writeJson } from './storage.js';
 import { LOCAL, type TopicStore } from './topic-store.js';
 
 /**
@@ -19,6 +20,22 @@ function solver(store: TopicStore): ProofOfWork {
   let proofs = solvers.get(store);
   if (!proofs) solvers.set(store, (proofs = proofOfWork(store.api)));
   return proofs;
+}
+
+/** At most this many edit tokens are kept (the newest); one whose window is over is dropped. */
+const KEEP_TOKENS = 50;
+
+/** Keeps the edit token of reply `id` on the server at `api` until `until` (ISO 8601). */
+function keepEditToken(api: string, id: string, token: string, until: string) {
+  const tokens = editTokens();
+  const now = Date.now();
+  tokens[`${api} ${id}`] = [token, Date.parse(until)];
+  const keys = Object.keys(tokens);
+  keys.forEach((key, i) => {
+    const kept = tokens[key];
+    if (!kept || kept[1] <= now || i < keys.length - KEEP_TOKENS) delete tokens[key];
+  });
+  writeJson(EDIT_TOKENS_KEY, tokens);
 }
 
 /** See {@link TopicStore.prepare}. */
@@ -63,8 +80,9 @@ export async function postReply(store: TopicStore, input: NewReply, token?: stri
     }
   };
   try {
-    // The edit token stays out: this element offers no editing (the API does).
+    // The edit token is kept apart, for the author's Edit and Delete; the reply goes without it.
     const { editToken, editableUntil, ...reply } = await send(true);
+    keepEditToken(store.api, reply.id, editToken, editableUntil);
     store.replace(local.id, reply);
     store.unseen = store.unseen.filter((r) => r.id !== reply.id); // its event may have come first
     if (reply.status === 'pending') store.hold(reply);

@@ -1,11 +1,10 @@
 import { type ColloquyError, request } from '../api/client.js';
-import { repliesPageUrl, topicUrl } from '../api/urls.js';
+import { topicUrl } from '../api/urls.js';
 import type {
   NewReply,
   ReactionKind,
   ReactionState,
   Reply,
-  ReplyPage,
   Topic,
   TopicSummary,
   TopicWithReplies,
@@ -22,7 +21,8 @@ export type TopicStoreState = 'idle' | 'loading' | 'ready' | 'missing' | 'error'
 /** What a reaction applies to: the topic itself (`null`) or a reply id. */
 export type ReactionTarget = string | null;
 
-const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+/** Whether `error` is a request's abort (a newer read superseded it). */
+export const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
 /** A reply shown before the server has it has an id of this form; see {@link isSending}. */
 export const LOCAL = 'local-';
@@ -45,7 +45,7 @@ export class TopicStore {
   total = 0;
   /** The last load failure, while `state` is `error`. */
   error: ColloquyError | null = null;
-  /** Whether a `loadMore()` is in flight. */
+  /** Whether a {@link loadMore} is in flight. */
   loadingMore = false;
   /** Replies that arrived live and wait for the reader to {@link reveal} them. */
   unseen: Reply[] = [];
@@ -114,11 +114,12 @@ export class TopicStore {
     );
   }
 
-  /** Shows the replies that arrived live, each in its place in the thread. */
-  reveal(): void {
-    for (const reply of this.unseen) if (!this.replies.some((r) => r.id === reply.id)) this.insert(reply);
-    this.unseen = [];
-    this.notify();
+  /**
+   * Shows the replies that arrived live, each in its place in the thread. Done by the live
+   * stream's module, which brought them (so it is in by then).
+   */
+  async reveal(): Promise<void> {
+    (await import('./live-stream.js')).reveal(this);
   }
 
   /**
@@ -179,9 +180,10 @@ export class TopicStore {
 
   /**
    * (Re)reads the topic and its first page of replies; a newer call supersedes an older one.
-   * Never rejects: a failure sets `state` to `error` and `error`.
+   * Never rejects: a failure sets `state` to `error` and `error`. `quiet`: what is shown stays
+   * until the read is in (no loading state, so a form being typed in stays as it is).
    */
-  async load(): Promise<void> {
+  async load(quiet?: boolean): Promise<void> {
     if (!this.#full) {
       // Only compact cards show it: join the page's next summaries read (a module of its own,
       // which a page without compact cards never loads).
@@ -194,10 +196,12 @@ export class TopicStore {
     }
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
-    this.state = 'loading';
-    this.error = null;
     this.loadingMore = false;
-    this.notify();
+    if (!quiet) {
+      this.state = 'loading';
+      this.error = null;
+      this.notify();
+    }
     try {
       this.prime(
         await request<TopicWithReplies>(topicUrl(this.api, this.topicId), { signal: abort.signal }),
@@ -254,30 +258,13 @@ export class TopicStore {
     this.state = 'ready';
   }
 
-  /** Appends the next page of replies (whole threads); no-op on the last page. */
-  async loadMore(): Promise<void> {
-    const cursor = this.nextCursor;
-    if (!cursor || this.loadingMore) return;
-    const signal = this.#loadAbort?.signal;
-    this.loadingMore = true;
-    this.notify();
-    try {
-      const page = await request<ReplyPage>(
-        repliesPageUrl(this.api, this.topicId, cursor),
-        signal ? { signal } : {},
-      );
-      if (signal?.aborted) return;
-      const known = new Set(this.replies.map((reply) => reply.id));
-      this.replies = [...this.replies, ...page.replies.filter((reply) => !known.has(reply.id))];
-      await this.#mergeOwn(!page.nextCursor);
-      this.nextCursor = page.nextCursor;
-      this.total = page.total;
-    } catch (error) {
-      if (!isAbort(error)) throw error;
-    } finally {
-      this.loadingMore = false;
-      this.notify();
-    }
+  /**
+   * Appends the next page of replies (whole threads; a thread the last page cut goes on first);
+   * no-op on the last page. A module of its own, loaded on the first click: most readers never
+   * load more.
+   */
+  loadMore(): Promise<void> {
+    return import('./load-more.js').then((more) => more.loadMore(this, this.#loadAbort?.signal));
   }
 
   /**

@@ -1,0 +1,13 @@
+/**
+ * The English strings only the editor of one's own reply (with its Edit and Delete buttons)
+ * shows: they are loaded with it, so the
+ * script-tag core does not carry them. Every other language's catalog has them as usual, and
+ * the served English catalog (catalogs.json) includes them.
+ */
+export const editMessages = {
+  edit: 'Edit',
+  delete: 'Delete',
+  editing: 'Edit your reply',
+  save: 'Save',
+  confirmDelete: 'Delete this reply? This cannot be undone.',
+};
