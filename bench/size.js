@@ -21,8 +21,8 @@ const BUDGET_NOTE = [
   "the compact cards' summaries read are in chunks. What could still move (the request of Load",
   "more, the loader of other languages' strings, revealing live replies) weighed about 300 bytes",
   'together, not the 1,100 that 12 KB asks; the rest is rendering. Those three have since moved to',
-  "chunks, to make room for the merge of a reader's own writes, the live stream's reload and the",
-  "hooks of the editor of one's own replies. The budget is 13.5 KB: what the core takes, with the",
+  "chunks, to make room for the merge of a reader's own writes, the live stream's reload, the",
+  "thread's Show more replies and the hooks of the editor of one's own replies. The budget is 13.5 KB: what the core takes, with the",
   'hydration of server-rendered elements (which must be ready before the elements are defined),',
   'and a few hundred bytes of room.',
 ].join('\n');
@@ -70,7 +70,8 @@ const CHUNK_ROLES = {
   'summary-batch': "the compact cards' batched summaries read; loaded by a page with compact cards",
   'reply-edit':
     "the Edit and Delete buttons of the reader's own replies and their editor; loaded when a reply shown is the reader's, within its edit window",
-  'load-more': 'reading more replies ("Load more"); loaded on the first click',
+  'load-more':
+    'reading more replies ("Load more", "Show more replies" in a cut thread); loaded on the first click',
   'fetch-catalog':
     "the loader of another language's strings; loaded for a reader whose language is not English",
   fields: "the text fields' styles and the style adoption shared by the reply form and the editor",

@@ -29,6 +29,7 @@ export const ar: Messages = {
   awaitingReview: 'بانتظار المراجعة',
   deleted: 'تمت الإزالة.',
   signedIn: 'مسجّل الدخول',
+  moreInThread: 'عرض مزيد من الردود (#)',
   edit: 'تعديل',
   delete: 'حذف',
   editing: 'عدّل ردّك',

@@ -29,6 +29,7 @@ export const cs: Messages = {
   awaitingReview: 'Čeká na schválení',
   deleted: 'Odstraněno.',
   signedIn: 'Ověřeno',
+  moreInThread: 'Zobrazit další odpovědi (#)',
   edit: 'Upravit',
   delete: 'Smazat',
   editing: 'Upravit odpověď',

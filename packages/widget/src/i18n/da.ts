@@ -29,6 +29,7 @@ export const da: Messages = {
   awaitingReview: 'Afventer godkendelse',
   deleted: 'Fjernet.',
   signedIn: 'Logget ind',
+  moreInThread: 'Vis flere svar (#)',
   edit: 'Rediger',
   delete: 'Slet',
   editing: 'Rediger dit svar',

@@ -33,6 +33,7 @@ export const de: Messages = {
   awaitingReview: 'Wartet auf Prüfung',
   deleted: 'Entfernt.',
   signedIn: 'Angemeldet',
+  moreInThread: 'Weitere Antworten anzeigen (#)',
   edit: 'Bearbeiten',
   delete: 'Löschen',
   editing: 'Antwort bearbeiten',

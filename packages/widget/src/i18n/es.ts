@@ -29,6 +29,7 @@ export const es: Messages = {
   awaitingReview: 'Pendiente de revisión',
   deleted: 'Eliminado.',
   signedIn: 'Sesión iniciada',
+  moreInThread: 'Ver más respuestas (#)',
   edit: 'Editar',
   delete: 'Eliminar',
   editing: 'Edita tu respuesta',

@@ -29,6 +29,7 @@ export const fi: Messages = {
   awaitingReview: 'Odottaa tarkistusta',
   deleted: 'Poistettu.',
   signedIn: 'Kirjautunut',
+  moreInThread: 'Näytä lisää vastauksia (#)',
   edit: 'Muokkaa',
   delete: 'Poista',
   editing: 'Muokkaa vastaustasi',

@@ -29,6 +29,7 @@ export const fr: Messages = {
   awaitingReview: 'En attente de modération',
   deleted: 'Supprimé.',
   signedIn: 'Connecté',
+  moreInThread: 'Afficher plus de réponses (#)',
   edit: 'Modifier',
   delete: 'Supprimer',
   editing: 'Modifier votre réponse',

@@ -29,6 +29,7 @@ export const he: Messages = {
   awaitingReview: 'ממתין לאישור',
   deleted: 'הוסר.',
   signedIn: 'משתמש מאומת',
+  moreInThread: 'הצגת תגובות נוספות (#)',
   edit: 'עריכה',
   delete: 'מחיקה',
   editing: 'עריכת התגובה',

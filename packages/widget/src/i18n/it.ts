@@ -29,6 +29,7 @@ export const it: Messages = {
   awaitingReview: 'In attesa di approvazione',
   deleted: 'Rimosso.',
   signedIn: 'Accesso effettuato',
+  moreInThread: 'Mostra altre risposte (#)',
   edit: 'Modifica',
   delete: 'Elimina',
   editing: 'Modifica la tua risposta',

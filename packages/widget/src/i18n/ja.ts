@@ -29,6 +29,7 @@ export const ja: Messages = {
   awaitingReview: '承認待ち',
   deleted: '削除されました。',
   signedIn: 'ログイン済み',
+  moreInThread: '返信をさらに表示 (#)',
   edit: '編集',
   delete: '削除',
   editing: '返信を編集',

@@ -29,6 +29,7 @@ export const ko: Messages = {
   awaitingReview: '검토 대기 중',
   deleted: '삭제되었습니다.',
   signedIn: '로그인됨',
+  moreInThread: '답글 더 보기 (#)',
   edit: '수정',
   delete: '삭제',
   editing: '답글 수정',

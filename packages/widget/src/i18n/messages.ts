@@ -29,6 +29,7 @@ const en = {
   deleted: 'Removed.',
   signedIn: 'Signed in',
   posted: 'Your reply was posted.',
+  moreInThread: 'Show more replies (#)',
 };
 
 /** The UI strings of one language (every catalog has them all). */

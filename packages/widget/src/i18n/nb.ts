@@ -29,6 +29,7 @@ export const nb: Messages = {
   awaitingReview: 'Venter på godkjenning',
   deleted: 'Fjernet.',
   signedIn: 'Logget inn',
+  moreInThread: 'Vis flere svar (#)',
   edit: 'Rediger',
   delete: 'Slett',
   editing: 'Rediger svaret ditt',

@@ -29,6 +29,7 @@ export const nl: Messages = {
   awaitingReview: 'Wacht op controle',
   deleted: 'Verwijderd.',
   signedIn: 'Ingelogd',
+  moreInThread: 'Meer antwoorden tonen (#)',
   edit: 'Bewerken',
   delete: 'Verwijderen',
   editing: 'Je antwoord bewerken',

@@ -29,6 +29,7 @@ export const pl: Messages = {
   awaitingReview: 'Oczekuje na moderację',
   deleted: 'Usunięto.',
   signedIn: 'Zalogowano',
+  moreInThread: 'Pokaż więcej odpowiedzi (#)',
   edit: 'Edytuj',
   delete: 'Usuń',
   editing: 'Edytuj swoją odpowiedź',

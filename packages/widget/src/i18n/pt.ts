@@ -29,6 +29,7 @@ export const pt: Messages = {
   awaitingReview: 'Aguardando revisão',
   deleted: 'Removido.',
   signedIn: 'Conectado',
+  moreInThread: 'Mostrar mais respostas (#)',
   edit: 'Editar',
   delete: 'Excluir',
   editing: 'Editar sua resposta',

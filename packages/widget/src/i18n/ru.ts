@@ -29,6 +29,7 @@ export const ru: Messages = {
   awaitingReview: 'Ожидает проверки',
   deleted: 'Удалено.',
   signedIn: 'Вы вошли',
+  moreInThread: 'Показать ещё ответы (#)',
   edit: 'Изменить',
   delete: 'Удалить',
   editing: 'Изменить ответ',

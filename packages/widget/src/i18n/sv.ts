@@ -29,6 +29,7 @@ export const sv: Messages = {
   awaitingReview: 'Väntar på granskning',
   deleted: 'Borttaget.',
   signedIn: 'Inloggad',
+  moreInThread: 'Visa fler svar (#)',
   edit: 'Redigera',
   delete: 'Ta bort',
   editing: 'Redigera ditt svar',

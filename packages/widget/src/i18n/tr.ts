@@ -29,6 +29,7 @@ export const tr: Messages = {
   awaitingReview: 'İnceleme bekliyor',
   deleted: 'Kaldırıldı.',
   signedIn: 'Giriş yapıldı',
+  moreInThread: 'Daha fazla yanıt göster (#)',
   edit: 'Düzenle',
   delete: 'Sil',
   editing: 'Yanıtınızı düzenleyin',

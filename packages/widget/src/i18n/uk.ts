@@ -29,6 +29,7 @@ export const uk: Messages = {
   awaitingReview: 'Очікує на перевірку',
   deleted: 'Видалено.',
   signedIn: 'Ви увійшли',
+  moreInThread: 'Показати більше відповідей (#)',
   edit: 'Редагувати',
   delete: 'Видалити',
   editing: 'Редагувати відповідь',

@@ -29,6 +29,7 @@ export const zh: Messages = {
   awaitingReview: '等待审核',
   deleted: '已删除。',
   signedIn: '已登录',
+  moreInThread: '显示更多回复 (#)',
   edit: '编辑',
   delete: '删除',
   editing: '编辑你的回复',

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { EDIT_TOKEN_HEADER, type TopicWithReplies } from '@colloquy/api';
+import { EDIT_TOKEN_HEADER, type Reply, type TopicWithReplies } from '@colloquy/api';
 import { editTokens } from '../store/edit-tokens.js';
 import { topicStore } from '../store/topic-store.js';
 import { createTopic, postReply, testEnv } from '../test-env.js';
@@ -154,6 +154,64 @@ describe("a reader's own replies: Edit and Delete", () => {
     expect($(again, '[part=edit-button]')).to.equal(null);
   });
 });
+
+describe('a thread longer than a page', () => {
+  it('is read whole through "Show more replies", in order, and "Load more" doubles nothing', async function () {
+    this.timeout(120_000);
+    const id = await createTopic();
+    const root = await postReply(id, 'The long thread starts.', 'Root');
+    const answers: Reply[] = [];
+    for (let batch = 0; batch < 65; batch++)
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, k) => postReply(id, `Answer ${batch * 10 + k}.`, 'Many', root.id)),
+        )),
+      );
+    // Late answers to the first answer: their place is under it, not at the thread's end.
+    const first = [...answers].sort(byTime)[0]!;
+    const late = [
+      await postReply(id, 'A late answer to the first.', 'Late', first.id),
+      await postReply(id, 'Another late one.', 'Late', first.id),
+    ];
+    const after = await postReply(id, 'A thread after the long one.', 'Next');
+
+    const start = await read(id);
+    expect(start.moreInThread?.rootId, 'the first page cuts the thread').to.equal(root.id);
+    const el = await thread(id);
+    await waitUntil(() => $(el, '[part=more-in-thread]'), 'no "Show more replies" button');
+    expect(text($(el, '[part=more-in-thread]'))).to.equal(`Show more replies (${start.moreInThread!.count})`);
+    // The button is at the end of the cut thread, inside it.
+    expect(item(el, 'The long thread starts.')!.lastElementChild).to.equal($(el, '[part=more-in-thread]'));
+
+    let clicks = 0;
+    while ($(el, '[part=more-in-thread]')) {
+      const shown = bodies(el).length;
+      $(el, '[part=more-in-thread]')!.click();
+      clicks++;
+      await waitUntil(() => bodies(el).length > shown, 'the next replies of the thread did not come');
+      await el.updateComplete;
+    }
+    expect(clicks, 'the thread takes more than two pages').to.be.greaterThan(1);
+    const expected = [
+      root,
+      ...[...answers].sort(byTime).flatMap((a) => (a.id === first.id ? [a, ...late] : [a])),
+    ].map((r) => r.text);
+    expect(bodies(el)).to.deep.equal(expected);
+
+    // "Load more" goes on after the thread: the next thread, and nothing twice.
+    $(el, '[part=load-more]')!.click();
+    await waitUntil(() => !$(el, '[part=load-more]'), 'Load more did not finish');
+    expect(bodies(el)).to.deep.equal([...expected, after.text]);
+    const ids = topicStore(api, id).replies.map((r) => r.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+    expect(ids).to.have.length(answers.length + late.length + 2);
+  });
+});
+
+/** Sibling order, as the server keeps it: oldest first, then by id. */
+function byTime(a: Reply, b: Reply) {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1;
+}
 
 describe('the live stream told to reload', () => {
   it('reads the topic again once, keeping what the reader is typing', async function () {

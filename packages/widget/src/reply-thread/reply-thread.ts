@@ -41,8 +41,8 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
 /**
  * @tagname reply-thread
  * @summary The replies of a topic, nested, with per-reply reactions, reply-to, "Load more",
- * Edit and Delete of the reader's own replies within their edit window, and a form to post a
- * reply. The draft survives a reload; a refused reply
+ * "Show more replies" in a thread a page cut, Edit and Delete of the reader's own replies within
+ * their edit window, and a form to post a reply. The draft survives a reload; a refused reply
  * is rolled back with the server's explanation.
  *
  * @attr topic - The topic id; default: the page's canonical URL.
@@ -76,6 +76,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart cancel - The "Cancel" button of the editor and of the confirmation of a deletion.
  * @csspart confirm - The confirmation asked before a reply is deleted.
  * @csspart confirm-delete - The confirmation's "Delete" button.
+ * @csspart more-in-thread - The "Show more replies (N)" button at the end of a thread a page cut.
  * @csspart empty - The "No replies in this topic yet." note.
  * @csspart new-replies - The "New replies (N)" button that shows replies which arrived live.
  * @csspart load-more - The "Load more" button.
@@ -205,10 +206,11 @@ export class ReplyThread extends ColloquyElement {
     await (await this.#loadForm())?.answer(reply);
   }
 
-  async #more() {
+  /** "Load more" (its click event, which the store takes as not `true`), or "Show more replies" (`true`). */
+  async #more(thread?: boolean) {
     this.moreError = '';
     try {
-      await this.store?.loadMore();
+      await this.store?.loadMore(thread);
     } catch (error) {
       this.moreError = this.report('load-more', error);
     }
@@ -216,9 +218,11 @@ export class ReplyThread extends ColloquyElement {
 
   #renderNode({ reply, children, inReplyTo }: ThreadNode): unknown {
     const { t, fill, date } = this.i18n;
+    const store = this.store;
     const { author, createdAt, status } = reply;
     const sending = isSending(reply);
     const gone = status === 'deleted' || status === 'hidden';
+    const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
     return html`<li id=${`reply-${reply.id}`} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
@@ -257,6 +261,11 @@ export class ReplyThread extends ColloquyElement {
       ${
         children.length
           ? html`<ol part="list">${children.map((child) => this.#renderNode(child))}</ol>`
+          : nothing
+      }
+      ${
+        more?.rootId === reply.id
+          ? html`<button part="more-in-thread" type="button" @click=${() => this.#more(true)}>${fill(t.moreInThread, more.count)}</button>`
           : nothing
       }
     </li>`;

@@ -5,6 +5,7 @@ import type {
   ReactionKind,
   ReactionState,
   Reply,
+  ThreadContinuation,
   Topic,
   TopicSummary,
   TopicWithReplies,
@@ -41,6 +42,8 @@ export class TopicStore {
   /** Loaded replies in thread order, including this reader's pending ones. */
   replies: Reply[] = [];
   nextCursor: string | null = null;
+  /** The last thread loaded, when a page cut it: the rest is read with {@link loadMore}(true). */
+  moreInThread: ThreadContinuation | null = null;
   /** All visible replies of the topic, as last reported by the server. */
   total = 0;
   /** The last load failure, while `state` is `error`. */
@@ -181,7 +184,8 @@ export class TopicStore {
   /**
    * (Re)reads the topic and its first page of replies; a newer call supersedes an older one.
    * Never rejects: a failure sets `state` to `error` and `error`. `quiet`: what is shown stays
-   * until the read is in (no loading state, so a form being typed in stays as it is).
+   * until the read is in (no loading state, so a form being typed in stays as it is), and a
+   * failed read leaves it as it was.
    */
   async load(quiet?: boolean): Promise<void> {
     if (!this.#full) {
@@ -210,7 +214,7 @@ export class TopicStore {
       await this.#mergeOwn(this.nextCursor === null);
       if (abort.signal.aborted) return;
     } catch (error) {
-      if (isAbort(error) || abort.signal.aborted) return;
+      if (isAbort(error) || abort.signal.aborted || quiet) return;
       if ((error as ColloquyError).status === 404) {
         this.topic = null;
         this.replies = [];
@@ -246,11 +250,15 @@ export class TopicStore {
    * review, which are not in what everyone reads (a server-rendered page adds them once its
    * elements have hydrated: the server rendered none).
    */
-  prime({ replies, nextCursor, lastEventId, ...topic }: TopicWithReplies, held?: boolean): void {
+  prime(
+    { replies, nextCursor, moreInThread, lastEventId, ...topic }: TopicWithReplies,
+    held?: boolean,
+  ): void {
     this.topic = topic;
     this.replies = replies;
     if (held) for (const reply of this.#held) if (!replies.some((r) => r.id === reply.id)) this.insert(reply);
     this.nextCursor = nextCursor;
+    this.moreInThread = moreInThread;
     this.total = topic.replyCount;
     if (this.#stream) this.#stream.lastEventId = lastEventId;
     else this.#lastEventId = lastEventId;
@@ -260,11 +268,12 @@ export class TopicStore {
 
   /**
    * Appends the next page of replies (whole threads; a thread the last page cut goes on first);
-   * no-op on the last page. A module of its own, loaded on the first click: most readers never
-   * load more.
+   * no-op on the last page. `thread`: reads the next replies of the thread the last page cut
+   * ({@link moreInThread}) instead, each put in its place in that thread. A module of its own,
+   * loaded on the first click: most readers never load more.
    */
-  loadMore(): Promise<void> {
-    return import('./load-more.js').then((more) => more.loadMore(this, this.#loadAbort?.signal));
+  loadMore(thread?: boolean): Promise<void> {
+    return import('./load-more.js').then((more) => more.loadMore(this, thread, this.#loadAbort?.signal));
   }
 
   /**
