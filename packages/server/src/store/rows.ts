@@ -9,7 +9,7 @@ import {
 } from '@colloquy/api';
 import { countColumn } from './queries.js';
 import type { CountColumn, RepliesTable, TopicsTable } from './schema.js';
-import type { Viewer } from './store.js';
+import type { TopicRecord, Viewer } from './store.js';
 
 /** Rows as the queries return them, and the wire forms made of them. */
 
@@ -19,6 +19,20 @@ export type ReplyRow = Selectable<RepliesTable>;
 /** The reaction counts of a topic or reply row, from its counter columns. */
 export const reactionsOf = (row: Record<CountColumn, number>): Reactions =>
   Object.fromEntries(REACTION_KINDS.map((kind) => [kind, Number(row[countColumn(kind)])])) as Reactions;
+
+/** A topic's content as its columns hold it: the JSON ones as text. Shared by every topic write. */
+export const topicContent = (
+  topic: Pick<TopicRecord, 'url' | 'category' | 'label' | 'summary' | 'author' | 'body' | 'text' | 'sources'>,
+) => ({
+  url: topic.url,
+  category: topic.category ? JSON.stringify(topic.category) : null,
+  label: topic.label,
+  summary: topic.summary,
+  author: topic.author ? JSON.stringify(topic.author) : null,
+  body: JSON.stringify(topic.body),
+  text: topic.text,
+  sources: JSON.stringify(topic.sources),
+});
 
 export function toTopic(row: TopicRow): Topic {
   return {

@@ -12,6 +12,7 @@ import type {
 import { prepare, prepareNamed, prepareRows } from './prepared.js';
 import { countColumn, latestPublishedReplyId, type QueryDialect, replyPlacement } from './queries.js';
 import type { CountColumn, RepliesTable, Schema, TopicsTable } from './schema.js';
+import { topicContent } from './rows.js';
 import type { SqlConnection } from './sql-store.js';
 
 const published = sql.lit<ReplyStatus>('published');
@@ -242,16 +243,9 @@ export class SqlImports implements ImportStore {
             ? q.insertKeptTopic({
                 id,
                 title: topic.title,
-                url: kept.url,
-                category: kept.category ? JSON.stringify(kept.category) : null,
-                label: kept.label,
-                summary: kept.summary,
-                author: kept.author ? JSON.stringify(kept.author) : null,
+                ...topicContent(kept),
                 created_at: topic.createdAt ?? now,
-                body: JSON.stringify(kept.body),
-                text: kept.text,
                 source: kept.source,
-                sources: JSON.stringify(kept.sources),
                 locked: topic.locked,
                 updated_at: now,
                 ...countsOf(kept.reactions),

@@ -38,7 +38,16 @@ import {
   type QueryDialect,
   type QueueFilter,
 } from './queries.js';
-import { listed, publicView, reactionsOf, type ReplyRow, threadOrder, toReply, toTopic } from './rows.js';
+import {
+  listed,
+  publicView,
+  reactionsOf,
+  type ReplyRow,
+  threadOrder,
+  topicContent,
+  toReply,
+  toTopic,
+} from './rows.js';
 import type { NotificationStore } from './notifications.js';
 import type { Schema } from './schema.js';
 import { SqlImports } from './sql-imports.js';
@@ -265,16 +274,9 @@ export abstract class SqlStore implements Store {
     return this.#q.upsertTopic({
       id: topic.id,
       title: topic.title,
-      url: topic.url,
-      category: topic.category ? JSON.stringify(topic.category) : null,
-      label: topic.label,
-      summary: topic.summary,
-      author: topic.author ? JSON.stringify(topic.author) : null,
+      ...topicContent(topic),
       created_at: topic.createdAt ?? null,
-      body: JSON.stringify(topic.body),
-      text: topic.text,
       source: topic.source ?? docToMarkdown(topic.body),
-      sources: JSON.stringify(topic.sources),
       locked: topic.locked,
       now: new Date().toISOString(),
     });
