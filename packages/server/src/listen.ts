@@ -18,8 +18,11 @@ const STREAM_GRACE_MS = 2000;
  */
 const CLOSE_GRACE_MS = 15_000;
 
-/** An event stream's path: such a request never ends by itself. */
-const STREAM_PATH = /^\/api\/v1\/topics\/[^/?]+\/events(?:\?|$)/;
+/**
+ * The paths of event streams, which never end by themselves: a topic's live updates and the
+ * moderation console's stream.
+ */
+const STREAM_PATH = /^\/api\/v1\/(?:topics\/[^/?]+\/events|admin\/stream)(?:\?|$)/;
 
 /** Serves the app over HTTP; port 0 picks a free port, reported in the result. */
 export function listen(
