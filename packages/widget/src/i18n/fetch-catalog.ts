@@ -1,4 +1,4 @@
-import { messagesUrl } from '../api/urls.js';
+import { messagesUrl } from '../api/requests.js';
 import { catalogs, type Messages } from './messages.js';
 
 const waiting = new Map<string, Set<() => void>>();

@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { EDIT_TOKEN_HEADER, type Reply } from '@colloquy/api';
 import { request, type RequestOptions } from '../api/client.js';
-import { replyUrl } from '../api/urls.js';
+import { replyUrl } from '../api/requests.js';
 import { renderDoc } from '../doc/render-doc.js';
 import { editMessages } from '../i18n/edit-messages.js';
 import { editable } from '../store/edit-tokens.js';

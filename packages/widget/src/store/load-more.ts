@@ -1,6 +1,6 @@
 import type { ReplyPage } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { repliesPageUrl } from '../api/urls.js';
+import { repliesPageUrl } from '../api/requests.js';
 import { mergeOwnWrites } from './own-writes.js';
 import { readJson } from './storage.js';
 import { isAbort, type TopicStore } from './topic-store.js';
