@@ -1,10 +1,9 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
-import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
-import { readJson } from '../store/storage.js';
-import { isSending } from '../store/topic-store.js';
+import { EDIT_TOKENS_KEY, readJson } from '../store/storage.js';
+import { isSending, type TopicStore } from '../store/topic-store.js';
 import type { ReplyEditor } from './reply-edit.js';
 import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
@@ -12,6 +11,12 @@ import { styles } from './reply-thread.styles.js';
 
 /** Deeper replies are shown at this depth, with "in reply to <name>". */
 const MAX_DEPTH = 3;
+
+/**
+ * Replies rendered per task in the first render of a page: a long page is rendered in slices,
+ * with the browser free to paint and answer input between them.
+ */
+const SLICE = 10;
 
 /** A reply and the answers shown nested under it. */
 export interface ThreadNode {
@@ -103,6 +108,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @cssproperty --colloquy-danger - Error text and invalid field borders.
  * @cssproperty --colloquy-radius - Corner radius.
  * @cssproperty --colloquy-gap - Spacing between replies and parts.
+ * @cssproperty --colloquy-loading-height - The loading placeholder's height on a first visit (a returning reader's browser reserves the height the element last had for the topic).
  */
 export class ReplyThread extends ColloquyElement {
   static override styles = [theme, styles];
@@ -141,6 +147,16 @@ export class ReplyThread extends ColloquyElement {
   /** Loads the form when its place comes within half a screen of the viewport. */
   #formWatch: IntersectionObserver | undefined;
   #watched: Element | null = null;
+  /**
+   * How many replies the first render has reached; Infinity once it has rendered them all. A
+   * server renders them all, and an element the server rendered hydrates them all at once.
+   */
+  #rendered = isServer || this.shadowRoot ? Infinity : SLICE;
+  #nextSlice: unknown;
+
+  protected override slicing(): boolean {
+    return this.#rendered < (this.store?.replies.length ?? 0);
+  }
 
   /** Loads the form's module (once; again after a failure), then renders the form. */
   #loadForm(): Promise<ReplyForm | undefined> {
@@ -291,13 +307,32 @@ export class ReplyThread extends ColloquyElement {
     const state = this.renderState();
     if (state !== nothing || !store) return state;
     this.#loadEditor();
+    // The replies are in thread order (each after its parent), so a slice is a prefix, and the
+    // next slice only adds to the end; what follows the list comes with the last slice.
+    const { replies } = store;
+    const slicing = this.slicing();
+    if (slicing)
+      this.#nextSlice ??= setTimeout(() => {
+        this.#nextSlice = undefined;
+        this.#rendered += SLICE;
+        this.requestUpdate();
+      });
+    else this.#rendered = Infinity;
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${
-        store.replies.length
-          ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
+        replies.length
+          ? html`<ol part="list">${threadTree(replies.slice(0, this.#rendered)).map((n) => this.#renderNode(n))}</ol>`
           : html`<p part="empty" class="muted">${t.noReplies}</p>`
       }
+      ${slicing ? nothing : this.#renderEnd(store)}
+    </section>`;
+  }
+
+  /** What follows the list: new replies, Load more, its error, and the form. */
+  #renderEnd(store: TopicStore): unknown {
+    const { t, fill } = this.i18n;
+    return html`
       ${
         store.unseen.length
           ? html`<button part="new-replies" type="button" @click=${() => store.reveal()}>
@@ -312,7 +347,6 @@ export class ReplyThread extends ColloquyElement {
           : nothing
       }
       ${this.moreError ? html`<p part="alert" role="alert">${this.moreError}</p>` : nothing}
-      ${this.#renderForm()}
-    </section>`;
+      ${this.#renderForm()}`;
   }
 }
