@@ -30,6 +30,7 @@ const en = {
   signedIn: 'Signed in',
   posted: 'Your reply was posted.',
   moreInThread: 'Show more replies (#)',
+  report: 'Report',
 };
 
 /** The UI strings of one language (every catalog has them all). */

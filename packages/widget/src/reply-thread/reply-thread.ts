@@ -60,7 +60,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  *
  * @fires {ColloquyReplyPostedEvent} colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
  * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
- * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing or deleting failed.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing, deleting or reporting failed.
  *
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).
@@ -76,6 +76,9 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart reply-button - The "Reply" button of a reply.
  * @csspart edit-button - The "Edit" button of the reader's own reply, while its edit window is open.
  * @csspart delete-button - The "Delete" button of the reader's own reply, while its edit window is open.
+ * @csspart report-button - The "Report" button of a reply, which asks to confirm (with an optional reason) and files the reply for the moderators' review.
+ * @csspart confirm-report - The confirmation's "Report" button.
+ * @csspart reported - The note that says a reply was reported.
  * @csspart editor - The form editing the reader's reply in its place (its Markdown source).
  * @csspart save - The editor's "Save" button.
  * @csspart cancel - The "Cancel" button of the editor and of the confirmation of a deletion.
@@ -136,7 +139,7 @@ export class ReplyThread extends ColloquyElement {
   #formLoad: Promise<ReplyForm | undefined> | undefined;
   /** The editor of the reader's own replies, once its module is in. */
   #editor: ReplyEditor | undefined;
-  #editorLoad: unknown;
+  #editorLoad: Promise<ReplyEditor | undefined> | null = null;
   /** What the form and the editor need of the element. */
   readonly #host: FormHost = {
     element: this,
@@ -184,18 +187,30 @@ export class ReplyThread extends ColloquyElement {
 
   /**
    * Loads the editor of the reader's own replies (once), which renders their Edit and Delete
-   * buttons: only when this reader has edit tokens kept, which most never have.
+   * buttons and the report of a reply: when this reader has edit tokens kept, which most never
+   * have, or (`now`) to report a reply.
    */
-  #loadEditor() {
-    this.#editorLoad ??=
-      readJson(EDIT_TOKENS_KEY) &&
-      import('./reply-edit.js').then(
-        ({ ReplyEditor }) => {
-          this.#editor = new ReplyEditor(this.#host);
-          this.requestUpdate();
-        },
-        (error) => this.report('edit', error),
-      );
+  #loadEditor(now?: boolean): Promise<ReplyEditor | undefined> | null {
+    return (this.#editorLoad ??=
+      now || readJson(EDIT_TOKENS_KEY)
+        ? import('./reply-edit.js').then(
+            ({ ReplyEditor }) => {
+              this.requestUpdate();
+              return (this.#editor = new ReplyEditor(this.#host));
+            },
+            (error) => {
+              this.#editorLoad = null;
+              this.report('edit', error);
+              return undefined;
+            },
+          )
+        : null);
+  }
+
+  /** Opens the report of `reply`, loading its module first. */
+  async #flag(reply: Reply, event: Event) {
+    const button = event.target as Element;
+    (await this.#loadEditor(true))?.open(reply, 'report', button);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -270,6 +285,13 @@ export class ReplyThread extends ColloquyElement {
                   </button>`
               }
               ${this.#editor?.actions(reply)}
+              ${
+                sending
+                  ? nothing
+                  : html`<button part="report-button" type="button" @click=${(event: Event) => this.#flag(reply, event)}>
+                    ${t.report}
+                  </button>`
+              }
             </div>`
         }`
         }
