@@ -1,4 +1,5 @@
 import type { editMessages } from './edit-messages.js';
+import type { formMessages } from './form-messages.js';
 
 const en = {
   category: 'Category',
@@ -20,21 +21,17 @@ const en = {
   replyTo: 'Reply to #',
   inReplyTo: 'in reply to #',
   cancel: 'Cancel',
-  name: 'Name',
-  text: 'Reply',
-  post: 'Post reply',
   sending: 'Sending…',
   locked: 'This topic is closed.',
   awaitingReview: 'Awaiting review',
   deleted: 'Removed.',
   signedIn: 'Signed in',
-  posted: 'Your reply was posted.',
   moreInThread: 'Show more replies (#)',
   report: 'Report',
 };
 
 /** The UI strings of one language (every catalog has them all). */
-export type Messages = typeof en & typeof editMessages;
+export type Messages = typeof en & typeof editMessages & typeof formMessages;
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
 export { en };
@@ -43,7 +40,8 @@ export { en };
 export class I18n {
   /**
    * The UI strings, English when the language has no catalog. The English strings of the
-   * editor of one's own reply are in its module (edit-messages.ts), not here.
+   * reply form and of the editor of one's own reply are in their modules (form-messages.ts,
+   * edit-messages.ts), not here.
    */
   readonly t: typeof en & Partial<Messages>;
   readonly #numbers: Intl.NumberFormat;
