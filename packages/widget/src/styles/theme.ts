@@ -52,6 +52,9 @@ export const theme = css`
   .primary { color: var(--colloquy-on-accent); background: var(--colloquy-accent); border-color: var(--colloquy-accent); }
   .reactions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
   [aria-pressed='true'] { background: var(--colloquy-pressed); border-color: var(--colloquy-accent); }
+  .icon { width: 1em; height: 1em; fill: currentColor; }
+  /* Forced colours drop backgrounds: a pressed reaction keeps a thicker border in the system's highlight. */
+  @media (forced-colors: active) { [aria-pressed='true'] { border: 2px solid Highlight; } }
   .avatar { display: inline-grid; place-items: center; flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; object-fit: cover; font-weight: 600; color: var(--colloquy-avatar-text); background: var(--colloquy-avatar-background); }
   [role='alert'] { color: var(--colloquy-danger); }
   /* Until the read is in: the height remembered from the last visit, else the site's hint, else a skeleton. */

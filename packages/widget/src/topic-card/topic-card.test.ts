@@ -42,10 +42,19 @@ describe('<topic-card>', () => {
     expect($$(el, '[part=body] p').length).to.be.greaterThan(4);
     const reactions = $$(el, '[part=reaction]');
     expect(reactions.map((b) => b.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
-      '👍Like 0',
-      '💡Insightful 0',
-      '👎Disagree 0',
+      'Like 0',
+      'Insightful 0',
+      'Disagree 0',
     ]);
+    // Each icon is an inline drawing hidden from assistive technology, no emoji glyph; its
+    // label is the button's text.
+    for (const button of reactions) {
+      const icon = button.querySelector('svg')!;
+      expect(icon.getAttribute('aria-hidden')).to.equal('true');
+      expect(icon.querySelector('path')!.getAttribute('d')).to.match(/^M/);
+      expect(icon.getBoundingClientRect().width).to.be.greaterThan(8);
+      expect(button.textContent).not.to.match(/\p{Extended_Pictographic}/u);
+    }
     expect(reactions.every((b) => b.getAttribute('aria-pressed') === 'false')).to.be.true;
     expect($(el, '[part=replies]').textContent!.trim()).to.equal('Replies (0)');
   });
@@ -156,7 +165,10 @@ describe('<topic-card>', () => {
     });
     const el = await card(id);
     const root = el.shadowRoot!;
-    expect(root.querySelectorAll('img, script, svg, b, iframe').length).to.equal(0);
+    expect(root.querySelectorAll('img, script, b, iframe').length).to.equal(0);
+    // The only drawings are the reaction icons, none from the content.
+    const drawings = [...root.querySelectorAll('svg')];
+    expect(drawings.every((svg) => svg.closest('[part=reaction]') && !svg.hasAttribute('onload'))).to.be.true;
     expect([...root.querySelectorAll('a')].every((a) => /^(https?:|mailto:|#)/.test(a.getAttribute('href')!)))
       .to.be.true;
     expect($(el, '[part=title]').textContent).to.contain('<img src=x');
