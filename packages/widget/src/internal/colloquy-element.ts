@@ -25,6 +25,11 @@ export class ColloquyElement extends LitElement {
   declare topic: string | undefined;
   /** The Colloquy server's origin; default: the origin the widget script was loaded from. */
   declare api: string | undefined;
+  /**
+   * The writing direction, as for any element; default: `rtl` when the element's language is
+   * written right to left (set by the element), else the page's. An author's `dir` is kept.
+   */
+  declare dir: string;
   /** `light`, `dark` or `auto` (default: follows `prefers-color-scheme`). */
   declare theme: 'light' | 'dark' | 'auto' | undefined;
   /** Level of the element's main heading, 1–6 (default 2). */
