@@ -104,7 +104,6 @@ export class I18n {
     (message: Counted, count: number): string;
     (message: string, value: string): string;
   } = (message: Counted, value: string | number): string =>
-    // A string has no `other`.
     (typeof message === 'string'
       ? message
       : (message[this.#plurals.select(value as number)] ?? message.other)
@@ -127,7 +126,7 @@ export const addCatalog = (language: string, catalog: Partial<Messages>): void =
 /**
  * Puts a site's own strings over those of `language` (a language tag; its primary subtag
  * counts, `de` for `de-AT`): over the built-in English, a catalog from the server (also one
- * that arrives later) or one given to {@link addCatalog}. A language the server has no
+ * that arrives later) or one given to {@link addCatalog} before. A language the server has no
  * catalog for is added this way: its strings over English. Later calls add to earlier ones,
  * and the elements on the page render again with them.
  */
