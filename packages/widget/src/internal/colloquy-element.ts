@@ -22,6 +22,7 @@ export class ColloquyElement extends LitElement {
     topic: { type: String },
     api: { type: String },
     lang: { type: String, reflect: true },
+    dir: { reflect: true },
     theme: { type: String, reflect: true },
     headingLevel: { type: Number, attribute: 'heading-level' },
   };
@@ -30,6 +31,11 @@ export class ColloquyElement extends LitElement {
   declare topic: string | undefined;
   /** The Colloquy server's origin; default: the origin the widget script was loaded from. */
   declare api: string | undefined;
+  /**
+   * The writing direction, as for any element; default: `rtl` when the element's language is
+   * written right to left (set by the element), else the page's. An author's `dir` is kept.
+   */
+  declare dir: string;
   /** `light`, `dark` or `auto` (default: follows `prefers-color-scheme`). */
   declare theme: 'light' | 'dark' | 'auto' | undefined;
   /** Level of the element's main heading, 1–6 (default 2). */
@@ -41,6 +47,8 @@ export class ColloquyElement extends LitElement {
   #reportedError: ColloquyError | null = null;
   /** Whether this element's height with its content has been remembered (once per element). */
   #measured = false;
+  /** The `dir` this element gave itself: an author's `dir` (any other) is left as it is. */
+  #dir: string | undefined;
 
   constructor() {
     super();
@@ -54,6 +62,10 @@ export class ColloquyElement extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
+    // Right to left in a language written so, on a left-to-right page too; else as the page
+    // says. Set here, not in render(), so that a server rendering the element writes it too.
+    // (`dir` is reflected: undefined removes the attribute.)
+    if (this.dir === this.#dir) this.dir = this.#dir = (this.i18n.rtl ? 'rtl' : undefined) as string;
     const error = this.store?.error ?? null;
     if (error && error !== this.#reportedError) this.report('load', error);
     this.#reportedError = error;
