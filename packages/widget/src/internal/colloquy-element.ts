@@ -71,8 +71,11 @@ export class ColloquyElement extends LitElement {
     this.#reportedError = error;
   }
 
-  /** Whether the element is still rendering its content in slices (after which it is measured). */
-  protected slicing(): boolean {
+  /**
+   * Whether the element is still settling into the height its content takes (rendering in
+   * slices, say), after which it is measured.
+   */
+  protected settling(): boolean {
     return false;
   }
 
@@ -89,7 +92,7 @@ export class ColloquyElement extends LitElement {
     const heights = readJson<Record<string, number>>(HEIGHTS) ?? {};
     const { style } = this;
     const reserve = '--colloquy-reserved';
-    if (store.state === 'loading' || store.state === 'idle' || this.slicing()) {
+    if (store.state === 'loading' || store.state === 'idle' || this.settling()) {
       if (heights[key]) style.setProperty(reserve, `${heights[key]}px`);
       return;
     }

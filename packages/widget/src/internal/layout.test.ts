@@ -64,6 +64,35 @@ describe('layout without shifts', () => {
     }
   });
 
+  it("remembers a thread's height with its form when the form comes at once, and reserves that", async () => {
+    const topic = await createTopic();
+    await postReply(topic, 'A reply.', 'Ada');
+    const thread = () =>
+      fixture(
+        html`<div style="width: 600px"><reply-thread api=${api} topic=${topic} lang="en"></reply-thread></div>`,
+      );
+    const first = (await thread()).querySelector('reply-thread')!;
+    // On screen: the form's module comes as soon as its place is seen.
+    await waitUntil(() => shadow(first, 'form').length, 'the form came');
+    await waitUntil(() => heights()[`${api} ${topic} reply-thread 600`], 'the height was remembered');
+    const height = first.offsetHeight;
+    expect(heights()[`${api} ${topic} reply-thread 600`]).to.equal(height);
+    expect(height).to.be.greaterThan(shadow(first, 'form')[0]!.offsetHeight);
+
+    forgetStore(api, topic);
+    const release = holdReads(topic);
+    try {
+      const again = (await thread()).querySelector('reply-thread')!;
+      await waitUntil(
+        () => shadow(again, '[part=loading]').length && again.style.length,
+        'loading, reserved',
+      );
+      expect(again.offsetHeight).to.equal(height);
+    } finally {
+      release();
+    }
+  });
+
   it('shows a skeleton on a first visit, or the height the site hints', async () => {
     const topic = await createTopic();
     const release = holdReads(topic);

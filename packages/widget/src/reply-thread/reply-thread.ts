@@ -153,6 +153,8 @@ export class ReplyThread extends ColloquyElement {
   /** Loads the form when its place comes within half a screen of the viewport. */
   #formWatch: IntersectionObserver | undefined;
   #watched: Element | null = null;
+  /** Whether the observer has said if the form's place is near the viewport. */
+  #watchReported = false;
   /**
    * How many replies the first render has reached; Infinity once it has rendered them all. A
    * server renders them all, and an element the server rendered hydrates them all at once.
@@ -160,8 +162,18 @@ export class ReplyThread extends ColloquyElement {
   #rendered = isServer || this.shadowRoot ? Infinity : SLICE;
   #nextSlice: unknown;
 
-  protected override slicing(): boolean {
+  /** Whether the first render is still adding slices. */
+  #slicing(): boolean {
     return this.#rendered < (this.store?.replies.length ?? 0);
+  }
+
+  /**
+   * Still settling: rendering slices, or waiting to learn whether the form's place is near the
+   * viewport, or for the form that comes because it is. The height is remembered once the form
+   * is in where it comes at once, so that the next visit reserves room for it too.
+   */
+  protected override settling(): boolean {
+    return this.#slicing() || (!!this.#watched && !this.#watchReported) || (!!this.#formLoad && !this.#form);
   }
 
   /** Loads the form's module (once; again after a failure), then renders the form. */
@@ -217,17 +229,24 @@ export class ReplyThread extends ColloquyElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
     const spot = this.renderRoot.querySelector('[part=form-placeholder]');
-    if (spot === this.#watched) return;
-    this.#unwatch();
-    if (!spot) return;
-    this.#watched = spot;
-    this.#formWatch = new IntersectionObserver(
-      (entries) => entries.some((entry) => entry.isIntersecting) && void this.#loadForm(),
-      { rootMargin: '50%' },
-    );
-    this.#formWatch.observe(spot);
+    if (spot !== this.#watched) {
+      this.#unwatch();
+      if (spot) {
+        this.#watched = spot;
+        this.#formWatch = new IntersectionObserver(
+          (entries) => {
+            this.#watchReported = true;
+            if (entries.some((entry) => entry.isIntersecting)) void this.#loadForm();
+            else this.requestUpdate();
+          },
+          { rootMargin: '50%' },
+        );
+        this.#formWatch.observe(spot);
+      }
+    }
+    // After the watch is set: the element settles once it has reported.
+    super.updated(changed);
   }
 
   override disconnectedCallback(): void {
@@ -335,7 +354,7 @@ export class ReplyThread extends ColloquyElement {
     // The replies are in thread order (each after its parent), so a slice is a prefix, and the
     // next slice only adds to the end; what follows the list comes with the last slice.
     const { replies } = store;
-    const slicing = this.slicing();
+    const slicing = this.#slicing();
     if (slicing)
       this.#nextSlice ??= setTimeout(() => {
         this.#nextSlice = undefined;

@@ -23,7 +23,7 @@ export const theme = css`
     --colloquy-radius: 0.5rem;
     --colloquy-gap: 1rem;
     color-scheme: light dark;
-    display: block;
+    display: flow-root;
     box-sizing: border-box;
     max-width: 100%;
     min-height: var(--colloquy-reserved);
