@@ -4,6 +4,7 @@ import '../define.js';
 import { ar } from './ar.js';
 import { de } from './de.js';
 import { editMessages } from './edit-messages.js';
+import { formMessages } from './form-messages.js';
 import { en, I18n, i18nFor, type Messages, setMessages } from './messages.js';
 import { pl } from './pl.js';
 import { ru } from './ru.js';
@@ -28,7 +29,7 @@ describe('i18n', () => {
   });
 
   it('has every English string in German', () => {
-    expect(Object.keys(de).sort()).to.deep.equal(Object.keys({ ...en, ...editMessages }).sort());
+    expect(Object.keys(de).sort()).to.deep.equal(Object.keys({ ...en, ...editMessages, ...formMessages }).sort());
   });
 
   it('takes the language from the ancestors and fetches its catalog from the server once', async () => {
