@@ -29,7 +29,9 @@ describe('i18n', () => {
   });
 
   it('has every English string in German', () => {
-    expect(Object.keys(de).sort()).to.deep.equal(Object.keys({ ...en, ...editMessages, ...formMessages }).sort());
+    expect(Object.keys(de).sort()).to.deep.equal(
+      Object.keys({ ...en, ...editMessages, ...formMessages }).sort(),
+    );
   });
 
   it('takes the language from the ancestors and fetches its catalog from the server once', async () => {
