@@ -419,13 +419,13 @@ describe('<reply-thread>', () => {
     const el = await thread('rsp-update');
     el.theme = 'dark';
     await el.updateComplete;
-    const button = $(el, '[part=form-placeholder]');
-    expect(getComputedStyle(button).borderColor).to.equal('rgb(74, 74, 74)');
+    const empty = $(el, '[part=empty]');
+    expect(getComputedStyle(empty).color).to.equal('rgb(176, 176, 176)');
     expect(getComputedStyle(el).color).to.equal('rgb(236, 236, 236)');
     await expect(el).to.be.accessible();
     el.theme = 'light';
     await el.updateComplete;
-    expect(getComputedStyle(button).borderColor).to.equal('rgb(201, 204, 209)');
+    expect(getComputedStyle(empty).color).to.equal('rgb(92, 92, 92)');
     expect(getComputedStyle(el).color).to.equal('rgb(26, 26, 26)');
   });
 
