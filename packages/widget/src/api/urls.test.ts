@@ -4,6 +4,7 @@ import {
   eventsUrl,
   messagesUrl,
   reactionsUrl,
+  sortParam,
   repliesPageUrl,
   repliesUrl,
   replyUrl,
@@ -27,6 +28,9 @@ describe('API URLs', () => {
     expect(repliesPageUrl(api, 'rsp-update', 'a+b/c=')).to.equal(
       `${api}/api/v1/topics/rsp-update/replies?cursor=a%2Bb%2Fc%3D`,
     );
+    expect(sortParam('oldest', '&')).to.equal('');
+    expect(sortParam('top', '&')).to.equal('&sort=top');
+    expect(sortParam('newest', '?')).to.equal('?sort=newest');
     expect(replyUrl(api, 'r/1')).to.equal(`${api}/api/v1/replies/r%2F1`);
     expect(messagesUrl(api, 'de')).to.equal(`${api}/api/v1/messages/de`);
     expect(messagesUrl(api, '../admin')).to.equal(`${api}/api/v1/messages/..%2Fadmin`);

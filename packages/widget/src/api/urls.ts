@@ -4,14 +4,20 @@
  * callers pass them as they are (a page topic's id is a whole URL).
  */
 
+import type { ReplySort } from '@colloquy/api';
+
 /** `GET` a topic with its first page of replies. */
 export const topicUrl = (api: string, topic: string): string =>
   `${api}/api/v1/topics/${encodeURIComponent(topic)}`;
 
+/** `sort` as a query parameter after `join` (`?` or `&`): none for the default order. */
+export const sortParam = (sort: ReplySort, join: string): string =>
+  sort === 'oldest' ? '' : `${join}sort=${sort}`;
+
 /** `POST` a reply to the topic. */
 export const repliesUrl = (api: string, topic: string): string => `${topicUrl(api, topic)}/replies`;
 
-/** `GET` the page of replies that starts at `cursor`. */
+/** `GET` the page of replies that starts at `cursor` (add the cursor's order: {@link sortParam}). */
 export const repliesPageUrl = (api: string, topic: string, cursor: string): string =>
   `${repliesUrl(api, topic)}?cursor=${encodeURIComponent(cursor)}`;
 

@@ -30,6 +30,10 @@ const en = {
   signedIn: 'Signed in',
   posted: 'Your reply was posted.',
   moreInThread: 'Show more replies (#)',
+  sort: 'Sort',
+  oldest: 'Oldest first',
+  newest: 'Newest first',
+  top: 'Most reacted',
 };
 
 /** The UI strings of one language (every catalog has them all). */

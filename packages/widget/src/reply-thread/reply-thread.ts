@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import type { Reply } from '@colloquy/api';
+import { REPLY_SORTS, type Reply, type ReplySort } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
 import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
@@ -64,6 +64,11 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart verified - The mark beside the name of a signed-in author.
  * @csspart author - A reply's author name.
  * @csspart time - A reply's `<time>`.
+ * @csspart permalink - The link around a reply's time: the host page's URL with `#reply-<id>`, which
+ * scrolls to the reply and marks it (on load too, reading the part of its thread that holds it
+ * when it is past the pages read).
+ * @csspart sort - The label with the order of the replies (a `<select>`: oldest first, newest
+ * first, most reacted), shown when there are two replies or more; the choice is kept for the site.
  * @csspart body - A reply's body.
  * @csspart reactions - A reply's reaction buttons.
  * @csspart reaction - Each reaction button.
@@ -184,6 +189,7 @@ export class ReplyThread extends ColloquyElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+
     const spot = this.renderRoot.querySelector('[part=form-placeholder]');
     if (spot === this.#watched) return;
     this.#unwatch();
@@ -224,7 +230,8 @@ export class ReplyThread extends ColloquyElement {
     const gone = status === 'deleted' || status === 'hidden';
     const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
-    return html`<li id=${`reply-${reply.id}`} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
+    const key = `reply-${reply.id}`;
+    return html`<li id=${key} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>
@@ -233,7 +240,7 @@ export class ReplyThread extends ColloquyElement {
               ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
               : nothing
           }
-          <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
+          <a part="permalink" href="#${key}"><time part="time" datetime=${createdAt}>${date(createdAt)}</time></a>
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
@@ -293,6 +300,12 @@ export class ReplyThread extends ColloquyElement {
     this.#loadEditor();
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
+      <label part="sort">${t.sort} <select @change=${(e: Event) =>
+        store.setSort(
+          REPLY_SORTS[(e.target as HTMLSelectElement).selectedIndex] as ReplySort,
+        )}>${REPLY_SORTS.map(
+        (sort) => html`<option ?selected=${sort === store.sort}>${t[sort]}`,
+      )}</select></label>
       ${
         store.replies.length
           ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
