@@ -1,3 +1,4 @@
+import type { controlsMessages } from './controls-messages.js';
 import type { editMessages } from './edit-messages.js';
 
 const en = {
@@ -30,10 +31,6 @@ const en = {
   signedIn: 'Signed in',
   posted: 'Your reply was posted.',
   moreInThread: 'Show more replies (#)',
-  sort: 'Sort',
-  oldest: 'Oldest first',
-  newest: 'Newest first',
-  top: 'Most reacted',
 };
 
 /**
@@ -48,7 +45,9 @@ export type CountedKey = 'replies' | 'newReplies' | 'moreInThread';
 
 /** The UI strings of one language (every catalog has them all). */
 export type Messages = {
-  [key in keyof typeof en | keyof typeof editMessages]: key extends CountedKey ? Counted : string;
+  [key in keyof typeof en | keyof typeof editMessages | keyof typeof controlsMessages]: key extends CountedKey
+    ? Counted
+    : string;
 };
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
@@ -58,9 +57,10 @@ export { en };
 export class I18n {
   /**
    * The UI strings, English when the language has no catalog. The English strings of the
-   * editor of one's own reply are in its module (edit-messages.ts), not here.
+   * editor of one's own reply are in its module (edit-messages.ts), not here, and so are those
+   * of the reader controls (controls-messages.ts).
    */
-  readonly t: Omit<Messages, keyof typeof editMessages> & Partial<Messages>;
+  readonly t: Omit<Messages, keyof typeof editMessages | keyof typeof controlsMessages> & Partial<Messages>;
   /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
   readonly rtl: boolean;
   readonly #numbers: Intl.NumberFormat;

@@ -1,5 +1,5 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { REPLY_SORTS, type Reply, type ReplySort } from '@colloquy/api';
+import { html, isServer, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
 import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
@@ -9,6 +9,17 @@ import type { ReplyEditor } from './reply-edit.js';
 import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
+
+/**
+ * The reader controls (the order of the replies; following a permalink), loaded with the page
+ * beside the core; the threads render again when it is in.
+ */
+let controls: typeof import('./reader-controls.js') | undefined;
+if (!isServer)
+  import('./reader-controls.js').then(
+    (module) => void (controls = module),
+    () => {},
+  );
 
 /** Deeper replies are shown at this depth, with "in reply to <name>". */
 const MAX_DEPTH = 3;
@@ -303,12 +314,7 @@ export class ReplyThread extends ColloquyElement {
     this.#loadEditor();
     return html`<section aria-labelledby="heading">
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
-      <label part="sort">${t.sort} <select @change=${(e: Event) =>
-        store.setSort(
-          REPLY_SORTS[(e.target as HTMLSelectElement).selectedIndex] as ReplySort,
-        )}>${REPLY_SORTS.map(
-        (sort) => html`<option ?selected=${sort === store.sort}>${t[sort]}`,
-      )}</select></label>
+      ${controls?.sortControl(store, this.i18n)}
       ${
         store.replies.length
           ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`

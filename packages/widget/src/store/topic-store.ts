@@ -1,5 +1,5 @@
 import { type ColloquyError, request } from '../api/client.js';
-import { sortParam, topicUrl } from '../api/urls.js';
+import { topicUrl } from '../api/urls.js';
 import type {
   NewReply,
   ReactionKind,
@@ -31,7 +31,7 @@ export const LOCAL = 'local-';
 export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
 
 /** Where the reader's choice of order is kept: one for the site, whatever the topic. */
-const SORT_KEY = 'colloquy:sort';
+export const SORT_KEY = 'colloquy:sort';
 /** A kept order, if it is one (another version's may not be). */
 const sortOf = (kept: unknown): ReplySort => (kept === 'newest' || kept === 'top' ? kept : 'oldest');
 
@@ -58,7 +58,7 @@ export class TopicStore {
   loadingMore = false;
   /** Replies that arrived live and wait for the reader to {@link reveal} them. */
   unseen: Reply[] = [];
-  /** The order of the top-level replies: the reader's last choice on this site (see {@link setSort}). */
+  /** The order of the top-level replies: the reader's last choice on this site (see reader-controls.ts). */
   sort: ReplySort = sortOf(readJson(SORT_KEY));
   /**
    * A thread shown past the pages read (a permalink's), by its top-level reply: the pages read
@@ -222,9 +222,12 @@ export class TopicStore {
     }
     try {
       this.prime(
-        await request<TopicWithReplies>(topicUrl(this.api, this.topicId) + sortParam(this.sort, '?'), {
-          signal: abort.signal,
-        }),
+        await request<TopicWithReplies>(
+          topicUrl(this.api, this.topicId) + (this.sort === 'oldest' ? '' : `?sort=${this.sort}`),
+          {
+            signal: abort.signal,
+          },
+        ),
         true,
       );
       await this.#mergeOwn(this.nextCursor === null);
@@ -280,12 +283,6 @@ export class TopicStore {
     else this.#lastEventId = lastEventId;
     this.unseen = [];
     this.state = 'ready';
-  }
-
-  /** Reads the replies again in `sort` order, which this site remembers for the reader's next visits. */
-  setSort(sort: ReplySort): Promise<void> {
-    writeJson(SORT_KEY, (this.sort = sort));
-    return this.load(true);
   }
 
   /**
