@@ -313,8 +313,8 @@ export class ReplyThread extends ColloquyElement {
     if (state !== nothing || !store) return state;
     this.#loadEditor();
     return html`<section aria-labelledby="heading">
-      ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${controls?.sortControl(store, this.i18n)}
+      ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${
         store.replies.length
           ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
