@@ -39,7 +39,9 @@ const onScreen = (element: Element) => {
 
 /** The rules the thread marks the reply gone to with. */
 const marks = (el: ReplyThread) =>
-  el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)).join('\n');
+  el
+    .shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText))
+    .join('\n');
 
 describe('<reply-thread> reader controls', () => {
   beforeEach(() => {
@@ -62,7 +64,11 @@ describe('<reply-thread> reader controls', () => {
     const el = await thread(id);
     const select = await control(el);
     expect(text($(el, '[part=sort]'))).to.match(/^Sort/);
-    expect([...select.options].map((o) => o.text)).to.deep.equal(['Oldest first', 'Newest first', 'Most reacted']);
+    expect([...select.options].map((o) => o.text)).to.deep.equal([
+      'Oldest first',
+      'Newest first',
+      'Most reacted',
+    ]);
     expect(select.value).to.equal('oldest');
     expect(roots(el)).to.deep.equal(['First', 'Second', 'Third']);
 

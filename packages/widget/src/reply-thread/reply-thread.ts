@@ -203,7 +203,6 @@ export class ReplyThread extends ColloquyElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-
     const spot = this.renderRoot.querySelector('[part=form-placeholder]');
     if (spot === this.#watched) return;
     this.#unwatch();
