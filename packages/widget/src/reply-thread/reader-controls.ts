@@ -12,6 +12,7 @@ import { controlsMessages } from '../i18n/controls-messages.js';
 import type { I18n } from '../i18n/messages.js';
 import { writeJson } from '../store/storage.js';
 import { SORT_KEY, type TopicStore } from '../store/topic-store.js';
+import type { ReplyThread } from './reply-thread.js';
 
 /** Reads `store`'s replies again in `sort` order, which this site keeps for the reader's next visits. */
 export function setSort(store: TopicStore, sort: ReplySort): Promise<void> {
@@ -19,9 +20,14 @@ export function setSort(store: TopicStore, sort: ReplySort): Promise<void> {
   return store.load(true);
 }
 
-/** The order control (a labelled `<select>`), once there are two replies or more to order. */
-export function sortControl(store: TopicStore, i18n: I18n): unknown {
-  if (store.total < 2) return nothing;
+/**
+ * The controls of `thread` (its order: a labelled `<select>`), once there are two replies or
+ * more to order.
+ */
+export function render(thread: ReplyThread): unknown {
+  // The element's store and strings: its subclass keeps them protected from the page, not from its modules.
+  const { store, i18n } = thread as unknown as { store?: TopicStore; i18n: I18n };
+  if (!store || store.total < 2) return nothing;
   const t = { ...controlsMessages, ...i18n.t };
   const choose = (event: Event) => {
     const sort = REPLY_SORTS[(event.target as HTMLSelectElement).selectedIndex];
@@ -40,10 +46,13 @@ const follow = () =>
     (link) => link.follow(),
     () => {},
   );
-addEventListener('hashchange', follow);
-follow();
-// The threads shown before this module came render again, with the control (once the core
-// has taken the module: after this turn).
-setTimeout(() => {
-  for (const thread of document.querySelectorAll('reply-thread')) thread.requestUpdate();
-});
+// Only in a browser: in Node (a server importing every module, say) this module does nothing.
+if (globalThis.document) {
+  addEventListener('hashchange', follow);
+  follow();
+  // The threads shown before this module came render again, with the control (once the core
+  // has taken the module: after this turn).
+  setTimeout(() => {
+    for (const thread of document.querySelectorAll('reply-thread')) thread.requestUpdate();
+  });
+}

@@ -312,7 +312,7 @@ export class ReplyThread extends ColloquyElement {
     if (state !== nothing || !store) return state;
     this.#loadEditor();
     return html`<section aria-labelledby="heading">
-      ${controls?.sortControl(store, this.i18n)}
+      ${controls?.render(this)}
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${
         store.replies.length
