@@ -105,7 +105,10 @@ describe('<reply-thread> reader controls', () => {
     expect(roots(el)).to.deep.equal(['Old']);
     await postReply(id, 'Live', 'C');
     await postReply(id, 'Live answer', 'D', old.id);
-    await waitUntil(() => $(el, '[part=new-replies]'), 'no new replies', { timeout: 10_000 });
+    // Both wait behind the button until the reader asks for them.
+    await waitUntil(() => /2/.test(text($(el, '[part=new-replies]')) ?? ''), 'not both new replies', {
+      timeout: 10_000,
+    });
     $(el, '[part=new-replies]')!.click();
     await waitUntil(() => roots(el)[0] === 'Live', 'the new thread is not first');
     expect(roots(el)).to.deep.equal(['Live', 'Old']);
