@@ -28,6 +28,12 @@ export function render(thread: ReplyThread): unknown {
   // The element's store and strings: its subclass keeps them protected from the page, not from its modules.
   const { store, i18n } = thread as unknown as { store?: TopicStore; i18n: I18n };
   if (!store || store.total < 2) return nothing;
+  // A first render may be hydrating what a server rendered (without the controls): it must
+  // render the same, so the controls come with the render right after it.
+  if (!thread.hasUpdated) {
+    void thread.updateComplete.then(() => thread.requestUpdate());
+    return nothing;
+  }
   const t = { ...controlsMessages, ...i18n.t };
   const choose = (event: Event) => {
     const sort = REPLY_SORTS[(event.target as HTMLSelectElement).selectedIndex];
