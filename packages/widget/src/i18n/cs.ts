@@ -54,5 +54,9 @@ export const cs: Messages = {
   editing: 'Upravit odpověď',
   save: 'Uložit',
   confirmDelete: 'Smazat tuto odpověď? Tuto akci nelze vrátit zpět.',
+  report: 'Nahlásit',
+  confirmReport: 'Nahlásit tuto odpověď moderátorům? Posoudí ji.',
+  reportReason: 'Důvod (nepovinné)',
+  reported: 'Nahlášeno. Děkujeme, moderátoři odpověď posoudí.',
   posted: 'Vaše odpověď byla zveřejněna.',
 };

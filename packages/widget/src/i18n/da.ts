@@ -39,5 +39,9 @@ export const da: Messages = {
   editing: 'Rediger dit svar',
   save: 'Gem',
   confirmDelete: 'Vil du slette dette svar? Det kan ikke fortrydes.',
+  report: 'Anmeld',
+  confirmReport: 'Vil du anmelde dette svar til moderatorerne? De gennemgår det.',
+  reportReason: 'Begrundelse (valgfri)',
+  reported: 'Anmeldt. Tak – moderatorerne gennemgår svaret.',
   posted: 'Dit svar er offentliggjort.',
 };

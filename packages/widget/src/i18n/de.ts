@@ -43,5 +43,9 @@ export const de: Messages = {
   editing: 'Antwort bearbeiten',
   save: 'Speichern',
   confirmDelete: 'Diese Antwort löschen? Das lässt sich nicht rückgängig machen.',
+  report: 'Melden',
+  confirmReport: 'Diese Antwort den Moderatoren melden? Sie werden sie prüfen.',
+  reportReason: 'Grund (optional)',
+  reported: 'Gemeldet. Danke – die Moderatoren prüfen diese Antwort.',
   posted: 'Ihre Antwort wurde veröffentlicht.',
 };

@@ -39,5 +39,9 @@ export const es: Messages = {
   editing: 'Edita tu respuesta',
   save: 'Guardar',
   confirmDelete: '¿Eliminar esta respuesta? No se puede deshacer.',
+  report: 'Denunciar',
+  confirmReport: '¿Denunciar esta respuesta a los moderadores? La revisarán.',
+  reportReason: 'Motivo (opcional)',
+  reported: 'Denuncia enviada. Gracias: los moderadores revisarán esta respuesta.',
   posted: 'Tu respuesta se ha publicado.',
 };

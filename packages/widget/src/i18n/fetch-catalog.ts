@@ -1,9 +1,6 @@
+import { messagesUrl } from '../api/requests.js';
 import { ColloquyElement } from '../internal/colloquy-element.js';
 import { cache, catalogs, type Messages } from './messages.js';
-
-/** `GET` the UI strings of `language` (a language subtag such as `de`). */
-export const messagesUrl = (api: string, language: string): string =>
-  `${api}/api/v1/messages/${encodeURIComponent(language)}`;
 
 const waiting = new Map<string, Set<() => void>>();
 /** A site's own strings, by language subtag (see setMessages()). */

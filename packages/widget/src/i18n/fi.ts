@@ -39,5 +39,9 @@ export const fi: Messages = {
   editing: 'Muokkaa vastaustasi',
   save: 'Tallenna',
   confirmDelete: 'Poistetaanko tämä vastaus? Poistoa ei voi perua.',
+  report: 'Ilmoita',
+  confirmReport: 'Ilmoitetaanko tästä vastauksesta moderaattoreille? He tarkistavat sen.',
+  reportReason: 'Syy (vapaaehtoinen)',
+  reported: 'Ilmoitus lähetetty. Kiitos, moderaattorit tarkistavat vastauksen.',
   posted: 'Vastauksesi julkaistiin.',
 };

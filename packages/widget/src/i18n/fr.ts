@@ -39,5 +39,9 @@ export const fr: Messages = {
   editing: 'Modifier votre réponse',
   save: 'Enregistrer',
   confirmDelete: 'Supprimer cette réponse ? Cette action est irréversible.',
+  report: 'Signaler',
+  confirmReport: 'Signaler cette réponse aux modérateurs ? Ils l’examineront.',
+  reportReason: 'Motif (facultatif)',
+  reported: 'Signalement envoyé. Merci : les modérateurs vont examiner cette réponse.',
   posted: 'Votre réponse a été publiée.',
 };

@@ -39,5 +39,9 @@ export const it: Messages = {
   editing: 'Modifica la tua risposta',
   save: 'Salva',
   confirmDelete: "Eliminare questa risposta? L'operazione non può essere annullata.",
+  report: 'Segnala',
+  confirmReport: 'Segnalare questa risposta ai moderatori? La esamineranno.',
+  reportReason: 'Motivo (facoltativo)',
+  reported: 'Segnalazione inviata. Grazie: i moderatori esamineranno questa risposta.',
   posted: 'La tua risposta è stata pubblicata.',
 };

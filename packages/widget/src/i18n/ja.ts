@@ -39,5 +39,9 @@ export const ja: Messages = {
   editing: '返信を編集',
   save: '保存',
   confirmDelete: 'この返信を削除しますか？元に戻すことはできません。',
+  report: '通報',
+  confirmReport: 'この返信をモデレーターに通報しますか？モデレーターが確認します。',
+  reportReason: '理由（任意）',
+  reported: '通報しました。ご協力ありがとうございます。モデレーターがこの返信を確認します。',
   posted: '返信を投稿しました。',
 };

@@ -39,5 +39,9 @@ export const ko: Messages = {
   editing: '답글 수정',
   save: '저장',
   confirmDelete: '이 답글을 삭제할까요? 삭제하면 되돌릴 수 없습니다.',
+  report: '신고',
+  confirmReport: '이 답글을 관리자에게 신고할까요? 관리자가 검토합니다.',
+  reportReason: '사유(선택)',
+  reported: '신고했습니다. 감사합니다. 관리자가 이 답글을 검토합니다.',
   posted: '답글이 게시되었습니다.',
 };

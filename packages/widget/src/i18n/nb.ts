@@ -39,5 +39,9 @@ export const nb: Messages = {
   editing: 'Rediger svaret ditt',
   save: 'Lagre',
   confirmDelete: 'Vil du slette dette svaret? Det kan ikke angres.',
+  report: 'Rapporter',
+  confirmReport: 'Vil du rapportere dette svaret til moderatorene? De vil se på det.',
+  reportReason: 'Begrunnelse (valgfritt)',
+  reported: 'Rapportert. Takk – moderatorene ser på svaret.',
   posted: 'Svaret ditt er publisert.',
 };

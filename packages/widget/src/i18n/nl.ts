@@ -39,5 +39,9 @@ export const nl: Messages = {
   editing: 'Je antwoord bewerken',
   save: 'Opslaan',
   confirmDelete: 'Dit antwoord verwijderen? Dit kan niet ongedaan worden gemaakt.',
+  report: 'Melden',
+  confirmReport: 'Dit antwoord melden bij de moderators? Zij bekijken het.',
+  reportReason: 'Reden (optioneel)',
+  reported: 'Gemeld. Bedankt, de moderators bekijken dit antwoord.',
   posted: 'Je reactie is geplaatst.',
 };

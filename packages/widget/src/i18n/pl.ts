@@ -54,5 +54,9 @@ export const pl: Messages = {
   editing: 'Edytuj swoją odpowiedź',
   save: 'Zapisz',
   confirmDelete: 'Usunąć tę odpowiedź? Tej operacji nie można cofnąć.',
+  report: 'Zgłoś',
+  confirmReport: 'Zgłosić tę odpowiedź moderatorom? Sprawdzą ją.',
+  reportReason: 'Powód (opcjonalnie)',
+  reported: 'Zgłoszono. Dziękujemy, moderatorzy sprawdzą tę odpowiedź.',
   posted: 'Twoja odpowiedź została opublikowana.',
 };

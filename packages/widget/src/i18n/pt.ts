@@ -39,5 +39,9 @@ export const pt: Messages = {
   editing: 'Editar sua resposta',
   save: 'Salvar',
   confirmDelete: 'Excluir esta resposta? Não é possível desfazer.',
+  report: 'Denunciar',
+  confirmReport: 'Denunciar esta resposta aos moderadores? Eles vão analisá-la.',
+  reportReason: 'Motivo (opcional)',
+  reported: 'Denúncia enviada. Obrigado: os moderadores vão analisar esta resposta.',
   posted: 'Sua resposta foi publicada.',
 };

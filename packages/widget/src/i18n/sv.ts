@@ -39,5 +39,9 @@ export const sv: Messages = {
   editing: 'Redigera ditt svar',
   save: 'Spara',
   confirmDelete: 'Vill du ta bort det här svaret? Det går inte att ångra.',
+  report: 'Anmäl',
+  confirmReport: 'Vill du anmäla det här svaret till moderatorerna? De granskar det.',
+  reportReason: 'Anledning (valfritt)',
+  reported: 'Anmält. Tack – moderatorerna granskar svaret.',
   posted: 'Ditt svar har publicerats.',
 };

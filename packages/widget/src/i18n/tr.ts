@@ -39,5 +39,9 @@ export const tr: Messages = {
   editing: 'Yanıtınızı düzenleyin',
   save: 'Kaydet',
   confirmDelete: 'Bu yanıt silinsin mi? Bu işlem geri alınamaz.',
+  report: 'Bildir',
+  confirmReport: 'Bu yanıt moderatörlere bildirilsin mi? İnceleyecekler.',
+  reportReason: 'Neden (isteğe bağlı)',
+  reported: 'Bildirildi. Teşekkürler, moderatörler bu yanıtı inceleyecek.',
   posted: 'Yanıtınız yayımlandı.',
 };

@@ -39,5 +39,9 @@ export const zh: Messages = {
   editing: '编辑你的回复',
   save: '保存',
   confirmDelete: '要删除这条回复吗？此操作无法撤销。',
+  report: '举报',
+  confirmReport: '要向版主举报这条回复吗？版主会进行审核。',
+  reportReason: '原因（可选）',
+  reported: '已举报。谢谢，版主会审核这条回复。',
   posted: '你的回复已发布。',
 };

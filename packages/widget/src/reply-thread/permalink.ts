@@ -8,7 +8,7 @@
  */
 import type { ReplyPage } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { repliesUrl } from '../api/urls.js';
+import { repliesUrl } from '../api/requests.js';
 import type { TopicStore } from '../store/topic-store.js';
 import type { ReplyThread } from './reply-thread.js';
 
@@ -71,9 +71,14 @@ export async function goTo(thread: ReplyThread, id: string): Promise<boolean> {
     }
     store.notify();
   }
-  await thread.updateComplete;
+  // A long page is rendered a slice at a time: wait (a bounded while) for the reply's.
   const root = thread.renderRoot;
-  const target = root.querySelector(`#reply-${CSS.escape(id)}`);
+  let target: Element | null = null;
+  for (let wait = 0; wait < 100 && !target; wait++) {
+    await thread.updateComplete;
+    target = root.querySelector(`#reply-${CSS.escape(id)}`);
+    if (!target) await new Promise((done) => setTimeout(done, 20));
+  }
   if (!target || !(root instanceof ShadowRoot)) return false;
   let sheet = marks.get(root);
   if (!sheet) {

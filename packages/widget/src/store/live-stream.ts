@@ -1,11 +1,7 @@
 import type { TopicEventData, TopicEventType } from '@colloquy/api';
-import { topicUrl } from '../api/urls.js';
+import { eventsUrl } from '../api/requests.js';
 import { hasPlace } from './own-writes.js';
 import { isSending, type TopicStore } from './topic-store.js';
-
-/** The topic's event stream, starting after event `after` (an event id: a whole number). */
-export const eventsUrl = (api: string, topic: string, after: string): string =>
-  `${topicUrl(api, topic)}/events?after=${after}`;
 
 /** What to do with each kind of event of a topic's stream. */
 export type TopicEventHandlers = {

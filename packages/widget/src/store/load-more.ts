@@ -1,18 +1,9 @@
-import type { Reply, ReplyPage, ReplySort } from '@colloquy/api';
+import type { Reply, ReplyPage } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { repliesUrl } from '../api/urls.js';
+import { repliesPageUrl } from '../api/requests.js';
 import { mergeOwnWrites } from './own-writes.js';
 import { readJson } from './storage.js';
 import { isAbort, type TopicStore } from './topic-store.js';
-
-/** `GET` the page of replies that starts at `cursor`, a cursor of the `sort` order. */
-export const repliesPageUrl = (
-  api: string,
-  topic: string,
-  cursor: string,
-  sort: ReplySort = 'oldest',
-): string =>
-  `${repliesUrl(api, topic)}?cursor=${encodeURIComponent(cursor)}${sort === 'oldest' ? '' : `&sort=${sort}`}`;
 
 /**
  * Reading more replies: a module of its own, loaded on the first click of "Load more" or

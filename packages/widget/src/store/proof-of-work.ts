@@ -1,9 +1,7 @@
 import type { Challenge } from '@colloquy/api';
 import { request } from '../api/client.js';
+import { challengeUrl } from '../api/requests.js';
 import { search } from './pow-search.js';
-
-/** `GET` a proof-of-work challenge. */
-export const challengeUrl = (api: string): string => `${api}/api/v1/challenge`;
 
 /**
  * The proof of work a server may ask for with a reply: all the store knows of it, so that

@@ -1,14 +1,9 @@
 import type { ReactiveElement } from 'lit';
 import { READER_HEADER, type ReactionKind, type ReactionState, type Reactions } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { replyUrl, topicUrl } from '../api/urls.js';
+import { reactionsUrl, readerKey } from '../api/requests.js';
 import { ColloquyReactionEvent } from '../events/reaction.js';
-import { readerKey } from './storage.js';
 import type { ReactionTarget, TopicStore } from './topic-store.js';
-
-/** `POST` a reaction toggle: on the topic itself when `reply` is null, else on that reply. */
-export const reactionsUrl = (api: string, topic: string, reply: string | null): string =>
-  `${reply === null ? topicUrl(api, topic) : replyUrl(api, reply)}/reactions`;
 
 /**
  * Toggling a reaction: a module of its own, loaded on the reader's first click of a reaction

@@ -1,10 +1,6 @@
 import type { TopicSummaries, TopicSummary } from '@colloquy/api';
 import { request, type ColloquyError } from '../api/client.js';
-
-/** `GET` the summaries of up to 100 topics. */
-export const summariesUrl = (api: string, topics: readonly string[]): string =>
-  // An array in a template reads as its items joined by commas.
-  `${api}/api/v1/topics?ids=${topics.map(encodeURIComponent)}`;
+import { summariesUrl } from '../api/requests.js';
 
 /** The server reads at most this many summaries in one request. */
 const PER_REQUEST = 100;
