@@ -9,7 +9,12 @@ import { topicUrl } from './urls.js';
 export const repliesUrl = (api: string, topic: string): string => `${topicUrl(api, topic)}/replies`;
 
 /** `GET` the page of replies that starts at `cursor`, a cursor of the `sort` order. */
-export const repliesPageUrl = (api: string, topic: string, cursor: string, sort: ReplySort = 'oldest'): string =>
+export const repliesPageUrl = (
+  api: string,
+  topic: string,
+  cursor: string,
+  sort: ReplySort = 'oldest',
+): string =>
   `${repliesUrl(api, topic)}?cursor=${encodeURIComponent(cursor)}${sort === 'oldest' ? '' : `&sort=${sort}`}`;
 
 /** One reply. */

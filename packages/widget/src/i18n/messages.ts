@@ -47,9 +47,7 @@ export type Messages = {
     | keyof typeof en
     | keyof typeof editMessages
     | keyof typeof formMessages
-    | keyof typeof controlsMessages]: key extends CountedKey
-    ? Counted
-    : string;
+    | keyof typeof controlsMessages]: key extends CountedKey ? Counted : string;
 };
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
@@ -62,7 +60,10 @@ export class I18n {
    * reply form, of the editor of one's own reply and of the reader controls are in their
    * modules (form-messages.ts, edit-messages.ts, controls-messages.ts), not here.
    */
-  readonly t: Omit<Messages, keyof typeof editMessages | keyof typeof formMessages | keyof typeof controlsMessages> &
+  readonly t: Omit<
+    Messages,
+    keyof typeof editMessages | keyof typeof formMessages | keyof typeof controlsMessages
+  > &
     Partial<Messages>;
   /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
   readonly rtl: boolean;
