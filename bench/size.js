@@ -82,6 +82,10 @@ const CHUNK_ROLES = {
     "the API's URLs other than the topic read, and the reader's key; loaded with the first chunk that talks to the server",
   'pow-search': 'the SHA-256 proof-of-work search; loaded with the form, in the worker or on the page',
   'pow-worker': "the proof of work's Web Worker entry; started for each solve",
+  'reader-controls':
+    "the thread's order control and the follower of the page's hash; loaded with the page, beside the core",
+  permalink:
+    'going to the reply a #reply-<id> hash names (reading it when it is past the pages read); loaded only when the hash names a reply',
 };
 
 /** What a chunk is for; a chunk nobody described stops the benchmark rather than go unexplained. */
