@@ -75,11 +75,25 @@ const CHUNK_ROLES = {
   fields: "the text fields' styles and the style adoption shared by the reply form and the editor",
   hydrate:
     "Lit's hydration of server-rendered elements and the page's read; loaded only by a page with server-rendered elements",
-  'own-writes':
-    "the merge of the reader's own kept writes into an older copy; loaded when this reader has writes kept",
+  // Named by rollup after edit-tokens.ts, the first of its modules; it holds own-writes.ts too.
+  'edit-tokens':
+    "the merge of the reader's own kept writes into an older copy, and the kept edit tokens; loaded when this reader has writes kept, with posting, or with the editor",
+  requests:
+    "the API's URLs other than the topic read, and the reader's key; loaded with the first chunk that talks to the server",
   'pow-search': 'the SHA-256 proof-of-work search; loaded with the form, in the worker or on the page',
   'pow-worker': "the proof of work's Web Worker entry; started for each solve",
+  'reader-controls':
+    "the thread's order control and the follower of the page's hash; loaded with the page, beside the core",
+  permalink:
+    'going to the reply a #reply-<id> hash names (reading it when it is past the pages read); loaded only when the hash names a reply',
 };
+
+/** What a chunk is for; a chunk nobody described stops the benchmark rather than go unexplained. */
+function roleOf(name) {
+  const role = CHUNK_ROLES[name.replace(/-[\w-]{8}\.js$/, '')];
+  if (!role) throw new Error(`size: say in CHUNK_ROLES what ${name} holds and when it loads`);
+  return role;
+}
 
 export async function run() {
   const ours = compressedSizes(BUNDLE);
@@ -150,8 +164,7 @@ export async function run() {
     `| \`widget.js\` (core) | ${ours.raw} | ${ours.gzip} (${kb(ours.gzip)}) | ${ours.brotli} (${kb(ours.brotli)}) | by the script tag |`,
     ...chunks.map(
       ({ name, sizes }) =>
-        `| \`widget/${name}\` | ${sizes.raw} | ${sizes.gzip} | ${sizes.brotli} | ` +
-        `${CHUNK_ROLES[name.replace(/-[\w-]{8}\.js$/, '')] ?? ''} |`,
+        `| \`widget/${name}\` | ${sizes.raw} | ${sizes.gzip} | ${sizes.brotli} | ` + `${roleOf(name)} |`,
     ),
     `| all | ${all.raw} | ${all.gzip} (${kb(all.gzip)}) | ${all.brotli} (${kb(all.brotli)}) | |`,
     '',

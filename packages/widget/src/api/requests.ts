@@ -1,15 +1,21 @@
 // What the modules loaded on intent (posting, reacting, editing, the live stream, more pages,
 // catalogs) share for talking to the server, kept out of the core that every reader loads: the
 // URLs of the API beyond the topic read, and this reader's key.
+import type { ReplySort } from '@colloquy/api';
 import { readJson, writeJson } from '../store/storage.js';
 import { topicUrl } from './urls.js';
 
 /** `POST` a reply to the topic. */
 export const repliesUrl = (api: string, topic: string): string => `${topicUrl(api, topic)}/replies`;
 
-/** `GET` the page of replies that starts at `cursor`. */
-export const repliesPageUrl = (api: string, topic: string, cursor: string): string =>
-  `${repliesUrl(api, topic)}?cursor=${encodeURIComponent(cursor)}`;
+/** `GET` the page of replies that starts at `cursor`, a cursor of the `sort` order. */
+export const repliesPageUrl = (
+  api: string,
+  topic: string,
+  cursor: string,
+  sort: ReplySort = 'oldest',
+): string =>
+  `${repliesUrl(api, topic)}?cursor=${encodeURIComponent(cursor)}${sort === 'oldest' ? '' : `&sort=${sort}`}`;
 
 /** One reply. */
 export const replyUrl = (api: string, reply: string): string =>

@@ -3,6 +3,7 @@ import { createTopic, postReply, testEnv } from '../test-env.js';
 import '../define.js';
 import { ar } from './ar.js';
 import { de } from './de.js';
+import { controlsMessages } from './controls-messages.js';
 import { editMessages } from './edit-messages.js';
 import { formMessages } from './form-messages.js';
 import { en, I18n, i18nFor, type Messages, setMessages } from './messages.js';
@@ -30,7 +31,7 @@ describe('i18n', () => {
 
   it('has every English string in German', () => {
     expect(Object.keys(de).sort()).to.deep.equal(
-      Object.keys({ ...en, ...editMessages, ...formMessages }).sort(),
+      Object.keys({ ...en, ...editMessages, ...formMessages, ...controlsMessages }).sort(),
     );
   });
 

@@ -1,3 +1,4 @@
+import type { controlsMessages } from './controls-messages.js';
 import type { editMessages } from './edit-messages.js';
 import type { formMessages } from './form-messages.js';
 
@@ -42,9 +43,11 @@ export type CountedKey = 'replies' | 'newReplies' | 'moreInThread';
 
 /** The UI strings of one language (every catalog has them all). */
 export type Messages = {
-  [key in keyof typeof en | keyof typeof editMessages | keyof typeof formMessages]: key extends CountedKey
-    ? Counted
-    : string;
+  [key in
+    | keyof typeof en
+    | keyof typeof editMessages
+    | keyof typeof formMessages
+    | keyof typeof controlsMessages]: key extends CountedKey ? Counted : string;
 };
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
@@ -54,10 +57,14 @@ export { en };
 export class I18n {
   /**
    * The UI strings, English when the language has no catalog. The English strings of the
-   * reply form and of the editor of one's own reply are in their modules (form-messages.ts,
-   * edit-messages.ts), not here.
+   * reply form, of the editor of one's own reply and of the reader controls are in their
+   * modules (form-messages.ts, edit-messages.ts, controls-messages.ts), not here.
    */
-  readonly t: Omit<Messages, keyof typeof editMessages | keyof typeof formMessages> & Partial<Messages>;
+  readonly t: Omit<
+    Messages,
+    keyof typeof editMessages | keyof typeof formMessages | keyof typeof controlsMessages
+  > &
+    Partial<Messages>;
   /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
   readonly rtl: boolean;
   readonly #numbers: Intl.NumberFormat;

@@ -9,6 +9,17 @@ import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
+/**
+ * The reader controls (the order of the replies; following a permalink), loaded with the page
+ * beside the core; the threads render again when it is in.
+ */
+let controls: typeof import('./reader-controls.js') | undefined;
+if (!isServer)
+  import('./reader-controls.js').then(
+    (module) => void (controls = module),
+    () => {},
+  );
+
 /** Deeper replies are shown at this depth, with "in reply to <name>". */
 const MAX_DEPTH = 3;
 
@@ -72,6 +83,11 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart verified - The mark beside the name of a signed-in author.
  * @csspart author - A reply's author name.
  * @csspart time - A reply's `<time>`.
+ * @csspart permalink - The link around a reply's time: the host page's URL with `#reply-<id>`, which
+ * scrolls to the reply and marks it (on load too, reading the part of its thread that holds it
+ * when it is past the pages read).
+ * @csspart sort - The label with the order of the replies (a `<select>`: oldest first, newest
+ * first, most reacted), shown when there are two replies or more; the choice is kept for the site.
  * @csspart body - A reply's body.
  * @csspart reactions - A reply's reaction buttons.
  * @csspart reaction - Each reaction button.
@@ -277,7 +293,8 @@ export class ReplyThread extends ColloquyElement {
     const gone = status === 'deleted' || status === 'hidden';
     const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
-    return html`<li id=${`reply-${reply.id}`} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
+    const key = `reply-${reply.id}`;
+    return html`<li id=${key} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>
@@ -286,7 +303,7 @@ export class ReplyThread extends ColloquyElement {
               ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
               : nothing
           }
-          <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
+          <a part="permalink" href="#${key}"><time part="time" datetime=${createdAt}>${date(createdAt)}</time></a>
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
@@ -363,6 +380,7 @@ export class ReplyThread extends ColloquyElement {
       });
     else this.#rendered = Infinity;
     return html`<section aria-labelledby="heading">
+      ${controls?.render(this)}
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${
         replies.length
