@@ -230,7 +230,9 @@ function report(results, loadBefore, loadAfter) {
     `${RUNS} counted runs per variant and preset after one uncounted round, interleaved (each round visits` +
       ' every variant on both presets). Figures are medians, the worst run in brackets (the lowest score, the' +
       ` highest of the others). Load average before: \`${loadBefore}\`; after: \`${loadAfter}\`` +
-      ' (2 cores, shared).',
+      " (2 cores, shared). Lighthouse's TBT is the blocking of the long tasks between First Contentful Paint" +
+      " and Time to Interactive, with the task times of the trace scaled by the preset's CPU slowdown, so work" +
+      ' before the first paint is not in it (the host-page part counts blocking from the navigation on).',
   ];
   const verdicts = [];
   for (const preset of PRESETS) {
@@ -298,7 +300,7 @@ function report(results, loadBefore, loadAfter) {
       .filter((x) => x.variant.key === key)
       .map(
         (x) =>
-          `${x.preset} ${x.cost > 0 ? '−' : '+'}${Math.abs(x.cost).toFixed(0)} points, CLS ${x.clsMedian.toFixed(3)} (worst ${x.clsWorst.toFixed(3)})`,
+          `${x.preset} ${x.cost > 0 ? '−' : x.cost < 0 ? '+' : '±'}${Math.abs(x.cost).toFixed(0)} points, CLS ${x.clsMedian.toFixed(3)} (worst ${x.clsWorst.toFixed(3)})`,
       )
       .join('; ');
   lines.push(
