@@ -32,15 +32,27 @@ export const inlineConverter: BodyConverter = {
 };
 
 /**
+ * The most a worker's JavaScript heap may hold, in MB. A worker holds one batch's bodies and
+ * what converting one of them takes, a few MB, but V8 lets a heap grow to about four times what
+ * it holds before collecting it when no limit is given, and to about 1.3 times under a limit this
+ * small: in the import bench this keeps about 40 MB of peak RSS off each worker. A body that
+ * needs more than this (megabytes of HTML) stops the worker; the converter then prepares the
+ * rest on the calling thread, whose heap has no such limit (see workerConverter).
+ */
+export const WORKER_HEAP_MB = 256;
+
+/**
  * The worker: the build's module, or, when running from the TypeScript source (tests, tsx), the
  * source through tsx, which a worker thread does not inherit.
  */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./convert-worker.js', import.meta.url));
+function startWorker(heapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./convert-worker.js', import.meta.url), { resourceLimits });
   const source = new URL('./convert-worker.ts', import.meta.url).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
-    { eval: true },
+    { eval: true, resourceLimits },
   );
 }
 
@@ -50,9 +62,13 @@ interface Reply {
   error?: string;
 }
 
-/** `count` worker threads; each call splits its bodies among them in contiguous runs. */
-export function workerConverter(count: number): BodyConverter {
-  const workers = Array.from({ length: count }, startWorker);
+/**
+ * `count` worker threads; each call splits its bodies among them in contiguous runs. Should a
+ * worker stop (its heap full), the bodies it had and every later call are prepared on the
+ * calling thread: the same function, so the same results, only not in parallel.
+ */
+export function workerConverter(count: number, heapMb = WORKER_HEAP_MB): BodyConverter {
+  const workers = Array.from({ length: count }, () => startWorker(heapMb));
   const waiting = new Map<number, { resolve: (r: PreparedBody[]) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;
@@ -79,11 +95,18 @@ export function workerConverter(count: number): BodyConverter {
     });
   return {
     async prepare(sources) {
+      if (failure) return inlineConverter.prepare(sources);
       const size = Math.ceil(sources.length / workers.length);
       const parts = await Promise.all(
         workers.flatMap((worker, k) => {
           const part = sources.slice(k * size, (k + 1) * size);
-          return part.length === 0 ? [] : [send(worker, part)];
+          return part.length === 0
+            ? []
+            : [
+                send(worker, part).catch((error: unknown) =>
+                  failure ? part.map(prepareBody) : Promise.reject(error),
+                ),
+              ];
         }),
       );
       return parts.flat();
