@@ -8,7 +8,7 @@
  * worker.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { BodySource } from './body.js';
 import { prepareBody, type PreparedBody } from './prepare.js';
 
@@ -42,18 +42,23 @@ export const inlineConverter: BodyConverter = {
 export const WORKER_HEAP_MB = 256;
 
 /**
- * The worker: the build's module, or, when running from the TypeScript source (tests, tsx), the
- * source through tsx, which a worker thread does not inherit.
+ * A worker thread running `module` (a path beside `base`, without its extension): the build's
+ * module, or, when running from the TypeScript source (tests, tsx), the source through tsx,
+ * which a worker thread does not inherit.
  */
-function startWorker(heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./convert-worker.js', import.meta.url), { resourceLimits });
-  const source = new URL('./convert-worker.ts', import.meta.url).href;
+export function moduleWorker(base: string, module: string, options: WorkerOptions = {}): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`${module}.js`, base), options);
+  const source = new URL(`${module}.ts`, base).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
-    { eval: true, resourceLimits },
+    { ...options, eval: true },
   );
+}
+
+function startWorker(heapMb: number): Worker {
+  return moduleWorker(import.meta.url, './convert-worker', {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
 }
 
 interface Reply {
