@@ -8,7 +8,7 @@ import { PAGE_API_ORIGIN } from '../examples/script-tag/serve.js';
 
 const EXAMPLE = new URL('../examples/script-tag/', import.meta.url);
 const SCRIPT_TAG = /\s*<!--[^>]*-->\s*<script type="module" src="[^"]*\/widget\.js"><\/script>/;
-const ELEMENT = (tag) => new RegExp(`\\s*<${tag} topic="rsp-update"></${tag}>`);
+const ELEMENT = (tag) => new RegExp(`\\s*<${tag} topic="rsp-update"[^>]*></${tag}>`);
 const TAGS = ['topic-card', 'source-list', 'reply-thread'];
 
 /** Pixel height of the spacer that puts the elements far below the fold on the lazy page. */
@@ -42,27 +42,52 @@ export function pageVariants(apiOrigin) {
       /(<a class="back"[^>]*>[^<]*<\/a>)/,
       `$1\n      <div class="bench-spacer" style="height:${SPACER_PX}px" aria-hidden="true"></div>`,
     );
-  return { plain, forTopic, lazy };
+  // The page with the elements server-rendered: the three elements give way to the fragment of
+  // GET /api/v1/topics/:id/embed.html, included where examples/express puts it (the discussion
+  // section), and the script tag stays to hydrate them.
+  const serverRendered = (fragment) =>
+    plain
+      .replace(/(<section aria-label="Discussion">)/, `$1\n${fragment}`)
+      .replace(
+        '</head>',
+        `  ${original.match(/<script type="module" src="[^"]*\/widget\.js"><\/script>/)?.[0] ?? ''}\n  </head>`,
+      );
+  return { plain, forTopic, lazy, serverRendered };
 }
 
 /**
- * Starts the variant site on `port`. `topics` are the topic ids pages are made for.
+ * Starts the variant site on `port`. `topics` are the topic ids pages are made for. With
+ * `fragment` (topic id and page URL → the embed.html fragment, fetched as a server-side include
+ * would on each request), also `/ssr-<topic>.html`: the page with the elements server-rendered.
+ * @param {{ port: number, apiOrigin: string, topics: string[], fragment?: (topic: string, pageUrl: string) => Promise<string> }} options
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  */
-export function serveVariants({ port, apiOrigin, topics }) {
-  const { plain, forTopic, lazy } = pageVariants(apiOrigin);
+export function serveVariants({ port, apiOrigin, topics, fragment }) {
+  const { plain, forTopic, lazy, serverRendered } = pageVariants(apiOrigin);
+  /** @type {Map<string, string | ((pageUrl: string) => Promise<string>)>} */
   const pages = new Map([['/plain.html', plain]]);
   for (const topic of topics) {
     pages.set(`/widget-${topic}.html`, forTopic(topic));
     pages.set(`/lazy-${topic}.html`, lazy(topic));
+    if (fragment) {
+      pages.set(`/ssr-${topic}.html`, async (pageUrl) => serverRendered(await fragment(topic, pageUrl)));
+    }
   }
   const css = readFileSync(fileURLToPath(new URL('style.css', EXAMPLE)), 'utf8');
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const page = pages.get(path);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const path = url.pathname;
+    const entry = pages.get(path);
     if (req.method !== 'GET') {
       res.writeHead(405).end();
-    } else if (page !== undefined) {
+    } else if (entry !== undefined) {
+      let page;
+      try {
+        page = typeof entry === 'string' ? entry : await entry(url.origin + path);
+      } catch (error) {
+        res.writeHead(502, { 'Content-Type': 'text/plain' }).end(String(error));
+        return;
+      }
       res
         .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' })
         .end(page);

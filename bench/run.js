@@ -20,6 +20,7 @@ const PARTS = {
   'largest-read': () => import('./largest-read.js'),
   'replay-storm': () => import('./replay-storm.js'),
   ssr: () => import('./ssr.js'),
+  lighthouse: () => import('./lighthouse.js'),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

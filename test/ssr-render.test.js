@@ -112,6 +112,18 @@ describe('renderRead', () => {
     assert.equal(ld.comment.at(-1).text, '</SCRIPT ><!-- <script> </script\t>');
   });
 
+  test('a language written right to left renders right to left, with its plural forms', () => {
+    const ar = renderRead(readOf([reply('r1', 'x'), reply('r2', 'y')]), { api: API, topic: 't', lang: 'ar' });
+    for (const [name, html] of Object.entries(ar.elements))
+      assert.match(html, new RegExp(`<${name}[^>]* dir="rtl"`), `${name} has dir="rtl"`);
+    assert.match(ar.elements['reply-thread'], /ردّان/); // "two replies", the dual
+    const ru = renderRead(readOf([reply('r1', 'x')]), { api: API, topic: 't', lang: 'ru' });
+    assert.match(ru.elements['reply-thread'], /1 ответ</);
+    // A language written left to right leaves the direction to the page.
+    for (const [name, html] of Object.entries(ru.elements))
+      assert.doesNotMatch(html, new RegExp(`<${name}[^>]* dir=`), name);
+  });
+
   test('lang: the catalog of its primary subtag, carried for the browser; English when there is none', () => {
     const de = renderRead(readOf([reply('r1', 'x')]), { api: API, topic: 't', lang: 'de-CH' });
     assert.match(de.elements['reply-thread'], /lang="de"/);

@@ -76,3 +76,19 @@ test('a form chunk that cannot be loaded shows an error with Retry, and Retry br
   assert.deepEqual(errors, ['load']);
   await page.close();
 });
+
+test('a page sets its own strings through the module it loaded: import { setMessages } from …/widget.js', async () => {
+  const page = await stack.browser.newPage();
+  const scripts = scriptsOf(page);
+  await page.goto(stack.site.url);
+  await shadowTextContaining(page, 'reply-thread', 'Replies (');
+  await page.evaluate(async (core) => {
+    const { setMessages } = await import(core);
+    setMessages('en', { replies: { one: 'One comment', other: '# comments' }, noReplies: 'Be the first.' });
+  }, `${stack.api.url}/widget.js`);
+  const thread = await shadowTextContaining(page, 'reply-thread', ' comment');
+  assert.doesNotMatch(thread, /Replies \(/);
+  // The same core: the elements the page has render the page's strings.
+  assert.equal(scripts.filter((s) => s.path === '/widget.js').length, 1);
+  await page.close();
+});

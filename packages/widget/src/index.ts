@@ -28,7 +28,15 @@ export {
 export { ColloquyError, request, type RequestOptions } from './api/client.js';
 export { topicUrl } from './api/urls.js';
 export { renderDoc, sourceAnchor } from './doc/render-doc.js';
-export { addCatalog, I18n, i18nFor, type Messages } from './i18n/messages.js';
+export {
+  addCatalog,
+  type Counted,
+  type CountedKey,
+  I18n,
+  i18nFor,
+  type Messages,
+  setMessages,
+} from './i18n/messages.js';
 export { PAGE_DATA, type PageData } from './ssr/page-data.js';
 export { primeStore } from './ssr/prime.js';
 export { theme } from './styles/theme.js';

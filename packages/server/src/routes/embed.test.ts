@@ -77,6 +77,13 @@ describe('GET /api/v1/topics/:id/embed.html', () => {
     await expectProblem(await t.app.request(embedPath('rsp-update', '?lang=<script>')), 400);
   });
 
+  it('renders a language written right to left right to left: dir="rtl" on each element', async () => {
+    const ar = await (await t.app.request(embedPath('rsp-update', '?lang=ar'))).text();
+    assert.equal(ar.match(/<(topic-card|source-list|reply-thread)[^>]* dir="rtl"/g)?.length, 3);
+    const en = await (await t.app.request(embedPath('rsp-update'))).text();
+    assert.doesNotMatch(en, /<(topic-card|source-list|reply-thread)[^>]* dir=/);
+  });
+
   it('url names the page in the JSON-LD of a topic without a URL of its own, kept apart per URL', async () => {
     const ld = (html: string) =>
       JSON.parse(/<script type="application\/ld\+json">([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as {

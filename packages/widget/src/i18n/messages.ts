@@ -32,8 +32,20 @@ const en = {
   moreInThread: 'Show more replies (#)',
 };
 
+/**
+ * A message with a count in it: one text with `#` where the number goes, or its plural forms,
+ * chosen by `Intl.PluralRules` for the count (`other` when the rules select a form not given).
+ * A form may leave the number out where the language says it in words ("one reply").
+ */
+export type Counted = string | ({ other: string } & { [form in Intl.LDMLPluralRule]?: string });
+
+/** The messages that are filled with a count: only these may have plural forms. */
+export type CountedKey = 'replies' | 'newReplies' | 'moreInThread';
+
 /** The UI strings of one language (every catalog has them all). */
-export type Messages = typeof en & typeof editMessages;
+export type Messages = {
+  [key in keyof typeof en | keyof typeof editMessages]: key extends CountedKey ? Counted : string;
+};
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
 export { en };
@@ -44,8 +56,11 @@ export class I18n {
    * The UI strings, English when the language has no catalog. The English strings of the
    * editor of one's own reply are in its module (edit-messages.ts), not here.
    */
-  readonly t: typeof en & Partial<Messages>;
+  readonly t: Omit<Messages, keyof typeof editMessages> & Partial<Messages>;
+  /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
+  readonly rtl: boolean;
   readonly #numbers: Intl.NumberFormat;
+  readonly #plurals: Intl.PluralRules;
   readonly #dates: Intl.DateTimeFormat;
 
   /** `t`: the strings of `locale`'s language; English by default. */
@@ -56,7 +71,11 @@ export class I18n {
       locale = 'en';
     }
     this.t = { ...en, ...t };
+    // Written right to left: the language's script (its likely one unless the tag names one,
+    // `ar` is `ar-Arab-EG`) is one of those written so.
+    this.rtl = /-(Adlm|Arab|Hebr|Nkoo|Rohg|Syrc|Thaa)/.test(`${new Intl.Locale(locale).maximize()}`);
     this.#numbers = new Intl.NumberFormat(locale);
+    this.#plurals = new Intl.PluralRules(locale);
     // The numeric date and time with seconds that toLocaleString() gives, e.g. "4/21/2026, 4:20:34 PM".
     const n = 'numeric';
     this.#dates = new Intl.DateTimeFormat(locale, {
@@ -77,12 +96,22 @@ export class I18n {
     return Number.isNaN(+date) ? iso : this.#dates.format(date);
   };
 
-  /** A message with `#` replaced by `value`, numbers formatted for the locale. */
-  fill = (message: string, value: string | number): string =>
-    message.replace('#', typeof value === 'number' ? this.num(value) : value);
+  /**
+   * A message with `#` replaced by `value`, numbers formatted for the locale; a counted
+   * message in the plural form the locale's rules choose for the count.
+   */
+  fill: {
+    (message: Counted, count: number): string;
+    (message: string, value: string): string;
+  } = (message: Counted, value: string | number): string =>
+    (typeof message === 'string'
+      ? message
+      : (message[this.#plurals.select(value as number)] ?? message.other)
+    ).replace('#', typeof value === 'number' ? this.num(value) : value);
 }
 
-const cache = new Map<string, I18n>();
+/** The I18n of each language tag in use; emptied when a site's strings change. */
+export const cache = new Map<string, I18n>();
 /** Catalogs of other languages, by language subtag, once the server has answered. */
 export const catalogs = new Map<string, Partial<Messages>>([['en', en]]);
 
@@ -93,6 +122,23 @@ export const catalogs = new Map<string, Partial<Messages>>([['en', en]]);
  */
 export const addCatalog = (language: string, catalog: Partial<Messages>): void =>
   void catalogs.set(language, catalog);
+
+/**
+ * Puts a site's own strings over those of `language` (a language tag; its primary subtag
+ * counts, `de` for `de-AT`): over the built-in English, a catalog from the server (also one
+ * that arrives later) or one given to {@link addCatalog} before. A language the server has no
+ * catalog for is added this way: its strings over English. Later calls add to earlier ones,
+ * and the elements on the page render again with them.
+ */
+export function setMessages(language: string, messages: Partial<Messages>): void {
+  // At once where the language's strings are here (English always is), for the elements about
+  // to render; the rest (a catalog still to come, rendering again) is the catalog loader's,
+  // which readers of English without a site's strings never load.
+  const catalog = catalogs.get(language);
+  if (catalog) catalogs.set(language, { ...catalog, ...messages });
+  cache.clear();
+  void import('./fetch-catalog.js').then((loader) => loader.setMessages(language, messages));
+}
 
 /**
  * The I18n of an element: its `lang`, else the closest `[lang]` ancestor's (across shadow

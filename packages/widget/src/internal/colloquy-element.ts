@@ -16,6 +16,7 @@ export class ColloquyElement extends LitElement {
     topic: { type: String },
     api: { type: String },
     lang: { type: String, reflect: true },
+    dir: { reflect: true },
     theme: { type: String, reflect: true },
     headingLevel: { type: Number, attribute: 'heading-level' },
   };
@@ -24,6 +25,11 @@ export class ColloquyElement extends LitElement {
   declare topic: string | undefined;
   /** The Colloquy server's origin; default: the origin the widget script was loaded from. */
   declare api: string | undefined;
+  /**
+   * The writing direction, as for any element; default: `rtl` when the element's language is
+   * written right to left (set by the element), else the page's. An author's `dir` is kept.
+   */
+  declare dir: string;
   /** `light`, `dark` or `auto` (default: follows `prefers-color-scheme`). */
   declare theme: 'light' | 'dark' | 'auto' | undefined;
   /** Level of the element's main heading, 1–6 (default 2). */
@@ -33,6 +39,8 @@ export class ColloquyElement extends LitElement {
   /** Strings and formats for the reader's language, refreshed before each render. */
   protected i18n!: I18n;
   #reportedError: ColloquyError | null = null;
+  /** The `dir` this element gave itself: an author's `dir` (any other) is left as it is. */
+  #dir: string | undefined;
 
   constructor() {
     super();
@@ -46,6 +54,10 @@ export class ColloquyElement extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
+    // Right to left in a language written so, on a left-to-right page too; else as the page
+    // says. Set here, not in render(), so that a server rendering the element writes it too.
+    // (`dir` is reflected: undefined removes the attribute.)
+    if (this.dir === this.#dir) this.dir = this.#dir = (this.i18n.rtl ? 'rtl' : undefined) as string;
     const error = this.store?.error ?? null;
     if (error && error !== this.#reportedError) this.report('load', error);
     this.#reportedError = error;

@@ -47,7 +47,10 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  *
  * @attr topic - The topic id; default: the page's canonical URL.
  * @attr api - The Colloquy server's origin; default: where the widget script came from.
- * @attr lang - Language of the UI (`en`, `de`); default: the page's language.
+ * @attr lang - Language of the UI, a language tag (`en`, `de-AT`, `ar`): its primary subtag picks
+ * the strings, English when there are none; default: the closest `lang` on the page, else the
+ * browser's language. A language written right to left (`ar`, `he`, `fa`, …) lays the element
+ * out right to left (`dir="rtl"` on it) unless it has a `dir` of its own.
  * @attr theme - `light`, `dark` or `auto` (default, follows `prefers-color-scheme`).
  * @attr heading-level - Level of the "Replies (N)" heading, 1–6 (default 2).
  * @attr token - A token the host site signed for its signed-in reader (HS256 JWT with `sub`,

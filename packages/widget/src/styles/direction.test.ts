@@ -1,5 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { LitElement } from 'lit';
 import { createTopic, postReply, testEnv } from '../test-env.js';
 import '../define.js';
 
@@ -27,11 +29,12 @@ describe('writing direction at 320 px', () => {
 
   after(() => setViewport({ width: 800, height: 600 }));
 
-  async function render(dir: 'ltr' | 'rtl', lang: string) {
+  /** The elements in a page of direction `dir` and language `lang`; `own`: each element's `lang`. */
+  async function render(dir: 'ltr' | 'rtl', lang: string, own?: string) {
     const page = await fixture(html`<div dir=${dir} lang=${lang}>
-      <topic-card api=${api} topic=${topic}></topic-card>
-      <source-list api=${api} topic=${topic}></source-list>
-      <reply-thread api=${api} topic=${topic}></reply-thread>
+      <topic-card api=${api} topic=${topic} lang=${ifDefined(own)}></topic-card>
+      <source-list api=${api} topic=${topic} lang=${ifDefined(own)}></source-list>
+      <reply-thread api=${api} topic=${topic} lang=${ifDefined(own)}></reply-thread>
     </div>`);
     const [card, sources, thread] = ['topic-card', 'source-list', 'reply-thread'].map(
       (tag) => page.querySelector(tag)!,
@@ -59,15 +62,28 @@ describe('writing direction at 320 px', () => {
     }
   }
 
-  for (const [dir, lang] of [
-    ['ltr', 'en'],
-    ['rtl', 'ar'],
-    ['rtl', 'he'],
+  // [the page's direction and language, the elements' language, the direction expected]
+  for (const [dir, lang, own, expected] of [
+    ['ltr', 'en', undefined, 'ltr'],
+    ['rtl', 'ar', undefined, 'rtl'],
+    ['rtl', 'he', undefined, 'rtl'],
+    // The elements' own language decides: Arabic on an English page written left to right…
+    ['ltr', 'en', 'ar', 'rtl'],
+    // …while one written left to right takes the page's direction.
+    ['rtl', 'ar', 'en', 'rtl'],
   ] as const) {
-    it(`lays ${lang} out ${dir === 'rtl' ? 'right to left' : 'left to right'}`, async () => {
-      const { page, card, sources, thread } = await render(dir, lang);
-      const rtl = dir === 'rtl';
+    const what = own ? `${own} elements on a ${lang} page written ${dir}` : lang;
+    it(`lays ${what} out ${expected === 'rtl' ? 'right to left' : 'left to right'}`, async () => {
+      const { page, card, sources, thread } = await render(dir, lang, own);
+      const rtl = expected === 'rtl';
       expect(window.innerWidth).to.equal(320);
+      for (const element of [card, sources, thread]) {
+        expect(getComputedStyle(element).direction, element.localName).to.equal(expected);
+        // Only a language written right to left sets a direction; else the page's holds.
+        expect(element.getAttribute('dir'), element.localName).to.equal(
+          (own ?? lang) === 'en' ? null : 'rtl',
+        );
+      }
 
       // The avatar comes first in the reading direction: on the right in Arabic and Hebrew.
       const avatar = box($(card, '[part=avatar]'));
@@ -99,4 +115,25 @@ describe('writing direction at 320 px', () => {
       expectNoOverflow(page, [card, sources, thread]);
     });
   }
+});
+
+describe("an author's dir", () => {
+  it('is kept: the element sets no direction over it, and follows a change of its language', async () => {
+    const topic = await createTopic();
+    const page = await fixture(html`<div>
+      <source-list api=${api} topic=${topic} lang="ar" dir="ltr"></source-list>
+      <source-list api=${api} topic=${topic} lang="ar"></source-list>
+    </div>`);
+    const [kept, own] = page.querySelectorAll('source-list') as unknown as [LitElement, LitElement];
+    await Promise.all([kept.updateComplete, own.updateComplete]);
+    expect(kept.getAttribute('dir')).to.equal('ltr');
+    expect(getComputedStyle(kept).direction).to.equal('ltr');
+    expect(own.getAttribute('dir')).to.equal('rtl');
+    own.setAttribute('lang', 'de');
+    await own.updateComplete;
+    expect(own.hasAttribute('dir'), 'German: no dir of its own').to.be.false;
+    kept.setAttribute('lang', 'de');
+    await kept.updateComplete;
+    expect(kept.getAttribute('dir')).to.equal('ltr');
+  });
 });
