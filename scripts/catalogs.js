@@ -8,9 +8,12 @@ const i18n = new URL('../packages/widget/dist/i18n/', import.meta.url);
 const LANGUAGE_MODULE = /^([a-z]{2,3})\.js$/;
 
 const { en } = await import(new URL('messages.js', i18n));
-// English strings that a chunk carries instead of the core (see edit-messages.ts).
+// English strings that a chunk carries instead of the core (see edit-messages.ts,
+// form-messages.ts, controls-messages.ts).
 const { editMessages } = await import(new URL('edit-messages.js', i18n));
-const catalogs = { en: { ...en, ...editMessages } };
+const { formMessages } = await import(new URL('form-messages.js', i18n));
+const { controlsMessages } = await import(new URL('controls-messages.js', i18n));
+const catalogs = { en: { ...en, ...editMessages, ...formMessages, ...controlsMessages } };
 for (const file of readdirSync(i18n).sort()) {
   const language = LANGUAGE_MODULE.exec(file)?.[1];
   if (language === undefined) continue;

@@ -78,7 +78,7 @@ describe('renderRead', () => {
     assert.match(elements['topic-card'], /A topic/);
     assert.match(elements['source-list'], /A source/);
     assert.match(elements['reply-thread'], /First reply\./);
-    assert.doesNotMatch(html, /part="?loading/);
+    assert.doesNotMatch(html, /<p part="?loading/);
     const data = scriptJson(html, 'application/json');
     assert.deepEqual(data, { api: API, topic: 't', lang: 'en', read });
   });
@@ -87,7 +87,7 @@ describe('renderRead', () => {
     renderRead(readOf([reply('r1', 'Kept nowhere.')]), { api: API, topic: 't' });
     const { html } = renderEmpty({ api: API, topic: 't' });
     assert.doesNotMatch(html, /Kept nowhere\./);
-    assert.equal(html.match(/part="?loading/g)?.length, 3);
+    assert.equal(html.match(/<p part="?loading/g)?.length, 3);
   });
 
   test('only the elements asked for, in that order', () => {
@@ -230,7 +230,7 @@ describe('renderDiscussion against a Colloquy server', () => {
   test('a page topic not created yet renders without data, for the browser to read', async () => {
     const { html, scripts } = await renderDiscussion({ api: api.url, topic: 'https://blog.example/new' });
     assert.equal(scripts, '');
-    assert.equal(html.match(/part="?loading/g)?.length, 3);
+    assert.equal(html.match(/<p part="?loading/g)?.length, 3);
   });
 
   test('a refused or unreachable read rejects with its status', async () => {

@@ -59,7 +59,13 @@ const shadowTexts = (page) =>
         tag,
         [...(document.querySelector(tag)?.shadowRoot?.childNodes ?? [])]
           .filter((node) => node.nodeType !== Node.COMMENT_NODE && node.nodeName !== 'STYLE')
-          .map((node) => node.textContent)
+          // The reader controls (the order select) come with their chunk, after hydration.
+          .map((node) => {
+            const copy = node.cloneNode(true);
+            if (copy instanceof Element)
+              for (const control of copy.querySelectorAll('[part=sort]')) control.remove();
+            return copy.textContent;
+          })
           .join('')
           .replace(/\s+/g, ' ')
           .trim(),

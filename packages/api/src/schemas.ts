@@ -39,7 +39,13 @@ import {
   MIN_PAGE_SIZE,
   MIN_READER_KEY_LENGTH,
 } from './limits.js';
-import { MODERATION_ACTIONS, MODERATION_QUEUES, NOTIFICATION_EVENTS, REACTION_KINDS } from './types.js';
+import {
+  MODERATION_ACTIONS,
+  MODERATION_QUEUES,
+  NOTIFICATION_EVENTS,
+  REACTION_KINDS,
+  REPLY_SORTS,
+} from './types.js';
 import { nameProblem, normalizeName } from './names.js';
 import { safeHref } from './url-policy.js';
 
@@ -160,7 +166,7 @@ export const replyIdParam = z.object({
 
 const limitRule = `limit must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE}`;
 
-/** `?limit=&cursor=` of a page of replies. */
+/** `?limit=&cursor=&sort=` of a page of replies. */
 export const pageQuery = z.object({
   limit: z
     .string()
@@ -168,8 +174,16 @@ export const pageQuery = z.object({
     .transform(Number)
     .refine((n) => n >= MIN_PAGE_SIZE && n <= MAX_PAGE_SIZE, limitRule)
     .optional(),
-  /** The `nextCursor` of the previous page. */
+  /** The `nextCursor` of the previous page (read in the same order). */
   cursor: z.string().optional(),
+  /** The order of the top-level replies; `oldest` when absent. */
+  sort: z.enum(REPLY_SORTS, { error: `sort must be one of ${REPLY_SORTS.join(', ')}` }).optional(),
+});
+
+/** `?limit=&cursor=&sort=&around=` of `GET /api/v1/topics/:id/replies`. */
+export const repliesQuery = pageQuery.extend({
+  /** A reply's id: the page is the part of that reply's thread that holds it. */
+  around: z.string().regex(REPLY_ID, 'around must be a reply id').optional(),
 });
 
 /**
@@ -549,6 +563,8 @@ export type BanInput = z.input<typeof banInput>;
 export type LockInput = z.input<typeof lockInput>;
 /** `?limit=&cursor=` of a page of replies, as sent. */
 export type PageQuery = z.input<typeof pageQuery>;
+/** `?limit=&cursor=&sort=&around=` of a topic's replies, as sent. */
+export type RepliesQuery = z.input<typeof repliesQuery>;
 /** `GET /api/v1/topics/:id/embed.html` query, as sent. */
 export type EmbedQuery = z.input<typeof embedQuery>;
 /** `POST /api/v1/admin/webhooks` request body. */

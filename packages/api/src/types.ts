@@ -10,6 +10,14 @@ export type ReactionKind = (typeof REACTION_KINDS)[number];
 /** Count per reaction kind; every kind of {@link REACTION_KINDS} is present. */
 export type Reactions = Record<ReactionKind, number>;
 
+/**
+ * The orders a topic's replies are read in (`?sort=`): `oldest` first (the default), `newest`
+ * first, or `top`, the most reacted first (a top-level reply's reactions of every kind, ties by
+ * creation). Each orders the top-level replies; the answers inside a thread keep thread order.
+ */
+export const REPLY_SORTS = ['oldest', 'newest', 'top'] as const;
+export type ReplySort = (typeof REPLY_SORTS)[number];
+
 export interface Category {
   slug: string;
   name: string;

@@ -172,6 +172,96 @@ describe('replies', () => {
       await expectProblem(await t.app.request('/api/v1/topics/nothing-here/replies'), 404);
     });
 
+    it('reads the pages in the order asked, each reply once, with cursors and cached bodies of that order', async () => {
+      await post('/api/v1/topics', { id: 'sorting', title: 'Sorting' }, admin);
+      const ids: string[] = [];
+      for (const name of ['one', 'two', 'three', 'four']) {
+        const reply = (await (await postReply('sorting', { authorName: name, body: name })).json()) as Reply;
+        ids.push(reply.id);
+      }
+      const [one, two, three, four] = ids as [string, string, string, string];
+      await postReply('sorting', { authorName: 'answer', body: 'answer', parentId: two });
+      for (const key of ['reader-key-aaaaaaaaaaaaaaaa1', 'reader-key-aaaaaaaaaaaaaaaa2'])
+        await post(`/api/v1/replies/${three}/reactions`, { kind: 'like' }, { 'X-Colloquy-Reader': key });
+      await post(
+        `/api/v1/replies/${one}/reactions`,
+        { kind: 'disagree' },
+        { 'X-Colloquy-Reader': 'reader-key-aaaaaaaaaaaaaaaa1' },
+      );
+      const roots = async (sort: string) => {
+        const seen: string[] = [];
+        let url = `/api/v1/topics/sorting/replies?limit=1&sort=${sort}`;
+        for (;;) {
+          const res = await t.app.request(url);
+          assert.equal(res.status, 200);
+          const page = (await res.json()) as ReplyPage;
+          seen.push(...page.replies.filter((r) => r.parentId === null).map((r) => r.id));
+          if (!page.nextCursor) return seen;
+          url = `/api/v1/topics/sorting/replies?limit=1&sort=${sort}&cursor=${page.nextCursor}`;
+        }
+      };
+      assert.deepEqual(await roots('oldest'), [one, two, three, four]);
+      assert.deepEqual(await roots('newest'), [four, three, two, one]);
+      assert.deepEqual(await roots('top'), [three, one, two, four]);
+      // The read cache and the ETag tell the orders apart: the same query in another order is
+      // another body, and a tag of one is no 304 for another.
+      const oldest = await t.app.request('/api/v1/topics/sorting?limit=2');
+      const newest = await t.app.request('/api/v1/topics/sorting?limit=2&sort=newest');
+      assert.notEqual(oldest.headers.get('ETag'), newest.headers.get('ETag'));
+      assert.equal(((await newest.json()) as TopicWithReplies).replies[0]?.id, four);
+      const again = await t.app.request('/api/v1/topics/sorting?limit=2&sort=newest', {
+        headers: { 'If-None-Match': oldest.headers.get('ETag') ?? '' },
+      });
+      assert.equal(again.status, 200);
+
+      // A cursor is read only in its own order.
+      const first = (await (
+        await t.app.request('/api/v1/topics/sorting/replies?limit=1&sort=newest')
+      ).json()) as ReplyPage;
+      const mismatch = await expectProblem(
+        await t.app.request(`/api/v1/topics/sorting/replies?limit=1&sort=top&cursor=${first.nextCursor}`),
+        400,
+      );
+      assert.match(mismatch.detail, /sort=newest, not sort=top/);
+      await expectProblem(
+        await t.app.request(`/api/v1/topics/sorting?limit=1&cursor=${first.nextCursor}`),
+        400,
+      );
+      for (const sort of ['latest', '', 'OLDEST']) {
+        const bad = await expectProblem(
+          await t.app.request(`/api/v1/topics/sorting/replies?sort=${sort}`),
+          400,
+        );
+        assert.match(bad.detail, /sort must be one of oldest, newest, top/);
+        await expectProblem(await t.app.request(`/api/v1/topics/sorting?sort=${sort}`), 400);
+      }
+    });
+
+    it('reads the part of a thread that holds a reply (around), and 404 for a reply it cannot', async () => {
+      const page = (await (
+        await t.app.request('/api/v1/topics/sorting/replies?limit=100')
+      ).json()) as ReplyPage;
+      const answer = page.replies.find((r) => r.parentId !== null);
+      assert.ok(answer);
+      const res = await t.app.request(`/api/v1/topics/sorting/replies?around=${answer.id}`);
+      assert.equal(res.status, 200);
+      const part = (await res.json()) as ReplyPage;
+      assert.deepEqual(
+        part.replies.map((r) => r.id),
+        [answer.parentId, answer.id],
+      );
+      assert.equal(part.nextCursor, null);
+      await expectProblem(await t.app.request('/api/v1/topics/sorting/replies?around=NOSUCHREPLY'), 404);
+      await expectProblem(await t.app.request(`/api/v1/topics/rsp-update/replies?around=${answer.id}`), 404);
+      await expectProblem(await t.app.request('/api/v1/topics/sorting/replies?around=no%20id'), 400);
+      await expectProblem(
+        await t.app.request(
+          `/api/v1/topics/sorting/replies?around=${answer.id}&cursor=${page.nextCursor ?? 'x'}`,
+        ),
+        400,
+      );
+    });
+
     it('answers 404 for an unknown reply', async () => {
       await expectProblem(await t.app.request('/api/v1/replies/NOPE'), 404);
     });

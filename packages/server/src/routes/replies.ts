@@ -4,7 +4,7 @@ import {
   editTokenHeader,
   newReply,
   optionalReaderHeader,
-  pageQuery,
+  repliesQuery,
   replyEdit,
   replyIdParam,
   replyReadHeaders,
@@ -12,6 +12,7 @@ import {
 } from '@colloquy/api/schemas';
 import { VersionedBodies } from '../caching.js';
 import { cursorParam } from '../cursor.js';
+import { badRequest } from '../problem.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
 import { rethrowStoreError } from '../store-errors.js';
 import { validate } from '../validate.js';
@@ -27,11 +28,15 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
     .get(
       '/topics/:id/replies',
       validate('param', topicIdParam),
-      validate('query', pageQuery),
+      validate('query', repliesQuery),
       validate('header', optionalReaderHeader),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { limit = config.pageSize, cursor } = c.req.valid('query');
+        const { limit = config.pageSize, cursor, sort = 'oldest', around } = c.req.valid('query');
+        if (around !== undefined && cursor !== undefined)
+          throw badRequest('around and cursor cannot be combined: around names a reply, cursor a page.');
+        // Before the cache: a cursor of another order is refused even when a body is kept.
+        const position = cursorParam(cursor, sort);
         const readerHash = readerHashOf(c);
         return versionedRead(c, {
           store,
@@ -39,11 +44,16 @@ export function replyRoutes({ store, config, admin, replies, requester }: AppDep
           topicId: id,
           kind: 'r',
           limit,
-          cursor,
+          cursor: around === undefined ? cursor : `@${around}`,
+          sort,
           readerHash,
           read: () =>
             store
-              .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
+              .listReplies(
+                id,
+                { limit, cursor: position, sort, ...(around ? { around } : {}) },
+                { readerHash },
+              )
               .catch(rethrowStoreError),
         });
       },

@@ -1,4 +1,4 @@
-import type { TopicWithReplies } from '@colloquy/api';
+import type { ReplySort, TopicWithReplies } from '@colloquy/api';
 import { cursorParam } from '../cursor.js';
 import { notFound } from '../problem.js';
 import { rethrowStoreError } from '../store-errors.js';
@@ -11,14 +11,19 @@ import type { Store } from '../store/store.js';
 export async function readTopic(
   store: Store,
   id: string,
-  { limit, cursor, readerHash }: { limit: number; cursor?: string | undefined; readerHash: Buffer | null },
+  {
+    limit,
+    cursor,
+    sort = 'oldest',
+    readerHash,
+  }: { limit: number; cursor?: string | undefined; sort?: ReplySort; readerHash: Buffer | null },
 ): Promise<TopicWithReplies> {
   // Read before the topic, so that subscribing from it can repeat an event but never miss one.
   const lastEventId = await store.lastEventId(id);
   const topic = await store.getTopic(id);
   if (!topic) throw notFound(`No topic "${id}".`);
   const page = await store
-    .listReplies(id, { limit, cursor: cursorParam(cursor) }, { readerHash })
+    .listReplies(id, { limit, cursor: cursorParam(cursor, sort), sort }, { readerHash })
     .catch(rethrowStoreError);
   return {
     ...topic,

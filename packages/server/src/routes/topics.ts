@@ -8,6 +8,7 @@ import {
   versionTag,
 } from '../caching.js';
 import { actorOf } from '../auth/sessions.js';
+import { cursorParam } from '../cursor.js';
 import { renderMarkdown } from '../markdown.js';
 import { adminOnly } from '../middleware/admin-only/index.js';
 import { jsonObjectBody } from '../middleware/json-object-body/index.js';
@@ -74,8 +75,10 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
       validate('header', optionalReaderHeader),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { limit = config.pageSize, cursor } = c.req.valid('query');
+        const { limit = config.pageSize, cursor, sort = 'oldest' } = c.req.valid('query');
         const readerHash = readerHashOf(c);
+        // Before the cache: a cursor of another order is refused even when a body is kept.
+        cursorParam(cursor, sort);
         return versionedRead(c, {
           store,
           bodies,
@@ -83,8 +86,9 @@ export function topicRoutes({ store, config, admin }: AppDeps) {
           kind: 't',
           limit,
           cursor,
+          sort,
           readerHash,
-          read: () => readTopic(store, id, { limit, cursor, readerHash }),
+          read: () => readTopic(store, id, { limit, cursor, sort, readerHash }),
         });
       },
     );

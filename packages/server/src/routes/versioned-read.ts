@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { EDIT_TOKEN_HEADER, type Reply } from '@colloquy/api';
+import { EDIT_TOKEN_HEADER, type Reply, type ReplySort } from '@colloquy/api';
 import { negotiate } from '../compression.js';
 import {
   encodedTag,
@@ -25,7 +25,10 @@ export interface VersionedRead<T> {
   /** Tells this route's ETags from another's for the same version: 't' topic, 'r' replies. */
   kind: 't' | 'r' | 'i';
   limit: number;
+  /** The page's position: a cursor, or `@` and a reply's id for the page around it. */
   cursor: string | undefined;
+  /** The order of the top-level replies. */
+  sort: ReplySort;
   /** The reader's key digest, when the request names a reader. */
   readerHash: Buffer | null;
   read: () => Promise<T>;
@@ -48,16 +51,18 @@ export function markPrivateIfPending(c: Context, replies: readonly Reply[]): boo
  */
 export async function versionedRead<T extends { replies: Reply[] }>(
   c: Context,
-  { store, bodies, topicId, kind, limit, cursor, readerHash, read }: VersionedRead<T>,
+  { store, bodies, topicId, kind, limit, cursor, sort, readerHash, read }: VersionedRead<T>,
 ): Promise<Response> {
   c.header('Vary', VARY_READ);
   validatingItself(c);
   const version = await store.topicVersion(topicId);
   if (version === null) throw notFound(`No topic "${topicId}".`);
   const encoding = negotiate(c.req.header('Accept-Encoding'));
-  const key = `${limit}\n${cursor ?? ''}\n${topicId}`;
+  const key = `${limit}\n${cursor ?? ''}\n${sort}\n${topicId}`;
   const kept = readerHash ? undefined : bodies.get(key, version);
-  const tag = kept?.etag ?? versionTag(kind, [version], [limit, cursor ?? '']);
+  // The oldest-first tags stay as they were, so caches keep what they hold.
+  const tag =
+    kept?.etag ?? versionTag(kind, [version], [limit, cursor ?? '', ...(sort === 'oldest' ? [] : [sort])]);
   // A reader's own read is sent as it is (it is never kept); a kept body in the coding asked for.
   const etag = readerHash ? tag : encodedTag(tag, encoding);
   if (!readerHash && isFresh(c, etag)) return notModified(c, etag, VARY_READ);

@@ -36,6 +36,18 @@ CREATE INDEX replies_thread ON replies (root_id, created_at, id);
 CREATE INDEX replies_parent ON replies (parent_id) WHERE parent_id IS NOT NULL;`;
 
 /**
+ * The `top` order of top-level replies: their reactions of every kind (negated, so the order and
+ * its keyset run ascending; queries.ts REACTED_RANK is the same expression, which both dialects
+ * need to match the index), then creation. The same SQL in both dialects. A reaction kind added
+ * later changes the expression, so it comes with an index of its own.
+ */
+const TOP_REACTED = `
+CREATE INDEX replies_top_reacted ON replies
+  (topic_id, (0 - like_count - insightful_count - disagree_count), created_at, id)
+  WHERE parent_id IS NULL;
+`;
+
+/**
  * The Markdown source of every body, next to its tree: the same SQL in both dialects. Rows from
  * before have none (NULL) until the store, on opening, writes one from their tree
  * (fill-sources.ts); the partial indexes find them, and cost nothing once they are done.
@@ -322,6 +334,9 @@ CREATE INDEX import_replies_reply ON import_replies (reply_id);
 CREATE INDEX replies_thread_visible ON replies (root_id, created_at, id, status, reader_hash);
 DROP INDEX replies_thread;
 `,
+  // 11: a page of top-level replies most reacted first is a range of this index (see
+  // TOP_REACTED), as oldest and newest first are of replies_top_level.
+  TOP_REACTED,
 ];
 
 export const POSTGRES_MIGRATIONS_TABLE =
@@ -579,6 +594,8 @@ CREATE INDEX import_replies_reply ON import_replies (reply_id);
 CREATE INDEX replies_thread_visible ON replies (root_id, created_at, id, status, reader_hash);
 DROP INDEX replies_thread;
 `,
+  // 10: top-level replies most reacted first (see SQLite's 11).
+  TOP_REACTED,
 ];
 
 /**

@@ -252,6 +252,29 @@ if (!DATABASE_URL) {
             /replies_top_level/,
           );
           assert.match(
+            await plan(
+              `SELECT id, created_at FROM replies WHERE topic_id = $1 AND parent_id IS NULL AND (created_at, id) < ($2, $3)
+                ORDER BY created_at DESC, id DESC LIMIT 21`,
+              ['hashes', new Date(0), ''],
+            ),
+            /Index (Only )?Scan Backward using replies_top_level/,
+          );
+          const rank = '(0 - like_count - insightful_count - disagree_count)';
+          const tied = await plan(
+            `SELECT id, created_at, ${rank} AS rank FROM replies WHERE topic_id = $1 AND parent_id IS NULL
+              AND ${rank} = $2 AND (created_at, id) > ($3, $4) ORDER BY created_at, id LIMIT 21`,
+            ['hashes', -3, new Date(0), ''],
+          );
+          assert.match(tied, /Index (Only )?Scan using replies_top_reacted/);
+          assert.doesNotMatch(tied, /Sort/);
+          const lower = await plan(
+            `SELECT id, created_at, ${rank} AS rank FROM replies WHERE topic_id = $1 AND parent_id IS NULL
+              AND ${rank} > $2 ORDER BY ${rank}, created_at, id LIMIT 21`,
+            ['hashes', -3],
+          );
+          assert.match(lower, /Index (Only )?Scan using replies_top_reacted/);
+          assert.doesNotMatch(lower, /Sort/);
+          assert.match(
             await plan('SELECT * FROM replies WHERE root_id = ANY($1::text[]) ORDER BY created_at, id', [
               ['a'],
             ]),

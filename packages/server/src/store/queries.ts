@@ -93,6 +93,13 @@ export const latestPublishedReplyId = (db: Kysely<Schema>, topicId: string | Exp
     .limit(1);
 const pending = sql.lit<ReplyStatus>('pending');
 
+/**
+ * A top-level reply's place in the `top` order: its reactions of every kind, negated so that
+ * the order and its keyset run ascending, written exactly as the index replies_top_reacted
+ * (migrations.ts) has it, so both dialects read a page of roots as a range of that index.
+ */
+export const REACTED_RANK = sql<number>`(0 - like_count - insightful_count - disagree_count)`;
+
 export type EventType = TopicEvent['type'];
 
 /**
@@ -369,6 +376,69 @@ export function compileQueries(db: Kysely<Schema>, dialect: QueryDialect) {
           .orderBy('created_at')
           .orderBy('id')
           .limit(limit),
+    ),
+    // The same pages of top-level replies newest first: the same index, read backwards.
+    newestFirstRoots: prepare((topicId: string, reader: Buffer | null, limit: number) =>
+      replies
+        .select(['id', 'created_at'])
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit),
+    ),
+    newestRootsAfter: prepare(
+      (topicId: string, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+        replies
+          .select(['id', 'created_at'])
+          .where('topic_id', '=', topicId)
+          .where('parent_id', 'is', null)
+          .where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)))
+          .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit),
+    ),
+    // And most reacted first, ties oldest first: a range of replies_top_reacted.
+    topFirstRoots: prepare((topicId: string, reader: Buffer | null, limit: number) =>
+      replies
+        .select(['id', 'created_at', REACTED_RANK.as('rank')])
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy(REACTED_RANK)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit),
+    ),
+    // Past a cursor, in two ranges (a row value over the rank and the creation columns is no
+    // range to SQLite, which would walk the topic's roots from the first): the roots tied with
+    // the cursor's after it, then those ranked lower.
+    topTiedAfter: prepare(
+      (topicId: string, rank: number, createdAt: Instant, id: string, reader: Buffer | null, limit: number) =>
+        replies
+          .select(['id', 'created_at', REACTED_RANK.as('rank')])
+          .where('topic_id', '=', topicId)
+          .where('parent_id', 'is', null)
+          .where(sql<SqlBool>`${REACTED_RANK} = ${rank}`)
+          .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)))
+          .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit),
+    ),
+    topRanksAfter: prepare((topicId: string, rank: number, reader: Buffer | null, limit: number) =>
+      replies
+        .select(['id', 'created_at', REACTED_RANK.as('rank')])
+        .where('topic_id', '=', topicId)
+        .where('parent_id', 'is', null)
+        .where(sql<SqlBool>`${REACTED_RANK} > ${rank}`)
+        .where((eb) => eb.or([eb('status', '<>', pending), eb('reader_hash', '=', reader)]))
+        .orderBy(REACTED_RANK)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit),
     ),
     /** The first `limit` replies of one thread (its root first), in creation order. */
     threadStart: prepare((rootId: string, reader: Buffer | null, limit: number) =>

@@ -26,6 +26,7 @@ describe('released migrations', () => {
       'b006a3449ca4868c2cfc40e49e8522e429559cc0d8194423a3a3e553e72d9687',
       'f2471872cfd2b534faa48daebc543d9b3773100c8c71caf61ba2a2ab373a20d9',
       '1f71ad04d76818caf4d83fdbcc270ac940ef135d3c95fb04df02100acd6f1722',
+      'e04c1e631b9934b5a9c325119101aa8c5b655c4358a4cc8791f25082802712eb',
     ]);
     assert.deepEqual(POSTGRES_MIGRATIONS.map(digest), [
       'bb348ce47cf8eada40127bf5b4044ceb86a8956d1dcc5b4812c0b774d545eb1c',
@@ -37,6 +38,7 @@ describe('released migrations', () => {
       '5ff40f153e0c8e6b4d371f25c60e8bb3d5d0d329ad8540d60c2624dd032edd36',
       'f2471872cfd2b534faa48daebc543d9b3773100c8c71caf61ba2a2ab373a20d9',
       '1f71ad04d76818caf4d83fdbcc270ac940ef135d3c95fb04df02100acd6f1722',
+      'e04c1e631b9934b5a9c325119101aa8c5b655c4358a4cc8791f25082802712eb',
     ]);
   });
 });

@@ -20,6 +20,7 @@ import type {
   ReactionState,
   Reply,
   ReplyPage,
+  ReplySort,
   ReplyStatus,
   ThreadContinuation,
   Topic,
@@ -139,6 +140,20 @@ const sameHash = (a: Buffer | null, b: Buffer | null | undefined) => !!a && !!b 
  * all) names no reply: PostgreSQL would read "…:00Z" as the instant "…:00.000Z" is, while
  * SQLite compares the text.
  */
+/**
+ * How many ancestors of a reply a page around it brings at most (one lookup by key each): the
+ * default reply depth limit and then some; deeper ones are shown without the highest.
+ */
+const MAX_ANCESTORS = 64;
+
+/** A top-level reply as a page of roots reads it; `rank` in the `top` order only. */
+type RootRow = { id: string; created_at: string; rank?: number | string };
+/** The reactions a root row was ranked by, in the `top` order. */
+const rankScore = (root: RootRow): number | undefined =>
+  root.rank === undefined ? undefined : -Number(root.rank);
+/** A reply row's reactions of every kind. */
+const scoreOf = (row: ReplyRow): number => REACTION_KINDS.reduce((n, kind) => n + row[`${kind}_count`], 0);
+
 function isReplyTime(text: string): boolean {
   const at = new Date(text);
   return !Number.isNaN(at.getTime()) && at.toISOString() === text;
@@ -284,33 +299,40 @@ export abstract class SqlStore implements Store {
 
   async listReplies(
     topicId: string,
-    page: { limit: number; cursor: PageCursor | null },
+    page: { limit: number; cursor: PageCursor | null; sort?: ReplySort; around?: string },
     viewer: Viewer = {},
   ): Promise<ReplyPage> {
     const reader = viewer.readerHash ?? null;
-    const { cursor, limit } = page;
+    const { cursor, limit, sort = 'oldest', around } = page;
     const q = this.#q;
+    /** What every cursor of this order carries besides its position. */
+    const order = (score: number | undefined): Pick<PageCursor, 'sort' | 'score'> =>
+      sort === 'oldest' ? {} : sort === 'newest' ? { sort } : { sort, score: score ?? 0 };
     // One snapshot for the count, the page and its threads.
     return this.#db.transaction('read only', async (trx): Promise<ReplyPage> => {
       const topic = await firstOf(trx, q.replyCount(topicId));
       if (!topic) throw new StoreError('topic-not-found', `No topic "${topicId}".`);
       const total = topic.reply_count;
       /** The rest of a thread after `last`, when the page could not hold it. */
-      const continuation = async (rootId: string, last: ReplyRow): Promise<ThreadContinuation> => {
+      const continuation = async (
+        rootId: string,
+        last: ReplyRow,
+        score: number | undefined,
+      ): Promise<ThreadContinuation> => {
         const rest = await firstOf(
           trx,
           q.threadRest(rootId, last.created_at, last.id, reader, MAX_COUNTED_REPLIES),
         );
         return {
           rootId,
-          cursor: encodeCursor({ createdAt: last.created_at, id: last.id, rootId }),
+          cursor: encodeCursor({ createdAt: last.created_at, id: last.id, rootId, ...order(score) }),
           count: Number(rest?.n ?? 0),
         };
       };
 
       /** The cursor of a page that goes on inside a cut thread after `last`, then past it. */
-      const resumeAfter = (rootId: string, last: ReplyRow) =>
-        encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true });
+      const resumeAfter = (rootId: string, last: ReplyRow, score: number | undefined) =>
+        encodeCursor({ createdAt: last.created_at, id: last.id, rootId, resume: true, ...order(score) });
       let budget = MAX_PAGE_REPLIES;
       let room = MAX_PAGE_CONTENT;
       let taken = 0;
@@ -359,6 +381,46 @@ export abstract class SqlStore implements Store {
           position = { createdAt: last.created_at, id: last.id };
         }
       };
+      if (around !== undefined) {
+        // The part of one reply's thread that holds it: the thread from its start when the
+        // page's bounds reach that far, else the reply's ancestors (root first, at most
+        // MAX_ANCESTORS lookups by key), the reply and the thread's replies after it.
+        const target = await firstOf(trx, q.reply(around));
+        const visible = (row: ReplyRow | undefined): row is ReplyRow =>
+          !!row && (row.status !== 'pending' || sameHash(row.reader_hash, reader));
+        if (!visible(target) || target.topic_id !== topicId)
+          throw new StoreError('reply-not-found', `No reply "${around}" in this topic.`);
+        const rootId = target.root_id;
+        const root = rootId === target.id ? target : await firstOf(trx, q.reply(rootId));
+        const score = root && sort === 'top' ? scoreOf(root) : undefined;
+        let part = await threadPart(rootId, null);
+        // From its start, the thread's part is in thread order; from the reply on, in creation
+        // order (each after its parent, which may be among the replies skipped).
+        let rows = threadOrder([rootId], part.kept);
+        if (!part.kept.some((row) => row.id === around)) {
+          budget = MAX_PAGE_REPLIES;
+          room = MAX_PAGE_CONTENT;
+          taken = 0;
+          const ancestors: ReplyRow[] = [];
+          let up = target.parent_id;
+          for (let n = 0; up !== null && n < MAX_ANCESTORS; n++) {
+            const row = await firstOf(trx, q.reply(up));
+            if (!row) break;
+            if (visible(row)) ancestors.unshift(row);
+            up = row.parent_id;
+          }
+          const head = fitting([...ancestors, target]);
+          part = await threadPart(rootId, { createdAt: target.created_at, id: target.id });
+          rows = [...head, ...part.kept];
+        } else if (rows.length !== part.kept.length) rows = part.kept;
+        const last = part.kept.at(-1) ?? target;
+        return {
+          replies: rows.map((row) => toReply(row, viewer)),
+          nextCursor: null,
+          total,
+          moreInThread: part.more ? await continuation(rootId, last, score) : null,
+        };
+      }
       /** Replies continuing a thread an earlier page cut, in creation order. */
       let continued: ReplyRow[] = [];
       /** Top-level threads start after this one. */
@@ -379,10 +441,10 @@ export abstract class SqlStore implements Store {
         continued = part.kept;
         const last = continued.at(-1);
         if (part.more && last) {
-          const more = await continuation(rootId, last);
+          const more = await continuation(rootId, last, cursor.score);
           return {
             replies: continued.map((row) => toReply(row, viewer)),
-            nextCursor: cursor.resume ? resumeAfter(rootId, last) : null,
+            nextCursor: cursor.resume ? resumeAfter(rootId, last, cursor.score) : null,
             total,
             moreInThread: more,
           };
@@ -394,7 +456,7 @@ export abstract class SqlStore implements Store {
             total,
             moreInThread: null,
           };
-        after = { createdAt: root.created_at, id: root.id };
+        after = { createdAt: root.created_at, id: root.id, ...order(cursor.score) };
       } else if (
         // A cursor must name a top-level reply of this topic: anything else was forged or
         // belongs to another topic, and silently paging from it would hide replies.
@@ -406,12 +468,27 @@ export abstract class SqlStore implements Store {
       ) {
         throw new StoreError('invalid-cursor', 'The cursor does not belong to this topic.');
       }
-      const roots = await rowsOf(
+      const roots: RootRow[] = await rowsOf(
         trx,
-        after
-          ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
-          : q.firstRoots(topicId, reader, limit + 1),
+        sort === 'newest'
+          ? after
+            ? q.newestRootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
+            : q.newestFirstRoots(topicId, reader, limit + 1)
+          : sort === 'top'
+            ? after
+              ? q.topTiedAfter(topicId, -(after.score ?? 0), after.createdAt, after.id, reader, limit + 1)
+              : q.topFirstRoots(topicId, reader, limit + 1)
+            : after
+              ? q.rootsAfter(topicId, after.createdAt, after.id, reader, limit + 1)
+              : q.firstRoots(topicId, reader, limit + 1),
       );
+      if (sort === 'top' && after && roots.length <= limit)
+        roots.push(
+          ...(await rowsOf(
+            trx,
+            q.topRanksAfter(topicId, -(after.score ?? 0), reader, limit + 1 - roots.length),
+          )),
+        );
       // Whole threads, root by root, until the page holds MAX_PAGE_REPLIES replies or
       // MAX_PAGE_CONTENT of content: each thread is read in batches within what is left (threadPart),
       // and the thread that does not fit is cut (its first replies in creation order always include their
@@ -429,19 +506,21 @@ export abstract class SqlStore implements Store {
         rows.push(...kept);
         const last = kept.at(-1);
         if (more && last) {
-          moreInThread = await continuation(root.id, last);
-          resume = resumeAfter(root.id, last);
+          moreInThread = await continuation(root.id, last, rankScore(root));
+          resume = resumeAfter(root.id, last, rankScore(root));
           break;
         }
       }
       const lastRoot = rootIds.length > 0 ? roots[rootIds.length - 1] : undefined;
-      const position = lastRoot ? { createdAt: lastRoot.created_at, id: lastRoot.id } : after;
+      const position: PageCursor | null = lastRoot
+        ? { createdAt: lastRoot.created_at, id: lastRoot.id, ...order(rankScore(lastRoot)) }
+        : after;
       return {
         replies: [...continued, ...threadOrder(rootIds, rows)].map((row) => toReply(row, viewer)),
         nextCursor:
           resume ??
           (roots.length > rootIds.length && position
-            ? encodeCursor({ createdAt: position.createdAt, id: position.id })
+            ? encodeCursor({ createdAt: position.createdAt, id: position.id, ...order(position.score) })
             : null),
         total,
         moreInThread,

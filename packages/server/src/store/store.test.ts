@@ -87,6 +87,38 @@ describe('SqliteStore specifics', () => {
         ),
         /USING (COVERING )?INDEX replies_top_level/,
       );
+      // Newest first reads the same index backwards; most reacted first is a range of its own.
+      assert.match(
+        plan(
+          'SELECT id, created_at FROM replies WHERE topic_id = ? AND parent_id IS NULL AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?',
+          'rsp-update',
+          '',
+          '',
+          21,
+        ),
+        /^SEARCH replies USING (COVERING )?INDEX replies_top_level \(topic_id=\? AND \(created_at,id\)<\(\?,\?\)\)$/,
+      );
+      const rank = '(0 - like_count - insightful_count - disagree_count)';
+      assert.match(
+        plan(
+          `SELECT id, created_at, ${rank} AS rank FROM replies WHERE topic_id = ? AND parent_id IS NULL AND ${rank} = ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+          'rsp-update',
+          -3,
+          '',
+          '',
+          21,
+        ),
+        /^SEARCH replies USING INDEX replies_top_reacted \(topic_id=\? AND <expr>=\? AND \(created_at,id\)>\(\?,\?\)\)$/,
+      );
+      assert.match(
+        plan(
+          `SELECT id, created_at, ${rank} AS rank FROM replies WHERE topic_id = ? AND parent_id IS NULL AND ${rank} > ? ORDER BY ${rank}, created_at, id LIMIT ?`,
+          'rsp-update',
+          -3,
+          21,
+        ),
+        /^SEARCH replies USING INDEX replies_top_reacted \(topic_id=\? AND <expr>>\?\)$/,
+      );
       assert.match(
         plan(
           'SELECT * FROM replies WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',

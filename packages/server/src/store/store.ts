@@ -9,6 +9,7 @@ import type {
   ReactionState,
   Reply,
   ReplyPage,
+  ReplySort,
   ReplyStatus,
   Topic,
   TopicSummary,
@@ -101,6 +102,13 @@ export interface PageCursor {
    * (`moreInThread.cursor`).
    */
   resume?: boolean;
+  /** The order the cursor's pages are read in: absent for `oldest`, the first cursors' order. */
+  sort?: 'newest' | 'top';
+  /**
+   * With `sort: 'top'`: the reactions of the top-level reply the page goes on after (the
+   * cursor's own, or with `rootId`, the thread's root) when the cursor was issued.
+   */
+  score?: number;
 }
 
 /** Who is reading: their own pending replies are included for them. */
@@ -212,11 +220,22 @@ export interface Store {
    * thread's next replies, creation order) or with `nextCursor` (the same, then the threads
    * after it, so that paging on with nextCursor alone reads every reply once). Throws
    * `invalid-cursor` for a cursor not of this topic (or not of that thread). Pending replies
-   * are included only for their author (`viewer.readerHash`).
+   * are included only for their author (`viewer.readerHash`). `sort` orders the threads (see
+   * ReplySort): each order pages by a range of one index, never by sorting the topic's replies.
    */
   listReplies(
     topicId: string,
-    page: { limit: number; cursor: PageCursor | null },
+    page: {
+      limit: number;
+      cursor: PageCursor | null;
+      /** The order of the top-level replies (default `oldest`); a cursor must be of the same. */
+      sort?: ReplySort;
+      /**
+       * A reply's id: instead of a page of threads, the part of that reply's thread that holds
+       * it (see ReplyPage, `around`); throws `reply-not-found` when the viewer cannot read it.
+       */
+      around?: string;
+    },
     viewer?: Viewer,
   ): Promise<ReplyPage>;
   /** Null when missing, or pending and not the viewer's own. Hidden replies are blanked for non-admins. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_PAGE_REPLIES } from '@colloquy/api';
+import { MAX_PAGE_REPLIES, type Reply, type ReplyPage } from '@colloquy/api';
 import { decodeCursor } from '../cursor.js';
 import { renderMarkdown, StoreError, type Store, type TopicRecord } from '../index.js';
 import { tempDir } from './helpers.js';
@@ -150,6 +150,107 @@ export function storeContract(name: string, open: (dir: string) => Promise<Store
       assert.deepEqual(
         [A2.id, A1a.id].every((id) => page1.replies.some((r) => r.id === id)),
         true,
+      );
+    });
+
+    it('pages every order (oldest, newest, most reacted) reading each reply once, cut threads too', async () => {
+      await store.upsertTopic(topic('sorted'));
+      const roots: Reply[] = [];
+      const all: string[] = [];
+      const likes = [0, 3, 1, 3, 0, 2];
+      for (const [k, n] of likes.entries()) {
+        const root = await store.createReply(reply('sorted', null, `r${k}`));
+        roots.push(root);
+        all.push(root.id);
+        for (let j = 0; j < n; j++)
+          await store.toggleReaction({ type: 'reply', id: root.id }, 'like', `reader-${j}-sorted-aaaaaaaa`);
+        if (k === 2)
+          await store.toggleReaction(
+            { type: 'reply', id: root.id },
+            'insightful',
+            'reader-x-sorted-aaaaaaaa',
+          );
+        // Thread 1 is longer than a page can hold; the others have an answer or two.
+        const answers = k === 1 ? MAX_PAGE_REPLIES + 5 : k % 2;
+        let parent = root.id;
+        for (let j = 0; j < answers; j++) {
+          const answer = await store.createReply(
+            reply('sorted', j % 4 === 3 ? parent : root.id, `a${k}.${j}`),
+          );
+          if (j % 4 === 0) parent = answer.id;
+          all.push(answer.id);
+        }
+      }
+      const score = (k: number) => (likes[k] ?? 0) + (k === 2 ? 1 : 0);
+      const byCreation = (a: Reply, b: Reply) =>
+        a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
+      const expected = {
+        oldest: [...roots].sort(byCreation),
+        newest: [...roots].sort(byCreation).reverse(),
+        top: roots
+          .map((root, k) => ({ root, s: score(k) }))
+          .sort((a, b) => b.s - a.s || byCreation(a.root, b.root))
+          .map(({ root }) => root),
+      };
+      for (const sort of ['oldest', 'newest', 'top'] as const) {
+        const seen: string[] = [];
+        const order: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page: ReplyPage = await store.listReplies('sorted', {
+            limit: 2,
+            cursor: cursor === null ? null : decodeCursor(cursor),
+            sort,
+          });
+          for (const r of page.replies) {
+            seen.push(r.id);
+            if (r.parentId === null) order.push(r.id);
+          }
+          if (page.nextCursor)
+            assert.equal(decodeCursor(page.nextCursor)?.sort, sort === 'oldest' ? undefined : sort);
+          cursor = page.nextCursor;
+          assert.ok(++pages < 20);
+        } while (cursor);
+        assert.equal(seen.length, all.length, `${sort}: every reply read once`);
+        assert.deepEqual([...seen].sort(), [...all].sort(), sort);
+        assert.deepEqual(
+          order,
+          expected[sort].map((r) => r.id),
+          `${sort}: the threads in order`,
+        );
+      }
+      // Inside a thread, answers stay in creation order whatever the order of the threads.
+      const top = await store.listReplies('sorted', { limit: 1, cursor: null, sort: 'top' });
+      assert.equal(top.replies[0]?.id, roots[1]?.id);
+      assert.ok(top.moreInThread, 'the long thread is cut');
+      assert.equal(decodeCursor(top.moreInThread.cursor)?.sort, 'top');
+
+      // The part of a thread that holds a reply: from the thread's start when it is in reach,
+      const near = all[all.indexOf(roots[1]?.id ?? '') + 2] ?? '';
+      const start = await store.listReplies('sorted', { limit: 20, cursor: null, around: near });
+      assert.equal(start.replies[0]?.id, roots[1]?.id);
+      assert.ok(start.replies.some((r) => r.id === near));
+      assert.equal(start.nextCursor, null);
+      assert.ok(start.moreInThread);
+      // else its ancestors, then the reply and the thread after it.
+      const far = all[all.indexOf(roots[1]?.id ?? '') + MAX_PAGE_REPLIES + 3] ?? '';
+      const deep = await store.listReplies('sorted', { limit: 20, cursor: null, around: far });
+      const at = deep.replies.findIndex((r) => r.id === far);
+      assert.ok(at > 0, 'the reply is on the page, after its ancestors');
+      assert.equal(deep.replies[0]?.id, roots[1]?.id);
+      const farReply = deep.replies[at];
+      assert.equal(deep.replies[at - 1]?.id, farReply?.parentId);
+      assert.equal(deep.moreInThread, null);
+      await assert.rejects(
+        store.listReplies('sorted', { limit: 20, cursor: null, around: 'NOSUCHREPLY' }),
+        (error: unknown) => error instanceof StoreError && error.code === 'reply-not-found',
+      );
+      await store.upsertTopic(topic('sorted-other'));
+      await assert.rejects(
+        store.listReplies('sorted-other', { limit: 20, cursor: null, around: far }),
+        (error: unknown) => error instanceof StoreError && error.code === 'reply-not-found',
+        'a reply of another topic',
       );
     });
 

@@ -8,8 +8,8 @@ import {
   repliesUrl,
   replyUrl,
   summariesUrl,
-  topicUrl,
-} from './urls.js';
+} from './requests.js';
+import { topicUrl } from './urls.js';
 
 const api = 'https://discuss.example.org';
 const page = 'https://news.example.org/a b?x=1#top';

@@ -2,7 +2,7 @@ import type { ColloquyError } from '../api/client.js';
 
 export interface ColloquyErrorDetail {
   /** What failed. */
-  action: 'load' | 'load-more' | 'post' | 'react' | 'edit' | 'delete';
+  action: 'load' | 'load-more' | 'post' | 'react' | 'edit' | 'delete' | 'report';
   error: ColloquyError;
   /** The message shown to the reader. */
   message: string;

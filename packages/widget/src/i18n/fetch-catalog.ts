@@ -1,4 +1,4 @@
-import { messagesUrl } from '../api/urls.js';
+import { messagesUrl } from '../api/requests.js';
 import { ColloquyElement } from '../internal/colloquy-element.js';
 import { cache, catalogs, type Messages } from './messages.js';
 

@@ -3,7 +3,9 @@ import { createTopic, postReply, testEnv } from '../test-env.js';
 import '../define.js';
 import { ar } from './ar.js';
 import { de } from './de.js';
+import { controlsMessages } from './controls-messages.js';
 import { editMessages } from './edit-messages.js';
+import { formMessages } from './form-messages.js';
 import { en, I18n, i18nFor, type Messages, setMessages } from './messages.js';
 import { pl } from './pl.js';
 import { ru } from './ru.js';
@@ -28,7 +30,9 @@ describe('i18n', () => {
   });
 
   it('has every English string in German', () => {
-    expect(Object.keys(de).sort()).to.deep.equal(Object.keys({ ...en, ...editMessages }).sort());
+    expect(Object.keys(de).sort()).to.deep.equal(
+      Object.keys({ ...en, ...editMessages, ...formMessages, ...controlsMessages }).sort(),
+    );
   });
 
   it('takes the language from the ancestors and fetches its catalog from the server once', async () => {

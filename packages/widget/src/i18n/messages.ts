@@ -1,4 +1,6 @@
+import type { controlsMessages } from './controls-messages.js';
 import type { editMessages } from './edit-messages.js';
+import type { formMessages } from './form-messages.js';
 
 const en = {
   category: 'Category',
@@ -20,16 +22,13 @@ const en = {
   replyTo: 'Reply to #',
   inReplyTo: 'in reply to #',
   cancel: 'Cancel',
-  name: 'Name',
-  text: 'Reply',
-  post: 'Post reply',
   sending: 'Sending…',
   locked: 'This topic is closed.',
   awaitingReview: 'Awaiting review',
   deleted: 'Removed.',
   signedIn: 'Signed in',
-  posted: 'Your reply was posted.',
   moreInThread: 'Show more replies (#)',
+  report: 'Report',
 };
 
 /**
@@ -44,7 +43,11 @@ export type CountedKey = 'replies' | 'newReplies' | 'moreInThread';
 
 /** The UI strings of one language (every catalog has them all). */
 export type Messages = {
-  [key in keyof typeof en | keyof typeof editMessages]: key extends CountedKey ? Counted : string;
+  [key in
+    | keyof typeof en
+    | keyof typeof editMessages
+    | keyof typeof formMessages
+    | keyof typeof controlsMessages]: key extends CountedKey ? Counted : string;
 };
 
 /** English, the catalog built into the elements and the fallback for every missing string. */
@@ -54,9 +57,14 @@ export { en };
 export class I18n {
   /**
    * The UI strings, English when the language has no catalog. The English strings of the
-   * editor of one's own reply are in its module (edit-messages.ts), not here.
+   * reply form, of the editor of one's own reply and of the reader controls are in their
+   * modules (form-messages.ts, edit-messages.ts, controls-messages.ts), not here.
    */
-  readonly t: Omit<Messages, keyof typeof editMessages> & Partial<Messages>;
+  readonly t: Omit<
+    Messages,
+    keyof typeof editMessages | keyof typeof formMessages | keyof typeof controlsMessages
+  > &
+    Partial<Messages>;
   /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
   readonly rtl: boolean;
   readonly #numbers: Intl.NumberFormat;

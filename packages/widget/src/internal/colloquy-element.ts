@@ -4,8 +4,14 @@ import type { ReactionKind, Reactions } from '@colloquy/api';
 import { ColloquyErrorEvent, type ColloquyErrorDetail } from '../events/error.js';
 import { i18nFor, type I18n } from '../i18n/messages.js';
 import { defaultApi, StoreController } from '../store/context.js';
+import { readJson, writeJson } from '../store/storage.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
 import { reactionBar } from './reaction-bar.js';
+
+/** Where the heights of the elements' last complete first renders are kept, by topic and width. */
+const HEIGHTS = 'colloquy:heights';
+/** Heights kept at most (of elements by topic and width); the least recently shown go first. */
+const KEPT_HEIGHTS = 60;
 
 /**
  * What the three Colloquy elements share: the common attributes, the connection to the topic
@@ -39,6 +45,8 @@ export class ColloquyElement extends LitElement {
   /** Strings and formats for the reader's language, refreshed before each render. */
   protected i18n!: I18n;
   #reportedError: ColloquyError | null = null;
+  /** Whether this element's height with its content has been remembered (once per element). */
+  #measured = false;
   /** The `dir` this element gave itself: an author's `dir` (any other) is left as it is. */
   #dir: string | undefined;
 
@@ -61,6 +69,41 @@ export class ColloquyElement extends LitElement {
     const error = this.store?.error ?? null;
     if (error && error !== this.#reportedError) this.report('load', error);
     this.#reportedError = error;
+  }
+
+  /**
+   * Whether the element is still settling into the height its content takes (rendering in
+   * slices, say), after which it is measured.
+   */
+  protected settling(): boolean {
+    return false;
+  }
+
+  /**
+   * Reserves the height the element had when it last showed this topic at this width (in
+   * `localStorage`), while it loads and renders, so the page around it does not move; then
+   * remembers the height its content takes, for the next visit.
+   */
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const store = this.store;
+    if (!store || this.#measured) return;
+    const key = `${store.api} ${store.topicId} ${this.localName}${(this as { variant?: string }).variant ?? ''} ${this.clientWidth}`;
+    const heights = readJson<Record<string, number>>(HEIGHTS) ?? {};
+    const { style } = this;
+    const reserve = '--colloquy-reserved';
+    if (store.state === 'loading' || store.state === 'idle' || this.settling()) {
+      if (heights[key]) style.setProperty(reserve, `${heights[key]}px`);
+      return;
+    }
+    this.#measured = true;
+    style.removeProperty(reserve);
+    if (store.state !== 'ready') return;
+    delete heights[key];
+    heights[key] = this.offsetHeight;
+    const keys = Object.keys(heights);
+    for (const old of keys.slice(0, keys.length - KEPT_HEIGHTS)) delete heights[old];
+    writeJson(HEIGHTS, heights);
   }
 
   /** The reader-facing text of a failure: the server's `detail` when it gave one. */

@@ -22,7 +22,8 @@ async function thread(topic: string) {
   const el = await fixture<ReplyThread>(
     html`<reply-thread api=${api} topic=${topic} lang="en"></reply-thread>`,
   );
-  await waitUntil(() => $(el, 'section'), 'thread did not render');
+  // A long page is rendered in slices; the form's place comes with the last.
+  await waitUntil(() => $(el, '[part=form-placeholder], form'), 'thread did not render');
   return el;
 }
 

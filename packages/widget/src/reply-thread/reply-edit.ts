@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { EDIT_TOKEN_HEADER, type Reply } from '@colloquy/api';
 import { request, type RequestOptions } from '../api/client.js';
-import { replyUrl } from '../api/urls.js';
+import { replyUrl } from '../api/requests.js';
 import { renderDoc } from '../doc/render-doc.js';
 import { editMessages } from '../i18n/edit-messages.js';
 import { editable } from '../store/edit-tokens.js';
@@ -9,10 +9,16 @@ import { rememberOwnWrite } from '../store/own-writes.js';
 import { addStyles, fieldStyles } from './fields.js';
 import type { FormHost } from './reply-form.js';
 
-/** An edit or a deletion of one of the reader's replies, under way. */
+/**
+ * An edit or a deletion of one of the reader's replies, or a report of anyone's reply to the
+ * moderators, under way.
+ */
 interface Change {
-  /** A deletion waiting for the reader's confirmation, rather than an edit. */
-  remove: boolean;
+  kind: ChangeKind;
+  /** A report the server has taken. */
+  done?: boolean;
+  /** The reason given with a report. */
+  reason?: string;
   /** The Markdown being edited: the reply's source, once it has been read. */
   text?: string;
   /** Whether a request is in flight. */
@@ -21,18 +27,22 @@ interface Change {
   error: string;
 }
 
+/** What a change does: edit the reader's reply, delete it, or report a reply. */
+export type ChangeKind = 'edit' | 'delete' | 'report';
+
 const styles = css`
   [part='editor'],[part='confirm'] { display: grid; gap: 0.5rem; margin: 0.25em 0 var(--colloquy-gap); }
-  [part='confirm'] p { margin: 0; }
+  [part='confirm'] p,[part='reported'] { margin: 0; }
 `;
 
 /**
  * The Edit and Delete buttons of the reader's own replies, within their edit window, and their
  * editor: Edit opens the reply's Markdown source (read with its edit token) in place of its
  * body, Save sends it, Cancel or Escape puts the reply back as it was; Delete asks to confirm
- * first. A module of its own, loaded only when a reply shown is the reader's own and still
- * editable, which most readers never have. Renders into the thread's template; its styles join
- * the thread's shadow root.
+ * first. And a report of any reply to the moderators, with an optional reason, confirmed first.
+ * A module of its own, loaded only when a reply shown is the reader's own and still editable,
+ * which most readers never have, or when a reader reports a reply. Renders into the thread's
+ * template; its styles join the thread's shadow root.
  */
 export class ReplyEditor {
   /** The changes under way, by reply id. */
@@ -77,10 +87,10 @@ export class ReplyEditor {
       );
     }
     const t = this.#t();
-    return html`<button part="edit-button" type="button" @click=${(event: Event) => this.open(reply, false, event.target as Element)}>
+    return html`<button part="edit-button" type="button" @click=${(event: Event) => this.open(reply, 'edit', event.target as Element)}>
         ${t.edit}
       </button>
-      <button part="delete-button" type="button" @click=${(event: Event) => this.open(reply, true, event.target as Element)}>
+      <button part="delete-button" type="button" @click=${(event: Event) => this.open(reply, 'delete', event.target as Element)}>
         ${t.delete}
       </button>`;
   }
@@ -96,16 +106,18 @@ export class ReplyEditor {
   }
 
   /**
-   * Opens the editor of `reply` (`remove`: the confirmation of its deletion instead) and moves
-   * the focus into it. An edit starts from the reply's Markdown source, as its author wrote it.
+   * Opens the editor of `reply` (or the confirmation of its deletion or of its report) and
+   * moves the focus into it. An edit starts from the reply's Markdown source, as its author
+   * wrote it.
    */
-  async open(reply: Reply, remove: boolean, from?: Element | null): Promise<void> {
+  async open(reply: Reply, kind: ChangeKind, from?: Element | null): Promise<void> {
     if (this.#changes.has(reply.id)) return;
-    const change: Change = { remove, busy: !remove, error: '' };
+    const edit = kind === 'edit';
+    const change: Change = { kind, busy: edit, error: '' };
     this.#changes.set(reply.id, change);
     const article = from?.closest('article');
     await this.#update();
-    if (!remove) {
+    if (edit) {
       try {
         change.text = (await this.#send<Reply>(reply)).source ?? reply.text;
       } catch (error) {
@@ -114,21 +126,35 @@ export class ReplyEditor {
       change.busy = false;
       await this.#update();
     }
-    article?.querySelector<HTMLElement>('textarea,[part=confirm-delete]')?.focus();
+    article?.querySelector<HTMLElement>('textarea,[part=confirm-delete],[part=confirm-report]')?.focus();
   }
 
-  /** Closes the editor of `reply` and gives the focus back to its Edit or Delete button. */
+  /** Closes the editor of `reply` and gives the focus back to the button that opened it. */
   async #close(reply: Reply, event: Event) {
     const change = this.#changes.get(reply.id);
     const article = (event.target as Element).closest('article');
     this.#changes.delete(reply.id);
     await this.#update();
-    article
-      ?.querySelector<HTMLElement>(`[part=${change?.remove ? 'delete-button' : 'edit-button'}]`)
-      ?.focus();
+    article?.querySelector<HTMLElement>(`[part=${change?.kind}-button]`)?.focus();
   }
 
-  /** Sends the edit (PATCH) or the deletion (DELETE); on success the thread shows the result. */
+  /** Files the report; the reply then says it was reported, and the focus goes to that note. */
+  async #report(reply: Reply, change: Change, article: Element | null) {
+    const store = this.host.store();
+    const reason = change.reason?.trim();
+    await request(`${replyUrl(store?.api ?? '', reply.id)}/reports`, {
+      method: 'POST',
+      body: reason ? { reason } : {},
+    });
+    change.done = true;
+    await this.#update();
+    article?.querySelector<HTMLElement>('[part=reported]')?.focus();
+  }
+
+  /**
+   * Sends the edit (PATCH), the deletion (DELETE) or the report; on success the thread shows
+   * the result.
+   */
   async #commit(reply: Reply, change: Change, event: Event) {
     event.preventDefault();
     const store = this.host.store();
@@ -136,43 +162,51 @@ export class ReplyEditor {
     change.busy = true;
     change.error = '';
     void this.#update();
+    const remove = change.kind === 'delete';
     try {
+      if (change.kind === 'report') {
+        await this.#report(reply, change, (event.target as Element).closest('article'));
+        return;
+      }
       const total = store.total;
       const changed = await this.#send<Reply>(
         reply,
-        change.remove ? { method: 'DELETE' } : { method: 'PATCH', body: { body: change.text } },
+        remove ? { method: 'DELETE' } : { method: 'PATCH', body: { body: change.text } },
       );
       this.#changes.delete(reply.id);
       store.replace(reply.id, changed);
       // Kept until a read has it, so that an older copy from a shared cache does not undo it.
       rememberOwnWrite(store.ownKey, changed);
       // The stream's counts event may have brought the new total already; never count it twice.
-      if (change.remove && reply.status === 'published') store.total = Math.min(store.total, total - 1);
+      if (remove && reply.status === 'published') store.total = Math.min(store.total, total - 1);
       store.notify();
     } catch (error) {
       // The reader's text stays, with the server's explanation (e.g. the edit window is over).
-      change.error = this.host.report(change.remove ? 'delete' : 'edit', error);
+      change.error = this.host.report(change.kind, error);
     }
     change.busy = false;
     await this.#update();
   }
 
   /**
-   * What the thread shows of `reply` in place of its body and actions while it is being edited
-   * or its deletion confirmed; `undefined` otherwise.
+   * What the thread shows of `reply` in place of its body and actions while it is being edited,
+   * its deletion or report confirmed, or once it has been reported; `undefined` otherwise.
    */
   render(reply: Reply): unknown {
     const change = this.#changes.get(reply.id);
     if (!change) return undefined;
     const t = this.#t();
+    const body = html`<div part="body">${renderDoc(reply.body)}</div>`;
+    if (change.done)
+      return html`${body}<p part="reported" class="muted" role="status" tabindex="-1">${t.reported}</p>`;
     const cancel = html`<button part="cancel" type="button" @click=${(event: Event) => this.#close(reply, event)}>
       ${t.cancel}
     </button>`;
     const alert = html`<div part="alert" role="alert">${change.error}</div>`;
     const commit = (event: Event) => this.#commit(reply, change, event);
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && void this.#close(reply, event);
-    if (change.remove)
-      return html`<div part="body">${renderDoc(reply.body)}</div>
+    if (change.kind === 'delete')
+      return html`${body}
         <div part="confirm" role="group" aria-label=${t.delete} @keydown=${onKey}>
           <p>${t.confirmDelete}</p>
           ${alert}
@@ -182,6 +216,22 @@ export class ReplyEditor {
             ${cancel}
           </div>
         </div>`;
+    if (change.kind === 'report')
+      return html`${body}
+        <form part="confirm" aria-label=${t.report} @submit=${commit} @keydown=${onKey}>
+          <p>${t.confirmReport}</p>
+          <label part="field">${t.reportReason}
+            <input name="reason" maxlength="500" autocomplete="off" .value=${change.reason ?? ''}
+              @input=${(event: InputEvent) => {
+                change.reason = (event.target as HTMLInputElement).value;
+              }}>
+          </label>
+          ${alert}
+          <div class="actions">
+            <button part="confirm-report" class="primary" type="submit" ?disabled=${change.busy}>${t.report}</button>
+            ${cancel}
+          </div>
+        </form>`;
     return html`<form part="editor" aria-label=${t.editing} @submit=${commit} @keydown=${onKey}>
       ${
         change.text === undefined

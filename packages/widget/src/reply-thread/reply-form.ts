@@ -2,6 +2,7 @@ import { css, html, nothing, type LitElement } from 'lit';
 import type { NewReply, Reply } from '@colloquy/api';
 import type { ColloquyErrorDetail } from '../events/error.js';
 import { ColloquyReplyPostedEvent } from '../events/reply-posted.js';
+import { formMessages } from '../i18n/form-messages.js';
 import type { I18n } from '../i18n/messages.js';
 import { postReply, prepare } from '../store/post-reply.js';
 import { readJson, writeJson } from '../store/storage.js';
@@ -52,6 +53,11 @@ export class ReplyForm {
   #draftStore: TopicStore | undefined;
   /** The honeypot field's value: people never see the field, bots fill it in. */
   #website = '';
+
+  /** The strings, with the English of the form's own where the catalog has none. */
+  #t() {
+    return { ...formMessages, ...this.host.i18n().t };
+  }
 
   constructor(private readonly host: FormHost) {
     addStyles(host.element, fieldStyles);
@@ -138,7 +144,7 @@ export class ReplyForm {
         this.replyTo = null;
       });
       this.#opener = null;
-      const { t } = this.host.i18n();
+      const t = this.#t();
       this.#news = reply.status === 'pending' ? `${t.posted} ${t.awaitingReview}` : t.posted;
       this.#saveDraft();
       await element.updateComplete;
@@ -173,7 +179,8 @@ export class ReplyForm {
       this.replyTo = null;
       this.#error = '';
     }
-    const { t, fill } = this.host.i18n();
+    const { fill } = this.host.i18n();
+    const t = this.#t();
     const { replyTo } = this;
     // Replies that arrived live are announced as their count grows, not moved into view.
     const unseen = store?.unseen.length ?? 0;

@@ -12,7 +12,15 @@ const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim(
 /** The form's accessible name: the text of the heading it is labelled by. */
 const formName = (el: ReplyThread) =>
   el.shadowRoot!.getElementById($(el, 'form').getAttribute('aria-labelledby')!);
-const ready = (el: ReplyThread) => waitUntil(() => $(el, 'section'), 'thread did not render');
+/**
+ * Rendered: a long page is rendered in slices, and what follows the replies (the form's place,
+ * or the note of a locked topic) comes with the last.
+ */
+const ready = (el: ReplyThread) =>
+  waitUntil(
+    () => $(el, 'section > :is([part=form-placeholder], form, [part=locked])'),
+    'thread did not render',
+  );
 
 /**
  * The form is a module of its own, loaded when its place nears the viewport: a thread on
@@ -411,11 +419,14 @@ describe('<reply-thread>', () => {
     const el = await thread('rsp-update');
     el.theme = 'dark';
     await el.updateComplete;
-    expect(getComputedStyle(el).getPropertyValue('--colloquy-accent').trim()).to.equal('#8ab4f8');
+    const empty = $(el, '[part=empty]');
+    expect(getComputedStyle(empty).color).to.equal('rgb(176, 176, 176)');
+    expect(getComputedStyle(el).color).to.equal('rgb(236, 236, 236)');
     await expect(el).to.be.accessible();
     el.theme = 'light';
     await el.updateComplete;
-    expect(getComputedStyle(el).getPropertyValue('--colloquy-accent').trim()).to.equal('#0b57d0');
+    expect(getComputedStyle(empty).color).to.equal('rgb(92, 92, 92)');
+    expect(getComputedStyle(el).color).to.equal('rgb(26, 26, 26)');
   });
 
   it('has no horizontal overflow at 320 px', async () => {

@@ -1,17 +1,33 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { Reply } from '@colloquy/api';
 import { renderDoc } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
-import { EDIT_TOKENS_KEY } from '../store/edit-tokens.js';
-import { readJson } from '../store/storage.js';
-import { isSending } from '../store/topic-store.js';
+import { EDIT_TOKENS_KEY, readJson } from '../store/storage.js';
+import { isSending, type TopicStore } from '../store/topic-store.js';
 import type { ReplyEditor } from './reply-edit.js';
 import type { FormHost, ReplyForm } from './reply-form.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './reply-thread.styles.js';
 
+/**
+ * The reader controls (the order of the replies; following a permalink), loaded with the page
+ * beside the core; the threads render again when it is in.
+ */
+let controls: typeof import('./reader-controls.js') | undefined;
+if (!isServer)
+  import('./reader-controls.js').then(
+    (module) => void (controls = module),
+    () => {},
+  );
+
 /** Deeper replies are shown at this depth, with "in reply to <name>". */
 const MAX_DEPTH = 3;
+
+/**
+ * Replies rendered per task in the first render of a page: a long page is rendered in slices,
+ * with the browser free to paint and answer input between them.
+ */
+const SLICE = 10;
 
 /** A reply and the answers shown nested under it. */
 export interface ThreadNode {
@@ -58,7 +74,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  *
  * @fires {ColloquyReplyPostedEvent} colloquy-reply-posted - The server accepted the reader's reply; `detail` is the Reply.
  * @fires {ColloquyReactionEvent} colloquy-reaction - The reader toggled a reaction on a reply and the server confirmed it.
- * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing or deleting failed.
+ * @fires {ColloquyErrorEvent} colloquy-error - Loading, loading more, posting, reacting, editing, deleting or reporting failed.
  *
  * @csspart heading - The "Replies (N)" heading.
  * @csspart list - A list of replies (nested lists for answers).
@@ -67,6 +83,11 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart verified - The mark beside the name of a signed-in author.
  * @csspart author - A reply's author name.
  * @csspart time - A reply's `<time>`.
+ * @csspart permalink - The link around a reply's time: the host page's URL with `#reply-<id>`, which
+ * scrolls to the reply and marks it (on load too, reading the part of its thread that holds it
+ * when it is past the pages read).
+ * @csspart sort - The label with the order of the replies (a `<select>`: oldest first, newest
+ * first, most reacted), shown when there are two replies or more; the choice is kept for the site.
  * @csspart body - A reply's body.
  * @csspart reactions - A reply's reaction buttons.
  * @csspart reaction - Each reaction button.
@@ -74,6 +95,9 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @csspart reply-button - The "Reply" button of a reply.
  * @csspart edit-button - The "Edit" button of the reader's own reply, while its edit window is open.
  * @csspart delete-button - The "Delete" button of the reader's own reply, while its edit window is open.
+ * @csspart report-button - The "Report" button of a reply, which asks to confirm (with an optional reason) and files the reply for the moderators' review.
+ * @csspart confirm-report - The confirmation's "Report" button.
+ * @csspart reported - The note that says a reply was reported.
  * @csspart editor - The form editing the reader's reply in its place (its Markdown source).
  * @csspart save - The editor's "Save" button.
  * @csspart cancel - The "Cancel" button of the editor and of the confirmation of a deletion.
@@ -106,6 +130,7 @@ export function threadTree(replies: Reply[]): ThreadNode[] {
  * @cssproperty --colloquy-danger - Error text and invalid field borders.
  * @cssproperty --colloquy-radius - Corner radius.
  * @cssproperty --colloquy-gap - Spacing between replies and parts.
+ * @cssproperty --colloquy-loading-height - The loading placeholder's height on a first visit (a returning reader's browser reserves the height the element last had for the topic).
  */
 export class ReplyThread extends ColloquyElement {
   static override styles = [theme, styles];
@@ -133,7 +158,7 @@ export class ReplyThread extends ColloquyElement {
   #formLoad: Promise<ReplyForm | undefined> | undefined;
   /** The editor of the reader's own replies, once its module is in. */
   #editor: ReplyEditor | undefined;
-  #editorLoad: unknown;
+  #editorLoad: Promise<ReplyEditor | undefined> | null = null;
   /** What the form and the editor need of the element. */
   readonly #host: FormHost = {
     element: this,
@@ -144,6 +169,28 @@ export class ReplyThread extends ColloquyElement {
   /** Loads the form when its place comes within half a screen of the viewport. */
   #formWatch: IntersectionObserver | undefined;
   #watched: Element | null = null;
+  /** Whether the observer has said if the form's place is near the viewport. */
+  #watchReported = false;
+  /**
+   * How many replies the first render has reached; Infinity once it has rendered them all. A
+   * server renders them all, and an element the server rendered hydrates them all at once.
+   */
+  #rendered = isServer || this.shadowRoot ? Infinity : SLICE;
+  #nextSlice: unknown;
+
+  /** Whether the first render is still adding slices. */
+  #slicing(): boolean {
+    return this.#rendered < (this.store?.replies.length ?? 0);
+  }
+
+  /**
+   * Still settling: rendering slices, or waiting to learn whether the form's place is near the
+   * viewport, or for the form that comes because it is. The height is remembered once the form
+   * is in where it comes at once, so that the next visit reserves room for it too.
+   */
+  protected override settling(): boolean {
+    return this.#slicing() || (!!this.#watched && !this.#watchReported) || (!!this.#formLoad && !this.#form);
+  }
 
   /** Loads the form's module (once; again after a failure), then renders the form. */
   #loadForm(): Promise<ReplyForm | undefined> {
@@ -171,32 +218,51 @@ export class ReplyThread extends ColloquyElement {
 
   /**
    * Loads the editor of the reader's own replies (once), which renders their Edit and Delete
-   * buttons: only when this reader has edit tokens kept, which most never have.
+   * buttons and the report of a reply: when this reader has edit tokens kept, which most never
+   * have, or (`now`) to report a reply.
    */
-  #loadEditor() {
-    this.#editorLoad ??=
-      readJson(EDIT_TOKENS_KEY) &&
-      import('./reply-edit.js').then(
-        ({ ReplyEditor }) => {
-          this.#editor = new ReplyEditor(this.#host);
-          this.requestUpdate();
-        },
-        (error) => this.report('edit', error),
-      );
+  #loadEditor(now?: boolean): Promise<ReplyEditor | undefined> | null {
+    return (this.#editorLoad ??=
+      now || readJson(EDIT_TOKENS_KEY)
+        ? import('./reply-edit.js').then(
+            ({ ReplyEditor }) => {
+              this.requestUpdate();
+              return (this.#editor = new ReplyEditor(this.#host));
+            },
+            (error) => {
+              this.#editorLoad = null;
+              this.report('edit', error);
+              return undefined;
+            },
+          )
+        : null);
+  }
+
+  /** Opens the report of `reply`, loading its module first. */
+  async #flag(reply: Reply, event: Event) {
+    const button = event.target as Element;
+    (await this.#loadEditor(true))?.open(reply, 'report', button);
   }
 
   protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
     const spot = this.renderRoot.querySelector('[part=form-placeholder]');
-    if (spot === this.#watched) return;
-    this.#unwatch();
-    if (!spot) return;
-    this.#watched = spot;
-    this.#formWatch = new IntersectionObserver(
-      (entries) => entries.some((entry) => entry.isIntersecting) && void this.#loadForm(),
-      { rootMargin: '50%' },
-    );
-    this.#formWatch.observe(spot);
+    if (spot !== this.#watched) {
+      this.#unwatch();
+      if (spot) {
+        this.#watched = spot;
+        this.#formWatch = new IntersectionObserver(
+          (entries) => {
+            this.#watchReported = true;
+            if (entries.some((entry) => entry.isIntersecting)) void this.#loadForm();
+            else this.requestUpdate();
+          },
+          { rootMargin: '50%' },
+        );
+        this.#formWatch.observe(spot);
+      }
+    }
+    // After the watch is set: the element settles once it has reported.
+    super.updated(changed);
   }
 
   override disconnectedCallback(): void {
@@ -227,7 +293,8 @@ export class ReplyThread extends ColloquyElement {
     const gone = status === 'deleted' || status === 'hidden';
     const more = store?.moreInThread;
     const note = sending ? t.sending : status === 'pending' ? t.awaitingReview : '';
-    return html`<li id=${`reply-${reply.id}`} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
+    const key = `reply-${reply.id}`;
+    return html`<li id=${key} part=${sending ? 'reply pending' : 'reply'} ?data-pending=${sending}>
       <article aria-label=${author.name || t.deleted}>
         <header>
           <strong part="author">${author.name}</strong>
@@ -236,7 +303,7 @@ export class ReplyThread extends ColloquyElement {
               ? html`<span part="verified" title=${t.signedIn}>✓<span class="sr">${t.signedIn}</span></span>`
               : nothing
           }
-          <time part="time" datetime=${createdAt}>${date(createdAt)}</time>
+          <a part="permalink" href="#${key}"><time part="time" datetime=${createdAt}>${date(createdAt)}</time></a>
           ${inReplyTo ? html`<span class="muted">${fill(t.inReplyTo, inReplyTo)}</span>` : nothing}
           ${note ? html`<span part="status" class="muted">${note}</span>` : nothing}
         </header>
@@ -257,6 +324,13 @@ export class ReplyThread extends ColloquyElement {
                   </button>`
               }
               ${this.#editor?.actions(reply)}
+              ${
+                sending
+                  ? nothing
+                  : html`<button part="report-button" type="button" @click=${(event: Event) => this.#flag(reply, event)}>
+                    ${t.report}
+                  </button>`
+              }
             </div>`
         }`
         }
@@ -294,13 +368,33 @@ export class ReplyThread extends ColloquyElement {
     const state = this.renderState();
     if (state !== nothing || !store) return state;
     this.#loadEditor();
+    // The replies are in thread order (each after its parent), so a slice is a prefix, and the
+    // next slice only adds to the end; what follows the list comes with the last slice.
+    const { replies } = store;
+    const slicing = this.#slicing();
+    if (slicing)
+      this.#nextSlice ??= setTimeout(() => {
+        this.#nextSlice = undefined;
+        this.#rendered += SLICE;
+        this.requestUpdate();
+      });
+    else this.#rendered = Infinity;
     return html`<section aria-labelledby="heading">
+      ${controls?.render(this)}
       ${heading(this.headingLevel, 'heading', fill(t.replies, store.total), 'heading')}
       ${
-        store.replies.length
-          ? html`<ol part="list">${threadTree(store.replies).map((n) => this.#renderNode(n))}</ol>`
+        replies.length
+          ? html`<ol part="list">${threadTree(replies.slice(0, this.#rendered)).map((n) => this.#renderNode(n))}</ol>`
           : html`<p part="empty" class="muted">${t.noReplies}</p>`
       }
+      ${slicing ? nothing : this.#renderEnd(store)}
+    </section>`;
+  }
+
+  /** What follows the list: new replies, Load more, its error, and the form. */
+  #renderEnd(store: TopicStore): unknown {
+    const { t, fill } = this.i18n;
+    return html`
       ${
         store.unseen.length
           ? html`<button part="new-replies" type="button" @click=${() => store.reveal()}>
@@ -315,7 +409,6 @@ export class ReplyThread extends ColloquyElement {
           : nothing
       }
       ${this.moreError ? html`<p part="alert" role="alert">${this.moreError}</p>` : nothing}
-      ${this.#renderForm()}
-    </section>`;
+      ${this.#renderForm()}`;
   }
 }

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { SAFE_HREF, sourceAnchor } from '../doc/render-doc.js';
 import { ColloquyElement, heading } from '../internal/colloquy-element.js';
 import { theme } from '../styles/theme.js';
@@ -46,6 +46,7 @@ export function domainOf(url: string): string {
  * @cssproperty --colloquy-surface - Background of placeholders.
  * @cssproperty --colloquy-radius - Corner radius.
  * @cssproperty --colloquy-gap - Spacing between parts.
+ * @cssproperty --colloquy-loading-height - The loading placeholder's height on a first visit (a returning reader's browser reserves the height the element last had for the topic).
  *
  * @slot colloquy-source-N - Holds the page-level anchor of source N (managed by the element).
  */
@@ -56,7 +57,8 @@ export class SourceList extends ColloquyElement {
     return this.querySelectorAll(':scope > [data-colloquy-anchor]');
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
     // Keep one light-DOM anchor per source, so `#colloquy-source-N` is found in the page.
     const sources = this.store?.topic?.sources ?? [];
     const wanted = new Set(sources.map((source) => sourceAnchor(source.n)));

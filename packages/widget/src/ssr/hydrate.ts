@@ -44,5 +44,8 @@ setTimeout(() => {
   for (const [store, read] of primed) {
     store.prime(read, true);
     store.notify();
+    // The page rendered the oldest replies first; a reader who chose another order on this
+    // site reads them again in it, quietly (what is shown stays until the read is in).
+    if (store.sort !== 'oldest') void store.load(true);
   }
 });

@@ -1,7 +1,6 @@
-import { readJson } from './storage.js';
+import { EDIT_TOKENS_KEY, readJson } from './storage.js';
 
-/** Where this reader's edit tokens are kept, for every server and topic. */
-export const EDIT_TOKENS_KEY = 'colloquy:edit';
+export { EDIT_TOKENS_KEY };
 
 /** `[token, editable until in ms since the epoch]` by `${api} ${replyId}`. */
 export type EditTokens = Record<string, [string, number]>;

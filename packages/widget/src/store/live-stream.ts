@@ -1,5 +1,5 @@
 import type { TopicEventData, TopicEventType } from '@colloquy/api';
-import { eventsUrl } from '../api/urls.js';
+import { eventsUrl } from '../api/requests.js';
 import { hasPlace } from './own-writes.js';
 import { isSending, type TopicStore } from './topic-store.js';
 

@@ -1,6 +1,6 @@
-import type { ReplyPage } from '@colloquy/api';
+import type { Reply, ReplyPage } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { repliesPageUrl } from '../api/urls.js';
+import { repliesPageUrl } from '../api/requests.js';
 import { mergeOwnWrites } from './own-writes.js';
 import { readJson } from './storage.js';
 import { isAbort, type TopicStore } from './topic-store.js';
@@ -20,7 +20,7 @@ export async function loadMore(store: TopicStore, inThread?: boolean, signal?: A
   try {
     for (;;) {
       const page: ReplyPage = await request<ReplyPage>(
-        repliesPageUrl(store.api, store.topicId, cursor),
+        repliesPageUrl(store.api, store.topicId, cursor, store.sort),
         signal ? { signal } : {},
       );
       if (signal?.aborted) return;
@@ -31,7 +31,7 @@ export async function loadMore(store: TopicStore, inThread?: boolean, signal?: A
       // A thread's page has no cursor of the topic's pages: "Load more" goes on as it was.
       if (thread) for (const reply of fresh) store.insert(reply);
       else {
-        store.replies = [...store.replies, ...fresh];
+        append(store, page.replies, fresh);
         store.nextCursor = cursor = page.nextCursor;
         // A page of a cut thread that "Show more replies" has read already brings nothing new:
         // go on to the next (bounded by what the reader has read, 300 replies a page).
@@ -47,4 +47,27 @@ export async function loadMore(store: TopicStore, inThread?: boolean, signal?: A
     store.loadingMore = false;
     store.notify();
   }
+}
+
+/**
+ * Adds a page's `fresh` replies after those read. With a permalink's thread shown past the
+ * pages read ({@link TopicStore.jump}), the threads before it go in before it, and once a page
+ * reaches it, the rest of the page goes in its place (answers under their parents).
+ */
+function append(store: TopicStore, page: readonly Reply[], fresh: Reply[]) {
+  const jump = store.jump;
+  const at = jump ? store.replies.indexOf(jump) : -1;
+  if (at < 0) {
+    store.replies = [...store.replies, ...fresh];
+    return;
+  }
+  const reached = page.findIndex((reply) => reply.id === jump?.id);
+  const before = reached < 0 ? fresh : fresh.filter((reply) => page.indexOf(reply) < reached);
+  store.replies = [...store.replies.slice(0, at), ...before, ...store.replies.slice(at)];
+  if (reached < 0) return;
+  store.jump = undefined;
+  for (const reply of fresh)
+    if (!before.includes(reply))
+      if (reply.parentId) store.insert(reply);
+      else store.replies = [...store.replies, reply];
 }

@@ -1,10 +1,10 @@
 import { PROOF_HEADER, READER_HEADER, type CreatedReply, type NewReply, type Reply } from '@colloquy/api';
 import { type ColloquyError, request } from '../api/client.js';
-import { repliesUrl } from '../api/urls.js';
+import { readerKey, repliesUrl } from '../api/requests.js';
 import { EDIT_TOKENS_KEY, editTokens } from './edit-tokens.js';
 import { proofOfWork, type ProofOfWork } from './proof-of-work.js';
 import { rememberOwnWrite } from './own-writes.js';
-import { readerKey, writeJson } from './storage.js';
+import { writeJson } from './storage.js';
 import { LOCAL, type TopicStore } from './topic-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Challenge } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { challengeUrl } from '../api/urls.js';
+import { challengeUrl } from '../api/requests.js';
 import { search } from './pow-search.js';
 
 /**

@@ -1,9 +1,8 @@
 import type { ReactiveElement } from 'lit';
 import { READER_HEADER, type ReactionKind, type ReactionState, type Reactions } from '@colloquy/api';
 import { request } from '../api/client.js';
-import { reactionsUrl } from '../api/urls.js';
+import { reactionsUrl, readerKey } from '../api/requests.js';
 import { ColloquyReactionEvent } from '../events/reaction.js';
-import { readerKey } from './storage.js';
 import type { ReactionTarget, TopicStore } from './topic-store.js';
 
 /**

@@ -18,19 +18,5 @@ export function writeJson(key: string, value: unknown): void {
   }
 }
 
-let memoryReader: string | undefined;
-
-/**
- * This reader's random key (128 random bits, as four numbers joined by "-"), created once per
- * browser.
- * getRandomValues works on plain-HTTP pages too, where randomUUID() does not exist.
- */
-export function readerKey(): string {
-  const stored = readJson<string>('colloquy:reader');
-  if (stored && /^[\w-]{16,128}$/.test(stored)) return stored;
-  if (!memoryReader) {
-    memoryReader = crypto.getRandomValues(new Uint32Array(4)).join('-');
-    writeJson('colloquy:reader', memoryReader);
-  }
-  return memoryReader;
-}
+/** Where this reader's edit tokens are kept, for every server and topic. */
+export const EDIT_TOKENS_KEY = 'colloquy:edit';

@@ -1,6 +1,6 @@
 import type { TopicSummaries, TopicSummary } from '@colloquy/api';
 import { request, type ColloquyError } from '../api/client.js';
-import { summariesUrl } from '../api/urls.js';
+import { summariesUrl } from '../api/requests.js';
 
 /** The server reads at most this many summaries in one request. */
 const PER_REQUEST = 100;

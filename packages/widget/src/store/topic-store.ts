@@ -5,6 +5,7 @@ import type {
   ReactionKind,
   ReactionState,
   Reply,
+  ReplySort,
   ThreadContinuation,
   Topic,
   TopicSummary,
@@ -29,6 +30,11 @@ export const isAbort = (error: unknown) => (error as Error)?.name === 'AbortErro
 export const LOCAL = 'local-';
 export const isSending = (reply: Reply): boolean => reply.id.startsWith(LOCAL);
 
+/** Where the reader's choice of order is kept: one for the site, whatever the topic. */
+export const SORT_KEY = 'colloquy:sort';
+/** A kept order, if it is one (another version's may not be). */
+const sortOf = (kept: unknown): ReplySort => (kept === 'newest' || kept === 'top' ? kept : 'oldest');
+
 /** Held replies stay visible to their author for a week while they wait for a moderator. */
 const HELD_FOR = 7 * 864e5;
 
@@ -52,6 +58,13 @@ export class TopicStore {
   loadingMore = false;
   /** Replies that arrived live and wait for the reader to {@link reveal} them. */
   unseen: Reply[] = [];
+  /** The order of the top-level replies: the reader's last choice on this site (see reader-controls.ts). */
+  sort: ReplySort = sortOf(readJson(SORT_KEY));
+  /**
+   * A thread shown past the pages read (a permalink's), by its top-level reply: the pages read
+   * later go in before it. @internal
+   */
+  jump?: Reply | undefined;
 
   readonly #listeners = new Set<() => void>();
   readonly #active: Set<string>;
@@ -134,9 +147,10 @@ export class TopicStore {
     const parent = replies.find((r) => r.id === reply.parentId);
     const depth = parent ? parent.depth + 1 : 0;
     // Thread order is oldest first at every level: past the older siblings and their replies
-    // (one being sent goes last: its time is the page's clock, not the server's).
+    // (one being sent goes last: its time is the page's clock, not the server's); newest
+    // first, a new thread goes first.
     let at = parent ? replies.indexOf(parent) + 1 : reply.parentId ? replies.length : 0;
-    for (let r = replies[at]; r && r.depth >= depth; r = replies[++at])
+    for (let r = replies[at]; r && r.depth >= depth && (depth || this.sort !== 'newest'); r = replies[++at])
       if (r.depth === depth && r.createdAt > reply.createdAt && !isSending(reply)) break;
     this.replies = [...replies.slice(0, at), reply, ...replies.slice(at)];
   }
@@ -208,7 +222,12 @@ export class TopicStore {
     }
     try {
       this.prime(
-        await request<TopicWithReplies>(topicUrl(this.api, this.topicId), { signal: abort.signal }),
+        await request<TopicWithReplies>(
+          topicUrl(this.api, this.topicId) + (this.sort === 'oldest' ? '' : `?sort=${this.sort}`),
+          {
+            signal: abort.signal,
+          },
+        ),
         true,
       );
       await this.#mergeOwn(this.nextCursor === null);

@@ -1,20 +1,5 @@
 import { css } from 'lit';
 
-const dark = css`
-  --colloquy-text: #ececec;
-  --colloquy-muted: #b0b0b0;
-  --colloquy-accent: #8ab4f8;
-  --colloquy-on-accent: #10131a;
-  --colloquy-background: #121212;
-  --colloquy-surface: #1f1f1f;
-  --colloquy-border: #4a4a4a;
-  --colloquy-danger: #f2b8b5;
-  --colloquy-avatar-background: #b9a6ff;
-  --colloquy-avatar-text: #10131a;
-  --colloquy-pressed: #22324d;
-  color-scheme: dark;
-`;
-
 /**
  * The theming contract shared by all elements: every knob is a `--colloquy-*` custom property
  * with its light default on `:host`, dark values for `theme="dark"`, and `theme="auto"` (or
@@ -24,32 +9,31 @@ export const theme = css`
   :host {
     --colloquy-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     --colloquy-font-size: 1rem;
-    --colloquy-text: #1a1a1a;
-    --colloquy-muted: #5c5c5c;
-    --colloquy-accent: #0b57d0;
-    --colloquy-on-accent: #fff;
-    --colloquy-background: #fff;
-    --colloquy-surface: #f3f4f6;
-    --colloquy-border: #c9ccd1;
-    --colloquy-danger: #b3261e;
-    --colloquy-avatar-background: #5b3cc4;
-    --colloquy-avatar-text: #fff;
-    --colloquy-pressed: #dbe6fb;
+    --colloquy-text: light-dark(#1a1a1a, #ececec);
+    --colloquy-muted: light-dark(#5c5c5c, #b0b0b0);
+    --colloquy-accent: light-dark(#0b57d0, #8ab4f8);
+    --colloquy-on-accent: light-dark(#fff, #10131a);
+    --colloquy-background: light-dark(#fff, #121212);
+    --colloquy-surface: light-dark(#f3f4f6, #1f1f1f);
+    --colloquy-border: light-dark(#c9ccd1, #4a4a4a);
+    --colloquy-danger: light-dark(#b3261e, #f2b8b5);
+    --colloquy-avatar-background: light-dark(#5b3cc4, #b9a6ff);
+    --colloquy-avatar-text: light-dark(#fff, #10131a);
+    --colloquy-pressed: light-dark(#dbe6fb, #22324d);
     --colloquy-radius: 0.5rem;
     --colloquy-gap: 1rem;
-    color-scheme: light;
-    display: block;
+    color-scheme: light dark;
+    display: flow-root;
     box-sizing: border-box;
     max-width: 100%;
+    min-height: var(--colloquy-reserved);
     color: var(--colloquy-text);
     background: var(--colloquy-background);
     font: var(--colloquy-font-size) / 1.5 var(--colloquy-font);
     overflow-wrap: anywhere;
   }
-  :host([theme='dark']) { ${dark} }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) { ${dark} }
-  }
+  :host([theme='light']) { color-scheme: light; }
+  :host([theme='dark']) { color-scheme: dark; }
   :host([hidden]) { display: none; }
   * { box-sizing: inherit; }
   h2,p,ol,ul,.table { margin: 0 0 calc(var(--colloquy-gap) / 2); }
@@ -68,6 +52,11 @@ export const theme = css`
   .primary { color: var(--colloquy-on-accent); background: var(--colloquy-accent); border-color: var(--colloquy-accent); }
   .reactions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
   [aria-pressed='true'] { background: var(--colloquy-pressed); border-color: var(--colloquy-accent); }
+  .icon { width: 1em; height: 1em; fill: currentColor; }
+  /* Forced colours drop backgrounds: a pressed reaction keeps a thicker border in the system's highlight. */
+  @media (forced-colors: active) { [aria-pressed='true'] { border: 2px solid Highlight; } }
   .avatar { display: inline-grid; place-items: center; flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; object-fit: cover; font-weight: 600; color: var(--colloquy-avatar-text); background: var(--colloquy-avatar-background); }
   [role='alert'] { color: var(--colloquy-danger); }
+  /* Until the read is in: the height remembered from the last visit, else the site's hint, else a skeleton. */
+  [part='loading'] { margin: 0; min-height: var(--colloquy-reserved, var(--colloquy-loading-height, var(--colloquy-skeleton))); background: repeating-linear-gradient(var(--colloquy-surface) 0 1em, #0000 0 1.75em) 0 2.25em / 100% 100% no-repeat; }
 `;

@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* The loading skeleton of a card that is a page's article fills the screen: what follows it stays below. */
+  :host { --colloquy-skeleton: 100vh; }
+  :host([variant='compact']) { --colloquy-skeleton: 6rem; }
   [part='card'] { display: grid; gap: calc(var(--colloquy-gap) / 2); }
   [part='card'] > * { margin: 0; }
   [part='breadcrumb'] ol { display: flex; flex-wrap: wrap; gap: 0.4em; margin: 0; padding: 0; list-style: none; color: var(--colloquy-muted); font-size: 0.875em; }

@@ -53,6 +53,7 @@ import { styles } from './topic-card.styles.js';
  * @cssproperty --colloquy-avatar-text - Initial colour of an avatar.
  * @cssproperty --colloquy-radius - Corner radius.
  * @cssproperty --colloquy-gap - Spacing between parts.
+ * @cssproperty --colloquy-loading-height - The loading placeholder's height on a first visit (a returning reader's browser reserves the height the element last had for the topic).
  */
 export class TopicCard extends ColloquyElement {
   static override styles = [theme, styles];
