@@ -72,6 +72,20 @@ test('the elements render, post and react under a strict CSP with Trusted Types'
   await page.close();
 });
 
+test("the thread's order control is styled by the elements' sheets, not an inline style the policy blocks", async () => {
+  const { page } = await watchedPage(stack.browser);
+  await page.goto(stack.site.url);
+  await shadowTextContaining(page, 'reply-thread', 'Replies (');
+  // Two replies or more: the control shows.
+  await postReplyThroughForm(page, 'Grace', 'One more under the policy.');
+  await postReplyThroughForm(page, 'Linus', 'And another.');
+  await page.reload();
+  const sort = await page.waitForSelector('reply-thread >>> [part="sort"]');
+  assert.equal(await sort.evaluate((label) => getComputedStyle(label).float), 'inline-end');
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await page.close();
+});
+
 test('the policy is in force: the same page refuses a plain string assigned as HTML', async () => {
   const page = await stack.browser.newPage();
   await page.goto(stack.site.url);

@@ -23,7 +23,7 @@ async function thread(topic: string) {
     html`<reply-thread api=${api} topic=${topic} lang="en"></reply-thread>`,
   );
   // A long page is rendered in slices; the form's place comes with the last.
-  await waitUntil(() => $(el, '[part=form-placeholder], form'), 'thread did not render');
+  await waitUntil(() => $(el, '[part=form-placeholder], form'), 'thread did not render', { timeout: 10_000 });
   return el;
 }
 

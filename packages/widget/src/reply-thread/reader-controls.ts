@@ -39,7 +39,7 @@ export function render(thread: ReplyThread): unknown {
     const sort = REPLY_SORTS[(event.target as HTMLSelectElement).selectedIndex];
     if (sort) void setSort(store, sort);
   };
-  return html`<label part="sort" style="float: inline-end; margin-inline-start: 1em">${t.sort}
+  return html`<label part="sort">${t.sort}
     <select @change=${choose}>${REPLY_SORTS.map(
       (sort) => html`<option value=${sort} ?selected=${sort === store.sort}>${t[sort]}</option>`,
     )}</select></label>`;
