@@ -21,8 +21,9 @@ const BUDGET_NOTE = [
   'for a returning reader and the slices of a long first render. What a reader does after the',
   'first render is in chunks: writing, posting with proof of work, reacting, editing, reporting,',
   "live updates, more pages, other languages, the form's and the editor's strings, and the API's",
-  'URLs other than the topic read. What could still move is rendering itself, which a first',
-  'render needs. The budget is 14 KB: what the core takes and a few hundred bytes of room.',
+  'URLs other than the topic read; the order control and the permalink follower come in a chunk',
+  'loaded beside the core. What could still move is rendering itself, which a first render',
+  'needs. The budget is 14 KB: what the core takes, and a little room.',
 ].join('\n');
 
 /** Sizes of several files a page loads, each compressed on its own (one request each). */

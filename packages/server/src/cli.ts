@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { exportCommand, exportOptions, USAGE as EXPORT_USAGE } from './cli/export.js';
-import { importCommand, importOptions, USAGE as IMPORT_USAGE } from './cli/import.js';
+import { importOptions, USAGE as IMPORT_USAGE } from './cli/import.js';
+import { importInThread } from './cli/import-thread.js';
 import { rerenderCommand, rerenderOptions, USAGE as RERENDER_USAGE } from './cli/rerender.js';
 import { serve, serveOptions, USAGE as SERVE_USAGE } from './cli/serve.js';
 import { UsageError } from './cli/settings.js';
@@ -16,7 +17,7 @@ const COMMANDS: Record<string, Command> = {
   import: {
     usage: IMPORT_USAGE,
     run: async (env, args) => {
-      await importCommand(importOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
+      await importInThread(importOptions(env, args), { stdout: process.stdout, stderr: process.stderr });
     },
   },
   export: {

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { docLinks, safeHref } from '@colloquy/api';
 import type { Block, Doc, Inline } from '@colloquy/api';
 import MarkdownIt from 'markdown-it';
-import { renderMarkdown } from './markdown.js';
+import { readFileSync } from 'node:fs';
+import { docText } from '@colloquy/api';
+import { renderMarkdown, renderPlain } from './markdown.js';
 import { capLineMarkers, MAX_MARKERS_PER_LINE, parse } from './markdown/parser.js';
 import { MAX_BLOCK_DEPTH, MAX_INLINE_DEPTH, toDoc } from './markdown/to-doc.js';
 
@@ -529,5 +531,88 @@ describe('safeHref', () => {
       assert.ok(!JSON.stringify(doc).includes('"t":"link"'), target);
       assert.deepEqual(doc, [{ t: 'p', c: [{ t: 'text', v: 'click' }] }]);
     }
+  });
+});
+
+describe('renderPlain (the path for plain paragraphs)', () => {
+  const full = (source: string) => {
+    const body = toDoc(parse(source));
+    return { body, text: docText(body) };
+  };
+
+  it('gives what markdown-it gives, for every text it takes, random or from the fixtures', () => {
+    // Characters CommonMark, GFM and the autolink literals give meaning to, beside plain ones.
+    const alphabet = [
+      ...'abcXYZ019 .,;:?!\'"()-&#*_~`[]<>|\\/@=+%$\n\t',
+      'www.',
+      'example.org',
+      'http://x.y',
+      'a@b.co',
+      '&amp;',
+      '&#33;',
+      '1. ',
+      '- ',
+      '> ',
+      '# ',
+      '    ',
+      '\n\n',
+      '\u00a0',
+      '\u3002',
+      'é',
+      'e\u0301',
+      'Ж',
+      '李',
+      '٣',
+      '\u2028',
+      '\u0000',
+      '\r',
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const fixtures = readFileSync(new URL('./import/fixtures/disqus.xml', import.meta.url), 'utf8');
+    const samples = [
+      'Plain words, a comma; a question? Yes! "Quoted" and it\'s (fine) - really.',
+      'Two paragraphs.\n\nThe second & more.',
+      ...fixtures.split(/<\/?message>/).filter((_, k) => k % 2 === 1),
+    ];
+    for (let k = 0; k < 20_000; k++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 12);
+      // Half the characters from the first twenty (mostly plain ones), so that many texts are plain.
+      for (let n = 0; n < length; n++)
+        text += alphabet[Math.floor(random() * (random() < 0.5 ? 20 : alphabet.length))];
+      samples.push(random() < 0.5 ? `Word ${text}` : text);
+    }
+    let taken = 0;
+    for (const source of samples) {
+      const plain = renderPlain(source);
+      if (plain === null) continue;
+      taken++;
+      assert.deepEqual(plain, full(source), JSON.stringify(source));
+      assert.deepEqual(renderMarkdown(source), plain);
+    }
+    // The comparison means something only if many texts took the path.
+    assert.ok(taken > 1_000, `${taken} texts took the plain path`);
+  });
+
+  it('leaves anything with Markdown in it to markdown-it', () => {
+    for (const source of [
+      'Word *emphasis*',
+      'See www.example.org',
+      'See example.org',
+      'mail a@b.co',
+      'Fish &amp; chips',
+      '1. one',
+      'Word\nnext line',
+      'Word  ',
+      ' Word',
+      'Word\n\n\n\nWord',
+      'Cite [1]',
+      'Word.\u00a0Word',
+    ])
+      assert.equal(renderPlain(source), null, source);
   });
 });

@@ -8,7 +8,7 @@
  * worker.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { BodySource } from './body.js';
 import { prepareBody, type PreparedBody } from './prepare.js';
 
@@ -32,16 +32,33 @@ export const inlineConverter: BodyConverter = {
 };
 
 /**
- * The worker: the build's module, or, when running from the TypeScript source (tests, tsx), the
- * source through tsx, which a worker thread does not inherit.
+ * The most a worker's JavaScript heap may hold, in MB. A worker holds one batch's bodies and
+ * what converting one of them takes, a few MB, but V8 lets a heap grow to about four times what
+ * it holds before collecting it when no limit is given, and to about 1.3 times under a limit this
+ * small: in the import bench this keeps about 40 MB of peak RSS off each worker. A body that
+ * needs more than this (megabytes of HTML) stops the worker; the converter then prepares the
+ * rest on the calling thread, whose heap has no such limit (see workerConverter).
  */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./convert-worker.js', import.meta.url));
-  const source = new URL('./convert-worker.ts', import.meta.url).href;
+export const WORKER_HEAP_MB = 256;
+
+/**
+ * A worker thread running `module` (a path beside `base`, without its extension): the build's
+ * module, or, when running from the TypeScript source (tests, tsx), the source through tsx,
+ * which a worker thread does not inherit.
+ */
+export function moduleWorker(base: string, module: string, options: WorkerOptions = {}): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`${module}.js`, base), options);
+  const source = new URL(`${module}.ts`, base).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
-    { eval: true },
+    { ...options, eval: true },
   );
+}
+
+function startWorker(heapMb: number): Worker {
+  return moduleWorker(import.meta.url, './convert-worker', {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
 }
 
 interface Reply {
@@ -50,9 +67,13 @@ interface Reply {
   error?: string;
 }
 
-/** `count` worker threads; each call splits its bodies among them in contiguous runs. */
-export function workerConverter(count: number): BodyConverter {
-  const workers = Array.from({ length: count }, startWorker);
+/**
+ * `count` worker threads; each call splits its bodies among them in contiguous runs. Should a
+ * worker stop (its heap full), the bodies it had and every later call are prepared on the
+ * calling thread: the same function, so the same results, only not in parallel.
+ */
+export function workerConverter(count: number, heapMb = WORKER_HEAP_MB): BodyConverter {
+  const workers = Array.from({ length: count }, () => startWorker(heapMb));
   const waiting = new Map<number, { resolve: (r: PreparedBody[]) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;
@@ -79,11 +100,18 @@ export function workerConverter(count: number): BodyConverter {
     });
   return {
     async prepare(sources) {
+      if (failure) return inlineConverter.prepare(sources);
       const size = Math.ceil(sources.length / workers.length);
       const parts = await Promise.all(
         workers.flatMap((worker, k) => {
           const part = sources.slice(k * size, (k + 1) * size);
-          return part.length === 0 ? [] : [send(worker, part)];
+          return part.length === 0
+            ? []
+            : [
+                send(worker, part).catch((error: unknown) =>
+                  failure ? part.map(prepareBody) : Promise.reject(error),
+                ),
+              ];
         }),
       );
       return parts.flat();

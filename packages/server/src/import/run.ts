@@ -11,6 +11,7 @@ import { topicInput } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
 import type { TopicLine } from './colloquy-format.js';
 import type { BodySource } from './body.js';
+import type { PreparedBody } from './prepare.js';
 import { inlineConverter, workerConverter, type BodyConverter } from './convert-pool.js';
 import type { ProgressReporter } from './progress.js';
 import type { CommentRecord, ImportReader, ThreadRecord } from './records.js';
@@ -242,10 +243,30 @@ export async function runImport(
     });
   };
 
+  /**
+   * The bodies of the batch being read, sent to be prepared a part at a time as they are read
+   * (rather than all once the batch is whole), so that the workers start on a batch while the
+   * rest of it is read. `sent`: how many of `replies` are.
+   */
+  let parts: Array<Promise<PreparedBody[]>> = [];
+  let sent = 0;
+  const send = () => {
+    const inputs = replies.slice(sent).flatMap((reply) => (reply.input === null ? [] : [reply.input]));
+    sent = replies.length;
+    if (inputs.length === 0) return;
+    const part = converter.prepare(inputs);
+    // Awaited once the batch is whole; a batch whose reading fails is never written.
+    part.catch(() => {});
+    parts.push(part);
+  };
+  const part = Math.max(1, Math.ceil(batchSize / 4));
+
   /** Bodies prepared, the comments that fail the rules (and those answering them) left out. */
-  const complete = async (read: ReadReply[]): Promise<ImportedReply[]> => {
-    const inputs = read.flatMap((reply) => (reply.input === null ? [] : [reply.input]));
-    const prepared = await converter.prepare(inputs);
+  const complete = async (
+    read: ReadReply[],
+    sentParts: Array<Promise<PreparedBody[]>>,
+  ): Promise<ImportedReply[]> => {
+    const prepared = (await Promise.all(sentParts)).flat();
     let next = 0;
     const done: ImportedReply[] = [];
     for (const reply of read) {
@@ -274,26 +295,26 @@ export async function runImport(
 
   /**
    * The batches before this one, being written: a batch's bodies are sent to be prepared as
-   * soon as it is read, and it is written once they are and the batch before it is written.
+   * it is read (a quarter of a batch at a time), and it is written once they are and the batch
+   * before it is written.
    * So the file is read on while the workers convert and the store writes: at most three
    * batches are in memory (one read, one converted, one written).
    */
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (topics.length === 0 && replies.length === 0) return;
-    const [batchTopics, batchReplies] = [topics, replies];
+    if (converter === inlineConverter && options.workers > 0 && topics.length + replies.length >= batchSize)
+      converter = workerConverter(options.workers);
+    send();
+    const [batchTopics, batchReplies, batchParts] = [topics, replies, parts];
     topics = [];
     replies = [];
-    if (
-      converter === inlineConverter &&
-      options.workers > 0 &&
-      batchTopics.length + batchReplies.length >= batchSize
-    )
-      converter = workerConverter(options.workers);
+    parts = [];
+    sent = 0;
     const previous = writing;
     // Batches are prepared in the order they are sent, so each batch's bodies are checked
     // (and the comments they leave out known) before the next batch's are.
-    const ready = complete(batchReplies);
+    const ready = complete(batchReplies, batchParts);
     ready.catch(() => {});
     writing = (async () => {
       await previous;
@@ -335,6 +356,8 @@ export async function runImport(
             continue;
           }
           replies.push(readReply(record));
+          // Once workers run (from the second batch on), a part goes to them as soon as it is read.
+          if (converter !== inlineConverter && replies.length - sent >= part) send();
         }
         if (topics.length + replies.length >= batchSize) await flush();
       }

@@ -122,6 +122,21 @@ describe('<reply-thread>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('is accessible with replies: their permalinks, Reply and Report buttons, the order control, in both themes', async () => {
+    const id = await createTopic();
+    const first = await postReply(id, 'The first reply.', 'Ada');
+    await postReply(id, 'An answer.', 'Grace', first.id);
+    await postReply(id, 'A second thread.', 'Linus');
+    const el = await threadWithForm(id);
+    await waitUntil(() => $(el, '[part=sort] select'), 'no order control');
+    expect($$(el, '[part=permalink]')).to.have.length(3);
+    expect($$(el, '[part=report-button]')).to.have.length(3);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
   it('posts a reply through the form: shown at once, there after a fresh read', async () => {
     const id = await createTopic();
     const el = await threadWithForm(id);
