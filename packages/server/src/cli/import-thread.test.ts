@@ -1,24 +1,13 @@
 /** The import on a thread of its own: the same writes and output as on the calling thread. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { fixture } from '../import/testing.js';
-import { tempDir } from '../testing/helpers.js';
+import { capturedOutput as output, tempDir } from '../testing/helpers.js';
 import { importCommand, importOptions } from './import.js';
 import { importInThread } from './import-thread.js';
 import { UsageError } from './settings.js';
-
-function output() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { streams: { stdout, stderr }, text: () => ({ out, err }) };
-}
 
 const options = (db: string, file: string) => importOptions({}, ['--from', 'disqus', '--db', db, file]);
 const count = (db: string) => {

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, truncate, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -18,7 +17,7 @@ import { importedName } from '../import/run.js';
 import type { CommentRecord, ImportFormat } from '../import/records.js';
 import { drain, fixture } from '../import/testing.js';
 import { renderMarkdown } from '../markdown.js';
-import { tempDir } from '../testing/helpers.js';
+import { capturedOutput as output, tempDir } from '../testing/helpers.js';
 import { CLI } from '../testing/processes.js';
 import { importCommand, importOptions, type ImportOptions } from './import.js';
 import { openStore } from './database.js';
@@ -200,16 +199,6 @@ const cases: Case[] = [
     skipped: 0,
   },
 ];
-
-function output() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { streams: { stdout, stderr }, text: () => ({ out, err }) };
-}
 
 async function runImport(target: Target, format: ImportFormat, file: string, extra: string[] = []) {
   const options: ImportOptions = importOptions(

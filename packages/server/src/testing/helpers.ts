@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before } from 'node:test';
 import type { Problem } from '@colloquy/api';
 import { createApp, defaultConfig, MemoryBus, seedDemo, SqliteStore, type AppConfig } from '../index.js';
@@ -105,4 +106,15 @@ export async function expect429(res: Response) {
   assert.ok(Number(retryAfter) <= 60);
   assert.match(problem.detail, /Try again in \d+ seconds?/);
   return problem;
+}
+
+/** Standard output and error streams for a command under test, and what was written to them. */
+export function capturedOutput() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { streams: { stdout, stderr }, text: () => ({ out, err }) };
 }

@@ -98,9 +98,11 @@ export class ColloquyElement extends LitElement {
     }
     this.#measured = true;
     style.removeProperty(reserve);
-    if (store.state !== 'ready') return;
+    // Nothing to keep for an element that shows nothing (a topic without sources, a hidden one).
+    const height = this.offsetHeight;
+    if (store.state !== 'ready' || !height) return;
     delete heights[key];
-    heights[key] = this.offsetHeight;
+    heights[key] = height;
     const keys = Object.keys(heights);
     for (const old of keys.slice(0, keys.length - KEPT_HEIGHTS)) delete heights[old];
     writeJson(HEIGHTS, heights);
