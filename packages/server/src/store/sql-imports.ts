@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
-import { REACTION_KINDS, type Reactions, type ReplyStatus } from '@colloquy/api';
+import { REACTION_KINDS, type Reactions } from '@colloquy/api';
 import { importedReplyId } from '../ids.js';
 import type {
   ImportBatchResult,
@@ -15,20 +14,23 @@ import type { CountColumn, RepliesTable, Schema, TopicsTable } from './schema.js
 import { topicContent } from './rows.js';
 import type { SqlConnection } from './sql-store.js';
 
-const published = sql.lit<ReplyStatus>('published');
-
 /** The counter columns of a row's values, each read by its name (the values may be a stand-in). */
 const counters = (row: Record<CountColumn, number>) =>
   Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), row[countColumn(kind)]])) as Record<
     CountColumn,
     number
   >;
-/** Reaction counts as counter column values; none: all zero. */
-const countsOf = (reactions: Reactions | undefined) =>
+/** Reaction counts as counter column values. */
+const countsFrom = (reactions: Reactions | undefined) =>
   Object.fromEntries(REACTION_KINDS.map((kind) => [countColumn(kind), reactions?.[kind] ?? 0])) as Record<
     CountColumn,
     number
   >;
+/** No reactions, shared by the replies of every format but Colloquy's own (one object less a reply). */
+const NO_COUNTS = Object.freeze(countsFrom(undefined));
+/** Reaction counts as counter column values; none: all zero. */
+const countsOf = (reactions: Reactions | undefined) =>
+  reactions === undefined ? NO_COUNTS : countsFrom(reactions);
 
 type ReplyRow = Pick<
   Selectable<RepliesTable>,
@@ -174,18 +176,17 @@ function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {
         ),
     ),
     /**
-     * After a batch added replies to topics: their counts, latest replies and versions follow,
-     * in one statement for all the batch's topics.
+     * After a batch added replies to topics: their counts go up by the published replies the
+     * batch gave each (`added`, the same for every topic of the statement), their latest
+     * replies and versions follow, in one statement for all the topics with that count.
+     * Counting a topic's replies again instead cost a scan of all it held after every batch,
+     * which grew with the import: at 50 replies a topic it was most of the batch's statements.
      */
-    recount: prepare((ids: readonly string[], now: string) =>
+    recount: prepare((ids: readonly string[], added: number, now: string) =>
       db
         .updateTable('topics')
         .set((eb) => ({
-          reply_count: eb
-            .selectFrom('replies')
-            .select((e) => e.fn.countAll<number>().as('n'))
-            .whereRef('replies.topic_id', '=', 'topics.id')
-            .where('replies.status', '=', published),
+          reply_count: eb('reply_count', '+', added),
           latest_reply_id: latestPublishedReplyId(db, eb.ref('topics.id')),
           version: eb('version', '+', 1),
           updated_at: now,
@@ -281,7 +282,8 @@ export class SqlImports implements ImportStore {
         }
       }
       const outcomes: ImportOutcome[] = [];
-      const touched = new Set<string>();
+      /** Topic → how many published replies the batch gave it (0: only replies readers don't see). */
+      const touched = new Map<string, number>();
       /** Replies placed and not yet inserted: in order, so a parent is inserted with or before its replies. */
       let rows: ReplyRow[] = [];
       let sources: ReplySourceRow[] = [];
@@ -333,11 +335,17 @@ export class SqlImports implements ImportStore {
         sources.push({ source, source_id: reply.sourceId, reply_id: id });
         if (rows.length === ROWS_PER_STATEMENT) await insert();
         placed.set(reply.sourceId, { id, rootId, depth, topicId });
-        touched.add(topicId);
+        touched.set(topicId, (touched.get(topicId) ?? 0) + (reply.status === 'published' ? 1 : 0));
         outcomes.push('imported');
       }
       await insert();
-      if (touched.size > 0) await trx.executeQuery(q.recount([...touched], now));
+      const byAdded = new Map<number, string[]>();
+      for (const [topicId, added] of touched) {
+        const ids = byAdded.get(added);
+        if (ids === undefined) byAdded.set(added, [topicId]);
+        else ids.push(topicId);
+      }
+      for (const [added, ids] of byAdded) await trx.executeQuery(q.recount(ids, added, now));
       return { topics, replies: outcomes };
     });
   }
