@@ -41,6 +41,48 @@ test('the seed topic renders on a host page of another origin, with one JSON rea
   await page.close();
 });
 
+test('the script defines each element in a task of its own; the first, defined as it runs, starts the read', async () => {
+  const page = await stack.browser.newPage();
+  await page.evaluateOnNewDocument(() => {
+    const defines = (window.__defines = []);
+    let reads = 0;
+    const fetch = window.fetch;
+    window.fetch = function (input, ...rest) {
+      if (String(input.url ?? input).includes('/api/v1/topics/')) reads++;
+      return fetch.call(this, input, ...rest);
+    };
+    // A microtask queued at a definition runs when the task it is in has finished: a definition
+    // before it ran is in the same task.
+    let inTask = false;
+    const define = customElements.define;
+    customElements.define = function (tag, ...rest) {
+      const result = define.call(this, tag, ...rest);
+      defines.push({ tag, sameTask: inTask, readsBefore: reads });
+      inTask = true;
+      queueMicrotask(() => {
+        inTask = false;
+      });
+      return result;
+    };
+  });
+  await page.goto(stack.site.url);
+  await shadowTextContaining(page, 'reply-thread', 'No replies in this topic yet.');
+  const defines = (await page.evaluate(() => window.__defines)).filter((d) =>
+    ['topic-card', 'source-list', 'reply-thread'].includes(d.tag),
+  );
+  assert.deepEqual(
+    defines.map(({ tag, sameTask }) => ({ tag, sameTask })),
+    [
+      { tag: 'topic-card', sameTask: false },
+      { tag: 'source-list', sameTask: false },
+      { tag: 'reply-thread', sameTask: false },
+    ],
+  );
+  // Defining <topic-card> (on screen) started the one read: the later definitions wait for nothing.
+  assert.equal(defines[0].readsBefore, 1);
+  await page.close();
+});
+
 test('a reply posted through the form appears, survives a restart, and a reply to it nests', async () => {
   const page = await stack.browser.newPage();
   await page.goto(stack.site.url);

@@ -19,7 +19,8 @@ import { toHast } from 'mdast-util-to-hast';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { gfm } from 'micromark-extension-gfm';
 import { autop } from '@wordpress/autop';
-import { simpleHtmlToMarkdown } from './simple-html.js';
+import type { Doc } from '@colloquy/api';
+import { simpleHtmlToBody, simpleHtmlToMarkdown } from './simple-html.js';
 import { SERIALIZE_OPTIONS } from '../markdown/from-doc.js';
 
 /** Elements removed with everything inside them, not just unwrapped to their text. */
@@ -167,6 +168,31 @@ export function convertBody(source: BodySource): string {
       return wordpressToMarkdown(source.text);
     case 'markdown':
       return markdownToMarkdown(source.text);
+  }
+}
+
+/**
+ * The source's body to Markdown source and, where simple-html.ts reads it, the document tree
+ * rendering that Markdown gives (null: render it), built in the same pass; the tree is the one
+ * `renderMarkdown` gives for the Markdown, as simple-html.test.ts checks.
+ */
+export function convertBodyWithTree(source: BodySource): { markdown: string; body: Doc | null } {
+  switch (source.kind) {
+    case 'html':
+      return simpleHtmlToBody(source.text) ?? { markdown: htmlTreeToMarkdown(source.text), body: null };
+    case 'disqus':
+      return (
+        simpleHtmlToBody(source.text, unwrapDisqusLink) ?? {
+          markdown: htmlTreeToMarkdown(source.text, unwrapDisqusLink),
+          body: null,
+        }
+      );
+    case 'wordpress': {
+      const html = autop(source.text);
+      return simpleHtmlToBody(html) ?? { markdown: htmlTreeToMarkdown(html), body: null };
+    }
+    case 'markdown':
+      return { markdown: markdownToMarkdown(source.text), body: null };
   }
 }
 

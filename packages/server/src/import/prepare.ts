@@ -3,10 +3,10 @@
  * checked against the rules of a reply's body, rendered to the document tree. Runs on the
  * import's worker threads (convert-worker.ts) or, for small imports, on the main thread.
  */
-import type { Doc } from '@colloquy/api';
+import { type Doc, docText } from '@colloquy/api';
 import { newReply } from '@colloquy/api/schemas';
 import { renderMarkdown } from '../markdown.js';
-import { convertBody, type BodySource } from './body.js';
+import { type BodySource, convertBodyWithTree } from './body.js';
 
 /**
  * `body`: the rendered tree as the JSON text the store keeps, made where it is rendered (on a
@@ -22,7 +22,8 @@ const bodyRule = newReply.shape.body;
 
 /** A body already converted to Markdown, or its source, to a rendered, checked body. */
 export function prepareBody(input: string | BodySource): PreparedBody {
-  const markdown = typeof input === 'string' ? input : convertBody(input);
+  const converted = typeof input === 'string' ? { markdown: input, body: null } : convertBodyWithTree(input);
+  const markdown = converted.markdown;
   const checked = bodyRule.safeParse(markdown);
   if (!checked.success) {
     return {
@@ -33,6 +34,11 @@ export function prepareBody(input: string | BodySource): PreparedBody {
           : `comment whose body breaks the rules of a reply (${checked.error.issues[0]?.message ?? 'invalid'})`,
     };
   }
-  const { body, text } = renderMarkdown(checked.data);
+  // The tree simple-html.ts built with the Markdown is the one rendering it gives; it stands in
+  // only for exactly the Markdown checked.
+  const { body, text } =
+    converted.body !== null && checked.data === markdown
+      ? { body: converted.body, text: docText(converted.body) }
+      : renderMarkdown(checked.data);
   return { ok: true, body: JSON.stringify(body satisfies Doc), text, source: checked.data };
 }

@@ -13,7 +13,9 @@
  * punctuation at the edges of emphasis, and so on. The result is Markdown source like the full
  * pipeline's: it is validated and rendered to the document tree afterwards like any reply.
  */
+import { type Block as DocBlock, type Doc, type Inline as DocInline, safeHref } from '@colloquy/api';
 import { Parser } from 'htmlparser2';
+import { linkifies } from '../markdown/parser.js';
 
 /** Inline content: text, or a mark whose content is one text. */
 type Inline =
@@ -56,8 +58,8 @@ const reference = /&(?:(?:amp|lt|gt|quot|apos);|#[0-9]{1,6};|#[xX][0-9a-fA-F]{1,
 const plainHref = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._~!$'*+,;=:@%/?#-]*)?$/;
 const letterOrDigit = /^[\p{L}\p{N}]$/u;
 
-/** Text between tags, its HTML whitespace collapsed to single spaces. */
-const collapse = (text: string) => text.replace(/[ \t\n\f\r]+/g, ' ');
+/** Text between tags, its HTML whitespace collapsed to single spaces (most text has none to). */
+const collapse = (text: string) => (/[\t\n\f\r]| {2}/.test(text) ? text.replace(/[ \t\n\f\r]+/g, ' ') : text);
 
 class Unsupported extends Error {}
 const unsupported = (): never => {
@@ -189,89 +191,179 @@ function readBlocks(html: string, rewriteHref: (href: string) => string): Block[
   return blocks;
 }
 
+/** A run of inline content: its Markdown lines, and its nodes in the document tree. */
+interface RunOut {
+  lines: string[];
+  nodes: DocInline[];
+}
+
 /**
- * A run of inline content as Markdown lines (split at its line breaks), or Unsupported: the
- * whitespace collapsed across the run and trimmed at its ends, each rule of the subset checked.
+ * A run of inline content as Markdown lines (split at its line breaks) and as the tree's
+ * inline nodes, or Unsupported: the whitespace collapsed across the run and trimmed at its
+ * ends, each rule of the subset checked. The line being written is kept as parts joined once
+ * and its last two characters apart, since asking a string built by `+=` for its end flattens
+ * it each time. `tree.exact` is cleared where the nodes might not be markdown-it's (a text
+ * that linkify-it would read as a link, a target the URL policy refuses).
  */
-function inlineMarkdown(run: readonly Inline[]): string[] {
+function inlineMarkdown(run: readonly Inline[], tree: { exact: boolean }): RunOut {
   const lines: string[] = [];
-  let line = '';
+  const nodes: DocInline[] = [];
+  let parts: string[] = [];
+  /** The last two characters of the line so far ('' at its start). */
+  let tail = '';
+  /** The open text node, to which neighbouring texts are added, as markdown-it merges them. */
+  let open: { t: 'text'; v: string } | null = null;
   /** The previous inline item, for the rules between neighbours. */
   let previous: Inline | null = null;
+  const add = (markdown: string) => {
+    parts.push(markdown);
+    tail = markdown.length >= 2 ? markdown.slice(-2) : tail.slice(-1) + markdown;
+  };
+  const closeText = () => {
+    if (open !== null && linkifies(open.v)) tree.exact = false;
+    open = null;
+  };
   for (const item of run) {
     if (item.kind === 'break') {
-      if (line === '' || line.endsWith(' ') || previous?.kind === 'break') unsupported();
-      lines.push(line);
-      line = '';
+      if (tail === '' || tail.endsWith(' ') || previous?.kind === 'break') unsupported();
+      lines.push(parts.join(''));
+      parts = [];
+      tail = '';
+      closeText();
+      nodes.push({ t: 'br' });
     } else if (item.kind === 'text') {
       let text = collapse(item.text);
-      if (line === '' || line.endsWith(' ')) text = text.replace(/^ /, '');
+      if ((tail === '' || tail.endsWith(' ')) && text.startsWith(' ')) text = text.slice(1);
       if (previous?.kind === 'break' && text.startsWith(' ')) unsupported();
-      if (unsafeText.test(text) || unsafeSequence.test(line.slice(-2) + text)) unsupported();
+      if (unsafeText.test(text) || unsafeSequence.test(tail + text)) unsupported();
       if (previous?.kind === 'link' && text.startsWith('(')) unsupported();
-      line += text;
+      if (text === '') {
+        previous = item;
+        continue;
+      }
+      add(text);
+      if (open === null) {
+        open = { t: 'text', v: text };
+        nodes.push(open);
+      } else open.v += text;
     } else {
       const text = collapse(item.text);
       const first = text[0] ?? '';
       const last = text.at(-1) ?? '';
       if (previous !== null && previous.kind !== 'text' && previous.kind !== 'break') unsupported();
+      closeText();
       if (item.kind === 'mark' && item.tag === 'code') {
         if (unsafeCode.test(text) || first === ' ' || last === ' ' || text === '') unsupported();
-        line += `\`${text}\``;
+        add(`\`${text}\``);
+        nodes.push({ t: 'code', v: text });
       } else {
         if (!letterOrDigit.test(first) || !letterOrDigit.test(last)) unsupported();
         if (unsafeText.test(text) || unsafeSequence.test(text)) unsupported();
         if (item.kind === 'link') {
-          if (line.endsWith('!') || text === item.href) unsupported();
-          line += `[${text}](${item.href})`;
-        } else line += item.tag === 'strong' ? `**${text}**` : `*${text}*`;
+          if (tail.endsWith('!') || text === item.href) unsupported();
+          add(`[${text}](${item.href})`);
+          const href = safeHref(item.href);
+          if (href === null) tree.exact = false;
+          nodes.push({ t: 'link', href: href ?? '', c: [{ t: 'text', v: text }] });
+        } else {
+          add(item.tag === 'strong' ? `**${text}**` : `*${text}*`);
+          nodes.push({ t: item.tag === 'strong' ? 'strong' : 'em', c: [{ t: 'text', v: text }] });
+        }
       }
     }
     previous = item;
   }
   if (previous?.kind === 'break') unsupported();
-  lines.push(line.replace(/ $/, ''));
+  let line = parts.join('');
+  if (line.endsWith(' ')) {
+    line = line.slice(0, -1);
+    // The space can only be the end of a text (a mark's content ends in a letter or digit).
+    const text = nodes.at(-1);
+    if (text?.t === 'text') {
+      text.v = text.v.slice(0, -1);
+      if (text.v === '') nodes.pop();
+    }
+  }
+  closeText();
+  lines.push(line);
   for (const text of lines) if (text === '' || unsafeLineStart.test(text)) unsupported();
-  return lines;
+  return { lines, nodes };
 }
 
-function blockMarkdown(block: Block): string {
+function blockMarkdown(block: Block, tree: { exact: boolean }): { markdown: string; node: DocBlock } {
   switch (block.kind) {
-    case 'paragraph':
-      return inlineMarkdown(block.inline).join('\\\n');
-    case 'quote':
-      return block.paragraphs.map((run) => `> ${inlineMarkdown(run).join('\\\n> ')}`).join('\n>\n');
-    case 'list':
-      return block.items
-        .map((run, k) => {
-          const lines = inlineMarkdown(run);
+    case 'paragraph': {
+      const { lines, nodes } = inlineMarkdown(block.inline, tree);
+      return { markdown: lines.join('\\\n'), node: { t: 'p', c: nodes } };
+    }
+    case 'quote': {
+      const runs = block.paragraphs.map((run) => inlineMarkdown(run, tree));
+      return {
+        markdown: runs.map(({ lines }) => `> ${lines.join('\\\n> ')}`).join('\n>\n'),
+        node: { t: 'quote', c: runs.map(({ nodes }) => ({ t: 'p', c: nodes })) },
+      };
+    }
+    case 'list': {
+      const runs = block.items.map((run) => inlineMarkdown(run, tree));
+      const markdown = runs
+        .map(({ lines }, k) => {
           if (lines.length > 1) unsupported();
           return `${block.ordered ? `${k + 1}.` : '-'} ${lines[0] ?? ''}`;
         })
         .join('\n');
+      const items = runs.map(({ nodes }): DocBlock[] => [{ t: 'p', c: nodes }]);
+      return {
+        markdown,
+        node: block.ordered ? { t: 'ol', start: 1, items, tight: true } : { t: 'ul', items, tight: true },
+      };
+    }
     case 'code': {
       const text = block.text.replace(/\n+$/, '');
       if (text === '' || text.startsWith('\n') || /[`\u0000-\u0009\u000b-\u001f\u007f]/.test(text))
         unsupported();
-      return `\`\`\`\n${text}\n\`\`\``;
+      return { markdown: `\`\`\`\n${text}\n\`\`\``, node: { t: 'pre', v: `${text}\n` } };
     }
   }
 }
 
 /**
- * The Markdown of a fragment of simple comment HTML, exactly as the full pipeline writes it;
- * null when the fragment is outside the subset this reads. `rewriteHref` is applied to each
- * link's target first, as the full pipeline does (Disqus's redirects).
+ * A fragment of simple comment HTML as Markdown, exactly as the full pipeline writes it, and,
+ * where it is sure to be the same, the document tree that rendering that Markdown gives
+ * (`renderMarkdown`: markdown-it, then the tree with the URL policy), built from the same
+ * reading without parsing the Markdown again; null when the fragment is outside the subset
+ * this reads. `body` is null where the tree cannot be told without markdown-it. The tree is
+ * compared with markdown-it's on the fixtures, generated bodies and edge cases
+ * (simple-html.test.ts). `rewriteHref` is applied to each link's target first, as the full
+ * pipeline does (Disqus's redirects).
  */
-export function simpleHtmlToMarkdown(html: string, rewriteHref: (href: string) => string = (href) => href) {
+export function simpleHtmlToBody(
+  html: string,
+  rewriteHref: (href: string) => string = (href) => href,
+): { markdown: string; body: Doc | null } | null {
   try {
     const blocks = readBlocks(html, rewriteHref);
     if (blocks.length === 0) return null;
     // Two lists in a row are told apart by another bullet in the full pipeline: not this one's.
     if (blocks.some((block, k) => block.kind === 'list' && blocks[k - 1]?.kind === 'list')) return null;
-    return blocks.map(blockMarkdown).join('\n\n');
+    const tree = { exact: true };
+    const out = blocks.map((block) => blockMarkdown(block, tree));
+    return {
+      markdown: out.map(({ markdown }) => markdown).join('\n\n'),
+      body: tree.exact ? out.map(({ node }) => node) : null,
+    };
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
   }
+}
+
+/**
+ * The Markdown of a fragment of simple comment HTML, exactly as the full pipeline writes it;
+ * null when the fragment is outside the subset this reads.
+ */
+export function simpleHtmlToMarkdown(
+  html: string,
+  rewriteHref: (href: string) => string = (href) => href,
+): string | null {
+  return simpleHtmlToBody(html, rewriteHref)?.markdown ?? null;
 }

@@ -148,6 +148,21 @@ export function capLineMarkers(source: string): string {
 /** Backslash escapes and character references decoded, as CommonMark reads a fence's info string. */
 export const unescapeAll: (text: string) => string = md.utils.unescapeAll;
 
+/**
+ * What any link linkify-it finds holds: a scheme's `:`, the `//` of a scheme-relative link, an
+ * email's `@`, or a dot before a domain's next label (fuzzy links and `www.` have a dot before a
+ * letter or digit; other full stops are taken too). Text without any of these is not scanned.
+ */
+const MAYBE_LINK = /[:/@]|[.\u3002\uff0e\uff61](?=[\p{L}\p{N}\p{M}_-])/u;
+
+/**
+ * Whether markdown-it could make a link of some of this text, were it a text of an inline run
+ * outside a link: linkify-it's own test (as markdown-it's linkify rule asks it), or a `://`,
+ * where markdown-it's inline rule for links with a scheme looks.
+ */
+export const linkifies = (text: string): boolean =>
+  MAYBE_LINK.test(text) && (text.includes('://') || md.linkify.test(text));
+
 /** The token stream of `source`; raw HTML and anything else not mapped stays text later. */
 export function parse(source: string): Token[] {
   return md.parse(capLineMarkers(source), {});

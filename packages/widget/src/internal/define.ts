@@ -10,6 +10,15 @@ let hydration: Promise<unknown> | false | null =
   !isServer && document.querySelector(PAGE_DATA) && import('../ssr/hydrate.js').catch(() => {});
 
 /**
+ * In the script-tag build, each element after the first is defined in a task of its own, so that
+ * evaluating the script and upgrading and first-rendering the elements are not one long task on a
+ * slow phone. The first, defined at once, starts the page's read. (Imported as a module, from npm,
+ * the elements are defined as the import runs.)
+ */
+const staggered = !isServer && import.meta.url.endsWith('/widget.js');
+let defined = 0;
+
+/**
  * Registers `tag` for `element` unless it is taken: by the same class (the script loaded
  * twice), silently; by another class, with a warning. Never throws on a stranger's page.
  */
@@ -19,6 +28,11 @@ export function defineElement(tag: string, element: CustomElementConstructor): v
       hydration = false;
       defineElement(tag, element);
     });
+  if (staggered && defined++) return void setTimeout(define, 0, tag, element);
+  define(tag, element);
+}
+
+function define(tag: string, element: CustomElementConstructor) {
   const existing = customElements.get(tag);
   if (!existing) customElements.define(tag, element);
   else if (existing !== element) console.warn(`Colloquy: <${tag}> is taken by another element`);

@@ -34,6 +34,23 @@ describe('when an element reads its topic', () => {
     window.scrollTo(0, 0);
   });
 
+  it('renders an element far below the viewport once another element has read its topic', async () => {
+    const id = await createTopic();
+    const box = await fixture<HTMLElement>(html`<div>
+      <topic-card api=${api} topic=${id}></topic-card>
+      <div style="height: 250vh"></div>
+      <reply-thread api=${api} topic=${id}></reply-thread>
+    </div>`);
+    const thread = box.querySelector('reply-thread')!;
+    // Nobody scrolls: the card's read, shared, is all the thread needs.
+    await waitUntil(
+      () => thread.shadowRoot?.textContent?.includes('No replies in this topic yet.'),
+      'the thread did not render the read the card made',
+    );
+    expect(window.scrollY).to.equal(0);
+    expect(topicStore(api, id).state).to.equal('ready');
+  });
+
   it('reads nothing for an element in a hidden part of the page until it is shown', async () => {
     const id = await createTopic();
     const box = await fixture<HTMLElement>(

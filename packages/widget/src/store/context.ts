@@ -28,6 +28,13 @@ export type StoreHost = LitElement & {
 };
 
 /**
+ * The controllers of connected elements further than a screen from the viewport: told whenever
+ * a store notifies its subscribers, so that one whose store has become ready (another element
+ * read it) renders at once, without waiting for the reader to scroll near.
+ */
+const waiting = new Set<() => void>();
+
+/**
  * Connects an element to its topic store: the provided one when an ancestor provides the
  * context, else the page-wide one for the element's `api` and `topic`. Subscribes while
  * connected and follows changes of `api` and `topic`.
@@ -39,6 +46,7 @@ export class StoreController implements ReactiveController {
   #leaveProvider: (() => void) | undefined;
   /** Whether the host has come within a screen of the viewport; nothing is read before. */
   #near = false;
+  readonly #wake = () => this.#resolve();
 
   constructor(private readonly host: StoreHost) {
     host.addController(this);
@@ -85,7 +93,9 @@ export class StoreController implements ReactiveController {
       this.#near = !!box && box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
     }
     if (!this.#near) {
-      // A widget further down the page than a screen costs the reader nothing until then.
+      // A widget further down the page than a screen costs the reader nothing until then, or
+      // until its store is ready.
+      waiting.add(this.#wake);
       const watch = new IntersectionObserver(
         (entries) => {
           if (!entries.at(-1)?.isIntersecting) return;
@@ -105,6 +115,7 @@ export class StoreController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    waiting.delete(this.#wake);
     this.#leaveProvider?.();
     this.#unsubscribe?.();
     this.#unsubscribe = this.#leaveProvider = this.#store = this.#provided = undefined;
@@ -112,13 +123,16 @@ export class StoreController implements ReactiveController {
 
   #resolve() {
     // A store with its read costs nothing more: used at once, off screen too (as the server rendered it).
-    if (!this.host.isConnected || !(this.#near || this.#ready())) return;
+    if (!this.host.isConnected) return;
     const store =
       this.#provided ?? topicStore(this.host.api || defaultApi(), this.host.topic || defaultTopic());
-    if (store === this.#store) return;
+    if (store === this.#store || !(this.#near || store.state === 'ready')) return;
     this.#unsubscribe?.();
     this.#store = store;
-    this.#unsubscribe = store.subscribe(() => this.host.requestUpdate(), this.host.variant !== 'compact');
+    this.#unsubscribe = store.subscribe(() => {
+      this.host.requestUpdate();
+      for (const wake of waiting) wake();
+    }, this.host.variant !== 'compact');
     this.host.requestUpdate();
   }
 }
