@@ -381,6 +381,50 @@ for (const { name, make, skip } of targets()) {
       assert.equal((await importedReplies(target)).length, 8);
     });
 
+    it('adds to the count of a topic that already had live replies, batch after batch, and keeps its newest reply', async () => {
+      await target.reset();
+      const url = 'https://blog.example.org/2024/10/rsp-update/';
+      const options = importOptions({}, ['--from', 'disqus', ...target.args(), 'unused.xml']);
+      const store = await openStore(options);
+      let live: string[];
+      try {
+        const first = await store.createReply({
+          topicId: url,
+          parentId: null,
+          authorName: 'Live reader',
+          body: [],
+          text: 'first',
+          createTopic: { title: 'Updated policy', url },
+          notify: false,
+        });
+        const second = await store.createReply({
+          topicId: url,
+          parentId: first.id,
+          authorName: 'Another reader',
+          body: [],
+          text: 'second',
+          notify: false,
+        });
+        live = [first.id, second.id];
+      } finally {
+        await store.close();
+      }
+      // One comment a batch: the topic is touched by several batches, each adding to its count.
+      const { summary } = await runImport(target, 'disqus', fixture('disqus.xml'), ['--batch-size', '1']);
+      assert.ok(summary.replies.imported > 2);
+      const [topic] = await target.query(
+        `SELECT reply_count, latest_reply_id FROM topics WHERE id = '${url}'`,
+      );
+      const published = await target.query(
+        `SELECT id FROM replies WHERE topic_id = '${url}' AND status = 'published'`,
+      );
+      assert.ok(topic);
+      assert.ok(published.length > live.length, 'the import added published replies to the live topic');
+      assert.equal(Number(topic.reply_count), published.length);
+      // The live replies are newer than every imported one (2024): the newest stays the live one.
+      assert.equal(topic.latest_reply_id, live[1]);
+    });
+
     it('prepares bodies on worker threads for a file larger than a batch, with the same result', async () => {
       const comparable = async () =>
         (await importedReplies(target))
