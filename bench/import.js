@@ -257,6 +257,8 @@ Against ${checkoutName(baseline)} (COLLOQUY_BENCH_BASELINE), its runs alternatin
 ${row(`SQLite, ${checkoutName(baseline)}`, baselineRuns)}
 ${row(`SQLite, ${checkoutName()}`, sqliteRuns)}
 
+Its runs, thread by thread:
+
 ${threadTable(baselineRuns)}
 `
     : ''
