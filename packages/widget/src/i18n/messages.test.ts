@@ -111,9 +111,24 @@ describe('i18n', () => {
       'dv',
       'az-Arab',
       'pa-Arab',
+      'en-Arab',
+      'en-Arab-GB',
     ])
       expect(rtl(tag), tag).to.be.true;
-    for (const tag of ['en', 'de', 'zh-Hant', 'ja', 'ku', 'az', 'sd-Deva', 'ar-Latn', 'not a tag!'])
+    for (const tag of [
+      'en',
+      'en-US',
+      'en-GB',
+      'en-001',
+      'de',
+      'zh-Hant',
+      'ja',
+      'ku',
+      'az',
+      'sd-Deva',
+      'ar-Latn',
+      'not a tag!',
+    ])
       expect(rtl(tag), tag).to.be.false;
   });
 

@@ -1,3 +1,4 @@
+import { isServer } from 'lit';
 import type { controlsMessages } from './controls-messages.js';
 import type { editMessages } from './edit-messages.js';
 import type { formMessages } from './form-messages.js';
@@ -67,9 +68,11 @@ export class I18n {
     Partial<Messages>;
   /** Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …). */
   readonly rtl: boolean;
-  readonly #numbers: Intl.NumberFormat;
-  readonly #plurals: Intl.PluralRules;
-  readonly #dates: Intl.DateTimeFormat;
+  readonly #locale: string;
+  // Made on first use: a first render before the topic is read formats nothing.
+  #numbers?: Intl.NumberFormat;
+  #plurals?: Intl.PluralRules;
+  #dates?: Intl.DateTimeFormat;
 
   /** `t`: the strings of `locale`'s language; English by default. */
   constructor(locale: string, t: Partial<Messages> = en) {
@@ -80,28 +83,40 @@ export class I18n {
     }
     this.t = { ...en, ...t };
     // Written right to left: the language's script (its likely one unless the tag names one,
-    // `ar` is `ar-Arab-EG`) is one of those written so.
-    this.rtl = /-(Adlm|Arab|Hebr|Nkoo|Rohg|Syrc|Thaa)/.test(`${new Intl.Locale(locale).maximize()}`);
-    this.#numbers = new Intl.NumberFormat(locale);
-    this.#plurals = new Intl.PluralRules(locale);
-    // The numeric date and time with seconds that toLocaleString() gives, e.g. "4/21/2026, 4:20:34 PM".
+    // `ar` is `ar-Arab-EG`) is one of those written so. Not English without a script named (the
+    // built-in strings, and most readers), whose script is known: finding a language's likely
+    // script costs a browser 4 to 8 ms of CPU the first time, in the task of the first render.
+    this.rtl =
+      !/^en(-[A-Z]{2})?$/.test(locale) &&
+      /-(Adlm|Arab|Hebr|Nkoo|Rohg|Syrc|Thaa)/.test(`${new Intl.Locale(locale).maximize()}`);
+    this.#locale = locale;
+    // A browser's first number or date formatter costs 15 to 30 ms of CPU (ICU's data and V8's
+    // tables of the locales it has, made once a process): more than the rest of a first render.
+    // Made in tasks of their own (the first pays for both), while the topic is read, rather than
+    // in the task that renders it.
+    if (!isServer)
+      setTimeout(() => {
+        this.num(0);
+        setTimeout(this.date, 0, '');
+      });
+  }
+
+  num = (n: number): string => (this.#numbers ??= new Intl.NumberFormat(this.#locale)).format(n);
+
+  /** An ISO instant in the reader's locale, e.g. "4/21/2026, 4:20:34 PM". */
+  date = (iso: string): string => {
+    // The numeric date and time with seconds that toLocaleString() gives.
     const n = 'numeric';
-    this.#dates = new Intl.DateTimeFormat(locale, {
+    const format = (this.#dates ??= new Intl.DateTimeFormat(this.#locale, {
       year: n,
       month: n,
       day: n,
       hour: n,
       minute: n,
       second: n,
-    });
-  }
-
-  num = (n: number): string => this.#numbers.format(n);
-
-  /** An ISO instant in the reader's locale, e.g. "4/21/2026, 4:20:34 PM". */
-  date = (iso: string): string => {
+    }));
     const date = new Date(iso);
-    return Number.isNaN(+date) ? iso : this.#dates.format(date);
+    return Number.isNaN(+date) ? iso : format.format(date);
   };
 
   /**
@@ -114,7 +129,8 @@ export class I18n {
   } = (message: Counted, value: string | number): string =>
     (typeof message === 'string'
       ? message
-      : (message[this.#plurals.select(value as number)] ?? message.other)
+      : (message[(this.#plurals ??= new Intl.PluralRules(this.#locale)).select(value as number)] ??
+        message.other)
     ).replace('#', typeof value === 'number' ? this.num(value) : value);
 }
 

@@ -47,6 +47,8 @@ export class ColloquyElement extends LitElement {
   #reportedError: ColloquyError | null = null;
   /** Whether this element's height with its content has been remembered (once per element). */
   #measured = false;
+  /** The frame in which the element is measured next, once it has rendered. */
+  #frame = 0;
   /** The `dir` this element gave itself: an author's `dir` (any other) is left as it is. */
   #dir: string | undefined;
 
@@ -82,12 +84,21 @@ export class ColloquyElement extends LitElement {
   /**
    * Reserves the height the element had when it last showed this topic at this width (in
    * `localStorage`), while it loads and renders, so the page around it does not move; then
-   * remembers the height its content takes, for the next visit.
+   * remembers the height its content takes, for the next visit. Measured in the next frame,
+   * before it is drawn: reading a size right after rendering would lay the page out in the
+   * render's task, once for each element rendered in it, which the frame then does again.
    */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    this.#frame ||= requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.#measure();
+    });
+  }
+
+  #measure() {
     const store = this.store;
-    if (!store || this.#measured) return;
+    if (!store || this.#measured || !this.isConnected) return;
     const key = `${store.api} ${store.topicId} ${this.localName}${(this as { variant?: string }).variant ?? ''} ${this.clientWidth}`;
     const heights = readJson<Record<string, number>>(HEIGHTS) ?? {};
     const { style } = this;

@@ -14,7 +14,7 @@ const formName = (el: ReplyThread) =>
   el.shadowRoot!.getElementById($(el, 'form').getAttribute('aria-labelledby')!);
 /**
  * Rendered: a long page is rendered in slices, and what follows the replies (the form's place,
- * or the note of a locked topic) comes with the last. A page of 300 replies takes 30 slices,
+ * or the note of a locked topic) comes with the last. A page of 300 replies takes 60 slices,
  * which on a busy machine is more than waitUntil's default second.
  */
 const ready = (el: ReplyThread) =>

@@ -27,7 +27,7 @@ const MAX_DEPTH = 3;
  * Replies rendered per task in the first render of a page: a long page is rendered in slices,
  * with the browser free to paint and answer input between them.
  */
-const SLICE = 10;
+const SLICE = 5;
 
 /** A reply and the answers shown nested under it. */
 export interface ThreadNode {

@@ -115,7 +115,12 @@ describe('hostile content', function () {
       fixture(html`<reply-thread api=${api} topic=${topic}></reply-thread>`),
     ]);
     const replyItems = () => thread.shadowRoot!.querySelectorAll('[part~=reply]').length;
-    await waitUntil(() => replyItems() > 0, 'replies did not render');
+    // A long page renders in slices; the form's place comes with the last.
+    await waitUntil(
+      () => thread.shadowRoot!.querySelector('[part=form-placeholder], form'),
+      'replies did not render',
+      { timeout: 10_000 },
+    );
     // Load every page, so that every stored payload is on screen.
     for (;;) {
       const more = thread.shadowRoot!.querySelector<HTMLButtonElement>('[part=load-more]');
