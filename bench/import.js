@@ -5,7 +5,12 @@
 // Each run: comments per second (the file's comments over the command's wall time, start-up
 // included) and peak RSS (the process's maximum resident set, from /usr/bin/time; worker
 // threads share the process, so their memory is in it), plus the CPU time it used and the
-// machine's load, which says how much of the two cores the run had.
+// machine's load, which says how much of the two cores the run had. Where the CPU time goes is
+// read from /proc as the command runs, thread by thread (bench/thread-cpu.js; the command is
+// started with bench/thread-names.js preloaded, which names its threads by their part).
+// With COLLOQUY_BENCH_BASELINE (another checkout, built; see bench/baseline.js) the SQLite runs
+// alternate between that checkout's command and this one's, each run of one followed by one of
+// the other, so that both meet the same moments of a shared machine.
 //
 //   npm run bench -- import
 //   BENCH_IMPORT_COMMENTS=100000 BENCH_IMPORT_RUNS=5 BENCH_IMPORT_WORKERS=1 npm run bench -- import
@@ -16,6 +21,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { baselineRoot, checkoutName } from './baseline.js';
+import { childOf, sampleThreads } from './thread-cpu.js';
 
 const COMMENTS = Number(process.env.BENCH_IMPORT_COMMENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
@@ -24,7 +31,8 @@ const WORKERS = process.env.BENCH_IMPORT_WORKERS;
 const TARGET_RATE = 20_000;
 const TARGET_RSS_MB = 300;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO, 'packages/server/dist/cli.js');
+const cliOf = (root) => join(root, 'packages/server/dist/cli.js');
+const THREAD_NAMES = join(REPO, 'bench/thread-names.js');
 const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
 const median = (values) => {
@@ -48,8 +56,11 @@ function ensureFile() {
 
 const workerArgs = WORKERS === undefined ? [] : ['--workers', WORKERS];
 
-/** One import by the real command; resolves with its figures, rejects when it fails. */
-function importOnce(args, env) {
+/**
+ * One import by the real command of the checkout at `root`; resolves with its figures (the
+ * threads' CPU seconds by name among them), rejects when it fails.
+ */
+function importOnce(args, env, root = REPO) {
   return new Promise((resolve, reject) => {
     const load = loadavg()[0];
     const started = performance.now();
@@ -59,7 +70,9 @@ function importOnce(args, env) {
         '-f',
         'bench-time %M %U %S',
         process.execPath,
-        CLI,
+        '--import',
+        THREAD_NAMES,
+        cliOf(root),
         'import',
         '--from',
         'disqus',
@@ -69,12 +82,14 @@ function importOnce(args, env) {
       ],
       { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    const sampler = sampleThreads(() => childOf(child.pid));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.once('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
+      const threads = sampler.stop();
       const time = /bench-time (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       if (code !== 0 || !time) return reject(new Error(`import failed (${code}):\n${stderr}\n${stdout}`));
       const imported = /Replies: ([\d,]+) imported/.exec(stdout);
@@ -85,24 +100,33 @@ function importOnce(args, env) {
         cpuSeconds: Number(time[2]) + Number(time[3]),
         imported: imported ? Number(imported[1].replaceAll(',', '')) : 0,
         load: (load + loadavg()[0]) / 2,
+        threads,
       });
     });
   });
 }
 
-async function runStore(name, prepare) {
-  const runs = [];
+/**
+ * RUNS imports into fresh databases of one store, by each checkout of `roots` in turn (a run of
+ * the first, then of the second, and so on); resolves with each checkout's runs.
+ */
+async function runStore(name, prepare, roots = [REPO]) {
+  const runs = roots.map(() => []);
   for (let k = 0; k < RUNS; k++) {
-    const { args, env, cleanup } = await prepare();
-    try {
-      const run = await importOnce(args, env);
-      console.log(
-        `bench import: ${name} run ${k + 1}/${RUNS}: ${fmt(run.rate)} comments/s, ${fmt(run.rssMb)} MB peak RSS, ` +
-          `${run.cpuSeconds.toFixed(1)} s CPU, load ${run.load.toFixed(1)}`,
-      );
-      runs.push(run);
-    } finally {
-      await cleanup();
+    for (const [index, root] of roots.entries()) {
+      const { args, env, cleanup } = await prepare();
+      try {
+        const run = await importOnce(args, env, root);
+        const which = roots.length > 1 ? ` (${checkoutName(root)})` : '';
+        console.log(
+          `bench import: ${name}${which} run ${k + 1}/${RUNS}: ${fmt(run.rate)} comments/s, ${fmt(run.rssMb)} MB peak RSS, ` +
+            `${run.cpuSeconds.toFixed(1)} s CPU, load ${run.load.toFixed(1)}; ` +
+            [...run.threads].map(([thread, { seconds }]) => `${thread} ${seconds.toFixed(1)} s`).join(', '),
+        );
+        runs[index].push(run);
+      } finally {
+        await cleanup();
+      }
     }
   }
   return runs;
@@ -115,18 +139,77 @@ function row(name, runs) {
   return `| ${name} | ${fmt(median(rates))} | ${fmt(Math.min(...rates))} | ${fmt(median(rss))} | ${fmt(Math.max(...rss))} | ${fmt(median(cpuRates))} | ${runs.map((r) => r.load.toFixed(1)).join(', ')} |`;
 }
 
+/** The order threads are listed in: the import's own first, then the runtime's. */
+const THREAD_ORDER = ['main', 'import', 'body-worker', 'v8-platform', 'libuv-pool', 'inspector'];
+const THREAD_ROLES = {
+  main: 'starts the import thread, writes what it prints',
+  import: 'reads the XML, checks comments, writes the store',
+  'body-worker': 'prepares bodies (HTML to Markdown, the tree)',
+  'v8-platform': "V8's helpers for all heaps: garbage collection, compiling",
+  'libuv-pool': 'file reads',
+  inspector: 'waits for a debugger signal',
+};
+
+/**
+ * CPU by thread, in µs a comment: the median over the runs, and the worst (most) run. "Not seen"
+ * is what the process used (from /usr/bin/time) beyond the threads' last readings.
+ */
+function threadTable(runs) {
+  const names = [...new Set(runs.flatMap((r) => [...r.threads.keys()]))].sort(
+    (a, b) =>
+      (THREAD_ORDER.indexOf(a) + 1 || THREAD_ORDER.length + 1) -
+      (THREAD_ORDER.indexOf(b) + 1 || THREAD_ORDER.length + 1),
+  );
+  const perComment = (seconds) => (seconds * 1e6) / COMMENTS;
+  const line = (label, role, threads, values) =>
+    `| ${label} | ${role} | ${threads} | ${fmt(median(values))} | ${fmt(Math.max(...values))} | ${Math.round((median(values) / median(runs.map((r) => perComment(r.cpuSeconds)))) * 100)} % |`;
+  const rows = names.map((name) =>
+    line(
+      name,
+      THREAD_ROLES[name] ?? '',
+      Math.max(...runs.map((r) => r.threads.get(name)?.threads ?? 0)),
+      runs.map((r) => perComment(r.threads.get(name)?.seconds ?? 0)),
+    ),
+  );
+  const seen = (r) => [...r.threads.values()].reduce((sum, t) => sum + t.seconds, 0);
+  rows.push(
+    line(
+      'not seen',
+      'used after the last reading (every 250 ms)',
+      '',
+      runs.map((r) => perComment(Math.max(0, r.cpuSeconds - seen(r)))),
+    ),
+  );
+  rows.push(
+    line(
+      'all',
+      'the process (/usr/bin/time)',
+      '',
+      runs.map((r) => perComment(r.cpuSeconds)),
+    ),
+  );
+  return `| Thread | what it does | threads | µs of CPU a comment (median) | (worst) | share |
+|---|---|---:|---:|---:|---:|
+${rows.join('\n')}`;
+}
+
 export async function run() {
   ensureFile();
-  const sqliteRuns = await runStore('SQLite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-import-'));
-    return {
-      args: ['--db', join(dir, 'import.db')],
-      env: { DATABASE_URL: '' },
-      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  });
+  const baseline = baselineRoot();
+  const [sqliteRuns, baselineRuns] = await runStore(
+    'SQLite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-import-'));
+      return {
+        args: ['--db', join(dir, 'import.db')],
+        env: { DATABASE_URL: '' },
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+    baseline === null ? [REPO] : [REPO, baseline],
+  );
   const url = process.env.COLLOQUY_BENCH_DATABASE_URL || process.env.COLLOQUY_TEST_DATABASE_URL;
-  const pgRuns = url
+  const [pgRuns] = url
     ? await runStore('PostgreSQL', async () => {
         const schema = `bench_import_${randomBytes(5).toString('hex')}`;
         return {
@@ -140,7 +223,7 @@ export async function run() {
           },
         };
       })
-    : null;
+    : [null];
   const imported = sqliteRuns[0]?.imported ?? 0;
   const sqliteRate = median(sqliteRuns.map((r) => r.rate));
   const worstRss = Math.max(...[...sqliteRuns, ...(pgRuns ?? [])].map((r) => r.rssMb));
@@ -159,5 +242,25 @@ ${row('SQLite', sqliteRuns)}
 ${pgRuns ? row('PostgreSQL', pgRuns) : '| PostgreSQL | skipped: set `COLLOQUY_BENCH_DATABASE_URL` (or `COLLOQUY_TEST_DATABASE_URL`) | | | | | |'}
 
 Targets: ≥ ${fmt(TARGET_RATE)} comments/s into SQLite (${sqliteRate >= TARGET_RATE ? 'met' : `not met: ${fmt(sqliteRate)}`}); peak RSS under ${TARGET_RSS_MB} MB (${worstRss < TARGET_RSS_MB ? 'met' : `not met: ${fmt(worstRss)} MB`}).
-`;
+
+Where the CPU goes, thread by thread (SQLite runs; /proc/PID/task/TID/stat read every 250 ms, the
+threads named by bench/thread-names.js):
+
+${threadTable(sqliteRuns)}
+${
+  baselineRuns
+    ? `
+Against ${checkoutName(baseline)} (COLLOQUY_BENCH_BASELINE), its runs alternating with these:
+
+| Store | comments/s (median) | comments/s (worst) | peak RSS MB (median) | peak RSS MB (worst) | comments per CPU-second (median) | load |
+|---|---:|---:|---:|---:|---:|---|
+${row(`SQLite, ${checkoutName(baseline)}`, baselineRuns)}
+${row(`SQLite, ${checkoutName()}`, sqliteRuns)}
+
+Its runs, thread by thread:
+
+${threadTable(baselineRuns)}
+`
+    : ''
+}`;
 }

@@ -65,9 +65,13 @@ export async function* readXmlEvents(
   const path: string[] = [];
   /** The collected subtree being built, innermost element last; empty outside one. */
   const building: XmlElement[] = [];
-  let startPosition: SourcePosition = { kind: 'text', file, line: 1, column: 1 };
+  // Where the last tag's "<" is, kept as numbers: most tags are inside a collected element, and
+  // only an element that starts one or is an event needs its position as an object.
+  let startLine = 1;
+  let startColumn = 1;
+  const startPosition = (): SourcePosition => ({ kind: 'text', file, line: startLine, column: startColumn });
   /** Where the collected subtree being built starts. */
-  let collectedAt: SourcePosition = startPosition;
+  let collectedAt: SourcePosition = startPosition();
 
   const here = (): SourcePosition => ({ kind: 'text', file, line: parser.line, column: parser.column + 1 });
 
@@ -81,12 +85,8 @@ export async function* readXmlEvents(
   });
   parser.on('opentagstart', (tag) => {
     // Where the tag's "<" is: the parser has just read its name and the character after it.
-    startPosition = {
-      kind: 'text',
-      file,
-      line: parser.line,
-      column: Math.max(1, parser.column - tag.name.length - 1),
-    };
+    startLine = parser.line;
+    startColumn = Math.max(1, parser.column - tag.name.length - 1);
   });
   parser.on('opentag', (tag) => {
     const element: XmlElement = {
@@ -103,9 +103,9 @@ export async function* readXmlEvents(
       building.push(element);
     } else if (options.collect(path, tag.uri)) {
       building.push(element);
-      collectedAt = startPosition;
+      collectedAt = startPosition();
     } else {
-      queue.push({ type: 'open', path: [...path], element, position: startPosition });
+      queue.push({ type: 'open', path: [...path], element, position: startPosition() });
     }
   });
   parser.on('text', (text) => {
