@@ -6,7 +6,6 @@ import { i18nFor, type I18n } from '../i18n/messages.js';
 import { defaultApi, StoreController } from '../store/context.js';
 import { readJson, writeJson } from '../store/storage.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
-import { staggered } from './define.js';
 import { reactionBar } from './reaction-bar.js';
 
 /** Where the heights of the elements' last complete first renders are kept, by topic and width. */
@@ -62,17 +61,6 @@ export class ColloquyElement extends LitElement {
     return this.data.store;
   }
 
-  /**
-   * In the script-tag build, the first render waits for a task of its own: connecting (which
-   * starts the topic's read) stays in the task that defines the element, and the render that
-   * follows is not added to it.
-   */
-  // biome-ignore lint/suspicious/noConfusingVoidType: the signature of Lit's scheduleUpdate().
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (this.hasUpdated || !staggered) return super.scheduleUpdate();
-    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
-  }
-
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
@@ -83,14 +71,6 @@ export class ColloquyElement extends LitElement {
     const error = this.store?.error ?? null;
     if (error && error !== this.#reportedError) this.report('load', error);
     this.#reportedError = error;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // The room kept for the topic goes on as the element connects (its first render may come a
-    // task later), before a frame can show the element without it.
-    const state = this.store?.state;
-    if (state === 'loading' || state === 'idle') this.#measure();
   }
 
   /**

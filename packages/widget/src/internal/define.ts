@@ -10,13 +10,12 @@ let hydration: Promise<unknown> | false | null =
   !isServer && document.querySelector(PAGE_DATA) && import('../ssr/hydrate.js').catch(() => {});
 
 /**
- * In the script-tag build, each element after the first is defined in a task of its own, and each
- * element's first render is a task of its own too (see ColloquyElement's scheduleUpdate), so that
+ * In the script-tag build, each element after the first is defined in a task of its own, so that
  * evaluating the script and upgrading and first-rendering the elements are not one long task on a
  * slow phone. The first, defined at once, starts the page's read. (Imported as a module, from npm,
- * the elements are defined as the import runs, and render as Lit renders.)
+ * the elements are defined as the import runs.)
  */
-export const staggered = !isServer && import.meta.url.endsWith('/widget.js');
+const staggered = !isServer && import.meta.url.endsWith('/widget.js');
 let defined = 0;
 
 /**
