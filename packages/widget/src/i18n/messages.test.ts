@@ -95,6 +95,36 @@ describe('i18n', () => {
     expect([fine, wrong, incomplete]).to.have.length(3);
   });
 
+  it('makes its number and date formatters after the task that creates it, each in a task of its own', async () => {
+    const made: string[] = [];
+    const { NumberFormat, DateTimeFormat } = Intl;
+    const counting = <T extends object>(name: string, real: T): T =>
+      new Proxy(real, {
+        construct(target, args) {
+          // Only this test's locale: formatters of other instances are not counted.
+          if (args[0] === 'fr-CA') made.push(name);
+          return Reflect.construct(target as never, args);
+        },
+      });
+    Intl.NumberFormat = counting('number', NumberFormat);
+    Intl.DateTimeFormat = counting('date', DateTimeFormat);
+    try {
+      const i18n = new I18n('fr-CA');
+      expect(made, 'while the element renders').to.deep.equal([]);
+      await new Promise((resolve) => setTimeout(resolve));
+      expect(made, 'the first task after').to.deep.equal(['number']);
+      await waitUntil(() => made.length === 2, 'the date formatter was not made');
+      expect(made).to.deep.equal(['number', 'date']);
+      // Made once: the reader's numbers and dates use them.
+      expect(i18n.num(1234.5)).to.equal(new NumberFormat('fr-CA').format(1234.5));
+      i18n.date('2026-04-21T16:20:34Z');
+      expect(made).to.have.length(2);
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+      Intl.DateTimeFormat = DateTimeFormat;
+    }
+  });
+
   it('knows the languages written right to left, by language or by script', () => {
     const rtl = (tag: string) => new I18n(tag).rtl;
     for (const tag of [
