@@ -7,7 +7,8 @@
 // threads share the process, so their memory is in it), plus the CPU time it used and the
 // machine's load, which says how much of the two cores the run had. Where the CPU time goes is
 // read from /proc as the command runs, thread by thread (bench/thread-cpu.js; the command is
-// started with bench/thread-names.js preloaded, which names its threads by their part).
+// started with bench/thread-names.js preloaded, which names its threads by their part), and in
+// the SQLite runs the time of each kind of statement (bench/sql-time.js, also preloaded).
 // With COLLOQUY_BENCH_BASELINE (another checkout, built; see bench/baseline.js) the SQLite runs
 // alternate between that checkout's command and this one's, each run of one followed by one of
 // the other, so that both meet the same moments of a shared machine.
@@ -16,7 +17,7 @@
 //   BENCH_IMPORT_COMMENTS=100000 BENCH_IMPORT_RUNS=5 BENCH_IMPORT_WORKERS=1 npm run bench -- import
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ const TARGET_RSS_MB = 300;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const cliOf = (root) => join(root, 'packages/server/dist/cli.js');
 const THREAD_NAMES = join(REPO, 'bench/thread-names.js');
+const SQL_TIME = join(REPO, 'bench/sql-time.js');
 const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
 const median = (values) => {
@@ -72,6 +74,7 @@ function importOnce(args, env, root = REPO) {
         process.execPath,
         '--import',
         THREAD_NAMES,
+        ...(env.BENCH_SQL_OUT ? ['--import', SQL_TIME] : []),
         cliOf(root),
         'import',
         '--from',
@@ -80,7 +83,7 @@ function importOnce(args, env, root = REPO) {
         ...workerArgs,
         ...args,
       ],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, BENCH_SQL_ROOT: root, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const sampler = sampleThreads(() => childOf(child.pid));
     let stdout = '';
@@ -101,9 +104,24 @@ function importOnce(args, env, root = REPO) {
         imported: imported ? Number(imported[1].replaceAll(',', '')) : 0,
         load: (load + loadavg()[0]) / 2,
         threads,
+        sql: env.BENCH_SQL_OUT ? statementTimes(env.BENCH_SQL_OUT) : null,
       });
     });
   });
+}
+
+/** The statements' times the command's threads wrote (bench/sql-time.js): kind → { count, ms }. */
+function statementTimes(dir) {
+  const kinds = new Map();
+  for (const file of readdirSync(dir)) {
+    for (const [kind, { count, ms }] of Object.entries(JSON.parse(readFileSync(join(dir, file), 'utf8')))) {
+      const total = kinds.get(kind) ?? { count: 0, ms: 0 };
+      total.count += count;
+      total.ms += ms;
+      kinds.set(kind, total);
+    }
+  }
+  return kinds;
 }
 
 /**
@@ -193,6 +211,34 @@ function threadTable(runs) {
 ${rows.join('\n')}`;
 }
 
+/**
+ * The SQLite statements' time by kind, in µs a comment (median over the runs, and the worst),
+ * with their share of the import thread's CPU time (the thread that runs them all).
+ */
+function statementTable(runs) {
+  const perComment = (ms) => (ms * 1000) / COMMENTS;
+  const kinds = [...new Set(runs.flatMap((r) => [...r.sql.keys()]))];
+  const of = (kind) => runs.map((r) => perComment(r.sql.get(kind)?.ms ?? 0));
+  const importCpu = median(runs.map((r) => ((r.threads.get('import')?.seconds ?? 0) * 1e6) / COMMENTS));
+  const all = runs.map((r) => perComment([...r.sql.values()].reduce((sum, { ms }) => sum + ms, 0)));
+  const share = (value) => (importCpu > 0 ? `${Math.round((value / importCpu) * 100)} %` : '–');
+  const fmt1 = (n) => n.toFixed(1);
+  const rows = kinds
+    .map((kind) => ({ kind, values: of(kind), count: median(runs.map((r) => r.sql.get(kind)?.count ?? 0)) }))
+    .filter(({ values }) => median(values) >= 0.05)
+    .sort((a, b) => median(b.values) - median(a.values))
+    .map(
+      ({ kind, values, count }) =>
+        `| \`${kind}\` | ${fmt(count)} | ${fmt1(median(values))} | ${fmt1(Math.max(...values))} | ${share(median(values))} |`,
+    );
+  rows.push(
+    `| all statements | | ${fmt1(median(all))} | ${fmt1(Math.max(...all))} | ${share(median(all))} |`,
+  );
+  return `| Statement | run (median) | µs a comment (median) | (worst) | of the import thread's CPU |
+|---|---:|---:|---:|---:|
+${rows.join('\n')}`;
+}
+
 export async function run() {
   ensureFile();
   const baseline = baselineRoot();
@@ -200,9 +246,11 @@ export async function run() {
     'SQLite',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-import-'));
+      const sql = join(dir, 'statements');
+      mkdirSync(sql);
       return {
         args: ['--db', join(dir, 'import.db')],
-        env: { DATABASE_URL: '' },
+        env: { DATABASE_URL: '', BENCH_SQL_OUT: sql },
         cleanup: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -247,6 +295,12 @@ Where the CPU goes, thread by thread (SQLite runs; /proc/PID/task/TID/stat read 
 threads named by bench/thread-names.js):
 
 ${threadTable(sqliteRuns)}
+
+Where the import thread's time in SQLite goes, statement by statement (bench/sql-time.js, preloaded into the
+SQLite runs: the wall time of each better-sqlite3 call on the thread that makes it; \`COMMIT\` writes the batch's
+pages into the write-ahead log and, every 64 MB of it, copies the log into the database):
+
+${statementTable(sqliteRuns)}
 ${
   baselineRuns
     ? `
