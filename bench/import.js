@@ -297,8 +297,9 @@ threads named by bench/thread-names.js):
 ${threadTable(sqliteRuns)}
 
 Where the import thread's time in SQLite goes, statement by statement (bench/sql-time.js, preloaded into the
-SQLite runs: the wall time of each better-sqlite3 call on the thread that makes it; \`COMMIT\` writes the batch's
-pages into the write-ahead log and, every 64 MB of it, copies the log into the database):
+SQLite runs: the wall time of each better-sqlite3 call on the thread that makes it, so a wait for the disk counts
+in it as well as the CPU; \`COMMIT\` writes the batch's pages into the write-ahead log and, every 64 MB of it, copies
+the log into the database):
 
 ${statementTable(sqliteRuns)}
 ${

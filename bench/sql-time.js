@@ -15,7 +15,7 @@ const out = process.env.BENCH_SQL_OUT;
 const root = process.env.BENCH_SQL_ROOT;
 
 /** The kind of a statement: its verb and the first table it names. */
-export function statementKind(sql) {
+function statementKind(sql) {
   const text = sql.replace(/\s+/g, ' ').trim();
   const verb = /^(\w+)/.exec(text)?.[1]?.toLowerCase() ?? '?';
   const table = /\b(?:into|from|update)\s+"?([\w.]+)"?/i.exec(text)?.[1];
