@@ -32,6 +32,8 @@ if (out && root) {
   probe.close();
   /** Kind → [statements run, nanoseconds]. */
   const totals = new Map();
+  /** A statement's SQL → its kind, worked out once (a statement of many rows is long). */
+  const kinds = new Map();
   for (const method of ['run', 'get', 'all']) {
     const original = Statement[method];
     Statement[method] = function timed(...args) {
@@ -39,10 +41,12 @@ if (out && root) {
       try {
         return original.apply(this, args);
       } finally {
-        const kind = statementKind(this.source);
+        const took = process.hrtime.bigint() - started;
+        let kind = kinds.get(this.source);
+        if (kind === undefined) kinds.set(this.source, (kind = statementKind(this.source)));
         const total = totals.get(kind) ?? [0, 0n];
         total[0]++;
-        total[1] += process.hrtime.bigint() - started;
+        total[1] += took;
         totals.set(kind, total);
       }
     };
