@@ -234,7 +234,7 @@ function statementTable(runs) {
   rows.push(
     `| all statements | | ${fmt1(median(all))} | ${fmt1(Math.max(...all))} | ${share(median(all))} |`,
   );
-  return `| Statement | run (median) | µs a comment (median) | (worst) | of the import thread's CPU |
+  return `| Statement | statements run (median) | µs a comment (median) | (worst) | of the import thread's CPU |
 |---|---:|---:|---:|---:|
 ${rows.join('\n')}`;
 }

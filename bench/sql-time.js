@@ -3,8 +3,8 @@
 // kind of statement (its verb and first table: `insert into replies`, `COMMIT`), and when the
 // thread ends writes the totals to BENCH_SQL_OUT/<pid>-<thread id>.json. The time is the
 // thread's wall time inside the statement's call (binding its values, SQLite's own work and the
-// rows returned), read with process.hrtime around it; the two readings a statement add well
-// under a microsecond to a statement that takes tens of them.
+// rows returned), read with process.hrtime around it; what the wrapper itself costs (a call
+// and the first clock reading) is counted in it too.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
