@@ -41,9 +41,17 @@ test('the seed topic renders on a host page of another origin, with one JSON rea
   await page.close();
 });
 
-test('the script defines each element in a task of its own; the first, defined as it runs, starts the read', async () => {
+test('the script defines each element in a task of its own; the first, defined as it runs, starts the read and renders in a task of its own', async () => {
   const page = await stack.browser.newPage();
   await page.evaluateOnNewDocument(() => {
+    // DOMContentLoaded comes in the task that runs the module script, after its microtasks.
+    document.addEventListener('DOMContentLoaded', () => {
+      const card = document.querySelector('topic-card');
+      window.__atLoaded = {
+        defined: !!customElements.get('topic-card'),
+        rendered: (card?.shadowRoot?.childElementCount ?? 0) > 0,
+      };
+    });
     const defines = (window.__defines = []);
     let reads = 0;
     const fetch = window.fetch;
@@ -80,6 +88,8 @@ test('the script defines each element in a task of its own; the first, defined a
   );
   // Defining <topic-card> (on screen) started the one read: the later definitions wait for nothing.
   assert.equal(defines[0].readsBefore, 1);
+  // Its first render was not in that task.
+  assert.deepEqual(await page.evaluate(() => window.__atLoaded), { defined: true, rendered: false });
   await page.close();
 });
 

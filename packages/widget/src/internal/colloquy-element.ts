@@ -6,12 +6,18 @@ import { i18nFor, type I18n } from '../i18n/messages.js';
 import { defaultApi, StoreController } from '../store/context.js';
 import { readJson, writeJson } from '../store/storage.js';
 import type { ReactionTarget, TopicStore } from '../store/topic-store.js';
+import { staggered } from './define.js';
 import { reactionBar } from './reaction-bar.js';
 
 /** Where the heights of the elements' last complete first renders are kept, by topic and width. */
 const HEIGHTS = 'colloquy:heights';
 /** Heights kept at most (of elements by topic and width); the least recently shown go first. */
 const KEPT_HEIGHTS = 60;
+/**
+ * The room a defined element holds before its first render (in the script-tag build, a task
+ * after it connects): the one the host reserved, else a skeleton's.
+ */
+const UNRENDERED = '--colloquy-unrendered';
 
 /**
  * What the three Colloquy elements share: the common attributes, the connection to the topic
@@ -51,10 +57,38 @@ export class ColloquyElement extends LitElement {
   #frame = 0;
   /** The `dir` this element gave itself: an author's `dir` (any other) is left as it is. */
   #dir: string | undefined;
+  /** Whether the first render waits for a task of its own (see connectedCallback). */
+  #deferred = false;
 
   constructor() {
     super();
     this.headingLevel = 2;
+  }
+
+  /**
+   * In the script-tag build, an element the server did not render renders first in a task after
+   * the one it connects in, so that upgrading the elements, starting the read and rendering are
+   * not one long task on a slow phone. Meanwhile it holds its room (`--colloquy-unrendered`), so
+   * the page around it does not move.
+   */
+  override connectedCallback(): void {
+    const prerendered = !!this.shadowRoot?.firstChild;
+    super.connectedCallback();
+    if (!staggered || this.hasUpdated || prerendered || this.#deferred) return;
+    this.#deferred = true;
+    this.style.setProperty(UNRENDERED, 'var(--colloquy-loading-height, var(--colloquy-skeleton))');
+    this.#language();
+    this.#measureInFrame();
+  }
+
+  // biome-ignore lint/suspicious/noConfusingVoidType: the return type of LitElement's own
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this.#deferred || this.hasUpdated) return super.scheduleUpdate();
+    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
+  }
+
+  #language() {
+    this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
   }
 
   protected get store(): TopicStore | undefined {
@@ -63,7 +97,7 @@ export class ColloquyElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.i18n = i18nFor(this, this.store?.api ?? (this.api || defaultApi()), () => this.requestUpdate());
+    this.#language();
     // Right to left in a language written so, on a left-to-right page too; else as the page
     // says. Set here, not in render(), so that a server rendering the element writes it too.
     // (`dir` is reflected: undefined removes the attribute.)
@@ -90,6 +124,12 @@ export class ColloquyElement extends LitElement {
    */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    if (this.#deferred) this.style.removeProperty(UNRENDERED);
+    this.#deferred = false;
+    this.#measureInFrame();
+  }
+
+  #measureInFrame() {
     this.#frame ||= requestAnimationFrame(() => {
       this.#frame = 0;
       this.#measure();
@@ -103,7 +143,7 @@ export class ColloquyElement extends LitElement {
     const heights = readJson<Record<string, number>>(HEIGHTS) ?? {};
     const { style } = this;
     const reserve = '--colloquy-reserved';
-    if (store.state === 'loading' || store.state === 'idle' || this.settling()) {
+    if (!this.hasUpdated || store.state === 'loading' || store.state === 'idle' || this.settling()) {
       if (heights[key]) style.setProperty(reserve, `${heights[key]}px`);
       return;
     }

@@ -12,10 +12,11 @@ let hydration: Promise<unknown> | false | null =
 /**
  * In the script-tag build, each element after the first is defined in a task of its own, so that
  * evaluating the script and upgrading and first-rendering the elements are not one long task on a
- * slow phone. The first, defined at once, starts the page's read. (Imported as a module, from npm,
- * the elements are defined as the import runs.)
+ * slow phone. The first, defined at once, starts the page's read; each element renders first in a
+ * task after it connects (see ColloquyElement). (Imported as a module, from npm, the elements are
+ * defined as the import runs and render as Lit's do.)
  */
-const staggered = !isServer && import.meta.url.endsWith('/widget.js');
+export const staggered = !isServer && import.meta.url.endsWith('/widget.js');
 let defined = 0;
 
 /**

@@ -26,7 +26,7 @@ export const theme = css`
     display: flow-root;
     box-sizing: border-box;
     max-width: 100%;
-    min-height: var(--colloquy-reserved);
+    min-height: var(--colloquy-reserved, var(--colloquy-unrendered));
     color: var(--colloquy-text);
     background: var(--colloquy-background);
     font: var(--colloquy-font-size) / 1.5 var(--colloquy-font);
