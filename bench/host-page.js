@@ -729,7 +729,8 @@ function report(variants, results, throttledResults, lazy, sketch, loads) {
           ` ${ms(mt.b.tbtAfterData)} after it for (b), ${ms(mt.c.tbtBeforeData)} and ${ms(mt.c.tbtAfterData)} for (c);` +
           ` from CPU time × ${THROTTLE} ${ms(b.cpuSlowBeforeData)} and ${ms(b.cpuSlowAfterData)} for (b),` +
           ` ${ms(c.cpuSlowBeforeData)} and ${ms(c.cpuSlowAfterData)} for (c). Before it: evaluating the core bundle` +
-          ' (Lit and the three elements) and rendering the loading placeholders; after it: the first render of' +
+          " (Lit and the three elements), then each element's first render, of its loading placeholder, in a task" +
+          ' of its own; after it: the first render of' +
           ` the data. The longest single task takes ${ms(b.cpuLongest)} of CPU time (median, (b)), which alone is` +
           ` ${ms(Math.max(0, b.cpuLongest * THROTTLE - 50))} of blocking at ${THROTTLE}×.` +
           (tbtMet
