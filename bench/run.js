@@ -14,6 +14,7 @@ const PARTS = {
   'scale-out': () => import('./scale-out.js'),
   markdown: () => import('./markdown.js'),
   import: () => import('./import.js'),
+  'import-rows': () => import('./import-rows.js'),
   moderation: () => import('./moderation.js'),
   pow: () => import('./pow.js'),
   deploy: () => import('./deploy.js'),
