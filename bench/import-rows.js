@@ -16,25 +16,22 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../packages/server/dist/store/sqlite.js';
+import { ROWS_PER_STATEMENT } from '../packages/server/dist/store/sql-imports.js';
+import {
+  BULK_CHECKPOINT_PAGES as CHECKPOINT_PAGES,
+  SqliteStore,
+} from '../packages/server/dist/store/sqlite.js';
+import { fmt, median } from './import.js';
 
 const COMMENTS = Number(process.env.BENCH_ROWS_COMMENTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROWS_ROUNDS ?? 5);
-const ROWS_PER_STATEMENT = 50;
+/** The import's default batch: its rows are one transaction. */
 const ROWS_PER_TRANSACTION = 1_000;
-/** The import's checkpoint interval, in pages (packages/server/src/store/sqlite.ts). */
-const CHECKPOINT_PAGES = 16_384;
 /** The rate the import aims at, and so what all its work for one comment may take. */
 const TARGET_RATE = 20_000;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const us = (n) => n.toFixed(1);
 
 /** Each variant: what it changes in a fresh copy of the migrated database, and in the rows. */

@@ -37,12 +37,12 @@ const THREAD_NAMES = join(REPO, 'bench/thread-names.js');
 const SQL_TIME = join(REPO, 'bench/sql-time.js');
 const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
-const median = (values) => {
+export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
+export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 function ensureFile() {
   if (existsSync(FILE)) return;

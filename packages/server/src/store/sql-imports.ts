@@ -76,7 +76,7 @@ interface ReplySourceRow {
  * Rows a statement: 16 values a reply, 800 a statement, far below either database's limit on
  * parameters. At most this many statements of each kind are compiled (one per count of rows).
  */
-const ROWS_PER_STATEMENT = 50;
+export const ROWS_PER_STATEMENT = 50;
 
 /** The statements of an import, compiled once for the store's dialect (see prepare()). */
 function compileImportQueries(db: Kysely<Schema>, dialect: QueryDialect) {

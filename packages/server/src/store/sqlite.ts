@@ -53,7 +53,7 @@ export function ftsQuery(words: string): string {
 }
 
 /** Pages of write-ahead log between checkpoints for bulk writes: 64 MB of 4 KB pages. */
-const BULK_CHECKPOINT_PAGES = 16_384;
+export const BULK_CHECKPOINT_PAGES = 16_384;
 
 export class SqliteStore extends SqlStore {
   readonly #connection: SqliteConnection;
