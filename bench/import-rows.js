@@ -1,8 +1,9 @@
 // Import rows: what SQLite alone spends on the replies of an import, and which part of the
 // schema it spends it on. The generated Disqus export (bench/generate-disqus.js, the file the
 // import part uses at BENCH_ROWS_COMMENTS comments) is imported once by the real command into a
-// scratch file; its replies are then inserted again, as the import inserts them (50 rows a
-// statement, 1,000 a transaction, parents before their replies, the import's pragmas), into
+// scratch file; its replies, every column as the import stored them, are then inserted again
+// in the import's shape (50 rows a statement, 1,000 a transaction, parents before their replies,
+// the import's pragmas), into
 // fresh copies of a database the server migrated, once per variant of the schema: as it is,
 // and with one of its costs taken away at a time. Nothing of JavaScript but binding the values
 // is in the times, so they say what the statements would cost an import that spent nothing
@@ -11,7 +12,7 @@
 //   npm run bench -- import-rows
 //   BENCH_ROWS_COMMENTS=100000 BENCH_ROWS_ROUNDS=5 npm run bench -- import-rows
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import {
   BULK_CHECKPOINT_PAGES as CHECKPOINT_PAGES,
   SqliteStore,
 } from '../packages/server/dist/store/sqlite.js';
-import { fmt, median } from './import.js';
+import { disqusFile, fmt, median } from './import.js';
 
 const COMMENTS = Number(process.env.BENCH_ROWS_COMMENTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROWS_ROUNDS ?? 5);
@@ -30,7 +31,6 @@ const ROWS_PER_TRANSACTION = 1_000;
 /** The rate the import aims at, and so what all its work for one comment may take. */
 const TARGET_RATE = 20_000;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
 const us = (n) => n.toFixed(1);
 
@@ -61,18 +61,6 @@ function dropIndexes(db) {
 }
 const SECONDARY_INDEXES =
   "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'replies' AND sql IS NOT NULL";
-
-function ensureFile() {
-  if (existsSync(FILE)) return;
-  console.log(`bench import-rows: writing ${fmt(COMMENTS)} comments to ${FILE}`);
-  execFileSync(
-    process.execPath,
-    [join(REPO, 'bench/generate-disqus.js'), '--comments', String(COMMENTS), '--out', FILE],
-    {
-      stdio: 'inherit',
-    },
-  );
-}
 
 /** Opens `file` as the import's store opens it (journal, sync, checkpoints, foreign keys). */
 function openAsImport(file) {
@@ -134,14 +122,14 @@ function runVariant(variant, template, dir, topics, replies) {
 }
 
 export async function run() {
-  ensureFile();
+  const file = disqusFile(COMMENTS);
   const dir = mkdtempSync(join(tmpdir(), 'colloquy-bench-import-rows-'));
   try {
     const source = join(dir, 'source.db');
     console.log('bench import-rows: importing the file once with the real command');
     execFileSync(
       process.execPath,
-      [join(REPO, 'packages/server/dist/cli.js'), 'import', '--from', 'disqus', FILE, '--db', source],
+      [join(REPO, 'packages/server/dist/cli.js'), 'import', '--from', 'disqus', file, '--db', source],
       { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' },
     );
     const template = join(dir, 'template.db');
@@ -184,7 +172,7 @@ export async function run() {
 
 \`npm run bench -- import-rows\`: the ${fmt(replies.length)} replies of the ${fmt(COMMENTS)}-comment generated
 Disqus file (imported once by the real command), inserted again into fresh copies of a database
-the server migrated, as the import inserts them (${ROWS_PER_STATEMENT} rows a statement, ${fmt(ROWS_PER_TRANSACTION)} a transaction, its
+the server migrated, every column as the import stored them and in the import's shape (${ROWS_PER_STATEMENT} rows a statement, ${fmt(ROWS_PER_TRANSACTION)} a transaction, its
 pragmas: WAL, \`synchronous = NORMAL\`, a checkpoint every ${fmt(CHECKPOINT_PAGES)} pages, foreign keys on),
 ${ROUNDS} rounds, the variants taking turns in an order that rotates by round. Times are of the
 replies' inserts and commits only (the topics are inserted first, untimed; the import's

@@ -35,7 +35,6 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const cliOf = (root) => join(root, 'packages/server/dist/cli.js');
 const THREAD_NAMES = join(REPO, 'bench/thread-names.js');
 const SQL_TIME = join(REPO, 'bench/sql-time.js');
-const FILE = join(REPO, `bench/data/disqus-${COMMENTS}.xml`);
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -44,16 +43,19 @@ export const median = (values) => {
 };
 export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-function ensureFile() {
-  if (existsSync(FILE)) return;
-  console.log(`bench import: writing ${fmt(COMMENTS)} comments to ${FILE}`);
+/** The generated Disqus export of `comments` comments in bench/data/, written the first time it is asked for. */
+export function disqusFile(comments) {
+  const file = join(REPO, `bench/data/disqus-${comments}.xml`);
+  if (existsSync(file)) return file;
+  console.log(`bench: writing ${fmt(comments)} comments to ${file}`);
   execFileSync(
     process.execPath,
-    [join(REPO, 'bench/generate-disqus.js'), '--comments', String(COMMENTS), '--out', FILE],
+    [join(REPO, 'bench/generate-disqus.js'), '--comments', String(comments), '--out', file],
     {
       stdio: 'inherit',
     },
   );
+  return file;
 }
 
 const workerArgs = WORKERS === undefined ? [] : ['--workers', WORKERS];
@@ -79,7 +81,7 @@ function importOnce(args, env, root = REPO) {
         'import',
         '--from',
         'disqus',
-        FILE,
+        disqusFile(COMMENTS),
         ...workerArgs,
         ...args,
       ],
@@ -240,7 +242,8 @@ ${rows.join('\n')}`;
 }
 
 export async function run() {
-  ensureFile();
+  // Written before the first run's clock starts.
+  disqusFile(COMMENTS);
   const baseline = baselineRoot();
   const [sqliteRuns, baselineRuns] = await runStore(
     'SQLite',
